@@ -1,0 +1,155 @@
+"""The ``workbench`` command line. Each subcommand imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import config
+
+app = typer.Typer(
+    help="Evaluation workbench: ingest survey exports and programme records, run the analyses, serve dashboards.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (default: $WORKBENCH_STORE or "
+                                                  "data/store/workbench.duckdb).")]
+
+
+def _fail_with_problems(problems: list, title: str) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(f"[bold red]{title}: {len(problems)} problem(s); nothing was written.[/]")
+    for problem in problems:
+        console.print(f"  {problem}", markup=False)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder to write the demo exports into.")] = Path("data/demo"),
+) -> None:
+    """Write the synthetic demo exports (surveys, programme and LOTI workbooks) and their ingest plan."""
+    from .demo import write_demo
+
+    paths = write_demo(out)
+    typer.echo(f"Wrote {len(paths)} synthetic demo files to {out}/ (plan: {out / 'ingest.yml'})")
+
+
+def _jobs(files: list[Path], mapping: Path | None, cohort: str | None, wave: str | None) -> list:
+    from .ingest.service import IngestJob, read_plan
+
+    jobs = []
+    for path in files:
+        if path.suffix.lower() in (".yml", ".yaml"):
+            jobs += read_plan(path)
+        else:
+            jobs.append(IngestJob(path, mapping, cohort, wave))
+    return jobs
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Exports, workbooks, table CSVs, or a YAML ingest plan.")],
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file: makes the files survey exports.")] = None,
+    cohort: Annotated[str | None, typer.Option(help="Cohort of a survey export (overrides the mapping).")] = None,
+    wave: Annotated[str | None, typer.Option(help="Wave of a survey export (overrides the mapping).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace rows and survey waves already stored.")] = False,
+    demo_key: Annotated[bool, typer.Option("--demo", help="Use the published demo key (synthetic data only).")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Validate files completely and load them into the store in one transaction (all or nothing)."""
+    from .ingest.pseudonymise import MissingKeyError, load_key
+    from .ingest.service import run_ingest
+    from .schemas.core import ValidationError
+    from .store import Store
+
+    try:
+        key = load_key(demo=demo_key)
+    except MissingKeyError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    target = Store(config.store_path(store))
+    command = "workbench " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    try:
+        outcomes = run_ingest(_jobs(files, mapping, cohort, wave), target, key, replace=replace, command=command)
+    except ValidationError as error:
+        _fail_with_problems(error.problems, "Ingest refused")
+    _print_outcomes(outcomes, target.path)
+
+
+def _print_outcomes(outcomes: list, store_path: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Ingest into {store_path}")
+    for heading in ("file", "sha256", "status", "rows", "excluded"):
+        table.add_column(heading)
+    for o in outcomes:
+        rows = ", ".join(f"{t} {n}" for t, n in o.rows.items()) + (f" ({o.unchanged_rows} unchanged)"
+                                                                   if o.unchanged_rows else "")
+        excluded = "" if o.exclusions is None else str(len(o.exclusions))
+        table.add_row(o.path.name, o.sha256[:12], o.status, rows, excluded)
+    console = Console(highlight=False)
+    console.print(table)
+    for o in outcomes:
+        if o.exclusions is not None:
+            for r in o.exclusions.itertuples():
+                console.print(f"  excluded: {o.path.name}, row {r.source_row}: {r.reason} ({r.respondent})",
+                              markup=False)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to check; none checks the whole store.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file: makes the files survey exports.")] = None,
+    cohort: Annotated[str | None, typer.Option(help="Cohort of a survey export.")] = None,
+    wave: Annotated[str | None, typer.Option(help="Wave of a survey export.")] = None,
+    demo_key: Annotated[bool, typer.Option("--demo", help="Use the published demo key (synthetic data only).")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Run every ingest check without writing anything; with no files, check cross-table rules in the store."""
+    from .ingest.pseudonymise import MissingKeyError, load_key
+    from .ingest.service import run_ingest, validate_store
+    from .schemas.core import ValidationError
+    from .store import Store
+
+    target = Store(config.store_path(store))
+    if not files:
+        problems = validate_store(target)
+        if problems:
+            _fail_with_problems(problems, "Store check failed")
+        typer.echo(f"{target.path}: every cross-table rule holds.")
+        return
+    try:
+        key = load_key(demo=demo_key)
+        outcomes = run_ingest(_jobs(files, mapping, cohort, wave), target, key, write=False)
+    except MissingKeyError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    except ValidationError as error:
+        _fail_with_problems(error.problems, "Validation failed")
+    for o in outcomes:
+        typer.echo(f"{o.path.name}: {o.status}, no problems")
+
+
+@app.command()
+def dictionary(
+    out: Annotated[Path, typer.Option(help="Where to write the data dictionary.")] = Path("docs/data-dictionary.md"),
+) -> None:
+    """Write the data dictionary (docs/data-dictionary.md) from the schemas."""
+    from .schemas.dictionary import render_dictionary
+
+    out.write_text(render_dictionary(), encoding="utf-8")
+    typer.echo(f"Wrote {out}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

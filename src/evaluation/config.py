@@ -1,0 +1,23 @@
+"""Where the workbench keeps things, from command-line options or the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STORE_ENV = "WORKBENCH_STORE"
+REPORTS_ENV = "WORKBENCH_REPORTS"
+DEFAULT_STORE = Path("data") / "store" / "workbench.duckdb"
+DEFAULT_REPORTS = Path("reports")
+# Cells with fewer people than this are suppressed in everything published (issue: disclosure control).
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+
+
+def store_path(option: str | Path | None = None) -> Path:
+    """The store file: ``--store``, else ``$WORKBENCH_STORE``, else ``data/store/workbench.duckdb``."""
+    return Path(option or os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def reports_dir(option: str | Path | None = None) -> Path:
+    """The reports folder: ``--reports``, else ``$WORKBENCH_REPORTS``, else ``reports/``."""
+    return Path(option or os.environ.get(REPORTS_ENV) or DEFAULT_REPORTS)

@@ -1,0 +1,71 @@
+"""Replace names and e-mail addresses by keyed-hash pseudonyms on ingest.
+
+The pseudonym is ``P-`` and the first 12 hex digits of HMAC-SHA256(key,
+lower-cased trimmed e-mail). A keyed hash, unlike a plain hash, cannot be
+reversed by hashing a list of staff e-mails without the key (ICO guidance on
+pseudonymisation, 2022). The same e-mail gives the same pseudonym in every file,
+so a roster links to its surveys without the e-mail ever being stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+import pandas as pd
+
+KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
+KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
+DEFAULT_KEY_FILE = Path.home() / ".config" / "workbench" / "pseudonym.key"
+# Published on purpose: it protects nobody and is only accepted with --demo, for synthetic data.
+DEMO_KEY = b"workbench synthetic demo data - not a secret"
+MIN_KEY_BYTES = 16
+
+
+class MissingKeyError(RuntimeError):
+    """No pseudonymisation key is configured."""
+
+
+def load_key(demo: bool = False, project_root: Path | None = None) -> bytes:
+    """The HMAC key: ``$WORKBENCH_PSEUDONYM_KEY``, else the key file, else (demo only) the demo key.
+
+    The key file is ``$WORKBENCH_PSEUDONYM_KEY_FILE`` or
+    ``~/.config/workbench/pseudonym.key``; it must lie outside the project so it
+    is never committed.
+    """
+    if demo:
+        return DEMO_KEY
+    if value := os.environ.get(KEY_ENV):
+        key = value.encode()
+    else:
+        key_file = Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE)
+        if not key_file.exists():
+            raise MissingKeyError(
+                f"No pseudonymisation key: set {KEY_ENV}, or put a key in {key_file} (or point {KEY_FILE_ENV} "
+                "at one) outside the repository. Generate one with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'. Use --demo only for the demo data."
+            )
+        root = (project_root or Path.cwd()).resolve()
+        if key_file.resolve().is_relative_to(root):
+            raise MissingKeyError(f"The key file {key_file} is inside the project folder {root}; move it out.")
+        key = key_file.read_bytes().strip()
+    if len(key) < MIN_KEY_BYTES:
+        raise MissingKeyError(f"The pseudonymisation key is too short ({len(key)} bytes; at least {MIN_KEY_BYTES}).")
+    return key
+
+
+def pseudonym(identity: str, key: bytes) -> str:
+    """The pseudonym of one identity (an e-mail address)."""
+    digest = hmac.new(key, identity.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+    return "P-" + digest[:12]
+
+
+def pseudonymise(identities: pd.Series, key: bytes) -> pd.Series:
+    """Pseudonyms for a column of identities; hashes each distinct value once."""
+    codes, uniques = pd.factorize(identities, use_na_sentinel=True)
+    hashed = [pseudonym(str(u), key) for u in uniques]
+    # A missing identity has code -1, which picks the trailing NA.
+    lookup = pd.array([*hashed, None], dtype="string")
+    return pd.Series(lookup[codes], index=identities.index)

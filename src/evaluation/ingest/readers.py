@@ -1,0 +1,199 @@
+"""Read the files evaluators receive into string-typed frames.
+
+CSV in UTF-8 (with or without BOM), UTF-16 (with BOM, as Excel's "Unicode
+text" writes it) and Windows-1252 (Excel's "CSV" on a UK Windows machine);
+XLSX through openpyxl. Every cell is read as text so that validation, not the
+reader, decides what a value means; the frame index is the row number the user
+sees in a spreadsheet (the first header row is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..schemas.core import Problem, ValidationError
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF8_BOM = b"\xef\xbb\xbf"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Sheet:
+    """One table read from a file: its name (the sheet, or the file stem) and cells as text."""
+
+    name: str
+    frame: pd.DataFrame
+    header_rows: int = 1
+
+
+def detect_encoding(head: bytes, path: Path) -> str:
+    """Choose the text encoding of a CSV from its first bytes.
+
+    A BOM decides; NUL bytes without one mean UTF-16 without a BOM, which
+    cannot be read reliably and is refused. Otherwise UTF-8 is tried first
+    and Windows-1252 is the fallback (decided when the whole file is read).
+    """
+    if head.startswith(UTF8_BOM):
+        return "utf-8-sig"
+    if head.startswith(UTF16_BOMS):
+        return "utf-16"
+    if head.startswith(ZIP_MAGIC):
+        raise ValidationError([Problem(path.name, None, None, None,
+                                       "this is an Excel (zip) file with a .csv name; save it as .xlsx")])
+    if b"\x00" in head:
+        raise ValidationError([Problem(path.name, None, None, None,
+                                       "contains NUL bytes: UTF-16 without a byte-order mark? "
+                                       "Save as 'CSV UTF-8'")])
+    return "utf-8"
+
+
+def _to_utf8(data: bytes, path: Path) -> bytes:
+    """Return the file's bytes as UTF-8 without a BOM, decoding Windows-1252 or UTF-16 if needed."""
+    encoding = detect_encoding(data[:4096], path)
+    if encoding == "utf-8-sig":
+        return data[len(UTF8_BOM):]
+    if encoding == "utf-16":
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError([Problem(path.name, None, None, None,
+                                           f"cannot be decoded as UTF-16: {error.reason}")]) from None
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError([Problem(path.name, line, None, repr(data[error.start:error.start + 1]),
+                                       "is neither UTF-8 nor Windows-1252 text; save as 'CSV UTF-8'")]) from None
+
+
+def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> Sheet:
+    """Read a CSV file with ``header_rows`` header lines (the first holds the column names).
+
+    ``data`` may pass the file's bytes when the caller has already read them.
+    Blank lines are skipped; quoted values may contain line breaks (free text).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    raw = _to_utf8(path.read_bytes() if data is None else data, path)
+    first_line = raw.split(b"\n", 1)[0].decode("utf-8")
+    if not first_line.strip().strip(","):
+        raise ValidationError([Problem(path.name, None, None, None, "the file is empty")])
+    # Excel's "Unicode text" is tab-separated; some European locales write semicolons.
+    delimiter = max((",", "\t", ";"), key=first_line.count)
+    header = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
+    problems = _header_cell_problems(header, path.name)
+    if problems:
+        raise ValidationError(problems)
+    bad_rows: list[Problem] = []
+
+    def on_invalid_row(row: pacsv.InvalidRow) -> str:
+        where = None if row.number is None else row.number
+        bad_rows.append(Problem(path.name, where, None, (row.text or "")[:60],
+                                f"has {row.actual_columns} cells but the header has {row.expected_columns} "
+                                "(truncated or badly quoted line?)"))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(raw),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=header_rows),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid_row),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        raise ValidationError([Problem(path.name, None, None, None, f"cannot be parsed as CSV: {error}")]) from None
+    if bad_rows:
+        raise ValidationError(bad_rows)
+    if table.num_rows == 0:
+        raise ValidationError([Problem(path.name, None, None, None, "the file has a header but no data rows")])
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    # Row numbers as a spreadsheet shows them: the header rows come first.
+    frame.index = pd.RangeIndex(header_rows + 1, header_rows + 1 + len(frame))
+    return Sheet(path.stem, frame, header_rows)
+
+
+def _header_cell_problems(header: list[str], file: str) -> list[Problem]:
+    problems = [Problem(file, 1, f"#{i + 1}", "", "empty column heading") for i, h in enumerate(header) if not h]
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            problems.append(Problem(file, 1, name, name, "column heading appears twice"))
+        seen.add(name)
+    return problems
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path, header_rows: int = 1) -> list[Sheet]:
+    """Read every sheet of a workbook (empty ones as empty frames); formulas are kept as text (``=...``)."""
+    import openpyxl
+
+    try:
+        # data_only=False: a formula cell reads as its formula, so injection is caught.
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises many types for a damaged zip
+        raise ValidationError([Problem(path.name, None, None, None,
+                                       f"cannot be opened as an Excel workbook ({type(error).__name__})")]) from None
+    sheets = []
+    try:
+        for worksheet in book.worksheets:
+            rows = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+            while rows and not any(c.strip() for c in rows[-1]):
+                rows.pop()
+            if not rows:
+                # Kept so that a caller can say "sheet 1 is empty; the data is on sheet 2".
+                sheets.append(Sheet(worksheet.title, pd.DataFrame(dtype="string"), header_rows))
+                continue
+            width = max(len(r) for r in rows)
+            header = [h.strip() for h in rows[0] + [""] * (width - len(rows[0]))]
+            while header and not header[-1]:
+                header.pop()
+            problems = _header_cell_problems(header, f"{path.name} [{worksheet.title}]")
+            if problems:
+                raise ValidationError(problems)
+            body = [(i + 1, (r + [""] * width)[: len(header)]) for i, r in enumerate(rows)
+                    if i >= header_rows and any(c.strip() for c in r)]
+            frame = pd.DataFrame([c for _, c in body], columns=header, index=[n for n, _ in body], dtype="string")
+            sheets.append(Sheet(worksheet.title, frame, header_rows))
+    finally:
+        book.close()
+    return sheets
+
+
+def read_tables(path: Path, header_rows: int = 1) -> list[Sheet]:
+    """Read a CSV (one table) or an XLSX workbook (one table per sheet)."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise ValidationError([Problem(str(path), None, None, None, "file not found")])
+    if suffix == ".csv":
+        return [read_csv(path, header_rows)]
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, header_rows)
+    raise ValidationError([Problem(path.name, None, None, None,
+                                   f"unsupported file type '{suffix}' (use .csv or .xlsx)")])

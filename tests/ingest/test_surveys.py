@@ -1,0 +1,172 @@
+"""Survey exports that are valid, including unusual encodings, and the documented rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import BAD_INPUTS, FIXTURES, TEST_KEY
+from evaluation.ingest.pseudonymise import pseudonym
+from evaluation.ingest.service import IngestJob, run_ingest
+from evaluation.ingest.surveys import parse_labels
+from evaluation.schemas.core import ValidationError
+from evaluation.store import Store
+
+QUALTRICS = FIXTURES / "qualtrics.yml"
+# The answers of tests/fixtures/qualtrics_valid.csv, by e-mail, as the instrument's numbers.
+EXPECTED = {
+    "ada.lovelace@example.org": {"conf_1": 4, "conf_2": 2, "comp_1": 4},
+    "alan.turing@example.org": {"conf_1": 5, "conf_2": 1, "comp_1": 4},
+    "katherine.johnson@example.org": {"conf_1": 3, "conf_2": 4, "comp_1": 3},
+    "tim.berners-lee@example.org": {"conf_1": 4, "conf_2": 2, "comp_1": 5},
+}
+
+
+def _values(store: Store) -> dict[str, dict[str, float]]:
+    frame = store.read_table("responses")
+    return {r: dict(zip(g["item_id"], g["value"], strict=True)) for r, g in frame.groupby("respondent")}
+
+
+def _expected_by_pseudonym() -> dict[str, dict[str, float]]:
+    return {pseudonym(email, TEST_KEY): answers for email, answers in EXPECTED.items()}
+
+
+@pytest.mark.parametrize("name", ["valid_utf8_bom.csv", "valid_utf16_tab.csv", "valid_semicolon.csv",
+                                  "valid_cp1252_pound.csv"])
+def test_unusual_but_valid_exports_are_accepted_with_the_right_values(name: str, base_store: Store):
+    outcome, = run_ingest([IngestJob(BAD_INPUTS / name, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    assert outcome.status == "ingested"
+    assert _values(base_store) == _expected_by_pseudonym()
+
+
+def test_windows_1252_pound_sign_survives(base_store: Store):
+    run_ingest([IngestJob(BAD_INPUTS / "valid_cp1252_pound.csv", QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    answers = set(base_store.read_table("free_text")["answer"])
+    assert "Saved us \u00a3500 on licences" in answers
+
+
+def test_microsoft_forms_export_maps_question_text_to_items(base_store: Store):
+    run_ingest([IngestJob(FIXTURES / "msforms_valid.xlsx", FIXTURES / "msforms.yml", "T1", "follow-up")],
+               base_store, TEST_KEY)
+    values = _values(base_store)
+    assert values[pseudonym("ada.lovelace@example.org", TEST_KEY)] == {"conf_1": 4, "conf_2": 2, "comp_1": 4}
+    assert set(base_store.read_table("responses")["wave"]) == {"follow-up"}
+    submitted = base_store.read_table("responses")["submitted_at"].min()
+    assert str(submitted) == "2024-09-01 09:05:00"
+
+
+def test_no_name_or_email_is_stored_and_free_text_is_kept_apart(base_store: Store):
+    run_ingest([IngestJob(FIXTURES / "qualtrics_valid.csv", QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    content = base_store.path.read_bytes()
+    for secret in (b"lovelace", b"Lovelace", b"example.org", b"Turing", b"192.0.2."):
+        assert secret not in content
+    responses = base_store.read_table("responses")
+    assert set(responses.columns) == {"survey", "respondent", "cohort_id", "authority_code", "wave", "item_id",
+                                      "value", "submitted_at", "source_sha256"}
+    assert "answer" not in responses
+
+
+def test_reingesting_the_same_file_is_a_no_op_that_says_so(base_store: Store):
+    job = IngestJob(FIXTURES / "qualtrics_valid.csv", QUALTRICS, "T1", "endpoint")
+    run_ingest([job], base_store, TEST_KEY)
+    before = base_store.path.read_bytes()
+    outcome, = run_ingest([job], base_store, TEST_KEY)
+    assert outcome.status == "already ingested"
+    assert base_store.path.read_bytes() == before
+
+
+def test_a_corrected_reexport_needs_replace_and_then_replaces(base_store: Store, tmp_path: Path):
+    run_ingest([IngestJob(FIXTURES / "qualtrics_valid.csv", QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    corrected = tmp_path / "corrected.csv"
+    text = (FIXTURES / "qualtrics_valid.csv").read_text()
+    corrected.write_text(text.replace("R_test3,Berners-Lee,Tim,tim.berners-lee@example.org,,51.5,-0.12,email,EN,Agree",
+                                      "R_test3,Berners-Lee,Tim,tim.berners-lee@example.org,,51.5,-0.12,email,EN,"
+                                      "Strongly agree"))
+    job = IngestJob(corrected, QUALTRICS, "T1", "endpoint")
+    with pytest.raises(ValidationError, match="already in the store"):
+        run_ingest([job], base_store, TEST_KEY)
+
+    run_ingest([job], base_store, TEST_KEY, replace=True)
+    values = _values(base_store)
+    assert values[pseudonym("tim.berners-lee@example.org", TEST_KEY)]["conf_1"] == 5
+    assert len(base_store.read_table("responses")) == 12
+    log = base_store.read_table("ingestion_log")
+    assert log["replaced_sha256"].notna().sum() == 1
+
+
+def _with_rules(tmp_path: Path, **rules: str) -> Path:
+    text = QUALTRICS.read_text()
+    for rule, value in rules.items():
+        text = text.replace(f"  {rule}: reject", f"  {rule}: {value}").replace(f"  {rule}: exclude",
+                                                                              f"  {rule}: {value}")
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text(text)
+    return mapping
+
+
+def test_duplicate_submission_keep_latest_is_logged_not_silent(base_store: Store, tmp_path: Path):
+    mapping = _with_rules(tmp_path, duplicates="keep-latest")
+    outcome, = run_ingest([IngestJob(BAD_INPUTS / "duplicate_submission.csv", mapping, "T1", "endpoint")],
+                          base_store, TEST_KEY)
+    exclusions = base_store.read_table("exclusions")
+    assert list(exclusions["source_row"]) == [4]
+    assert "superseded by row 8" in exclusions["reason"].iloc[0]
+    assert len(outcome.exclusions) == 1
+    ada = base_store.read_table("responses", "respondent = ?", [pseudonym("ada.lovelace@example.org", TEST_KEY)])
+    assert set(ada["submitted_at"].astype(str)) == {"2024-06-24 10:00:00"}
+
+
+def test_unknown_respondent_exclude_rule_logs_them(base_store: Store, tmp_path: Path):
+    mapping = _with_rules(tmp_path, unknown_respondents="exclude")
+    run_ingest([IngestJob(BAD_INPUTS / "unknown_participant.csv", mapping, "T1", "endpoint")], base_store, TEST_KEY)
+    exclusions = base_store.read_table("exclusions")
+    assert list(exclusions["reason"]) == ["not on the cohort roster"]
+    assert list(exclusions["source_row"]) == [8]
+
+
+def test_incomplete_responses_are_excluded_and_logged_by_default(base_store: Store, tmp_path: Path):
+    export = tmp_path / "incomplete.csv"
+    lines = (FIXTURES / "qualtrics_valid.csv").read_text().splitlines()
+    lines[4] = lines[4].replace(",100,600,True,", ",60,300,False,")
+    export.write_text("\n".join(lines) + "\n")
+    run_ingest([IngestJob(export, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    assert base_store.read_table("responses")["respondent"].nunique() == 3
+    assert list(base_store.read_table("exclusions")["source_row"]) == [5]
+
+
+def test_roster_and_survey_in_one_command_are_checked_together(tmp_path: Path):
+    store = Store(tmp_path / "s.duckdb")
+    jobs = [IngestJob(FIXTURES / "base" / n) for n in ("cohorts.csv", "participants.csv", "instrument.csv")]
+    jobs.append(IngestJob(FIXTURES / "qualtrics_valid.csv", QUALTRICS, "T1", "baseline"))
+    outcomes = run_ingest(jobs, store, TEST_KEY)
+    assert [o.status for o in outcomes] == ["ingested"] * 4
+    log = store.read_table("ingestion_log")
+    assert len(log) == 4 and log["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+    raw = sorted(p.name for p in store.raw_dir.iterdir())
+    assert raw == sorted(f"{o.sha256}.csv" for o in outcomes)
+
+
+def test_changed_table_row_needs_replace(base_store: Store, tmp_path: Path):
+    changed = tmp_path / "cohorts.csv"
+    changed.write_text((FIXTURES / "base" / "cohorts.csv").read_text().replace("Test cohort one", "Cohort 1"))
+    with pytest.raises(ValidationError, match="use --replace"):
+        run_ingest([IngestJob(changed)], base_store, TEST_KEY)
+    outcome, = run_ingest([IngestJob(changed)], base_store, TEST_KEY, replace=True)
+    assert outcome.rows == {"cohorts": 1} and outcome.unchanged_rows == 1
+    assert set(base_store.read_table("cohorts")["name"]) == {"Cohort 1", "Test cohort two"}
+
+
+def test_parse_labels_reads_the_instrument_format():
+    assert parse_labels("1=Strongly disagree; 2=Disagree;5= Strongly  agree") == {
+        "strongly disagree": 1.0, "disagree": 2.0, "strongly agree": 5.0}
+    with pytest.raises(ValueError, match="not of the form"):
+        parse_labels("Agree")
+
+
+def test_bad_input_files_are_not_modified(base_store: Store):
+    path = BAD_INPUTS / "value_out_of_range.csv"
+    before = path.read_bytes()
+    with pytest.raises(ValidationError):
+        run_ingest([IngestJob(path, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    assert path.read_bytes() == before
