@@ -23,6 +23,7 @@ from .schemas import TABLES
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import pyarrow as pa
 
 INGESTION_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS ingestion_log (
@@ -129,7 +130,7 @@ class Store:
                 con.execute(f'DELETE FROM "{table}" WHERE EXISTS (SELECT 1 FROM doomed d WHERE {match})')
                 con.unregister("doomed")
             for table, frame in batch.inserts:
-                con.register("incoming", frame)
+                con.register("incoming", _arrow_table(frame))
                 con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming')
                 con.unregister("incoming")
             for frame in batch.exclusions:
@@ -165,6 +166,13 @@ class Store:
             shutil.copyfile(source, temp)
             staged.append((temp, final))
         return staged
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """The frame as an Arrow table: DuckDB scans Arrow without converting it row by row."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:

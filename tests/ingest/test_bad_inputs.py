@@ -73,14 +73,16 @@ def test_a_failure_inside_the_write_transaction_rolls_back(base_store: Store, mo
     before = _fingerprint(base_store)
     job = IngestJob(FIXTURES / "qualtrics_valid.csv", FIXTURES / "qualtrics.yml", "T1", "endpoint")
     register = duckdb.DuckDBPyConnection.register
+    inserts: list[str] = []
 
-    def fail_on_free_text(self, name, frame):
-        # Responses are already inserted when free text is registered: the failure is half-way through.
-        if "answer" in getattr(frame, "columns", ()):
+    def fail_on_second_insert(self, name, frame):
+        # Responses are inserted first; failing on the free text leaves the transaction half done.
+        inserts.append(name)
+        if inserts.count("incoming") == 2:
             raise duckdb.IOException("simulated failure half-way through the transaction")
         return register(self, name, frame)
 
-    monkeypatch.setattr(duckdb.DuckDBPyConnection, "register", fail_on_free_text)
+    monkeypatch.setattr(duckdb.DuckDBPyConnection, "register", fail_on_second_insert)
     with pytest.raises(duckdb.IOException):
         run_ingest([job], base_store, TEST_KEY)
     assert _fingerprint(base_store) == before

@@ -9,12 +9,13 @@ so a roster links to its surveys without the e-mail ever being stored.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 KEY_ENV = "WORKBENCH_PSEUDONYM_KEY"
 KEY_FILE_ENV = "WORKBENCH_PSEUDONYM_KEY_FILE"
@@ -58,14 +59,15 @@ def load_key(demo: bool = False, project_root: Path | None = None) -> bytes:
 
 def pseudonym(identity: str, key: bytes) -> str:
     """The pseudonym of one identity (an e-mail address)."""
-    digest = hmac.new(key, identity.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
-    return "P-" + digest[:12]
+    digest = hmac.digest(key, identity.strip().lower().encode("utf-8"), "sha256")
+    return "P-" + digest.hex()[:12]
 
 
 def pseudonymise(identities: pd.Series, key: bytes) -> pd.Series:
-    """Pseudonyms for a column of identities; hashes each distinct value once."""
-    codes, uniques = pd.factorize(identities, use_na_sentinel=True)
-    hashed = [pseudonym(str(u), key) for u in uniques]
-    # A missing identity has code -1, which picks the trailing NA.
-    lookup = pd.array([*hashed, None], dtype="string")
-    return pd.Series(lookup[codes], index=identities.index)
+    """Pseudonyms for a column of identities (Arrow-backed text); hashes each distinct value once."""
+    from ..schemas import cells
+
+    array = cells.arrow(identities)
+    distinct = pc.unique(array).drop_null()
+    hashed = pa.array([pseudonym(v, key) for v in distinct.to_pylist()], pa.string())
+    return cells.series(pc.take(hashed, pc.index_in(array, value_set=distinct)), identities.index)

@@ -54,7 +54,11 @@ def detect_encoding(head: bytes, path: Path) -> str:
 
 
 def _to_utf8(data: bytes, path: Path) -> bytes:
-    """Return the file's bytes as UTF-8 without a BOM, decoding Windows-1252 or UTF-16 if needed."""
+    """Bytes as UTF-8 without a BOM: a BOM says UTF-8 or UTF-16; no BOM is taken as UTF-8 for now.
+
+    Whether BOM-less bytes really are UTF-8 is decided by the CSV reader, which
+    validates every string; :func:`_from_cp1252` is the fallback.
+    """
     encoding = detect_encoding(data[:4096], path)
     if encoding == "utf-8-sig":
         return data[len(UTF8_BOM):]
@@ -64,11 +68,11 @@ def _to_utf8(data: bytes, path: Path) -> bytes:
         except UnicodeDecodeError as error:
             raise ValidationError([Problem(path.name, None, None, None,
                                            f"cannot be decoded as UTF-16: {error.reason}")]) from None
-    try:
-        data.decode("utf-8")
-        return data
-    except UnicodeDecodeError:
-        pass
+    return data
+
+
+def _from_cp1252(data: bytes, path: Path) -> bytes:
+    """Windows-1252 bytes (Excel's "CSV" on a UK machine) as UTF-8."""
     try:
         return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError as error:
@@ -86,8 +90,13 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    raw = _to_utf8(path.read_bytes() if data is None else data, path)
-    first_line = raw.split(b"\n", 1)[0].decode("utf-8")
+    original = path.read_bytes() if data is None else data
+    raw = _to_utf8(original, path)
+    try:
+        first_line = raw.split(b"\n", 1)[0].decode("utf-8")
+    except UnicodeDecodeError:
+        raw = _from_cp1252(original, path)
+        first_line = raw.split(b"\n", 1)[0].decode("utf-8")
     if not first_line.strip().strip(","):
         raise ValidationError([Problem(path.name, None, None, None, "the file is empty")])
     # Excel's "Unicode text" is tab-separated; some European locales write semicolons.
@@ -99,14 +108,17 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
     bad_rows: list[Problem] = []
 
     def on_invalid_row(row: pacsv.InvalidRow) -> str:
-        where = None if row.number is None else row.number
-        bad_rows.append(Problem(path.name, where, None, (row.text or "")[:60],
+        try:
+            shown = (row.text or "")[:60]
+        except UnicodeDecodeError:  # the row is also badly encoded
+            shown = None
+        bad_rows.append(Problem(path.name, row.number, None, shown,
                                 f"has {row.actual_columns} cells but the header has {row.expected_columns} "
                                 "(truncated or badly quoted line?)"))
         return "skip"
 
-    try:
-        table = pacsv.read_csv(
+    def parse(raw: bytes) -> pa.Table:
+        return pacsv.read_csv(
             pa.py_buffer(raw),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=header_rows),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
@@ -116,13 +128,22 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
                 strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""],
             ),
         )
+
+    try:
+        try:
+            table = parse(raw)
+        except pa.ArrowInvalid as error:
+            if "UTF8" not in str(error) or raw is not original:
+                raise
+            bad_rows.clear()
+            table = parse(_from_cp1252(original, path))
     except pa.ArrowInvalid as error:
         raise ValidationError([Problem(path.name, None, None, None, f"cannot be parsed as CSV: {error}")]) from None
     if bad_rows:
         raise ValidationError(bad_rows)
     if table.num_rows == 0:
         raise ValidationError([Problem(path.name, None, None, None, "the file has a header but no data rows")])
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     # Row numbers as a spreadsheet shows them: the header rows come first.
     frame.index = pd.RangeIndex(header_rows + 1, header_rows + 1 + len(frame))
     return Sheet(path.stem, frame, header_rows)

@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+
+from . import cells
 
 ColumnKind = Literal["text", "integer", "number", "date", "datetime", "boolean"]
 
-TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0"})
-
-# A cell a spreadsheet would evaluate: "=HYPERLINK(...)", "+cmd", "@SUM(...)",
-# "-2+3". A plain negative number ("-2", "-0.5") is not a formula.
-_FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\d+(?:\.\d+)?$)")
 
 
 @dataclass(frozen=True)
@@ -168,81 +164,68 @@ _DUCKDB_TYPES: dict[str, str] = {
 }
 
 
-def formula_cells(values: pd.Series) -> pd.Series:
+def formula_cells(values: pd.Series) -> np.ndarray:
     """True where a text cell would run as a spreadsheet formula (CSV injection)."""
-    return values.str.contains(_FORMULA, na=False)
+    return cells.formula_mask(cells.arrow(values))
 
 
-def located_problems(mask: pd.Series, raw: pd.Series, file: str, column: str, rule: str) -> list[Problem]:
-    # The frame index is the row number in the user's file.
-    hits = raw[mask.to_numpy(dtype=bool, na_value=False)]
-    return [Problem(file, int(r), column, str(v), rule) for r, v in hits.items()]
-
-
-def _parse_dates(raw: pd.Series, with_time: bool) -> pd.Series:
-    """ISO 8601 first; then UK day-first forms as Excel writes them (never US month-first)."""
-    parsed = pd.to_datetime(raw, format="ISO8601", errors="coerce")
-    todo = parsed.isna() & raw.notna()
-    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
-        todo = parsed.isna() & raw.notna()
-    if not with_time:
-        parsed = parsed.dt.normalize()
-    return parsed
+def located_problems(mask: pd.Series | np.ndarray, raw: pd.Series, file: str, column: str, rule: str
+                     ) -> list[Problem]:
+    """One problem per cell where ``mask`` is true; the frame index is the row number in the user's file."""
+    flags = mask.to_numpy(dtype=bool, na_value=False) if isinstance(mask, pd.Series) else np.asarray(mask, bool)
+    if not flags.any():
+        return []
+    hits = raw[flags]
+    return [Problem(file, int(r), column, "" if pd.isna(v) else str(v), rule) for r, v in hits.items()]
 
 
 def coerce_column(
     raw: pd.Series, column: Column, file: str, now: dt.datetime, header: str | None = None
 ) -> tuple[pd.Series, list[Problem]]:
-    """Convert a string column to its kind and check its rules.
+    """Convert a text column to its kind and check its rules.
 
-    ``raw`` holds stripped strings with missing cells as NA. Returns the
-    typed column and one problem per failing cell.
+    ``raw`` holds trimmed text with missing cells as NA (see
+    :func:`normalise_cells`). Returns the typed column and one problem per
+    failing cell.
     """
     label = header or column.name
     found: list[Problem] = []
-    missing = raw.isna()
-    if not column.nullable and missing.any():
-        found += located_problems(missing, raw.fillna(""), file, label, "a value is required")
+    text = cells.arrow(raw)
+    missing = raw.isna().to_numpy()
+    if not column.nullable:
+        found += located_problems(missing, raw, file, label, "a value is required")
 
     if column.kind == "text":
-        typed = raw.astype("string")
+        typed = raw
     elif column.kind in ("integer", "number"):
-        typed = pd.to_numeric(raw, errors="coerce")
-        bad = typed.isna() & ~missing
+        values, bad = cells.to_number(text)
         found += located_problems(bad, raw, file, label, f"not a {'whole ' if column.kind == 'integer' else ''}number")
+        typed = pd.Series(values, index=raw.index)
         if column.kind == "integer":
-            fractional = typed.notna() & (typed % 1 != 0)
+            fractional = np.isfinite(values) & (values % 1 != 0)
             found += located_problems(fractional, raw, file, label, "not a whole number")
             typed = typed.where(~fractional).astype("Int64")
-        else:
-            typed = typed.astype("float64")
     elif column.kind in ("date", "datetime"):
-        typed = _parse_dates(raw, with_time=column.kind == "datetime")
-        bad = typed.isna() & ~missing
+        typed, bad = cells.to_timestamp(text)
+        typed.index = raw.index
+        if column.kind == "date":
+            typed = typed.dt.normalize()
         found += located_problems(bad, raw, file, label, "not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         if column.not_future:
-            future = typed > pd.Timestamp(now)
-            found += located_problems(future, raw, file, label, "date is in the future")
+            found += located_problems(typed > pd.Timestamp(now), raw, file, label, "date is in the future")
     elif column.kind == "boolean":
-        lowered = raw.str.lower()
-        is_true, is_false = lowered.isin(TRUE_WORDS), lowered.isin(FALSE_WORDS)
-        bad = ~(is_true | is_false) & ~missing
+        typed, bad = cells.to_boolean(text)
+        typed.index = raw.index
         found += located_problems(bad, raw, file, label, "not true/false (use TRUE/FALSE or Yes/No)")
-        typed = pd.Series(pd.NA, index=raw.index, dtype="boolean")
-        typed[is_true] = True
-        typed[is_false] = False
     else:  # pragma: no cover - ColumnKind is closed
         raise AssertionError(column.kind)
 
     if column.allowed is not None:
-        outside = ~missing & ~raw.isin(column.allowed)
-        found += located_problems(outside, raw, file, label, "not one of: " + ", ".join(column.allowed))
+        found += located_problems(cells.outside(text, column.allowed), raw, file, label,
+                                  "not one of: " + ", ".join(column.allowed))
     if column.pattern is not None:
-        mismatch = ~missing & ~raw.str.fullmatch(column.pattern, na=False)
-        found += located_problems(mismatch, raw, file, label, f"does not match the pattern {column.pattern}")
+        found += located_problems(cells.mismatching(text, column.pattern), raw, file, label,
+                                  f"does not match the pattern {column.pattern}")
     if column.minimum is not None:
         found += located_problems(typed < column.minimum, raw, file, label, f"below the minimum {column.minimum:g}")
     if column.maximum is not None:
@@ -251,12 +234,9 @@ def coerce_column(
 
 
 def normalise_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip surrounding whitespace and turn empty cells into NA, keeping strings."""
-    out = {}
-    for name in frame.columns:
-        col = frame[name].astype("string").str.strip()
-        out[name] = col.mask(col == "")
-    return pd.DataFrame(out, index=frame.index)
+    """Strip surrounding whitespace and turn empty cells into NA, as Arrow-backed text."""
+    return pd.DataFrame({name: cells.series(cells.trimmed(cells.arrow(frame[name])), frame.index)
+                         for name in frame.columns}, index=frame.index)
 
 
 def header_problems(
