@@ -151,5 +151,54 @@ def dictionary(
     typer.echo(f"Wrote {out}")
 
 
+@app.command()
+def run(
+    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="Analyses or runs to run "
+                                                     "(name, name/run-id, globs); their upstreams come too.")] = None,
+    parameter: Annotated[list[str] | None, typer.Option("--parameter", "-p", help="Override a parameter: "
+                                                        "name=value (repeatable).")] = None,
+    jobs: Annotated[int | None, typer.Option(help="Runs in parallel (default: number of cores).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-run everything, up to date or not.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run and why; run nothing.")] = False,
+    timeout: Annotated[int | None, typer.Option(help="Seconds a notebook cell may take before the run "
+                                                "fails.")] = None,
+    executor: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT.")] = None,
+    manifest: Annotated[Path, typer.Option(help="The manifest of analyses.")] = Path("notebooks/manifest.yml"),
+    reports: Annotated[Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or "
+                                                 "reports/).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Run the analyses of the manifest with papermill: in parallel, skipping what is up to date."""
+    from .run.display import print_plan, print_summary, progress_display
+    from .run.manifest import ManifestError
+    from .run.parameters import ParameterError, parse_overrides
+    from .run.scheduler import plan_runs, run_manifest
+    from .store import Store
+
+    if executor not in ("local", "dask"):
+        typer.echo("error: --executor must be local or dask", err=True)
+        raise typer.Exit(code=2)
+    target, output = Store(config.store_path(store)), config.reports_dir(reports)
+    if not target.exists():
+        typer.echo(f"error: no store at {target.path}; run `workbench ingest` first", err=True)
+        raise typer.Exit(code=2)
+    try:
+        planned = plan_runs(manifest, target, output, select=select or [],
+                            overrides=parse_overrides(parameter or []), force=force)
+    except (ManifestError, ParameterError, KeyError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    if dry_run:
+        print_plan(planned)
+        return
+    with progress_display(planned) as on_event:
+        summary = run_manifest(manifest, target, output, jobs=jobs, timeout=timeout, executor=executor,
+                               scheduler=scheduler, on_event=on_event, planned=planned)
+    print_summary(summary)
+    if summary.failures:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

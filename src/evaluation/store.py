@@ -100,11 +100,33 @@ class Store:
 
     def content_sha256(self, name: str, where: str = "", params: list[object] | None = None) -> str:
         """SHA-256 of a table's rows (order-independent), as an analysis reads them."""
+        return self.content_sha256_many([(name, where, params or [])])[0]
+
+    def content_sha256_many(self, reads: list[tuple[str, str, list[object]]]) -> list[str]:
+        """:meth:`content_sha256` of several reads over one connection."""
+        hashes = []
         with self.connect() as con:
-            inner = f'SELECT * FROM "{name}"' + (f" WHERE {where}" if where else "")
-            sql = f"SELECT string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR) FROM ({inner}) t"
-            text = con.execute(sql, params or []).fetchall()[0][0] or ""
-        return hashlib.sha256(text.encode()).hexdigest()
+            for name, where, params in reads:
+                if name not in TABLES:
+                    raise KeyError(f"no table '{name}' in the store")
+                inner = f'SELECT * FROM "{name}"' + (f" WHERE {where}" if where else "")
+                sql = f"SELECT string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR) FROM ({inner}) t"
+                text = con.execute(sql, list(params)).fetchall()[0][0] or ""
+                hashes.append(hashlib.sha256(text.encode()).hexdigest())
+        return hashes
+
+    def distinct_values(self, sources: list[str]) -> dict[str, tuple[str, ...]]:
+        """Sorted distinct values of ``table.column`` sources (for one run per cohort, project, ...)."""
+        values = {}
+        with self.connect() as con:
+            for source in sources:
+                table, _, column = source.partition(".")
+                if table not in TABLES or column not in TABLES[table].column_names:
+                    raise KeyError(f"no column '{source}' in the store")
+                rows = con.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL '
+                                   f'ORDER BY 1').fetchall()
+                values[source] = tuple(str(r[0]) for r in rows)
+        return values
 
     def logged_sha256(self) -> set[str]:
         """Hashes of every file already ingested."""

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..schemas import TABLES
-from ..schemas.core import Problem, ValidationError, foreign_key_problems
+from ..schemas.core import Problem, ValidationError
+from ..schemas.validation import foreign_key_problems
 from ..store import Store, WriteBatch, file_sha256, now
 from .surveys import SurveyContext, load_mapping, parse_survey
 from .tables import parse_tables

@@ -41,16 +41,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schemas import cells
-from ..schemas.core import (
-    Column,
-    Problem,
-    ValidationError,
-    coerce_column,
-    formula_cells,
-    located_problems,
-    normalise_cells,
-)
+from ..schemas.core import Column, Problem, ValidationError
 from ..schemas.programme import PSEUDONYM, WAVES
+from ..schemas.validation import coerce_column, formula_cells, located_problems, normalise_cells
 from .pseudonymise import pseudonymise
 from .readers import Sheet, read_csv, read_xlsx
 

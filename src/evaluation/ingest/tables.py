@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..ingest.surveys import parse_labels
 from ..schemas import TABLES, WORKBOOK_TABLES
-from ..schemas.core import Problem, TableSchema, ValidationError, header_problems, located_problems, validate_frame
+from ..schemas.core import Problem, TableSchema, ValidationError
+from ..schemas.validation import header_problems, located_problems, validate_frame
 from .pseudonymise import pseudonymise
 from .readers import Sheet, read_tables
 

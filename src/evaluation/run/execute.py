@@ -1,0 +1,133 @@
+"""Execute one run in a worker process: papermill, the HTML report, provenance, an atomic publish.
+
+The run writes into a staging folder. Only a successful run is moved into
+``reports/<analysis>/<run-id>/`` (a rename, so readers never see a half-written
+report); a failed run's partly executed notebook goes to
+``reports/_failed/<analysis>/<run-id>/`` and the previous good report stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .contract import ANALYSIS_ENV, RUN_DIR_ENV, write_atomically
+from .provenance import PROVENANCE_JSON
+
+EXECUTED_NOTEBOOK = "notebook.ipynb"
+REPORT_HTML = "report.html"
+FAILED_DIR = "_failed"
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs for one run (plain data, so it pickles to any executor)."""
+
+    analysis: str
+    run_id: str
+    notebook: str
+    parameters: dict[str, Any]
+    reports: str
+    store: str
+    timeout: int | None
+    provenance: dict[str, Any]  # fingerprint and context, completed by the worker
+
+
+@dataclass
+class RunOutcome:
+    """What happened to one run."""
+
+    analysis: str
+    run_id: str
+    status: str  # "success" or "failed"
+    seconds: float
+    path: str
+    error: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.analysis}/{self.run_id}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _describe_failure(error: BaseException) -> dict[str, Any]:
+    """Cell, exception and message of a failure, whatever raised it."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(error, PapermillExecutionError):
+        return {"cell": error.exec_count or error.cell_index, "exception": error.ename, "message": error.evalue}
+    kind = type(error).__name__
+    if kind == "DeadKernelError":
+        return {"cell": None, "exception": kind, "message": "the kernel died (out of memory or crashed)"}
+    if kind == "CellTimeoutError":
+        return {"cell": None, "exception": kind, "message": f"a cell exceeded the time limit: {error}"}
+    return {"cell": None, "exception": kind, "message": str(error)}
+
+
+def _write_report(executed: Path, target: Path) -> None:
+    """The executed notebook as HTML without code cells, for readers who never open code."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    write_atomically(target, body.encode("utf-8"))
+
+
+def execute_run(task: RunTask) -> RunOutcome:
+    """Run one notebook and publish its report; never raises for a failing notebook."""
+    import papermill
+
+    reports = Path(task.reports)
+    final = reports / task.analysis / task.run_id
+    staging = reports / task.analysis / f".{task.run_id}.staging-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
+    # The kernel inherits the worker's environment: this is how the notebook finds its run folder.
+    os.environ.update({RUN_DIR_ENV: str(staging.resolve()), ANALYSIS_ENV: task.analysis,
+                       "WORKBENCH_STORE": str(Path(task.store).resolve())})
+    started, clock = _now(), time.perf_counter()
+    executed = staging / EXECUTED_NOTEBOOK
+    error: dict[str, Any] = {}
+    try:
+        papermill.execute_notebook(task.notebook, str(executed), parameters=task.parameters, kernel_name="python3",
+                                   progress_bar=False, cwd=str(Path(task.notebook).parent),
+                                   execution_timeout=task.timeout)
+    except Exception as failure:  # every failure is reported, none stops the other runs
+        error = _describe_failure(failure)
+    if executed.exists():
+        try:
+            _write_report(executed, staging / REPORT_HTML)
+        except Exception as failure:  # a report that cannot be rendered fails the run, visibly
+            error = error or {"cell": None, "exception": type(failure).__name__,
+                              "message": f"HTML report: {failure}"}
+    seconds = round(time.perf_counter() - clock, 3)
+    reads_file = staging / "reads.json"
+    provenance = {**task.provenance, "parameters": task.parameters, "status": "failed" if error else "success",
+                  "started_at": started, "finished_at": _now(), "seconds": seconds, "error": error,
+                  "reads": json.loads(reads_file.read_text()) if reads_file.exists() else []}
+    write_atomically(staging / PROVENANCE_JSON, json.dumps(provenance, indent=1, sort_keys=True).encode())
+    target = reports / FAILED_DIR / task.analysis / task.run_id if error else final
+    _replace_dir(staging, target)
+    if not error:
+        shutil.rmtree(reports / FAILED_DIR / task.analysis / task.run_id, ignore_errors=True)
+    return RunOutcome(task.analysis, task.run_id, provenance["status"], seconds, str(target), error)
+
+
+def _replace_dir(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target``, replacing any previous folder by renames (no half-copied state)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    retired = target.with_name(f".{target.name}.retired-{uuid.uuid4().hex[:8]}")
+    if target.exists():
+        target.rename(retired)
+    source.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
