@@ -60,18 +60,29 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _describe_failure(error: BaseException) -> dict[str, Any]:
-    """Cell, exception and message of a failure, whatever raised it."""
+def _next_cell(executed: Path) -> int | None:
+    """Execution count the interrupted cell would have had: one after the last completed cell."""
+    if not executed.exists():
+        return None
+    counts = [c.get("execution_count") or 0 for c in json.loads(executed.read_text())["cells"]
+              if c.get("metadata", {}).get("papermill", {}).get("status") == "completed"]
+    return max(counts, default=0) + 1
+
+
+def _describe_failure(error: BaseException, executed: Path) -> dict[str, Any]:
+    """Cell (its execution count, as the partly executed notebook shows it), exception and message."""
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(error, PapermillExecutionError):
-        return {"cell": error.exec_count or error.cell_index, "exception": error.ename, "message": error.evalue}
+        return {"cell": error.exec_count, "exception": error.ename, "message": error.evalue}
     kind = type(error).__name__
     if kind == "DeadKernelError":
-        return {"cell": None, "exception": kind, "message": "the kernel died (out of memory or crashed)"}
-    if kind == "CellTimeoutError":
-        return {"cell": None, "exception": kind, "message": f"a cell exceeded the time limit: {error}"}
-    return {"cell": None, "exception": kind, "message": str(error)}
+        message = "the kernel died (out of memory, or the code ended the process)"
+    elif kind == "CellTimeoutError":
+        message = "the cell took longer than --timeout allows"
+    else:
+        message = str(error)
+    return {"cell": _next_cell(executed), "exception": kind, "message": message}
 
 
 def _write_report(executed: Path, target: Path) -> None:
@@ -103,7 +114,7 @@ def execute_run(task: RunTask) -> RunOutcome:
                                    progress_bar=False, cwd=str(Path(task.notebook).parent),
                                    execution_timeout=task.timeout)
     except Exception as failure:  # every failure is reported, none stops the other runs
-        error = _describe_failure(failure)
+        error = _describe_failure(failure, executed)
     if executed.exists():
         try:
             _write_report(executed, staging / REPORT_HTML)

@@ -88,18 +88,22 @@ def plan_runs(manifest: Path, store: Store, reports: Path, *, select: list[str] 
     analyses, run_patterns = select_analyses(load_manifest(manifest), select or [])
     sources = sorted({s for a in analyses.values() for s in a.for_each.values()})
     runs = expand_runs(analyses, store.distinct_values(sources), overrides)
-    runs = [r for r in runs if any(fnmatch.fnmatch(r.key, p) for p in run_patterns)]
+    # A run with non-default parameters ("cohort-C1~1a2b3c4d") is selected by its base id too.
+    runs = [r for r in runs if any(fnmatch.fnmatch(r.key, p) or fnmatch.fnmatch(r.key.split("~")[0], p)
+                                   for p in run_patterns)]
     inputs = input_hashes(store, runs)
     planned: list[PlannedRun] = []
     rerun_analyses: set[str] = set()
     for spec in runs:
+        if force:
+            planned.append(PlannedRun(spec, "run", "--force"))
+            continue
         if any(a in rerun_analyses for a in spec.after):
             planned.append(PlannedRun(spec, "wait", "after upstream runs that will run"))
             rerun_analyses.add(spec.analysis)
             continue
-        reason = "--force" if force else staleness(read_provenance(reports, spec),
-                                                   fingerprint(spec, inputs[spec.key],
-                                                               upstream_hashes(reports, spec, runs)))
+        reason = staleness(read_provenance(reports, spec),
+                           fingerprint(spec, inputs[spec.key], upstream_hashes(reports, spec, runs)))
         if reason is None:
             planned.append(PlannedRun(spec, "skip", "up to date"))
         else:

@@ -180,10 +180,3 @@ def foreign_key_problems(
             found += located_problems(missing, shown, file, fk.columns[-1],
                                f"not found in table '{fk.table}' ({', '.join(fk.ref_columns)})")
     return found
-
-
-def empty_frame(schema: TableSchema) -> pd.DataFrame:
-    """An empty typed frame with the schema's columns."""
-    dtypes = {"text": "string", "integer": "Int64", "number": "float64",
-              "date": "datetime64[ns]", "datetime": "datetime64[ns]", "boolean": "boolean"}
-    return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.kind]) for c in schema.columns})
