@@ -5,13 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE ?= data/store/workbench.duckdb
 
-.PHONY: run test lab install demo ingest dictionary lint clean
+.PHONY: run test lab install chromium demo dictionary lint benchmarks clean
 
-run: $(STAMP)  ## Ingest the embedded demo data and run every analysis
+run: $(STAMP)  ## Ingest the embedded demo data and run every analysis of the default manifest
 	$(BIN)/workbench ingest --demo --store $(STORE) data/demo/ingest.yml
+	$(BIN)/workbench run --store $(STORE)
 
-test: $(STAMP)  ## Run the whole test suite
+test: $(STAMP) chromium  ## Run the whole test suite
 	$(BIN)/python -m pytest
+
+# Debian's chromium drives the browser tests and kaleido's static images; never a downloaded browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 install: $(STAMP)
 
@@ -33,6 +40,10 @@ dictionary: $(STAMP)  ## Regenerate docs/data-dictionary.md from the schemas
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+
+benchmarks: $(STAMP)  ## Run every benchmark (minutes; prints JSON figures)
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/run_suite.py
 
 clean:
 	rm -rf reports data/store

@@ -11,6 +11,7 @@ from evaluation.ingest.service import IngestJob, run_ingest
 from evaluation.store import Store
 
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 BAD_INPUTS = TESTS / "bad_inputs"
 TEST_KEY = b"test-key-not-secret-0123456789"
@@ -30,3 +31,19 @@ def base_store(base_store_file: Path, tmp_path: Path) -> Store:
     target = tmp_path / "store" / "workbench.duckdb"
     shutil.copytree(base_store_file.parent, target.parent)
     return Store(target)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Path]:
+    """The demo data ingested and the whole default manifest run, once per test session: (store, reports)."""
+    from evaluation.ingest.pseudonymise import DEMO_KEY
+    from evaluation.ingest.service import read_plan
+    from evaluation.run.scheduler import run_manifest
+
+    folder = tmp_path_factory.mktemp("demo")
+    store = Store(folder / "store" / "workbench.duckdb")
+    run_ingest(read_plan(ROOT / "data" / "demo" / "ingest.yml"), store, DEMO_KEY, command="demo_run fixture")
+    reports = folder / "reports"
+    summary = run_manifest(ROOT / "notebooks" / "manifest.yml", store, reports, jobs=2)
+    assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
+    return store, reports

@@ -178,7 +178,9 @@ class Store:
             temp.replace(final)
 
     def _stage_raw_files(self, raw_files: list[tuple[Path, str]]) -> list[tuple[Path, Path]]:
-        self.raw_dir.mkdir(parents=True, exist_ok=True)
+        # Raw exports hold names and e-mails as received: only the owner may read them.
+        self.raw_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.raw_dir.chmod(0o700)
         staged = []
         for source, sha in raw_files:
             final = self.raw_dir / f"{sha}{source.suffix.lower()}"
@@ -186,6 +188,7 @@ class Store:
                 continue
             temp = final.with_name(final.name + ".partial")
             shutil.copyfile(source, temp)
+            temp.chmod(0o600)
             staged.append((temp, final))
         return staged
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Store
-from .execute import FAILED_DIR, RunOutcome, RunTask, execute_run
+from .execute import FAILED_DIR, RunOutcome, RunTask, execute_run, prepare_worker
 from .manifest import Analysis, ManifestError, RunSpec, expand_runs, load_manifest
 from .provenance import (
     PROVENANCE_JSON,
@@ -120,7 +120,8 @@ class LocalExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
         # forkserver: workers do not inherit the parent's threads (rich's live display).
-        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"),
+                                        initializer=prepare_worker)
 
     def submit(self, task: RunTask, done: Callable[[Any], None]) -> None:
         self.pool.submit(execute_run, task).add_done_callback(done)
