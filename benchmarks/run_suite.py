@@ -1,0 +1,84 @@
+"""Runner benchmark: (a) a papermill CLI loop, (b) ``workbench run --force --jobs 2``, (c) ``workbench run``.
+
+Run: ``.venv/bin/python benchmarks/run_suite.py [--repeats 3]``
+
+All three run in the same script against the same store (the demo data,
+ingested into a temporary folder) and the default manifest:
+(a) calls the ``papermill`` command line once per run of the manifest, one
+after another, with the same parameters and store; (b) is the workbench
+re-running everything on two workers (it also writes the HTML reports, which
+(a) does not); (c) is the workbench with nothing changed. Medians of the
+repeats, and the ratios, are printed as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def papermill_loop(store: Path, out: Path, env: dict[str, str]) -> float:
+    """(a): the papermill CLI, once per run of the manifest, sequentially."""
+    from evaluation.run.scheduler import plan_runs
+    from evaluation.store import Store
+
+    planned = plan_runs(ROOT / "notebooks" / "manifest.yml", Store(store), out / "plan", force=True)
+    start = time.perf_counter()
+    for p in planned:
+        command = [str(BIN / "papermill"), str(p.spec.notebook), str(out / f"{p.spec.analysis}-{p.spec.run_id}.ipynb"),
+                   "--cwd", str(p.spec.notebook.parent), "--no-progress-bar"]
+        for name, value in p.spec.parameters.items():
+            command += ["-p", name, str(value)]
+        run_env = {**env, "WORKBENCH_RUN_DIR": str(out / "contract" / p.spec.key), "WORKBENCH_ANALYSIS": p.spec.analysis}
+        subprocess.run(command, check=True, env=run_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store, reports = folder / "store" / "workbench.duckdb", folder / "reports"
+        env = {**os.environ, "WORKBENCH_STORE": str(store), "WORKBENCH_REPORTS": str(reports)}
+        subprocess.run([str(BIN / "workbench"), "ingest", "--demo", "--store", str(store), "data/demo/ingest.yml"],
+                       check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        workbench = [str(BIN / "workbench"), "run", "--store", str(store), "--reports", str(reports)]
+        subprocess.run(workbench + ["--jobs", "2"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        from evaluation.run.scheduler import plan_runs
+        from evaluation.store import Store
+
+        runs = len(plan_runs(ROOT / "notebooks" / "manifest.yml", Store(store), reports))
+        loop, forced, unchanged = [], [], []
+        for repeat in range(args.repeats):
+            loop.append(papermill_loop(store, folder / f"loop{repeat}", env))
+            forced.append(timed(workbench + ["--force", "--jobs", "2"], env))
+            unchanged.append(timed(workbench, env))
+        a, b, c = (statistics.median(x) for x in (loop, forced, unchanged))
+        print(json.dumps({
+            "runs_in_manifest": runs, "repeats": args.repeats, "cores": os.cpu_count(),
+            "a_papermill_cli_loop_s": round(a, 2), "b_workbench_force_jobs2_s": round(b, 2),
+            "c_workbench_nothing_changed_s": round(c, 2), "ratio_b_over_a": round(b / a, 3),
+            "targets": "b/a <= 0.4; c < 3 s",
+        }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
