@@ -45,7 +45,8 @@ def papermill_loop(store: Path, out: Path, env: dict[str, str]) -> float:
                    "--cwd", str(p.spec.notebook.parent), "--no-progress-bar"]
         for name, value in p.spec.parameters.items():
             command += ["-p", name, str(value)]
-        run_env = {**env, "WORKBENCH_RUN_DIR": str(out / "contract" / p.spec.key), "WORKBENCH_ANALYSIS": p.spec.analysis}
+        run_env = {**env, "WORKBENCH_RUN_DIR": str(out / "contract" / p.spec.key),
+                   "WORKBENCH_ANALYSIS": p.spec.analysis}
         subprocess.run(command, check=True, env=run_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
