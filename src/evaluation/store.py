@@ -197,7 +197,7 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     """The frame as an Arrow table: DuckDB scans Arrow without converting it row by row."""
     import pyarrow as pa
 
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
 
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:

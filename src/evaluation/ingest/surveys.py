@@ -309,6 +309,8 @@ def parse_survey(
         raise ValidationError(problems)
 
     def at(column: pd.Series, positions: np.ndarray) -> pa.ChunkedArray:
+        if np.array_equal(positions, np.arange(len(column))):
+            return cells.arrow(column)  # every row, in order (a tidy file): no copy needed
         return pc.take(cells.arrow(column), pa.array(positions))
 
     responses = pa.table({
@@ -425,15 +427,21 @@ def _duplicates(keys: list[pd.Series], submitted: np.ndarray, keep: np.ndarray) 
     The latest submission (by submission time, then file order) supersedes the others.
     """
     positions = np.flatnonzero(keep)
-    codes = {f"k{i}": cells.codes(cells.arrow(k))[positions] for i, k in enumerate(keys)}
-    order = np.lexsort((positions, submitted[positions].astype("int64")))
-    frame = pd.DataFrame({name: c[order] for name, c in codes.items()})
-    frame["position"] = positions[order]
-    earlier = frame.duplicated(list(codes), keep="last").to_numpy()
-    if not earlier.any():
+    combined = np.zeros(positions.size, dtype=np.int64)
+    for key in keys:
+        codes = cells.codes(cells.arrow(key))[positions] + 1  # -1 (null) becomes 0
+        combined = combined * (int(codes.max(initial=0)) + 1) + codes
+    if np.unique(combined).size == combined.size:  # the usual case, decided by one sort
         return []
-    latest = frame.groupby(list(codes), sort=False)["position"].transform("last").to_numpy()
-    return sorted((int(frame["position"].iat[i]), int(latest[i])) for i in np.flatnonzero(earlier))
+    order = np.lexsort((positions, submitted[positions].astype("int64"), combined))
+    ordered_keys, ordered_positions = combined[order], positions[order]
+    # Sorted by key, then time: the last row of each key is the one kept.
+    last_of_key = np.append(ordered_keys[1:] != ordered_keys[:-1], True)
+    last_rows = np.flatnonzero(last_of_key)
+    # Groups are contiguous, so a row's group ends at the first group end at or after it.
+    superseding = ordered_positions[last_rows[np.searchsorted(last_rows, np.arange(order.size))]]
+    return sorted((int(p), int(s)) for p, s, last in zip(ordered_positions, superseding, last_of_key, strict=True)
+                  if not last)
 
 
 def answers_to_values(answers: _Answers, instrument: pd.DataFrame, file: str, rows: np.ndarray

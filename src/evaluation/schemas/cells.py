@@ -48,9 +48,7 @@ def mask(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 def trimmed(array: pa.ChunkedArray) -> pa.ChunkedArray:
     """Surrounding whitespace removed; empty cells become null."""
-    padded = pc.or_(pc.match_substring_regex(array, r"^\s"), pc.match_substring_regex(array, r"\s$"))
-    # Trimming allocates a new column; most exports have nothing to trim.
-    stripped = pc.utf8_trim_whitespace(array) if pc.any(padded).as_py() else array
+    stripped = pc.utf8_trim_whitespace(array)
     return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
 
 
