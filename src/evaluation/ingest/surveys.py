@@ -431,7 +431,7 @@ def _duplicates(keys: list[pd.Series], submitted: np.ndarray, keep: np.ndarray) 
     for key in keys:
         codes = cells.codes(cells.arrow(key))[positions] + 1  # -1 (null) becomes 0
         combined = combined * (int(codes.max(initial=0)) + 1) + codes
-    if np.unique(combined).size == combined.size:  # the usual case, decided by one sort
+    if not pd.Series(combined).duplicated().any():  # the usual case, decided by one hash pass
         return []
     order = np.lexsort((positions, submitted[positions].astype("int64"), combined))
     ordered_keys, ordered_positions = combined[order], positions[order]
