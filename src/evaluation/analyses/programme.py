@@ -74,7 +74,9 @@ __all__ = [
     "content_summary",
     "cost_summary",
     "day_rate_comparison",
+    "describe_cohort_difference",
     "describe_interval",
+    "interval_alt_text",
     "describe_model_change",
     "dropout_baseline_difference",
     "equality_analysis",
@@ -90,6 +92,7 @@ __all__ = [
     "ratings_by_cohort",
     "rollout_chart",
     "rollout_plan",
+    "rollout_sentence",
     "row_estimate",
     "rollout_requirements",
     "survey_coverage",
@@ -1175,7 +1178,10 @@ def equality_analysis(participants: pd.DataFrame, scores: pd.DataFrame, from_wav
     Returns
     -------
     pandas.DataFrame
-        Tidy columns plus ``characteristic``, ``outcome`` and ``note`` (empty, or the not-reported reason).
+        Tidy columns plus ``characteristic``, ``outcome``, ``note`` (empty, or the not-reported reason) and
+        ``p_value_holm``: the group-difference p-values Holm-adjusted across every comparison reported. Many
+        comparisons are made (characteristics x outcomes), so some will be "significant" by chance alone; read
+        the adjusted p-values.
     """
     frames = []
     for characteristic in characteristics:
@@ -1205,7 +1211,11 @@ def equality_analysis(participants: pd.DataFrame, scores: pd.DataFrame, from_wav
             frame.insert(0, "outcome", outcome)
             frame.insert(0, "characteristic", characteristic)
             frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    table = pd.concat(frames, ignore_index=True)
+    tests = (table["term"] == "difference_between_groups").to_numpy()
+    table["p_value_holm"] = np.nan
+    table.loc[tests, "p_value_holm"] = adjust_p_values(table.loc[tests, "p_value"].to_numpy(), "holm")
+    return table
 
 
 # ---------------------------------------------------------------------------
@@ -1437,7 +1447,8 @@ def rollout_requirements(sd: Estimate, completion: Estimate, *, target_change: f
     Returns
     -------
     list of Estimate
-        ``group`` is the construct; ``n`` is the number of pairs the SD came from.
+        ``group`` is the construct; ``n`` is the number of pairs the SD came from. A missing (suppressed) SD
+        gives only a NaN ``pairs_needed``; a missing completion rate leaves out the per-cohort rows.
 
     References
     ----------
@@ -1446,29 +1457,33 @@ def rollout_requirements(sd: Estimate, completion: Estimate, *, target_change: f
     """
     construct = sd.group
     method = f"paired t-test power (noncentral t), alpha={alpha}, power={power}, target change {target_change}"
-    if not (sd.estimate > 0 and completion.estimate > 0):
+    if not sd.estimate > 0:  # missing (suppressed) or no spread
         return [Estimate("pairs_needed", math.nan, n=sd.n, group=construct, method=method)]
-    needed = paired_sample_size(target_change, sd.estimate, alpha=alpha, power=power)
-    needed_low = paired_sample_size(target_change, sd.conf_low, alpha=alpha, power=power) \
-        if sd.conf_low > 0 else math.nan
-    needed_high = paired_sample_size(target_change, sd.conf_high, alpha=alpha, power=power) \
-        if np.isfinite(sd.conf_high) else math.nan
-    rate = completion.estimate
-    expected = math.floor(cohort_size * rate + 1e-9)
 
-    def cohorts_for(pairs: float) -> float:
-        return float(cohorts_needed(int(pairs), cohort_size, rate)) if pairs == pairs else math.nan
+    def pairs_for(spread: float) -> float:
+        ok = spread > 0 and np.isfinite(spread)
+        return float(paired_sample_size(target_change, spread, alpha=alpha, power=power)) if ok else math.nan
 
+    needed, needed_low, needed_high = pairs_for(sd.estimate), pairs_for(sd.conf_low), pairs_for(sd.conf_high)
     rows = [
-        Estimate("pairs_needed", float(needed), conf_low=float(needed_low), conf_high=float(needed_high), n=sd.n,
-                 group=construct, method=f"{method}; interval from the SD's interval"),
-        Estimate("cohorts_needed", cohorts_for(needed), conf_low=cohorts_for(needed_low),
-                 conf_high=cohorts_for(needed_high), n=sd.n, group=construct,
-                 method=f"{method}; cohorts of {cohort_size}, completion rate {rate:.2f}; interval from the SD's"),
+        Estimate("pairs_needed", needed, conf_low=needed_low, conf_high=needed_high, n=sd.n, group=construct,
+                 method=f"{method}; interval from the SD's interval"),
         Estimate("mdc_one_cohort_all_complete",
                  paired_minimum_detectable_change(cohort_size, sd.estimate, alpha=alpha, power=power), n=sd.n,
                  group=construct, method=f"{method}; {cohort_size} pairs"),
     ]
+    rate = completion.estimate
+    if not 0 < rate <= 1:  # missing (suppressed): no per-cohort figures
+        return rows
+
+    def cohorts_for(pairs: float) -> float:
+        return float(cohorts_needed(int(pairs), cohort_size, rate)) if pairs == pairs else math.nan
+
+    rows.insert(1, Estimate("cohorts_needed", cohorts_for(needed), conf_low=cohorts_for(needed_low),
+                            conf_high=cohorts_for(needed_high), n=sd.n, group=construct,
+                            method=f"{method}; cohorts of {cohort_size} at the observed completion rate; "
+                                   "interval from the SD's interval"))
+    expected = math.floor(cohort_size * rate + 1e-9)
     if expected >= 2:
         rows += [Estimate("mdc_one_cohort_expected",
                           paired_minimum_detectable_change(expected, sd.estimate, alpha=alpha, power=power),
@@ -1633,3 +1648,49 @@ def suppress(frame: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     out.loc[kept, "n"] = 0
     out.loc[kept, "suppressed"] = False
     return out
+
+
+def rollout_sentence(planning: pd.DataFrame, construct: str, rate: Estimate, *, target_change: float, power: float,
+                     cohort_size: int) -> str:
+    """One plain sentence on what a roll-out evaluation of ``construct`` needs, from the (suppressed) planning
+    rows of :func:`rollout_requirements`; figures that were not reported are said to be so."""
+    rows = planning[planning["group"] == construct].set_index("term")
+    if "pairs_needed" not in rows.index or pd.isna(rows.loc["pairs_needed", "estimate"]):
+        return f"Roll-out planning for {construct}: not reported (too few leaders with both surveys)."
+    needed = rows.loc["pairs_needed"]
+    text = (f"To detect a {target_change:g}-point change in {construct} with {power:.0%} power a roll-out evaluation "
+            f"needs {needed['estimate']:.0f} leaders with both surveys (range {needed['conf_low']:.0f} to "
+            f"{needed['conf_high']:.0f} over the interval of the spread of changes)")
+    if "cohorts_needed" in rows.index and rate.estimate == rate.estimate:
+        text += (f", about {rows.loc['cohorts_needed', 'estimate']:.0f} cohorts of {cohort_size} at the observed "
+                 f"{rate.estimate:.0%} of enrolled leaders giving both surveys")
+    mdc = rows.loc["mdc_one_cohort_all_complete", "estimate"]
+    return text + f"; one cohort of {cohort_size} who all complete can detect {mdc:.2f} points."
+
+
+def describe_cohort_difference(tests: pd.DataFrame, construct: str, *, alpha: float = 0.05) -> str:
+    """Plain sentences on whether a construct's change differed between cohorts, from the (suppressed) tests of
+    :func:`change_across_cohorts`: the Wald test, then the permutation check."""
+    wald = row_estimate(tests, "wave_x_cohort_wald", construct)
+    permutation = row_estimate(tests, "cohort_change_permutation", construct)
+    question = f"Did the change in {construct} differ between cohorts"
+    if wald.estimate == wald.estimate:
+        question += f" (largest minus smallest cohort change {wald.estimate:.2f} points, mixed-model Wald test)"
+    text = describe_test(wald, question, alpha=alpha)
+    if permutation.p_value == permutation.p_value:
+        text += f" Permutation check on leaders with both surveys: p = {permutation.p_value:.2f}."
+    return text
+
+
+def interval_alt_text(frame: pd.DataFrame, intro: str, *, label: str = "label", signed: bool = True) -> str:
+    """Text alternative of an interval chart: ``intro``, then each label's estimate and interval (or
+    "suppressed"), so a screen-reader user gets every number the chart shows."""
+    sign = "+" if signed else ""
+
+    def one(row: pd.Series) -> str:
+        if pd.isna(row["estimate"]):
+            return f"{row[label]} suppressed"
+        return (f"{row[label]} {row['estimate']:{sign}.2f} "
+                f"({row['conf_low']:{sign}.2f} to {row['conf_high']:{sign}.2f})")
+
+    return f"{intro}: " + "; ".join(one(row) for _, row in frame.iterrows())
