@@ -25,7 +25,6 @@ limits in plain English: ``docs/loti-evaluation.md``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -414,7 +413,8 @@ def tracking_estimates(tracking: IndicatorTracking) -> list[Estimate]:
         lowest, highest = NAN, NAN
         if pd.notna(row.get("latest_mean")) and pd.notna(row.get("baseline")) and pd.notna(row.get("target")):
             span = float(row["target"]) - float(row["baseline"])
-            ends = sorted(((row["latest_lowest"] - row["baseline"]) / span, (row["latest_highest"] - row["baseline"]) / span))
+            ends = sorted(((row["latest_lowest"] - row["baseline"]) / span,
+                           (row["latest_highest"] - row["baseline"]) / span))
             lowest, highest = float(ends[0]), float(ends[1])
         method = f"status {row['status']}; progress of the participants' mean from baseline to target; interval = " \
                  "range across participating authorities" + (f"; WARNING: {row['warning']}" if row["warning"] else "")
@@ -425,15 +425,34 @@ def tracking_estimates(tracking: IndicatorTracking) -> list[Estimate]:
 
 
 def describe_indicator(row: pd.Series) -> str:
-    """One sentence on an indicator's latest value, progress, range across authorities and status."""
+    """One sentence on an indicator's latest value, progress, range across authorities and status (or its warning)."""
     label = f"{row['indicator_id']} ({row['name']})"
     if row["status"] in ("No baseline", "No target", "Invalid definition", "No data"):
-        return f"{label}: {row['status']}. {row['warning']}"
+        return f"{row['status'].upper()}: {row['warning']}"
     unit = _unit_phrase(row["unit"]).replace("percentage points", "%")
-    return (f"{label}: the mean of {row['participants_observed']} participating authorities was {row['latest_mean']:.2f} "
-            f"{unit} in {pd.Timestamp(row['latest_period']):%B %Y} (authorities ranged from {row['latest_lowest']:.2f} "
-            f"to {row['latest_highest']:.2f}), {row['progress']:.0%} of the way from the baseline {row['baseline']:g} to "
-            f"the target {row['target']:g} against {row['expected_progress']:.0%} expected by then: {row['status']}.")
+    return (f"{label}: the mean of {row['participants_observed']} participating authorities was "
+            f"{row['latest_mean']:.2f} {unit} in {pd.Timestamp(row['latest_period']):%B %Y} (authorities ranged from "
+            f"{row['latest_lowest']:.2f} to {row['latest_highest']:.2f}), {row['progress']:.0%} of the way from the "
+            f"baseline {row['baseline']:g} to the target {row['target']:g} against {row['expected_progress']:.0%} "
+            f"expected by then: {row['status']}.")
+
+
+def event_time_label(term: str, per: str = "month") -> str:
+    """A readable label for an event-time term: ``"e=-2"`` -> ``"2 months before"``, ``"e=0"`` -> ``"month joined"``.
+
+    Examples
+    --------
+    >>> [event_time_label(t) for t in ("e=-1", "e=0", "e=3", "e>=12", "e<=-6")]
+    ['1 month before (reference)', 'month joined', '3 months after', '12+ months after', '6+ months before']
+    """
+    prefix, _, number = term.partition("=")
+    value = int(number)
+    plus = "+" if prefix.endswith(("<", ">")) else ""
+    if value == 0:
+        return f"{per} joined"
+    unit = per if abs(value) == 1 and not plus else f"{per}s"
+    text = f"{abs(value)}{plus} {unit} {'before' if value < 0 else 'after'}"
+    return text + " (reference)" if value == -1 and not plus else text
 
 
 # ----------------------------------------------------------------------------------------------
@@ -582,22 +601,24 @@ def participant_trend(panel: pd.DataFrame, *, alpha: float = 0.05, after_joining
     if after_joining:
         data = data[data["treated"] == 1]
     data = data.dropna(subset=["value"])
-    if data["authority_code"].nunique() < 2 or data["t"].nunique() < 2:
+    within = data.groupby("authority_code")["t"].nunique()
+    if data["authority_code"].nunique() < 2 or not (within > 1).any():  # no authority observed twice: no trend
         return Estimate("trend_per_period", NAN, n=len(data), method="descriptive trend: too few observations")
     exog = pd.concat([data["t"].astype(float).rename("t"),
                       pd.get_dummies(data["authority_code"], drop_first=True, dtype=float)], axis=1)
     exog.insert(0, "const", 1.0)
     groups = pd.factorize(data["authority_code"])[0]
-    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(cov_type="cluster", cov_kwds={"groups": groups},
-                                                          use_t=True)
+    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(method="qr", cov_type="cluster",  # QR: no SVD
+                                                          cov_kwds={"groups": groups}, use_t=True)
     low, high = fit.conf_int(alpha=alpha).loc["t"]
     n_clusters = data["authority_code"].nunique()
     return Estimate("trend_per_period", float(fit.params["t"]), std_error=float(fit.bse["t"]),
                     statistic=float(fit.tvalues["t"]), p_value=float(fit.pvalues["t"]), conf_low=float(low),
                     conf_high=float(high), n=len(data),
-                    method=(f"descriptive trend of participants ({'after joining' if after_joining else 'all periods'}):"
-                            f" OLS on period with authority fixed effects, CR1 SE clustered by authority "
-                            f"({n_clusters} clusters); NOT a causal estimate"))
+                    method=(f"descriptive trend of participants "
+                            f"({'after joining' if after_joining else 'all periods'}): OLS on period with "
+                            f"authority fixed effects, CR1 SE clustered by authority ({n_clusters} clusters); "
+                            "NOT a causal estimate"))
 
 
 def naive_post_comparison(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estimate | None:
@@ -617,8 +638,8 @@ def naive_post_comparison(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estima
     exog = pd.concat([data["group"], pd.get_dummies(data["t"], prefix="t", drop_first=True, dtype=float)], axis=1)
     exog.insert(0, "const", 1.0)
     groups = pd.factorize(data["authority_code"])[0]
-    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(cov_type="cluster", cov_kwds={"groups": groups},
-                                                          use_t=True)
+    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(method="qr", cov_type="cluster",  # QR: no SVD
+                                                          cov_kwds={"groups": groups}, use_t=True)
     low, high = fit.conf_int(alpha=alpha).loc["group"]
     return Estimate("naive_post_comparison", float(fit.params["group"]), std_error=float(fit.bse["group"]),
                     statistic=float(fit.tvalues["group"]), p_value=float(fit.pvalues["group"]),
@@ -716,14 +737,18 @@ def evaluate_impact(
     naive = naive_post_comparison(panel, alpha=alpha)
     descriptive = [trend] + ([replace(naive, group=f"{indicator_id} descriptive (no causal claim)")] if naive else [])
 
-    if not decision.permitted:
+    def contribution(decision: CausalReportingDecision) -> ImpactResult:
+        """The result when no causal estimate may be reported."""
         before_after = bool((panel["participant"] & (panel["treated"] == 0)).any())
         sms = maryland_sms_level(comparison_group=False, before_and_after=before_after)
-        context.append(_sms_row(sms, group))
+        rows = [replace(context[0], estimate=0.0, method=decision.reason), _sms_row(sms, group)]
         narrative = contribution_narrative(panel, decision=decision, trend=trend, indicator_name=indicator_name,
                                            unit=unit, logic=logic, per=per)
         return ImpactResult(indicator_id, indicator_name, unit, direction, decision, sms, descriptive=descriptive,
-                            context=context, narrative=narrative, warnings=warnings)
+                            context=rows, narrative=narrative, warnings=warnings)
+
+    if not decision.permitted:
+        return contribution(decision)
 
     treated_authorities = panel.loc[panel["first_treated"].notna(), "authority_code"].nunique()
     cohorts = panel.loc[panel["first_treated"].notna(), "first_treated"].nunique()
@@ -731,7 +756,14 @@ def evaluate_impact(
     if dropped:
         warnings.append(f"{len(dropped)} authorities are not observed in every period and are left out of the "
                         f"Callaway-Sant'Anna estimates (which need a balanced panel): {', '.join(dropped)}.")
-    cs = callaway_santanna(balanced, *args, "first_treated", control_group=control_group, alpha=alpha)
+    try:
+        cs = callaway_santanna(balanced, *args, "first_treated", control_group=control_group, alpha=alpha)
+    except ValueError as error:  # e.g. balancing left a cohort without pre-periods or comparisons
+        return contribution(CausalReportingDecision(
+            False, f"a causal estimate should not be reported: the heterogeneity-robust estimator cannot be computed "
+                   f"on the authorities observed in every period ({error}). Report a contribution analysis instead: "
+                   "set out the theory of change, track indicators against baseline and target, and weigh other "
+                   "explanations, without attributing the change to the project."))
     dynamic = [e for e in callaway_santanna(balanced, *args, "first_treated", control_group=control_group,
                                             base_period="universal", aggregation="dynamic", alpha=alpha)
                if -leads <= int(e.term.split("=")[1]) <= lags]
@@ -860,8 +892,8 @@ def describe_effect(estimate: Estimate, *, indicator_name: str, unit: str, direc
     Examples
     --------
     >>> e = Estimate("att", 6.5, conf_low=5.9, conf_high=7.1, n=33)
-    >>> describe_effect(e, indicator_name="Sites connected", unit="%", direction="higher_is_better")[:60]
-    'Taking part raised sites connected by 6.50 % on average (95%'
+    >>> describe_effect(e, indicator_name="Sites connected", unit="%", direction="higher_is_better")[:61]
+    'Taking part raised sites connected by 6.50 percentage points '
     """
     if estimate is None or not np.isfinite(estimate.estimate):
         return f"No effect on {indicator_name.lower()} could be estimated."
@@ -871,8 +903,8 @@ def describe_effect(estimate: Estimate, *, indicator_name: str, unit: str, direc
     meaning = (f"the interval excludes zero, so the indicator {'improved' if better else 'worsened'} because of "
                "the project, if parallel trends hold" if excludes_zero else
                "the interval includes zero, so the data cannot distinguish the effect from no effect")
-    return (f"Taking part {moved} {indicator_name.lower()} by {abs(estimate.estimate):.2f} {_unit_phrase(unit)} on average "
-            f"({_ci(estimate, alpha=alpha)}): {meaning}.")
+    return (f"Taking part {moved} {indicator_name.lower()} by {abs(estimate.estimate):.2f} {_unit_phrase(unit)} "
+            f"on average ({_ci(estimate, alpha=alpha)}): {meaning}.")
 
 
 def describe_trend(estimate: Estimate, *, indicator_name: str, unit: str, per: str = "month",
@@ -882,8 +914,8 @@ def describe_trend(estimate: Estimate, *, indicator_name: str, unit: str, per: s
         return f"There are too few observations to describe the trend of {indicator_name.lower()}."
     direction = "rose" if estimate.estimate > 0 else "fell"
     return (f"Among participants, {indicator_name.lower()} {direction} by {abs(estimate.estimate):.3f} "
-            f"{_unit_phrase(unit)} a {per} on average ({_ci(estimate, 3, alpha)}): a description of what happened, not an effect of "
-            "the project.")
+            f"{_unit_phrase(unit)} a {per} on average ({_ci(estimate, 3, alpha)}): a description of what happened, "
+            "not an effect of the project.")
 
 
 def contribution_narrative(panel: pd.DataFrame, *, decision: CausalReportingDecision, trend: Estimate,
@@ -950,8 +982,8 @@ def impact_narrative(result: ImpactResult, *, participants: int, treated: int, c
     if naive is not None and np.isfinite(naive.estimate):
         lines.append(
             f"For contrast, simply comparing participants after joining with non-participants gives "
-            f"{naive.estimate:+.2f} {_unit_phrase(result.unit)} ({_ci(naive, alpha=alpha)}); that gap includes differences that "
-            "existed before the project and is not an effect.")
+            f"{naive.estimate:+.2f} {_unit_phrase(result.unit)} ({_ci(naive, alpha=alpha)}); that gap includes "
+            "differences that existed before the project and is not an effect.")
     level = "not scoreable" if result.sms.level is None else f"level {result.sms.level} of 5"
     lines.append(f"Strength of evidence: Maryland Scientific Methods Scale {level} ({result.sms.reason}).")
     return "\n\n".join(lines)
@@ -1097,7 +1129,7 @@ def appraise_value_for_money(
             f"{financial_year_label(real_base)} prices with the GDP deflator shipped with the workbench, whose values "
             "are approximate until refreshed (see evaluation/data/gdp_deflator.md).")
     year0 = int(flows["year"].min()) if discount_year is None else int(discount_year)
-    single = flows.assign(project=label)
+    single = flows.assign(source=flows["project"], project=label)
     result = appraise(single[list(FLOW_COLUMNS) + [c for c in single.columns if c not in FLOW_COLUMNS]],
                       base_year=year0, price_base_year=real_base, schedule=schedule)
     pv_b, pv_c = (next(e.estimate for e in result.estimates if e.term == t) for t in ("pv_benefits", "pv_costs"))
@@ -1148,14 +1180,16 @@ class UncertaintyRanges:
 
 
 def simulate_value_for_money(vfm: ValueForMoney, *, seed: int, n_draws: int = 10_000,
-                             ranges: UncertaintyRanges = UncertaintyRanges()) -> MonteCarloResult:
+                             ranges: UncertaintyRanges = UncertaintyRanges(),
+                             fixed_costs: Sequence[str] = ()) -> MonteCarloResult:
     """Monte Carlo distribution of NPSV and BCR: multipliers drawn on cashable and non-cashable benefits and costs.
 
     .. math::
         PV_B^{(k)} = m^{(k)}_{cb} PV_{cb} + m^{(k)}_{nb} PV_{nb}, \\qquad
         PV_C^{(k)} = m^{(k)}_{c} PV_C (1 + OB/100)
 
-    with the multipliers drawn from ``ranges`` by one seeded generator. Summaries: mean and
+    with the multipliers drawn from ``ranges`` by one seeded generator; costs of the sources named
+    in ``fixed_costs`` (e.g. :data:`CORE_FUNDING`, known fees) are held fixed. Summaries: mean and
     median with the 5th-95th percentiles (a 90% simulation interval, not a confidence interval),
     and the probability that the NPSV is positive.
     """
@@ -1163,18 +1197,22 @@ def simulate_value_for_money(vfm: ValueForMoney, *, seed: int, n_draws: int = 10
     benefits = flows[flows["type"] == "benefit"]
     pv_cashable = float(benefits.loc[benefits["cashable"], "present_value"].sum())
     pv_non_cashable = float(benefits.loc[~benefits["cashable"], "present_value"].sum())
-    pv_costs = float(flows.loc[flows["type"] == "cost", "present_value"].sum()) * (1 + vfm.optimism_bias_percent / 100)
+    costs = flows[flows["type"] == "cost"]
+    held = costs["source"].isin(list(fixed_costs)) if "source" in costs else np.zeros(len(costs), dtype=bool)
+    pv_costs = float(costs.loc[~held, "present_value"].sum()) * (1 + vfm.optimism_bias_percent / 100)
+    pv_fixed = float(costs.loc[held, "present_value"].sum())
 
     def model(x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         return (x["cashable_benefits"] * pv_cashable + x["non_cashable_benefits"] * pv_non_cashable,
-                x["costs"] * pv_costs)
+                x["costs"] * pv_costs + pv_fixed)
 
     result = simulate_appraisal(model, {
         "cashable_benefits": Triangular(*ranges.cashable_benefits),
         "non_cashable_benefits": Triangular(*ranges.non_cashable_benefits),
         "costs": Triangular(*ranges.costs),
     }, seed=seed, n_draws=n_draws)
-    note = f"; multipliers: {ranges.describe()}"
+    note = f"; multipliers: {ranges.describe()}" + (f"; costs of {', '.join(fixed_costs)} held fixed" if fixed_costs
+                                                    else "")
     return MonteCarloResult([replace(e, group=vfm.label, term=f"monte_carlo_{e.term}", method=e.method + note)
                              for e in result.estimates], result.draws)
 
@@ -1197,7 +1235,8 @@ def benefits_supported_by_evidence(impacts: Sequence[ImpactResult]) -> tuple[boo
         better_side = e.conf_low > 0 if r.direction == "higher_is_better" else e.conf_high < 0
         worse_side = e.conf_high < 0 if r.direction == "higher_is_better" else e.conf_low > 0
         supported.append(better_side)
-        findings.append(f"{r.indicator_id}: {'improvement' if better_side else 'harm' if worse_side else 'no detectable effect'}")
+        verdict = "improvement" if better_side else "harm" if worse_side else "no detectable effect"
+        findings.append(f"{r.indicator_id}: {verdict}")
     if all(supported):
         return True, f"The impact evidence supports the outcome the benefits depend on ({'; '.join(findings)})."
     return False, ("The impact evidence does NOT support the benefits claimed (" + "; ".join(findings) + "): treat "
@@ -1220,26 +1259,37 @@ def evidence_sensitivity(vfm: ValueForMoney, supported: bool | None) -> list[Est
             Estimate("bcr_without_unsupported_benefits", 0.0, method=method, group=vfm.label)]
 
 
+def money(amount: float) -> str:
+    """Pounds with thousands separators and the sign before the pound sign.
+
+    Examples
+    --------
+    >>> money(-172294.7), money(1500)
+    ('-£172,295', '£1,500')
+    """
+    return f"-£{-amount:,.0f}" if amount < 0 else f"£{amount:,.0f}"
+
+
 def describe_appraisal(vfm: ValueForMoney) -> str:
     """One sentence on the central NPSV and BCR and what they mean (point values: see the Monte Carlo for a range)."""
     npsv, bcr = vfm.value("npsv"), vfm.value("bcr")
     meaning = (f"each £1 of cost returns £{bcr:.2f} of benefits in present value" if np.isfinite(bcr) else "")
     verdict = "benefits exceed costs" if npsv > 0 else "costs exceed benefits"
-    return (f"{vfm.label}: NPSV £{npsv:,.0f} and BCR {bcr:.2f} (central case, {financial_year_label(vfm.price_base_year)}"
-            f" prices discounted to {vfm.discount_year}; a point value, its range comes from the Monte Carlo below): "
-            f"{verdict}, and {meaning}.")
+    return (f"{vfm.label}: NPSV {money(npsv)} and BCR {bcr:.2f} (central case, "
+            f"{financial_year_label(vfm.price_base_year)} prices discounted to {vfm.discount_year}; a point value, "
+            f"its range comes from the Monte Carlo below): {verdict}, and {meaning}.")
 
 
 def describe_monte_carlo(result: MonteCarloResult) -> str:
     """One sentence on the simulated NPSV and BCR with their 90% simulation intervals."""
     rows = {e.term.removeprefix("monte_carlo_"): e for e in result.estimates}
     npsv, bcr, positive = rows["npsv"], rows["bcr"], rows["probability_npsv_positive"]
-    return (f"Across {npsv.n:,} simulated draws the NPSV averages £{npsv.estimate:,.0f} (90% simulation interval "
-            f"£{npsv.conf_low:,.0f} to £{npsv.conf_high:,.0f}) and the BCR {bcr.estimate:.2f} ({bcr.conf_low:.2f} to "
+    return (f"Across {npsv.n:,} simulated draws the NPSV averages {money(npsv.estimate)} (90% simulation interval "
+            f"{money(npsv.conf_low)} to {money(npsv.conf_high)}) and the BCR {bcr.estimate:.2f} ({bcr.conf_low:.2f} to "
             f"{bcr.conf_high:.2f}); the NPSV is positive in {positive.estimate:.0%} of draws, so "
             + ("the case for value for money survives the stated uncertainty." if positive.estimate >= 0.9 else
-               "value for money is uncertain under the stated ranges." if positive.estimate >= 0.5 else
-               "the project is more likely than not to cost more than it returns."))
+               "value for money is uncertain under the stated ranges." if positive.estimate >= 0.1 else
+               "costs exceed benefits under almost every combination of the stated ranges."))
 
 
 def describe_switching(vfm: ValueForMoney) -> str:
@@ -1277,11 +1327,8 @@ def core_funding_flows(
     --------
     >>> members = pd.DataFrame({"authority_code": ["A"], "joined_on": pd.to_datetime(["2023-07-01"]),
     ...     "left_on": [pd.NaT], "annual_fee_gbp": [30_000.0]})
-    >>> core_funding_flows(members, last_year=2024).pivot(index="year", columns="bearer", values="amount")
-    bearer  Boroughs       GLA  London Councils
-    year
-    2023     15000.0  100000.0         100000.0
-    2024     30000.0  100000.0         100000.0
+    >>> core_funding_flows(members, last_year=2024).groupby("bearer")["amount"].sum().to_dict()
+    {'Boroughs': 45000.0, 'GLA': 200000.0, 'London Councils': 200000.0}
     """
     joined = pd.to_datetime(membership["joined_on"])
     start = int(joined.dt.year.min()) if first_year is None else int(first_year)
@@ -1363,10 +1410,9 @@ def programme_value_for_money(
     year0 = int(flows["year"].min())
     total = appraise_value_for_money(flows, price_base_year=price_base_year, discount_year=year0, schedule=schedule,
                                      label="LOTI programme")
-    discounted = total.flows.assign(project=flows["project"].to_numpy())
-    pv = discounted.pivot_table(index="project", columns="type", values="present_value", aggfunc="sum",
+    pv = total.flows.pivot_table(index="source", columns="type", values="present_value", aggfunc="sum",
                                 fill_value=0.0).reindex(columns=["benefit", "cost"], fill_value=0.0)
-    by_project = pd.DataFrame({"project": pv.index, "pv_benefits": pv["benefit"].to_numpy(),
+    by_project = pd.DataFrame({"project": list(pv.index), "pv_benefits": pv["benefit"].to_numpy(),
                                "pv_costs": pv["cost"].to_numpy()})
     by_project["npsv"] = by_project["pv_benefits"] - by_project["pv_costs"]
     by_project["bcr"] = np.where(by_project["pv_costs"] > 0, by_project["pv_benefits"] /
@@ -1435,13 +1481,15 @@ def participation_estimates(participation: pd.DataFrame) -> list[Estimate]:
     members = participation[participation["member"]]
     n = len(participation)
     return [
-        Estimate("member_authorities", float(len(members)), n=n, method="authorities that are LOTI members"),
+        Estimate("member_authorities", float(len(members)), n=n, method="authorities that are LOTI members",
+                 group="participation"),
         Estimate("authorities_in_a_project", float((participation["projects"] > 0).sum()), n=n,
-                 method="authorities taking part in at least one project"),
+                 method="authorities taking part in at least one project", group="participation"),
         Estimate("mean_projects_per_member", float(members["projects"].mean()) if len(members) else NAN,
                  conf_low=float(members["projects"].min()) if len(members) else NAN,
                  conf_high=float(members["projects"].max()) if len(members) else NAN, n=len(members),
-                 method="mean projects per member authority; interval = range across members"),
+                 method="mean projects per member authority; interval = range across members",
+                 group="participation"),
     ]
 
 
@@ -1494,13 +1542,14 @@ def collaboration_summary(matrix: pd.DataFrame) -> tuple[pd.DataFrame, list[Esti
     all_pairs = n * (n - 1) // 2
     rows = [
         Estimate("collaborating_pairs", float(pairs), n=all_pairs,
-                 method="pairs of authorities taking part in at least one project together"),
+                 method="pairs of authorities taking part in at least one project together", group="collaboration"),
         Estimate("network_density", pairs / all_pairs if all_pairs else NAN, n=all_pairs,
-                 method="collaborating pairs / all pairs of authorities"),
+                 method="collaborating pairs / all pairs of authorities", group="collaboration"),
         Estimate("mean_partners", float(per["partners"].mean()), n=n,
-                 method="mean number of distinct authorities each authority shares a project with"),
+                 method="mean number of distinct authorities each authority shares a project with",
+                 group="collaboration"),
         Estimate("pairs_sharing_3_or_more", float((upper >= 3).sum()), n=all_pairs,
-                 method="pairs of authorities sharing three or more projects"),
+                 method="pairs of authorities sharing three or more projects", group="collaboration"),
     ]
     return per, rows
 
@@ -1706,15 +1755,16 @@ def indicator_trend_chart(panel: pd.DataFrame, indicator: pd.Series, *, title: s
 def alt_text_for_trend(panel: pd.DataFrame, indicator: pd.Series) -> str:
     """Text alternative of :func:`indicator_trend_chart`: first and last means of each group."""
     parts = []
-    for name, mask in (("participating authorities", panel["participant"]), ("other authorities", ~panel["participant"])):
+    groups = (("participating authorities", panel["participant"]), ("other authorities", ~panel["participant"]))
+    for name, mask in groups:
         if mask.any():
             series = panel[mask].groupby("period")["value"].mean()
             parts.append(f"{name} from {series.iloc[0]:.2f} in {series.index[0]:%B %Y} to {series.iloc[-1]:.2f} in "
                          f"{series.index[-1]:%B %Y}")
     baseline = f"baseline {indicator['baseline']:g}" if pd.notna(indicator.get("baseline")) else "no baseline"
     target = f"target {indicator['target']:g}" if pd.notna(indicator.get("target")) else "no target"
-    return f"Line chart of {indicator['name']} ({indicator['unit']}), mean by period: {'; '.join(parts)}; {baseline}; " \
-           f"{target}."
+    return (f"Line chart of {indicator['name']} ({indicator['unit']}), mean by period: {'; '.join(parts)}; "
+            f"{baseline}; {target}.")
 
 
 def interval_rows(estimates: Iterable[Estimate], *, scale: float = 1.0) -> pd.DataFrame:
@@ -1731,6 +1781,3 @@ def is_causal(term: str) -> bool:
     return term in CAUSAL_TERMS or term.startswith("e=") or term.startswith("e<=") or term.startswith("e>=")
 
 
-def finite(value: float) -> bool:
-    """True for a finite number (for notebooks that must not format NaN)."""
-    return value is not None and isinstance(value, int | float) and math.isfinite(value)

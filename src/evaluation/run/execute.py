@@ -120,8 +120,12 @@ def execute_run(task: RunTask) -> RunOutcome:
     staging = reports / task.analysis / f".{task.run_id}.staging-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
     # The kernel inherits the worker's environment: this is how the notebook finds its run folder.
+    # One BLAS thread per kernel: runs are parallel across workers, and a fixed thread count keeps
+    # floating-point summation order, hence results, identical from run to run.
     os.environ.update({RUN_DIR_ENV: str(staging.resolve()), ANALYSIS_ENV: task.analysis,
-                       "WORKBENCH_STORE": str(Path(task.store).resolve())})
+                       "WORKBENCH_STORE": str(Path(task.store).resolve()),
+                       "WORKBENCH_REPORTS": str(reports.resolve()),
+                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     started, clock = _now(), time.perf_counter()
     executed = staging / EXECUTED_NOTEBOOK
     error: dict[str, Any] = {}

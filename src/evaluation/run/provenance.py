@@ -9,6 +9,7 @@ is skipped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import subprocess
@@ -32,11 +33,25 @@ class Fingerprint:
     parameters: dict[str, Any]
     inputs: dict[str, str]  # description -> sha256
     upstream: dict[str, str]  # analysis/run -> sha256 of results.csv
-    package_version: str
+    package_version: str  # the version and a digest of the package's source: results depend on its code
 
     def as_dict(self) -> dict[str, Any]:
         return {"notebook_sha256": self.notebook_sha256, "parameters": self.parameters, "inputs": self.inputs,
                 "upstream": self.upstream, "package_version": self.package_version}
+
+
+@functools.cache
+def package_version() -> str:
+    """``0.1.0+src.<12 hex>``: the version plus a digest of every module and data file of the package.
+
+    An edit to an analysis module re-runs the analyses, as a new release would.
+    """
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv") and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return f"{__version__}+src.{digest.hexdigest()[:12]}"
 
 
 def run_dir(reports: Path, spec: RunSpec) -> Path:
@@ -61,7 +76,7 @@ def upstream_hashes(reports: Path, spec: RunSpec, all_runs: list[RunSpec]) -> di
 
 
 def fingerprint(spec: RunSpec, inputs: dict[str, str], upstream: dict[str, str]) -> Fingerprint:
-    return Fingerprint(file_sha256(spec.notebook), _jsonable(spec.parameters), inputs, upstream, __version__)
+    return Fingerprint(file_sha256(spec.notebook), _jsonable(spec.parameters), inputs, upstream, package_version())
 
 
 def _jsonable(parameters: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +106,7 @@ def staleness(previous: dict[str, Any] | None, current: Fingerprint) -> str | No
     if before.get("upstream") != now["upstream"]:
         return "upstream results changed"
     if before.get("package_version") != now["package_version"]:
-        return "workbench version changed"
+        return "workbench version or code changed"
     return None
 
 
