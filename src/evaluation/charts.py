@@ -59,6 +59,7 @@ def interval_chart(frame: pd.DataFrame, *, label: str, title: str, x_title: str,
     figure.update_layout(template=template(), title=title, xaxis_title=x_title, yaxis_title=None,
                          yaxis={"categoryorder": "array", "categoryarray": list(frame[label])[::-1]},
                          showlegend=False, height=120 + 60 * len(frame))
+    figure.update_yaxes(automargin=True)  # long labels (indicator names) are never cut off
     return figure
 
 

@@ -302,7 +302,8 @@ def causal_estimate_permitted(
     comparison = "never-treated" if control_group == "never_treated" else "never- or not-yet-treated"
     return CausalReportingDecision(
         True,
-        f"every one of {len(cohorts)} adoption cohorts has at least {min_comparison_units} "
+        ("the single adoption cohort has" if len(cohorts) == 1 else f"each of the {len(cohorts)} adoption cohorts has")
+        + f" at least {min_comparison_units} "
         f"{comparison} comparison authorities and {min_pre_periods} pre-adoption periods "
         f"({never} authorities never adopt)",
     )
