@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -114,6 +115,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     """Run one notebook and publish its report; never raises for a failing notebook."""
     prepare_worker()
     import papermill
+    from jupyter_client.manager import AsyncKernelManager
 
     reports = Path(task.reports)
     final = reports / task.analysis / task.run_id
@@ -129,12 +131,18 @@ def execute_run(task: RunTask) -> RunOutcome:
     started, clock = _now(), time.perf_counter()
     executed = staging / EXECUTED_NOTEBOOK
     error: dict[str, Any] = {}
+    # The kernel runs on the worker's own machine: talk to it over local sockets, not TCP ports. Each
+    # kernel gets its own short socket folder (socket paths are limited to about 100 characters).
+    sockets = tempfile.mkdtemp(prefix="wb-")
+    kernel = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     try:
         papermill.execute_notebook(task.notebook, str(executed), parameters=task.parameters, kernel_name="python3",
                                    progress_bar=False, cwd=str(Path(task.notebook).parent),
-                                   execution_timeout=task.timeout)
+                                   execution_timeout=task.timeout, km=kernel)
     except Exception as failure:  # every failure is reported, none stops the other runs
         error = _describe_failure(failure, executed)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     if executed.exists():
         try:
             _write_report(executed, staging / REPORT_HTML)
