@@ -9,13 +9,7 @@ import pytest
 
 from evaluation.ingest.service import IngestJob, run_ingest
 from evaluation.store import Store
-
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
-FIXTURES = TESTS / "fixtures"
-BAD_INPUTS = TESTS / "bad_inputs"
-TEST_KEY = b"test-key-not-secret-0123456789"
-BASE_TABLES = ("cohorts.csv", "participants.csv", "instrument.csv", "projects.csv", "indicators.csv")
+from support import BASE_TABLES, FIXTURES, ROOT, TEST_KEY
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT
 from evaluation.store import Store
+from support import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -2,8 +2,9 @@
 
 :func:`write_demo` writes a leadership-programme workbook, its survey exports
 (Qualtrics CSV at baseline and endpoint, Microsoft Forms Excel at follow-up)
-with their mapping files, a LOTI workbook, a LOTI observation panel, a tidy
-LOTI member survey, the ingest plan and a README stating every planted effect.
+with their mapping files, a LOTI workbook, a governance workbook (peer-challenge
+follow-up and risk registers), a LOTI observation panel, a tidy LOTI member
+survey, the ingest plan and a README stating every planted effect.
 
 Nothing here describes a real person or a real result: every name, e-mail,
 answer and figure is drawn from seeded random numbers, and the same seed writes
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .schemas.governance import LINES_OF_ENQUIRY
 from .schemas.loti import MATURITY_DOMAINS
 from .schemas.programme import APPLICATION_TYPES, EVIDENCE_LEVELS
 
@@ -1145,6 +1147,257 @@ def loti_tables(world: LotiWorld, facts: PanelFacts, maturity: list[tuple[object
     }
 
 
+# --- Governance: peer challenges and risk registers -------------------------------------------------------------
+# The date the demo's action tracker and risk registers were last updated; the analyses' default "as of" date.
+GOVERNANCE_AS_OF = dt.date(2025, 12, 31)
+# (identifier, last day on site, months to the follow-up review, organisation leading the review team)
+PEER_CHALLENGE_PLAN = (
+    ("PC-2022-01", dt.date(2022, 3, 17), 14, "LOTI"),
+    ("PC-2022-02", dt.date(2022, 6, 23), 15, "Local Government Association"),
+    ("PC-2022-03", dt.date(2022, 10, 13), 15, "LOTI"),
+    ("PC-2023-01", dt.date(2023, 2, 9), 14, "Socitm"),
+    ("PC-2023-02", dt.date(2023, 6, 22), 15, "LOTI"),
+    ("PC-2023-03", dt.date(2023, 11, 16), 15, "Local Government Association"),
+    ("PC-2024-01", dt.date(2024, 5, 16), 16, "LOTI"),
+    ("PC-2024-02", dt.date(2024, 11, 14), 16, "Socitm"),
+    ("PC-2025-01", dt.date(2025, 5, 15), 14, "LOTI"),
+)
+RECOMMENDATIONS_PER_CHALLENGE = (4, 7)  # drawn uniformly, inclusive
+ACTIONS_PER_RECOMMENDATION = {1: 0.35, 2: 0.45, 3: 0.2}
+# Planted: the share of actions due by the tracker date that are complete differs by line of enquiry.
+COMPLETION_BY_LINE = {"Digital services": 0.65, "Data": 0.55, "Innovation": 0.6, "Leadership": 0.75, "Skills": 0.45,
+                      "Governance": 0.8, "Capacity": 0.35}
+DROPPED_SHARE = 0.05
+NOT_YET_DUE_SHARES = {"Complete": 0.2, "In progress": 0.6, "Not started": 0.2}
+# The peers' judgement at the follow-up given the tracker status: a tracker's "Complete" is not always achieved.
+FOLLOW_UP_GIVEN_STATUS = {
+    "Complete": {"Achieved": 0.7, "Partly achieved": 0.22, "Not achieved": 0.08},
+    "In progress": {"Partly achieved": 0.6, "Not achieved": 0.4},
+    "Not started": {"Not achieved": 1.0},
+    "Dropped": {"Not assessed": 1.0},
+}
+RECOMMENDATION_TEXTS = {
+    "Digital services": (
+        "Redesign the highest-volume online forms around user needs and retire the paper equivalents.",
+        "Set service standards for every new digital service and assess services against them before launch.",
+        "Publish a single list of online services with their take-up and completion rates.",
+    ),
+    "Data": (
+        "Appoint an accountable owner for each core dataset and publish a data catalogue.",
+        "Agree common definitions of residents, properties and cases across the main line-of-business systems.",
+        "Use the shared data-sharing agreement rather than drafting new bilateral agreements.",
+    ),
+    "Innovation": (
+        "Create a small fund for short discovery projects and report what each one learned.",
+        "Submit ideas to the London innovation pipeline before starting local discoveries.",
+    ),
+    "Leadership": (
+        "Make a member of the corporate leadership team accountable for the digital strategy.",
+        "Include digital and data progress in the quarterly performance report to cabinet.",
+        "Give the digital strategy measurable outcomes and review them every year.",
+    ),
+    "Skills": (
+        "Offer foundation data and digital skills training to all managers.",
+        "Build a career path for digital, data and technology roles to reduce reliance on agency staff.",
+    ),
+    "Governance": (
+        "Replace the separate technology boards with one design authority that has clear terms of reference.",
+        "Require a benefits profile for every technology investment above the key decision threshold.",
+        "Review cyber security risks at the audit committee at least twice a year.",
+    ),
+    "Capacity": (
+        "Plan the capacity of the digital team against the approved pipeline of work.",
+        "Fund product management for live services instead of treating them as finished projects.",
+    ),
+}
+ACTION_OWNERS = ("Chief Digital Officer", "Head of Data and Insight", "Director of Resources",
+                 "Head of IT Operations", "Chief Information Security Officer", "Head of Organisational Development",
+                 "Transformation Programme Manager", "Head of Customer Services", "Senior Information Risk Owner")
+ACTION_EVIDENCE = {
+    "Complete": ("Signed-off report to the corporate leadership team.", "Published on the council website.",
+                 "Adopted by cabinet; minutes record the decision.", "Training records show the target reached."),
+    "In progress": ("Draft circulated for comment.", "Pilot running in two services.",
+                    "Procurement under way; award expected next quarter."),
+    "Not started": (None,),
+    "Dropped": ("Superseded by the new corporate plan.", "Replaced by a London-wide approach."),
+}
+# Risk registers: quarterly reviews; each risk (id, title, owner role, first review, last review or None,
+# starting probability, starting impact). Probability then moves one step at a review with the shares below.
+RISK_REGISTERS = {
+    "leadership": (
+        [dt.date(2024, 1, 10), dt.date(2024, 4, 10), dt.date(2024, 7, 10), dt.date(2024, 10, 10),
+         dt.date(2025, 1, 10), dt.date(2025, 4, 10), dt.date(2025, 7, 10), dt.date(2025, 10, 10)],
+        (
+            ("R01", "Senior leaders cannot release time to attend sessions", "Programme Director", 0, None, 3, 3),
+            ("R02", "Drop-out leaves cohorts too small to evaluate without disclosure", "Evaluation Lead", 0,
+             None, 2, 3),
+            ("R03", "Facilitation supplier cannot staff a cohort", "Programme Manager", 0, 5, 2, 4),
+            ("R04", "Programme budget is cut in-year", "Programme Director", 0, None, 2, 4),
+            ("R05", "Learning is not applied back in directorates", "Programme Sponsor", 1, None, 3, 2),
+            ("R06", "Low response to the follow-up survey", "Evaluation Lead", 2, None, 3, 2),
+            ("R07", "Open content cannot be reused because of licensing", "Programme Manager", 0, 3, 1, 2),
+            ("R08", "Sponsorship lapses after a change of priorities", "Programme Sponsor", 1, None, 2, 4),
+        ),
+    ),
+    "loti": (
+        [dt.date(2023, 3, 31), dt.date(2023, 6, 30), dt.date(2023, 9, 30), dt.date(2023, 12, 31),
+         dt.date(2024, 3, 31), dt.date(2024, 6, 30), dt.date(2024, 9, 30), dt.date(2024, 12, 31),
+         dt.date(2025, 3, 31), dt.date(2025, 6, 30), dt.date(2025, 9, 30)],
+        (
+            ("R01", "Member boroughs leave because of budget pressures", "LOTI Director", 0, None, 3, 4),
+            ("R02", "Key staff leave the LOTI team", "LOTI Director", 0, None, 2, 3),
+            ("R03", "Projects duplicate work funded elsewhere", "Head of Programmes", 0, None, 2, 2),
+            ("R04", "Data-sharing agreements stall in legal review", "Data Lead", 0, 6, 3, 3),
+            ("R05", "A cyber incident at a member halts joint work", "Cyber Lead", 0, None, 2, 4),
+            ("R06", "Shared procurement locks members into one supplier", "Head of Programmes", 2, None, 2, 3),
+            ("R07", "Core funding is not renewed", "LOTI Director", 0, None, 1, 4),
+            ("R08", "Benefits of projects are not evidenced", "Evaluation Lead", 0, None, 3, 2),
+            ("R09", "Mobile operators do not take up the small-cells offer", "Head of Programmes", 4, None, 3, 2),
+            ("R10", "Cloud migrations are delayed by legacy contracts", "Technology Lead", 3, None, 3, 3),
+        ),
+    ),
+}
+RISK_PROBABILITY_STEP = {-1: 0.2, 0: 0.65, 1: 0.15}
+RISK_IMPACT_STEP = {-1: 0.05, 0: 0.9, 1: 0.05}
+# Planted reporting errors: the share of rows reported one band better (e.g. Amber for a computed Red) and
+# the share left blank. The analysis flags every row where the reported RAG is not the computed one.
+RAG_OPTIMISM_SHARE = 0.08
+RAG_BLANK_SHARE = 0.04
+# The workbench's default RAG rule for a 4 x 4 matrix (evaluation.analyses.governance): score = P x I.
+RISK_GREEN_MAX, RISK_AMBER_MAX = 4, 8
+
+
+def risk_rag(score: int) -> str:
+    """RAG of a probability x impact score by the default bands (1-4 Green, 5-8 Amber, 9-16 Red)."""
+    return "Green" if score <= RISK_GREEN_MAX else "Amber" if score <= RISK_AMBER_MAX else "Red"
+
+
+def end_of_quarter(day: dt.date, quarters: int) -> dt.date:
+    """The last day of the quarter ``quarters`` quarters after ``day``'s quarter."""
+    first = add_months(dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1), 3 * (quarters + 1))
+    return first - dt.timedelta(days=1)
+
+
+def add_calendar_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later, or that month's last day if it is shorter."""
+    first = add_months(day, months)
+    last_day = (add_months(first, 1) - dt.timedelta(days=1)).day
+    return first.replace(day=min(day.day, last_day))
+
+
+def draw_step(rng: np.random.Generator, shares: Mapping[int, float]) -> int:
+    """One whole number drawn with the given probabilities."""
+    keys = list(shares)
+    return keys[int(rng.choice(len(keys), p=np.array(list(shares.values())) / sum(shares.values())))]
+
+
+@dataclass(frozen=True)
+class GovernanceFacts:
+    """The governance workbook's rows and the truths the README states, counted from those rows."""
+
+    tables: dict[str, Table]
+    as_of: dt.date
+    challenges: int
+    follow_ups_held: int
+    overdue_by_line: dict[str, int]
+    actions_by_line: dict[str, int]
+    complete_by_line: dict[str, int]
+    complete_not_achieved: int
+    complete_judged: int
+    rag_disagreements: list[tuple[str, str, dt.date, int, str, str]]
+    rag_blank: int
+    latest_red: dict[str, int]
+
+
+def peer_challenge_rows(world: LotiWorld, rng: np.random.Generator
+                        ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Peer challenges of member authorities, their recommendations and the actions agreed for each."""
+    members = sorted(world.member_since)
+    chosen = rng.choice(len(members), len(PEER_CHALLENGE_PLAN), replace=False)
+    challenges, recommendations, actions = [], [], []
+    for (challenge_id, review, months, lead), index in zip(PEER_CHALLENGE_PLAN, chosen, strict=True):
+        follow_up = add_calendar_months(review, months)
+        challenges.append((challenge_id, members[int(index)], review, follow_up, lead))
+        low, high = RECOMMENDATIONS_PER_CHALLENGE
+        lines = rng.choice(len(LINES_OF_ENQUIRY), int(rng.integers(low, high + 1)), replace=False)
+        for r, line_index in enumerate(sorted(lines), start=1):
+            line = LINES_OF_ENQUIRY[int(line_index)]
+            recommendation_id = f"{challenge_id}-R{r}"
+            recommendations.append((recommendation_id, challenge_id, line, pick(rng, RECOMMENDATION_TEXTS[line])))
+            for a in range(1, draw_step(rng, ACTIONS_PER_RECOMMENDATION) + 1):
+                due = end_of_quarter(review, int(rng.integers(1, 7)))
+                if rng.random() < DROPPED_SHARE:
+                    status = "Dropped"
+                elif due <= GOVERNANCE_AS_OF:
+                    complete = COMPLETION_BY_LINE[line]
+                    status = str(draw(rng, {"Complete": complete, "In progress": 0.7 * (1 - complete),
+                                            "Not started": 0.3 * (1 - complete)}))
+                else:
+                    status = str(draw(rng, NOT_YET_DUE_SHARES))
+                judged = (str(draw(rng, FOLLOW_UP_GIVEN_STATUS[status])) if follow_up <= GOVERNANCE_AS_OF
+                          else "Not assessed")
+                evidence = ACTION_EVIDENCE[status][int(rng.integers(len(ACTION_EVIDENCE[status])))]
+                actions.append((f"{recommendation_id}-A{a}", recommendation_id, pick(rng, ACTION_OWNERS), due,
+                                status, evidence, judged))
+    return challenges, recommendations, actions
+
+
+def risk_register_rows(rng: np.random.Generator) -> list[tuple[object, ...]]:
+    """Each register's risks at each quarterly review, with the RAG the register reported."""
+    rows = []
+    for register, (reviews, risks) in RISK_REGISTERS.items():
+        for risk_id, title, owner, first, last, probability, impact in risks:
+            for review in reviews[first:None if last is None else last + 1]:
+                if review != reviews[first]:
+                    probability = int(np.clip(probability + draw_step(rng, RISK_PROBABILITY_STEP), 1, 4))
+                    impact = int(np.clip(impact + draw_step(rng, RISK_IMPACT_STEP), 1, 4))
+                computed = risk_rag(probability * impact)
+                roll = rng.random()
+                if roll < RAG_BLANK_SHARE:
+                    reported = None
+                elif roll < RAG_BLANK_SHARE + RAG_OPTIMISM_SHARE and computed != "Green":
+                    reported = {"Red": "Amber", "Amber": "Green"}[computed]
+                else:
+                    reported = computed
+                rows.append((register, risk_id, review, title, owner, probability, impact, reported))
+    return sorted(rows, key=lambda row: (row[0], row[2], row[1]))
+
+
+def governance_tables(world: LotiWorld, rng: np.random.Generator) -> GovernanceFacts:
+    """The sheets of governance.xlsx and the counts the README states."""
+    challenges, recommendations, actions = peer_challenge_rows(world, rng)
+    risks = risk_register_rows(rng)
+    line_of = {r[0]: r[2] for r in recommendations}
+    lines = [line for line in LINES_OF_ENQUIRY if line in line_of.values()]
+    overdue = {line: sum(1 for a in actions if line_of[a[1]] == line and a[3] < GOVERNANCE_AS_OF
+                         and a[4] in ("Not started", "In progress")) for line in lines}
+    completed = [a for a in actions if a[4] == "Complete" and a[6] != "Not assessed"]
+    latest = {register: max(reviews) for register, (reviews, _) in RISK_REGISTERS.items()}
+    tables = {
+        "peer_challenges": (("challenge_id", "authority_code", "review_date", "follow_up_date", "lead_reviewer_org"),
+                            challenges),
+        "recommendations": (("recommendation_id", "challenge_id", "line_of_enquiry", "summary"), recommendations),
+        "actions": (("action_id", "recommendation_id", "owner_role", "due_date", "status", "evidence",
+                     "status_at_follow_up"), actions),
+        "risk_register": (("register", "risk_id", "review_date", "title", "owner_role", "probability", "impact",
+                           "rag_reported"), risks),
+    }
+    return GovernanceFacts(
+        tables=tables, as_of=GOVERNANCE_AS_OF, challenges=len(challenges),
+        follow_ups_held=sum(1 for c in challenges if c[3] <= GOVERNANCE_AS_OF),
+        overdue_by_line=overdue,
+        actions_by_line={line: sum(1 for a in actions if line_of[a[1]] == line) for line in lines},
+        complete_by_line={line: sum(1 for a in actions if line_of[a[1]] == line and a[4] == "Complete")
+                          for line in lines},
+        complete_not_achieved=sum(1 for a in completed if a[6] != "Achieved"), complete_judged=len(completed),
+        rag_disagreements=[(r[0], r[1], r[2], r[5] * r[6], risk_rag(r[5] * r[6]), r[7]) for r in risks
+                           if r[7] is not None and r[7] != risk_rag(r[5] * r[6])],
+        rag_blank=sum(1 for r in risks if r[7] is None),
+        latest_red={register: sum(1 for r in risks if r[0] == register and r[2] == day
+                                  and risk_rag(r[5] * r[6]) == "Red") for register, day in latest.items()},
+    )
+
+
 # --- README -------------------------------------------------------------------------------------------------------
 
 
@@ -1166,6 +1419,76 @@ class DemoFacts:
     maturity_gains: list[tuple[str, float, float, int, int]]
     world: LotiWorld
     survey_files: list[tuple[str, str, str, str]]  # path, cohort, wave, encoding or format
+    governance: GovernanceFacts | None = None
+
+
+def governance_readme(facts: GovernanceFacts) -> str:
+    """The README section on governance.xlsx: how it is drawn and the counts an analysis should reproduce."""
+    reviews = {register: days for register, (days, _) in RISK_REGISTERS.items()}
+    risks = {register: len(items) for register, (_, items) in RISK_REGISTERS.items()}
+    completion = markdown_table(
+        ("line of enquiry", "planted P(complete) if due", "actions", "complete", f"TRUE overdue on {facts.as_of}"),
+        [(line, f"{COMPLETION_BY_LINE[line]:.2f}", facts.actions_by_line[line], facts.complete_by_line[line],
+          f"**{facts.overdue_by_line[line]}**") for line in facts.overdue_by_line])
+    judged = markdown_table(("tracker status", "judged at the follow-up (planted probabilities)"),
+                            [(status, ", ".join(f"{k} {v:.2f}" for k, v in shares.items()))
+                             for status, shares in FOLLOW_UP_GIVEN_STATUS.items()])
+    disagreements = markdown_table(
+        ("register", "risk", "review", "score (P x I)", "computed RAG", "reported RAG"),
+        [(register, risk, f"{day}", score, computed, reported)
+         for register, risk, day, score, computed, reported in facts.rag_disagreements])
+    registers = "\n".join(f"- `{register}`: {risks[register]} risks, {len(days)} quarterly reviews from "
+                           f"{min(days):%Y-%m-%d} to {max(days):%Y-%m-%d}." for register, days in reviews.items())
+    red = ", ".join(f"`{register}` {count}" for register, count in facts.latest_red.items())
+    first, last = PEER_CHALLENGE_PLAN[0][1], PEER_CHALLENGE_PLAN[-1][1]
+    not_yet_due = ", ".join(f"{v:.1f}" for v in NOT_YET_DUE_SHARES.values())
+    probability_steps = ", ".join(f"{v:.2f}" for v in RISK_PROBABILITY_STEP.values())
+    impact_steps = ", ".join(f"{v:.2f}" for v in RISK_IMPACT_STEP.values())
+    return f"""## Governance (`governance.xlsx`)
+
+The action tracker and the risk registers are as at **{facts.as_of}**, the default `as_of` date of the
+`peer_challenge_followup` notebook. Owners are roles, never names.
+
+### Peer challenges (`peer_challenges`, `recommendations`, `actions`)
+
+- {facts.challenges} peer challenges of member authorities, reviews from {first:%Y-%m} to {last:%Y-%m}, each with
+  a follow-up review 14 to 16 months later. **{facts.follow_ups_held} follow-ups were held by {facts.as_of}**; the
+  others are planned, so their actions are all `Not assessed`.
+- Each challenge makes {RECOMMENDATIONS_PER_CHALLENGE[0]} to {RECOMMENDATIONS_PER_CHALLENGE[1]} recommendations on
+  different lines of enquiry, each with 1 to 3 actions due at the end of a quarter 1 to 6 quarters after the
+  review.
+- An action is `Dropped` with probability {DROPPED_SHARE}. Otherwise an action due by {facts.as_of} is `Complete`
+  with the probability of its line of enquiry below (the rest: 70% `In progress`, 30% `Not started`); one not
+  yet due is `Complete`, `In progress` or `Not started` with probabilities {not_yet_due}.
+- An action is *overdue* when its due date is before {facts.as_of} and it is `Not started` or `In progress`.
+
+{completion}
+
+Planted: a tracker's `Complete` is not always achieved. At a held follow-up the peers judge each action by its
+tracker status:
+
+{judged}
+
+TRUE: of the **{facts.complete_judged}** actions marked `Complete` that were judged at a follow-up,
+**{facts.complete_not_achieved}** were judged `Partly achieved` or `Not achieved`.
+
+### Risk registers (`risk_register`)
+
+{registers}
+
+- Some risks are added or closed between reviews. At each review a risk's probability moves one step down, not
+  at all or up with probabilities {probability_steps}, and its impact with {impact_steps} (both kept within 1-4).
+- The score is probability x impact; the computed RAG uses the workbench's default bands: 1-{RISK_GREEN_MAX}
+  Green, {RISK_GREEN_MAX + 1}-{RISK_AMBER_MAX} Amber, {RISK_AMBER_MAX + 1}-16 Red.
+- Planted: a row's reported RAG is left blank with probability {RAG_BLANK_SHARE} ({facts.rag_blank} rows), and an
+  Amber or Red risk is reported one band better with probability {RAG_OPTIMISM_SHARE}.
+
+Every row where the reported RAG disagrees with the computed one (TRUE; the analysis must flag exactly these):
+
+{disagreements}
+
+Risks rated Red by the computed rule at each register's latest review: {red}.
+"""
 
 
 def readme_text(facts: DemoFacts) -> str:
@@ -1202,6 +1525,7 @@ def readme_text(facts: DemoFacts) -> str:
     non_members = len(facts.world.authorities) - len(facts.world.member_since)
     never_treated = len(facts.world.authorities) - sum(count for _, count in CONNECTIVITY_ADOPTION)
     flat_effect = CONNECTIVITY_INITIAL_EFFECT + CONNECTIVITY_MONTHLY_GROWTH * CONNECTIVITY_GROWTH_MONTHS
+    governance = governance_readme(facts.governance) if facts.governance is not None else ""
     return f"""# Demo data ({SYNTHETIC_MARK})
 
 **{SYNTHETIC_MARK}.** Every person, e-mail address, answer, date and figure in this folder is made up by
@@ -1220,8 +1544,8 @@ python -c "from pathlib import Path; from evaluation.demo import write_demo; wri
 
 The workbench refuses unknown sheets and columns, so the mark goes where the formats allow it:
 
-- **Workbooks** (`programme.xlsx`, `loti.xlsx`, Microsoft Forms exports): the document properties (File > Info)
-  have title `{SYNTHETIC_MARK}` and a description saying so; no extra sheet is added.
+- **Workbooks** (`programme.xlsx`, `loti.xlsx`, `governance.xlsx`, Microsoft Forms exports): the document
+  properties (File > Info) have title `{SYNTHETIC_MARK}` and a description saying so; no extra sheet is added.
 - **Qualtrics exports**: every row has `ExternalReference` = `{QUALTRICS_EXTERNAL_REFERENCE}` (a metadata
   column the workbench reads but never stores); IP addresses are from the documentation-only range 192.0.2.0/24.
 - **YAML** (`ingest.yml`, `mappings/*.yml`): a first comment line.
@@ -1235,12 +1559,13 @@ The workbench refuses unknown sheets and columns, so the mark goes where the for
    applications, content, programme_costs.
 2. `loti.xlsx` - instrument (member survey), membership, projects, project_authorities, indicators,
    costs_benefits, maturity_assessments.
-3. `loti/observations.csv` - the monthly indicator panel.
-4. Leadership survey exports with their mappings (cohort and wave given in the plan):
+3. `governance.xlsx` - peer_challenges, recommendations, actions (peer-challenge follow-up) and risk_register.
+4. `loti/observations.csv` - the monthly indicator panel.
+5. Leadership survey exports with their mappings (cohort and wave given in the plan):
 
 {surveys}
 
-5. `loti_member_survey.csv` with `mappings/loti_member_survey.yml` (tidy, `roster: false`, wave `2023`).
+6. `loti_member_survey.csv` with `mappings/loti_member_survey.yml` (tidy, `roster: false`, wave `2023`).
 
 ## Leadership programme
 
@@ -1366,7 +1691,8 @@ gains below are computed exactly (normal distribution) for the drawn authority l
 
 2-4 respondents per member authority in October 2023 (wave `2023`), tidy layout, authorities given by name.
 Agreement items are answered with labels, `value_recommend` (0-10) with numbers. No effect is planted.
-"""
+
+{governance}"""
 
 
 # --- Entry point --------------------------------------------------------------------------------------------------
@@ -1396,6 +1722,9 @@ def write_demo(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
     written.append(save_workbook(loti_tables(world, panel, maturity), out_dir / "loti.xlsx", "LOTI tables."))
     written.append(write_csv(out_dir / "loti" / "observations.csv", ("indicator_id", "authority_code", "period",
                                                                      "value"), observations))
+    governance = governance_tables(world, random_stream(seed, "governance"))
+    written.append(save_workbook(governance.tables, out_dir / "governance.xlsx",
+                                 "Peer-challenge follow-up and programme risk registers."))
 
     mapping_files = {}
     for wave, survey_format in (("baseline", "qualtrics"), ("endpoint", "qualtrics"), ("follow-up", "msforms")):
@@ -1404,7 +1733,8 @@ def write_demo(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
                                          f"{SYNTHETIC_MARK}: mapping of the synthetic {wave} exports.")
         written.append(path)
     export_rng = random_stream(seed, "exports")
-    plan = [{"path": "programme.xlsx"}, {"path": "loti.xlsx"}, {"path": "loti/observations.csv"}]
+    plan = [{"path": "programme.xlsx"}, {"path": "loti.xlsx"}, {"path": "governance.xlsx"},
+            {"path": "loti/observations.csv"}]
     survey_files = []
     for cohort in cohorts:
         for wave in ("baseline", "endpoint", "follow-up"):
@@ -1436,7 +1766,7 @@ def write_demo(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
                               f"{SYNTHETIC_MARK}: ingest plan (paths relative to this file), in dependency order."))
 
     changes, rating_means = true_values(seed)
-    facts = DemoFacts(seed, changes, rating_means, roster, panel, maturity_gains, world, survey_files)
+    facts = DemoFacts(seed, changes, rating_means, roster, panel, maturity_gains, world, survey_files, governance)
     readme = out_dir / "README.md"
     readme.write_text(readme_text(facts), encoding="utf-8")
     written.append(readme)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BAD_INPUTS, FIXTURES, TEST_KEY
 from evaluation.ingest.service import IngestJob, run_ingest
 from evaluation.schemas.core import ValidationError
 from evaluation.store import Store
+from support import BAD_INPUTS, FIXTURES, TEST_KEY
 
 CASES = yaml.safe_load((BAD_INPUTS / "cases.yml").read_text())
 

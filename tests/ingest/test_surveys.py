@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BAD_INPUTS, FIXTURES, TEST_KEY
 from evaluation.ingest.pseudonymise import pseudonym
 from evaluation.ingest.service import IngestJob, run_ingest
 from evaluation.ingest.surveys import parse_labels
 from evaluation.schemas.core import ValidationError
 from evaluation.store import Store
+from support import BAD_INPUTS, FIXTURES, TEST_KEY
 
 QUALTRICS = FIXTURES / "qualtrics.yml"
 # The answers of tests/fixtures/qualtrics_valid.csv, by e-mail, as the instrument's numbers.

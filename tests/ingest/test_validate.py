@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import BAD_INPUTS, FIXTURES
 from evaluation.cli import app
 from evaluation.ingest.service import validate_store
 from evaluation.store import Store
+from support import BAD_INPUTS, FIXTURES
 
 
 @pytest.fixture

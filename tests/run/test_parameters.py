@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
 from evaluation.run.parameters import ParameterError, check_parameters, declared_parameters, parse_overrides
+from support import FIXTURES
 
 NOTEBOOK = FIXTURES / "runner" / "per_cohort.ipynb"
 

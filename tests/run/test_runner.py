@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, TEST_KEY
 from evaluation.cli import app
 from evaluation.ingest.service import IngestJob, run_ingest
 from evaluation.run.parameters import ParameterError
 from evaluation.run.scheduler import plan_runs, run_manifest
 from evaluation.store import Store
+from support import FIXTURES, TEST_KEY
 
 RUNNER = FIXTURES / "runner"
 MANIFEST = RUNNER / "manifest.yml"
