@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from evaluation.statistics.disclosure import DEFAULT_THRESHOLD, find_disclosure_risks
 from evaluation.store import Store
 from support import ROOT
 
@@ -59,3 +62,32 @@ def test_the_raw_archive_is_private(demo_run: tuple[Store, Path]):
     store, _ = demo_run
     assert store.raw_dir.stat().st_mode & 0o077 == 0
     assert all(p.stat().st_mode & 0o077 == 0 for p in store.raw_dir.iterdir())
+
+
+def _published(reports: Path) -> list[Path]:
+    """What dashboards and board papers read: results, tables and figures (not the evaluator's own report)."""
+    return [p for p in reports.rglob("*") if p.is_file() and not p.is_relative_to(reports / "_failed")
+            and ("tables" in p.parts or "figures" in p.parts or p.name.startswith("results."))]
+
+
+def test_no_participant_identifier_is_published(demo_run: tuple[Store, Path]):
+    _, reports = demo_run
+    published = _published(reports)
+    assert len(published) > 50
+    pseudonym = re.compile(rb"P-[0-9a-f]{12}")
+    assert not [p.relative_to(reports) for p in published if pseudonym.search(p.read_bytes())]
+
+
+def test_no_published_result_or_table_shows_a_group_under_the_threshold(demo_run: tuple[Store, Path]):
+    _, reports = demo_run
+    results = sorted(reports.glob("*/*/results.csv"))
+    assert len(results) >= 10
+    for path in results:
+        risks = find_disclosure_risks(pd.read_csv(path), DEFAULT_THRESHOLD)
+        assert risks.empty, f"{path.relative_to(reports)}:\n{risks}"
+    for path in sorted(reports.glob("*/*/tables/*.csv")):
+        people = json.loads((path.parent / "index.json").read_text())[path.stem]["people_column"]
+        if people is None:
+            continue
+        counts = pd.to_numeric(pd.read_csv(path)[people], errors="coerce")
+        assert not ((counts > 0) & (counts < DEFAULT_THRESHOLD)).any(), path.relative_to(reports)
