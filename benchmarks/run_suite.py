@@ -47,7 +47,9 @@ def papermill_loop(store: Path, out: Path, env: dict[str, str]) -> float:
             command += ["-p", name, str(value)]
         run_env = {**env, "WORKBENCH_RUN_DIR": str(out / "contract" / p.spec.key),
                    "WORKBENCH_ANALYSIS": p.spec.analysis}
-        subprocess.run(command, check=True, env=run_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run(command, env=run_env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"papermill failed for {p.spec.key}:\n{done.stderr[-2000:]}")
     return time.perf_counter() - start
 
 
