@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -74,7 +75,7 @@ def main() -> None:
             loop.append(papermill_loop(store, folder / f"loop{repeat}", env))
             forced.append(timed(workbench + ["--force", "--jobs", "2"], env))
             unchanged.append(timed(workbench, env))
-        a, b, c = (statistics.median(x) for x in (loop, forced, unchanged))
+        a, b, c = (np.median(x) for x in (loop, forced, unchanged))
         print(json.dumps({
             "runs_in_manifest": runs, "repeats": args.repeats, "cores": os.cpu_count(),
             "a_papermill_cli_loop_s": round(a, 2), "b_workbench_force_jobs2_s": round(b, 2),
