@@ -40,6 +40,7 @@ def papermill_loop(store: Path, out: Path, env: dict[str, str]) -> float:
     from evaluation.store import Store
 
     planned = plan_runs(ROOT / "notebooks" / "manifest.yml", Store(store), out / "plan", force=True)
+    out.mkdir(parents=True)
     start = time.perf_counter()
     for p in planned:
         command = [str(BIN / "papermill"), str(p.spec.notebook), str(out / f"{p.spec.analysis}-{p.spec.run_id}.ipynb"),
