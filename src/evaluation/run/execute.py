@@ -76,13 +76,22 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _next_cell(executed: Path) -> int | None:
-    """Execution count the interrupted cell would have had: one after the last completed cell."""
+def _interrupted_cell(executed: Path) -> int | None:
+    """Execution count of the cell that was running when the kernel died or timed out.
+
+    papermill marks every cell it started as completed, the interrupted one included (its
+    ``finally`` clause), so the interrupted cell is the last completed code cell. Whether the
+    kernel announced that cell's execution count before it died is a race, so when it is missing
+    the count is the one the cell would have had: one after the previous cell's.
+    """
     if not executed.exists():
         return None
-    counts = [c.get("execution_count") or 0 for c in json.loads(executed.read_text())["cells"]
-              if c.get("metadata", {}).get("papermill", {}).get("status") == "completed"]
-    return max(counts, default=0) + 1
+    started = [c for c in json.loads(executed.read_text())["cells"] if c["cell_type"] == "code"
+               and c.get("metadata", {}).get("papermill", {}).get("status") == "completed"]
+    if not started:
+        return None
+    earlier = [c.get("execution_count") or 0 for c in started[:-1]]
+    return started[-1].get("execution_count") or max(earlier, default=0) + 1
 
 
 def _describe_failure(error: BaseException, executed: Path) -> dict[str, Any]:
@@ -98,7 +107,7 @@ def _describe_failure(error: BaseException, executed: Path) -> dict[str, Any]:
         message = "the cell took longer than --timeout allows"
     else:
         message = str(error)
-    return {"cell": _next_cell(executed), "exception": kind, "message": message}
+    return {"cell": _interrupted_cell(executed), "exception": kind, "message": message}
 
 
 def _write_report(executed: Path, target: Path) -> None:
