@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE ?= data/store/workbench.duckdb
 
-.PHONY: run test lab install chromium demo dictionary lint benchmarks clean
+.PHONY: run test serve lab install chromium demo dictionary lint benchmarks clean
 
 run: $(STAMP)  ## Ingest the embedded demo data and run every analysis of the default manifest
 	$(BIN)/workbench ingest --demo --store $(STORE) data/demo/ingest.yml
@@ -28,6 +28,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
+
+serve: $(STAMP)  ## Serve the dashboards (after `make run`) on http://127.0.0.1:8866/
+	$(BIN)/workbench serve
 
 lab: $(STAMP)  ## Open JupyterLab with the package importable
 	$(BIN)/jupyter lab notebooks/

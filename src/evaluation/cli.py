@@ -200,5 +200,23 @@ def run(
         raise typer.Exit(code=1)
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8866,
+    dashboards: Annotated[Path, typer.Option(help="Folder of dashboard notebooks.")] = Path("dashboards"),
+    reports: Annotated[Path | None, typer.Option(help="Published results (default: $WORKBENCH_REPORTS or "
+                                                 "reports/).")] = None,
+    preheat: Annotated[bool, typer.Option(help="Keep a kernel per dashboard ready (faster first page).")] = True,
+) -> None:
+    """Serve the dashboards with Voila on 127.0.0.1: sources stripped, tracebacks hidden (docs/deployment.md)."""
+    import subprocess
+
+    from .dashboards.serve import voila_command, voila_environment
+
+    command = voila_command(dashboards, port, preheat=preheat)
+    typer.echo(f"Dashboards at http://127.0.0.1:{port}/ (Ctrl-C to stop); results from {config.reports_dir(reports)}")
+    raise typer.Exit(subprocess.call(command, env=voila_environment(config.reports_dir(reports))))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -11,6 +11,11 @@ DEFAULT_STORE = Path("data") / "store" / "workbench.duckdb"
 DEFAULT_REPORTS = Path("reports")
 # Cells with fewer people than this are suppressed in everything published (issue: disclosure control).
 DEFAULT_DISCLOSURE_THRESHOLD = 5
+# Debian's chromium (`make chromium` installs it): kaleido draws the dashboards' PNG and SVG downloads
+# with it, and the browser tests and benchmarks drive it headless. Never a downloaded browser.
+CHROMIUM = Path("/usr/bin/chromium")
+HEADLESS_CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync", "--no-first-run")
 
 
 def store_path(option: str | Path | None = None) -> Path:

@@ -1,0 +1,64 @@
+"""A kernel manager for Voila that culls idle kernels but never a preheated one waiting in the pool.
+
+Voila's preheated kernels wait in a pool with no browser connected, so
+jupyter_server's culler (``cull_idle_timeout``) shuts them down once they
+have waited that long. Measured with Voila 0.5.13: after 30 s every pool was
+empty again, and a page that claimed a kernel just as it was culled never
+finished loading. Without culling, every closed page leaves its kernel
+running (~270 MB each).
+
+:class:`PoolAwareKernelManager` keeps the culler for kernels that served a
+page, skips kernels still in a pool, and gives a kernel that has just left
+the pool (a page is connecting to it) :data:`CLAIM_GRACE_SECONDS` before it
+can be culled. Voila builds its pooling manager on top of this class when
+given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.kernels.PoolAwareKernelManager``
+(see :func:`evaluation.dashboards.serve.voila_command`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+CLAIM_GRACE_SECONDS = 60.0
+
+
+class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+    """``AsyncMappingKernelManager`` whose culler leaves Voila's preheated kernels alone."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._seen_in_pool: set[str] = set()
+        self._claimed_at: dict[str, float] = {}
+
+    def pooled_kernel_ids(self) -> set[str]:
+        """Kernels waiting in Voila's pools (``_pools`` belongs to Voila's subclass; empty without preheating)."""
+        ids = set()
+        for tasks in getattr(self, "_pools", {}).values():
+            for task in tasks:
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    kernel_id = (task.result() or {}).get("kernel_id")
+                    if kernel_id:
+                        ids.add(str(kernel_id))
+        return ids
+
+    def may_cull(self, kernel_id: str, now: float | None = None) -> bool:
+        """False for a kernel in a pool, or one that left a pool less than the grace period ago."""
+        now = time.monotonic() if now is None else now
+        if kernel_id in self.pooled_kernel_ids():
+            self._seen_in_pool.add(kernel_id)
+            return False
+        if kernel_id in self._seen_in_pool:  # claimed by a page since the last check
+            self._seen_in_pool.discard(kernel_id)
+            self._claimed_at[kernel_id] = now
+        claimed = self._claimed_at.get(kernel_id)
+        if claimed is not None and now - claimed < CLAIM_GRACE_SECONDS:
+            return False
+        self._claimed_at.pop(kernel_id, None)
+        return True
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        if self.may_cull(kernel_id):
+            await super().cull_kernel_if_idle(kernel_id)
