@@ -11,7 +11,8 @@ run: $(STAMP)  ## Ingest the embedded demo data and run every analysis of the de
 	$(BIN)/workbench ingest --demo --store $(STORE) data/demo/ingest.yml
 	$(BIN)/workbench run --store $(STORE)
 
-test: $(STAMP) chromium  ## Run the whole test suite
+test: $(STAMP) chromium  ## Lint (seconds), then run the whole test suite
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Debian's chromium drives the browser tests and kaleido's static images; never a downloaded browser.
@@ -42,7 +43,7 @@ dictionary: $(STAMP)  ## Regenerate docs/data-dictionary.md from the schemas
 	$(BIN)/workbench dictionary
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 
 benchmarks: $(STAMP)  ## Run every benchmark (minutes; prints JSON figures)
 	$(BIN)/python benchmarks/ingest.py

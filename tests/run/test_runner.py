@@ -169,3 +169,14 @@ def test_dask_executor_runs_the_same_runs_on_a_local_cluster(base_store: Store, 
     assert _executed(summary) == {"per_cohort/cohort-T1", "per_cohort/cohort-T2", "overall/all"}
     assert not summary.failures
     assert (reports / "overall" / "all" / "results.csv").exists()
+
+
+def test_deciding_what_to_run_imports_no_analysis_stack():
+    """`workbench run` with nothing to do must stay quick: its modules import neither pandas nor plotly."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, evaluation.cli, evaluation.run.scheduler, evaluation.run.display, evaluation.store\n"
+             "print(sorted(m for m in ('pandas', 'plotly', 'statsmodels', 'papermill') if m in sys.modules))")
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"

@@ -8,6 +8,7 @@ report); a failed run's partly executed notebook goes to
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -25,6 +26,7 @@ from .provenance import PROVENANCE_JSON
 EXECUTED_NOTEBOOK = "notebook.ipynb"
 REPORT_HTML = "report.html"
 FAILED_DIR = "_failed"
+FORKED_KERNELS_ENV = "WORKBENCH_FORKED_KERNELS"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class RunTask:
     store: str
     timeout: int | None
     provenance: dict[str, Any]  # fingerprint and context, completed by the worker
+    # Fork the kernel from the worker's pre-imported zygote (kernels.py), or start a fresh interpreter
+    # (WORKBENCH_FORKED_KERNELS=0 where the run is started).
+    forked_kernel: bool = field(default_factory=lambda: os.environ.get(FORKED_KERNELS_ENV) != "0")
 
 
 @dataclass
@@ -126,6 +131,8 @@ def execute_run(task: RunTask) -> RunOutcome:
     import papermill
     from jupyter_client.manager import AsyncKernelManager
 
+    from .kernels import ForkedKernelManager
+
     reports = Path(task.reports)
     final = reports / task.analysis / task.run_id
     staging = reports / task.analysis / f".{task.run_id}.staging-{uuid.uuid4().hex[:8]}"
@@ -143,7 +150,8 @@ def execute_run(task: RunTask) -> RunOutcome:
     # The kernel runs on the worker's own machine: talk to it over local sockets, not TCP ports. Each
     # kernel gets its own short socket folder (socket paths are limited to about 100 characters).
     sockets = tempfile.mkdtemp(prefix="wb-")
-    kernel = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+    manager = ForkedKernelManager if task.forked_kernel else AsyncKernelManager
+    kernel = manager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     try:
         papermill.execute_notebook(task.notebook, str(executed), parameters=task.parameters, kernel_name="python3",
                                    progress_bar=False, cwd=str(Path(task.notebook).parent),
@@ -151,6 +159,9 @@ def execute_run(task: RunTask) -> RunOutcome:
     except Exception as failure:  # every failure is reported, none stops the other runs
         error = _describe_failure(failure, executed)
     finally:
+        # nbclient shuts down only kernels it started itself, not one handed over as ``km``.
+        if kernel.has_kernel:
+            asyncio.run(kernel.shutdown_kernel(now=True))
         shutil.rmtree(sockets, ignore_errors=True)
     if executed.exists():
         try:

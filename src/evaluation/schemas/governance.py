@@ -17,8 +17,7 @@ tracker still has to check.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .core import Column, ForeignKey, RowRule, TableSchema
 from .loti import GSS_LONDON
@@ -31,6 +30,9 @@ FOLLOW_UP_MONTHS = (12, 24)  # a follow-up falls 12 to 24 months after the revie
 SHORT_TEXT = 300  # characters of evidence
 SUMMARY_TEXT = 600  # characters of a recommendation summary
 IDENTIFIER = r"[A-Za-z0-9_.-]{1,30}"
+
+if TYPE_CHECKING:  # the schemas are declarations: importing them must not import pandas (workbench start-up)
+    import pandas as pd
 
 # What personal data in a free-text cell most often looks like: an e-mail address, a UK telephone
 # number, or a name with a title. RE2 and Python's re agree on these patterns.
@@ -62,6 +64,8 @@ def months_after(later: str, earlier: str, low: int, high: int) -> Callable[[pd.
     12-month point on 31 January 2025 and its 24-month point on 31 January 2026, both allowed.
     """
     def check(frame: pd.DataFrame) -> pd.Series:
+        import pandas as pd
+
         start, end = frame[earlier], frame[later]
         given = start.notna() & end.notna()
         too_early = end < start + pd.DateOffset(months=low)

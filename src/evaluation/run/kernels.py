@@ -1,0 +1,200 @@
+"""Kernels forked from a parent that has already imported the analysis stack.
+
+A run's kernel spends most of its life importing: pandas, statsmodels, scipy,
+plotly and the workbench's analyses take 4-12 s per notebook on the project's
+2-core machine, against 1-3 s of actual work (measured from the executed
+notebooks' cell durations). Each worker therefore keeps one *zygote*: a
+process started once, which imports that stack (:data:`PRELOAD`) and then, for
+every run, forks a child that becomes the kernel (``IPKernelApp``, the code
+``python -m ipykernel_launcher`` runs). The child starts with the imports
+done; copy-on-write also shares their memory.
+
+Results do not change: a forked kernel runs the same code on the same data;
+nothing in :data:`PRELOAD` holds state that a notebook reads (the notebooks
+seed their own random generators), and BLAS is limited to one thread before
+numpy is imported, as in any runner kernel.
+
+The pieces: :class:`Zygote` (the parent process and its line protocol),
+:class:`ForkedKernel` (what jupyter_client sees instead of a ``Popen``),
+:class:`ForkedProvisioner` and :class:`ForkedKernelManager` (jupyter_client's
+extension points, handed to papermill as ``km``). The zygote exits when its
+worker does (its stdin closes), and kernels exit when the zygote does
+(ipykernel's parent poller).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+# What the notebooks import (and what those modules import at their top), in import order.
+PRELOAD = (
+    "numpy", "pandas", "pyarrow", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
+    "plotly.graph_objects", "plotly.io", "plotly.subplots", "duckdb", "IPython.display",
+    "ipykernel.kernelapp", "ipykernel.ipkernel",
+    "evaluation.tidy", "evaluation.charts", "evaluation.run.contract", "evaluation.statistics.disclosure",
+    "evaluation.analyses.cohort", "evaluation.analyses.programme", "evaluation.analyses.loti",
+    "evaluation.analyses.maturity", "evaluation.analyses.governance",
+)
+# One BLAS thread, set before numpy loads (see execute.execute_run for why).
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class ForkedKernel:
+    """A kernel process forked by the zygote, with the part of ``subprocess.Popen`` jupyter_client uses.
+
+    The zygote, not this process, is the kernel's parent and reaps it, so the exit status is
+    not known here: :meth:`poll` returns ``-1`` once the process has gone.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -1
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
+            time.sleep(0.02)
+        return self.returncode  # type: ignore[return-value]  # set by poll()
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class Zygote:
+    """The worker's pre-imported parent of kernels (started on first use, one per worker process)."""
+
+    _instance: Zygote | None = None
+
+    def __init__(self) -> None:
+        env = {**os.environ, **SINGLE_THREADED}
+        self.process = subprocess.Popen([sys.executable, "-m", "evaluation.run.kernels"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
+
+    @classmethod
+    def for_this_process(cls) -> Zygote:
+        if cls._instance is None or cls._instance.process.poll() is not None:
+            cls._instance = cls()
+        return cls._instance
+
+    def fork_kernel(self, argv: list[str], env: dict[str, str], cwd: str | None) -> ForkedKernel:
+        """A kernel started as ``python -m ipykernel_launcher <argv>`` would be, in ``cwd`` with ``env``."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline()
+        if not reply:
+            raise RuntimeError(f"the kernel zygote exited (status {self.process.wait()})")
+        answer = json.loads(reply)
+        if "error" in answer:
+            raise RuntimeError(f"the kernel zygote could not fork a kernel: {answer['error']}")
+        return ForkedKernel(int(answer["pid"]))
+
+
+class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """jupyter_client's local provisioner, launching through the zygote instead of ``Popen``."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        # cmd is [python, -m, ipykernel_launcher, -f, connection-file]: the zygote runs the same app.
+        module = cmd.index("-m") + 1 if "-m" in cmd else -1
+        if module <= 0 or cmd[module] != "ipykernel_launcher":
+            return await super().launch_kernel(cmd, **kwargs)  # some other kernel: launched as usual
+        env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+        cwd = kwargs.get("cwd")
+        self.process = Zygote.for_this_process().fork_kernel(cmd[module + 1:], env, str(cwd) if cwd else None)
+        self.pid = self.pgid = self.process.pid  # the kernel leads its own session (see _serve)
+        self.cwd = cwd
+        return self.connection_info
+
+
+class ForkedKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    """An ``AsyncKernelManager`` whose kernels are forked from the worker's zygote."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+        if self.provisioner is None:  # jupyter_client keeps a provisioner it finds here
+            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def _become_kernel(request: dict[str, Any]) -> None:
+    """In the forked child: take the kernel's environment, folder and streams, then run the kernel app."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; a notebook's subprocesses need it
+    os.setsid()  # its own process group, as jupyter_client starts kernels: signals reach the kernel only
+    os.environ.clear()
+    # ipykernel exits when this parent (the zygote) has gone, as it does for the process that launched it.
+    os.environ.update({**request["env"], "JPY_PARENT_PID": str(os.getppid())})
+    if request["cwd"]:
+        os.chdir(request["cwd"])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)  # fd 1 is the pipe to the worker; kernel output travels over ZeroMQ
+    sys.argv = [sys.executable, *request["argv"]]
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(argv=request["argv"])
+
+
+def _serve() -> None:
+    """The zygote: import :data:`PRELOAD`, then fork a kernel per request line until stdin closes."""
+    import importlib
+    import traceback
+
+    # Replies go to the worker over the original stdout; anything else printed goes to stderr.
+    replies = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    for module in PRELOAD:
+        importlib.import_module(module)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            pid = os.fork()
+        except OSError as error:
+            replies.write(json.dumps({"error": str(error)}) + "\n")
+            continue
+        if pid == 0:
+            try:
+                replies.close()
+                _become_kernel(request)
+            except SystemExit:
+                pass
+            except BaseException:  # noqa: BLE001 - shown on stderr; the worker sees a dead kernel
+                traceback.print_exc()
+            finally:
+                os._exit(0)  # never back into the zygote's loop
+        replies.write(json.dumps({"pid": pid}) + "\n")
+
+
+if __name__ == "__main__":
+    _serve()
