@@ -48,6 +48,9 @@ lint: $(STAMP)
 benchmarks: $(STAMP)  ## Run every benchmark (minutes; prints JSON figures)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/run_suite.py
+	$(BIN)/python benchmarks/statistics.py
+	$(BIN)/python benchmarks/economics.py
+	$(BIN)/python benchmarks/dashboards.py --demo
 
 clean:
 	rm -rf reports data/store
