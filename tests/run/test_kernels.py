@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from jupyter_core.utils import run_sync
 
 from evaluation.run.execute import FORKED_KERNELS_ENV
 from evaluation.run.kernels import ForkedKernelManager, Zygote
@@ -45,7 +45,8 @@ def test_a_forked_kernel_starts_with_the_stack_imported_in_its_own_folder_and_en
             "print(os.getcwd(), os.environ['PROBE'], os.getppid() != int(os.environ['JPY_PARENT_PID']) or 'zygote')\n"
             # The zygote ignores SIGCHLD; a kernel must not, or subprocess exit codes would all read 0.
             "print(subprocess.run(['false']).returncode)")
-    printed, pid = asyncio.run(_run_in_forked_kernel(code, tmp_path, {"PROBE": "seen"}))
+    # run_sync, not asyncio.run: other tests (Playwright's) may leave an event loop running in this thread.
+    printed, pid = run_sync(_run_in_forked_kernel)(code, tmp_path, {"PROBE": "seen"})
     imported, where, status = printed.splitlines()
     assert imported == "['evaluation.analyses.cohort', 'pandas', 'statsmodels.api']"
     assert where == f"{tmp_path} seen zygote"

@@ -8,7 +8,6 @@ report); a failed run's partly executed notebook goes to
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import os
@@ -130,6 +129,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     prepare_worker()
     import papermill
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
     from .kernels import ForkedKernelManager
 
@@ -161,7 +161,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     finally:
         # nbclient shuts down only kernels it started itself, not one handed over as ``km``.
         if kernel.has_kernel:
-            asyncio.run(kernel.shutdown_kernel(now=True))
+            run_sync(kernel.shutdown_kernel)(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
     if executed.exists():
         try:
