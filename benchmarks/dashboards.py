@@ -12,18 +12,22 @@ runs from ``page.goto`` to the first ``.js-plotly-plot`` being visible; a
 page with no chart (results not published) is timed to its first message
 and flagged. Prints a JSON table (median of ``--runs`` loads; target 2 s).
 
-Measured 26 November 2026 on the shared 2-core machine (other work running, 1-minute load 3-5), demo
-results, median of 5 preheated loads, seconds to the first chart visible:
+Beside the five pages, a baseline is timed alternately with them in the same Voila: a bare notebook
+showing one plotly chart in an ipywidgets Output (the floor every Voila + plotly page stands on here),
+and each page's ratio to it is printed.
 
-    programme_overview 3.3   cohort 3.1   loti_portfolio 4.1   project 3.6   authority 3.7
+Measured 26 November 2026, 16:35 UTC, on the 2-core machine (no other job; the pools' refills load it,
+1-minute load 3.4), demo results, median of 5 preheated loads, seconds to the first chart visible:
 
-The 2 s target is not met here. A load splits into: Voila's page and JupyterLab bundles until the kernel
-WebSocket opens, ~1.3-1.5 s; widget state and page drawing, ~0.5 s; plotly.js's module start and the first
-chart, ~0.8-1 s (profiled with chromium's tracing). What the pages do to keep their own share small: one
-Output widget per page part instead of a widget per table or chart (~30 widget models instead of ~90), fixed
-margins instead of plotly's automargin redraws, no mode bar, and everything after the first chart sent ~1 s
-after the page has connected (before this, the portfolio page took 8.3 s: all seven charts were drawn
-before any was shown). On a quieter moment (load 1.4) the portfolio page took 2.4 s and the cohort page 2.8 s.
+    baseline 2.85   programme_overview 4.95 (1.74x)   cohort 3.31 (1.16x)   loti_portfolio 4.43 (1.55x)
+    project 3.41 (1.20x)   authority 3.48 (1.22x)
+
+The 2 s target is not met: on this machine the bare baseline alone takes 2.85 s. A load splits into
+Voila's page and JupyterLab bundles until the kernel WebSocket opens (~1.3-1.5 s), widget state and
+drawing (~0.5 s), and plotly.js's start and first chart (~0.8-1 s). What the pages do to keep their own
+share small: one Output widget per page part instead of a widget per table or chart, fixed margins
+instead of plotly's automargin redraws, no mode bar, and everything after the first chart sent ~1 s after
+the page has connected.
 """
 
 from __future__ import annotations
