@@ -7,13 +7,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from evaluation.config import DEFAULT_DISCLOSURE_THRESHOLD
 from evaluation.dashboards.data import PEOPLE_COUNT_WORDS
 from evaluation.dashboards.serve import VoilaServer
 from support import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PARTICIPANT_ID = re.compile(r"P-[0-9a-f]{12}")
-THRESHOLD = 5
+THRESHOLD = DEFAULT_DISCLOSURE_THRESHOLD  # what the demo runs publish with
 _loads: dict[tuple[int, str], int] = {}
 
 
