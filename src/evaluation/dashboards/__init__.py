@@ -10,8 +10,10 @@ tables, figures, provenance) and never recompute a statistic. The modules:
   table into CSV or an accessible XLSX, as download links;
 - :mod:`evaluation.dashboards.widgets` builds the ipywidgets pieces (provenance
   line, figure with its text alternative, table with suppressed cells marked);
+- :mod:`evaluation.dashboards.maps` draws the tile map of London's 33 authorities;
 - :mod:`evaluation.dashboards.pages` assembles the five pages in ``dashboards/``;
-- :mod:`evaluation.dashboards.serve` builds the Voila command line.
+- :mod:`evaluation.dashboards.serve` builds the Voila command line, and
+  :mod:`evaluation.dashboards.kernels` keeps Voila's culler away from preheated kernels.
 
 Kept import-light: the notebooks import :mod:`pages`, which imports plotly and
 ipywidgets only when a page is built.
