@@ -14,10 +14,10 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .reference import london_authorities
 from .schemas import TABLES
 
 if TYPE_CHECKING:
@@ -43,14 +43,6 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def london_authorities() -> pd.DataFrame:
-    """The 33 London local authorities shipped with the workbench."""
-    import pandas as pd
-
-    with resources.files("evaluation.data").joinpath("london_authorities.csv").open("rb") as handle:
-        return pd.read_csv(handle, dtype="string")
 
 
 @dataclass

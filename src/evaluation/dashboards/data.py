@@ -598,16 +598,3 @@ def describe_estimate(row: Mapping[str, Any], *, signed: bool = False, unit: str
     if people and unit != "count" and n:
         extras.append(f"{int(n)} people")
     return show(number) + (f" ({'; '.join(extras)})" if extras else "")
-
-
-# --- Reference data -----------------------------------------------------------------------------------------------
-
-
-def london_authorities() -> pd.DataFrame:
-    """The 33 London local authorities (``gss_code, name, inner_outer``), shipped with the package."""
-    from importlib import resources
-
-    import pandas as pd
-
-    with resources.files("evaluation").joinpath("data", "london_authorities.csv").open("r", encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str)

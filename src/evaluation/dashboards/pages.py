@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..charts import CATEGORICAL, template
+from ..reference import london_authorities
 from . import BUILD_LOG_ENV
 from .data import (
     PublishedRun,
@@ -54,7 +55,6 @@ from .data import (
     list_runs,
     load_run,
     load_runs,
-    london_authorities,
     to_number,
 )
 from .maps import NO_DATA, tile_map, tile_map_alt_text
