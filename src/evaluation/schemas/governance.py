@@ -74,9 +74,15 @@ def months_after(later: str, earlier: str, low: int, high: int) -> Callable[[pd.
     return check
 
 
-def _no_personal_data(column: str, what: str) -> RowRule:
-    return RowRule(f"{what} looks like personal data (an e-mail address, telephone number or titled name); "
+def _no_personal_data(column: str) -> RowRule:
+    return RowRule(f"{column} looks like personal data (an e-mail address, telephone number or titled name); "
                    "record roles, not people", column, personal_data(column))
+
+
+def _short_impersonal_text(column: str, characters: int) -> tuple[RowRule, RowRule]:
+    """Rules for a free-text cell: at most ``characters`` long, and no personal data."""
+    return (RowRule(f"{column} is longer than {characters} characters", column, longer_than(column, characters)),
+            _no_personal_data(column))
 
 
 PEER_CHALLENGES = TableSchema(
@@ -109,10 +115,7 @@ RECOMMENDATIONS = TableSchema(
     ),
     primary_key=("recommendation_id",),
     foreign_keys=(ForeignKey(("challenge_id",), "peer_challenges", ("challenge_id",)),),
-    row_rules=(
-        RowRule(f"summary is longer than {SUMMARY_TEXT} characters", "summary", longer_than("summary", SUMMARY_TEXT)),
-        _no_personal_data("summary", "summary"),
-    ),
+    row_rules=_short_impersonal_text("summary", SUMMARY_TEXT),
 )
 
 ACTIONS = TableSchema(
@@ -131,11 +134,7 @@ ACTIONS = TableSchema(
     ),
     primary_key=("action_id",),
     foreign_keys=(ForeignKey(("recommendation_id",), "recommendations", ("recommendation_id",)),),
-    row_rules=(
-        _no_personal_data("owner_role", "owner_role"),
-        RowRule(f"evidence is longer than {SHORT_TEXT} characters", "evidence", longer_than("evidence", SHORT_TEXT)),
-        _no_personal_data("evidence", "evidence"),
-    ),
+    row_rules=(_no_personal_data("owner_role"), *_short_impersonal_text("evidence", SHORT_TEXT)),
 )
 
 RISK_REGISTER = TableSchema(
@@ -154,7 +153,7 @@ RISK_REGISTER = TableSchema(
         Column("rag_reported", "text", "RAG rating the register reported, if any.", nullable=True, allowed=RAG),
     ),
     primary_key=("register", "risk_id", "review_date"),
-    row_rules=(_no_personal_data("owner_role", "owner_role"),),
+    row_rules=(_no_personal_data("owner_role"),),
 )
 
 __all__ = [
