@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 SEQUENTIAL = ("#12436D", "#2073BC", "#6BACE6")
+REFERENCE_LINE = "#505A5F"  # dotted line at zero or another reference value
 FOCUS, CONTEXT = "#12436D", "#BFBFBF"
 TEMPLATE_NAME = "analysis_function"
 FONT = "Arial, Helvetica, sans-serif"
@@ -53,9 +54,9 @@ def interval_chart(frame: pd.DataFrame, *, label: str, title: str, x_title: str,
         hovertemplate="%{y}: %{x:.2f}<extra></extra>", name="estimate (95% interval)"))
     for name in hidden[label]:
         figure.add_annotation(x=0, y=name, text="suppressed (fewer than the disclosure threshold)",
-                              showarrow=False, xanchor="left", font={"color": "#505A5F"})
+                              showarrow=False, xanchor="left", font={"color": REFERENCE_LINE})
     if reference is not None:
-        figure.add_vline(x=reference, line={"color": "#505A5F", "dash": "dot"})
+        figure.add_vline(x=reference, line={"color": REFERENCE_LINE, "dash": "dot"})
     figure.update_layout(template=template(), title=title, xaxis_title=x_title, yaxis_title=None,
                          yaxis={"categoryorder": "array", "categoryarray": list(frame[label])[::-1]},
                          showlegend=False, height=120 + 60 * len(frame))

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -48,6 +47,7 @@ from ..impact.did import event_study, randomisation_inference_p, twfe_did, wild_
 from ..impact.evidence import CausalReportingDecision, SmsRating, causal_estimate_permitted, maryland_sms_level
 from ..impact.indicators import track_indicators
 from ..impact.staggered import callaway_santanna
+from ..reference import london_tile_grid
 from ..statistics.disclosure import suppress_small_groups
 from ..tidy import NAN, Estimate, to_frame
 from .cohort import construct_scores, rating_estimates
@@ -1450,12 +1450,6 @@ def programme_value_for_money(
 # ----------------------------------------------------------------------------------------------
 
 
-def london_tile_grid() -> pd.DataFrame:
-    """The London squared tile grid: ``gss_code, name, abbreviation, row, col`` (row 1 north, col 1 west)."""
-    with resources.files("evaluation.data").joinpath("london_tile_grid.csv").open("r", encoding="utf-8") as handle:
-        return pd.read_csv(handle, comment="#", dtype={"gss_code": str, "name": str, "abbreviation": str})
-
-
 def participation_table(authorities: pd.DataFrame, membership: pd.DataFrame, project_authorities: pd.DataFrame
                         ) -> pd.DataFrame:
     """One row per authority (all 33): membership, projects taken part in and led.
@@ -1719,7 +1713,7 @@ def indicator_trend_chart(panel: pd.DataFrame, indicator: pd.Series, *, title: s
     """Mean of participants and of other authorities each period, with baseline, target and joining dates marked."""
     import plotly.graph_objects as go
 
-    from ..charts import CATEGORICAL, template
+    from ..charts import CATEGORICAL, REFERENCE_LINE, template
 
     figure = go.Figure()
     groups = [("Participating authorities", panel["participant"], CATEGORICAL[0]),
@@ -1734,9 +1728,9 @@ def indicator_trend_chart(panel: pd.DataFrame, indicator: pd.Series, *, title: s
         figure.add_vline(x=pd.Timestamp(date), line={"color": "#BFBFBF", "dash": "dash"})
     if joined:
         figure.add_annotation(x=pd.Timestamp(joined[0]), y=1, yref="paper", text="joined", showarrow=False,
-                              xanchor="left", font={"color": "#505A5F"})
+                              xanchor="left", font={"color": REFERENCE_LINE})
     if pd.notna(indicator.get("baseline")):
-        figure.add_hline(y=float(indicator["baseline"]), line={"color": "#505A5F", "dash": "dot"},
+        figure.add_hline(y=float(indicator["baseline"]), line={"color": REFERENCE_LINE, "dash": "dot"},
                          annotation_text="baseline", annotation_position="top left")
     if pd.notna(indicator.get("target")):
         when = indicator.get("target_period")

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from ..charts import CATEGORICAL, template
+from ..charts import CATEGORICAL, REFERENCE_LINE, template
 from ..economics.counterfactual import day_rate_saving
 from ..statistics.disclosure import (
     DEFAULT_THRESHOLD,
@@ -1562,7 +1562,7 @@ def rollout_chart(plan: pd.DataFrame, target_change: float) -> go.Figure:
         figure.add_trace(go.Scatter(x=rows["cohorts"], y=rows["minimum_detectable_change"], mode="lines+markers",
                                     name=construct, line={"color": colour, "width": 3},
                                     hovertemplate="%{x} cohorts: %{y:.2f}<extra>" + construct + "</extra>"))
-    figure.add_hline(y=target_change, line={"color": "#505A5F", "dash": "dot"},
+    figure.add_hline(y=target_change, line={"color": REFERENCE_LINE, "dash": "dot"},
                      annotation_text=f"target change {target_change:g}", annotation_position="top right")
     figure.update_layout(template=template(), title="Smallest change a roll-out evaluation could detect",
                          xaxis_title="Cohorts evaluated together", yaxis_title="Minimum detectable change (points)",

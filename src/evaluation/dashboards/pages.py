@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..charts import CATEGORICAL, template
+from ..charts import CATEGORICAL, REFERENCE_LINE, template
 from ..reference import london_authorities
 from . import BUILD_LOG_ENV
 from .data import (
@@ -344,7 +344,7 @@ def grouped_interval_chart(rows: pd.DataFrame, *, series: Sequence[str], labels:
             error_x={"type": "data", "symmetric": False, "array": high, "arrayminus": low, "thickness": 2},
             hovertemplate=f"{name}, %{{y}}: %{{x:.2f}}<extra></extra>"))
     if reference is not None:
-        figure.add_vline(x=reference, line={"color": "#505A5F", "dash": "dot"})
+        figure.add_vline(x=reference, line={"color": REFERENCE_LINE, "dash": "dot"})
     figure.update_layout(template=template(), title=title, xaxis_title=x_title, scattermode="group",
                          yaxis={"categoryorder": "array", "categoryarray": list(labels)[::-1]},
                          height=190 + 55 * len(labels) * max(1, len(series)) // 2, showlegend=True,
