@@ -22,10 +22,9 @@ from evaluation.analyses import loti
 from evaluation.impact.evidence import CausalReportingDecision, SmsRating
 from evaluation.reference import london_tile_grid
 from evaluation.tidy import Estimate, to_frame
+from support import NAIVE_TWFE_CONNECTIVITY, TRUE_CONNECTIVITY_ATT
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
-TRUE_CONNECTIVITY_ATT = 6.623  # data/demo/README.md, P03 / IND03
-NAIVE_TWFE_CONNECTIVITY = 6.301  # the README's biased static TWFE on the same data
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -29,6 +29,7 @@ from evaluation.statistics.disclosure import assert_no_disclosure_risks
 from evaluation.statistics.models import adjust_p_values
 from evaluation.store import Store
 from evaluation.tidy import Estimate, to_frame
+from support import TRUE_CHANGE, TRUE_RATING
 
 DEMO_PLAN = Path(__file__).resolve().parents[2] / "data" / "demo" / "ingest.yml"
 LABELS = "1=Strongly disagree; 2=Disagree; 3=Neither agree nor disagree; 4=Agree; 5=Strongly agree"
@@ -582,8 +583,6 @@ def test_sentences():
 # The demo store: planted effects recovered, planted absences reported as absent
 # ---------------------------------------------------------------------------
 
-TRUE_CHANGE = {"confidence": 0.973, "competence": 0.584, "application": 0.785}
-TRUE_RATING = {"quality": 4.211, "relevance": 4.215, "effectiveness": 4.128, "applicability": 4.212}
 
 
 @pytest.fixture(scope="module")
