@@ -307,7 +307,7 @@ def test_mixed_price_bases_need_a_base_year_and_are_then_deflated_with_a_warning
     with pytest.raises(ValueError, match="mixed price bases .2022-23, 2023-24."):
         loti.appraise_value_for_money(mixed, price_base_year=None)
     vfm = loti.appraise_value_for_money(mixed, price_base_year=2023)
-    deflator = pd.read_csv(Path(loti.__file__).parents[1] / "data" / "gdp_deflator.csv", comment="#")
+    deflator = pd.read_csv(Path(loti.__file__).parents[2] / "data" / "gdp_deflator.csv", comment="#")
     index = dict(zip(deflator["financial_year"], deflator["deflator"], strict=True))
     assert vfm.value("pv_costs") == pytest.approx(100.0 * index["2023-24"] / index["2022-23"])
     assert len(vfm.warnings) == 1 and "2022-23 prices were converted" in vfm.warnings[0]

@@ -1,0 +1,170 @@
+"""LOTI evaluation: logic models, indicators, impact, value for money and the whole portfolio.
+
+The London Office of Technology and Innovation (LOTI) runs projects with its member authorities.
+GLA Economics evaluates each project's effectiveness and outcomes at organisation, community and
+economic level, and the value for money of the programme as a whole. This package holds every step
+the two LOTI notebooks take, as tested functions, one module per concept:
+
+- ``project``: a project's summary and its logic model (:func:`logic_model`);
+- ``indicators``: indicators against baseline and target with a RAG status
+  (:func:`track_project_indicators`);
+- ``impact``: the authority x period panel and the impact evaluation (:func:`indicator_panel`,
+  :func:`evaluate_impact`), which reports a causal estimate only when
+  :func:`~evaluation.impact.evidence.causal_estimate_permitted` allows it and otherwise a
+  contribution analysis with no causal claim;
+- ``value``: value for money of a project (:func:`project_flows`, :func:`appraise_value_for_money`,
+  :func:`simulate_value_for_money`) and of the programme against its annual funding
+  (:func:`core_funding_flows`, :func:`programme_value_for_money`);
+- ``portfolio``: participation of the 33 authorities (:func:`participation_table`), who works with
+  whom (:func:`co_participation_matrix`, :func:`collaboration_summary`) and the member survey
+  (:func:`member_survey_summary`);
+- ``charts``: the London tile map (:func:`tile_map`) and the other LOTI charts.
+
+The notebooks use ``from evaluation.analyses import loti`` and call ``loti.<name>``: every public
+name of the modules is available here.
+
+Framing: HM Treasury (2020) *Magenta Book* (theory of change, contribution analysis, strength of
+evidence on the Maryland Scientific Methods Scale) and HM Treasury (2022) *Green Book* (real
+prices, STPR discounting, NPSV and BCR, optimism bias, switching values, Monte Carlo). Methods and
+limits in plain English: ``docs/loti-evaluation.md``.
+"""
+
+from __future__ import annotations
+
+from .charts import (
+    alt_text_for_trend,
+    co_participation_heatmap,
+    indicator_trend_chart,
+    interval_rows,
+    rag_level_chart,
+    tile_map,
+)
+from .impact import (
+    CAUSAL_TERMS,
+    ControlGroup,
+    ImpactResult,
+    causal_findings_table,
+    contribution_narrative,
+    describe_effect,
+    describe_trend,
+    evaluate_impact,
+    impact_narrative,
+    indicator_panel,
+    is_causal,
+    naive_post_comparison,
+    participant_trend,
+    period_unit,
+    project_impacts,
+)
+from .indicators import (
+    DIRECTIONS,
+    LEVELS,
+    STATUS_COLOURS,
+    STATUSES,
+    IndicatorTracking,
+    describe_indicator,
+    event_time_label,
+    track_project_indicators,
+    tracking_estimates,
+    unit_phrase,
+    yearly_status,
+)
+from .portfolio import (
+    MEMBER_SURVEY,
+    co_participation_matrix,
+    collaboration_summary,
+    describe_rating,
+    funding_table,
+    member_survey_scores,
+    member_survey_summary,
+    participation_estimates,
+    participation_table,
+)
+from .project import (
+    LOGIC_STAGES,
+    logic_model,
+    project_summary,
+)
+from .value import (
+    CORE_FUNDING,
+    GLA_ANNUAL_GBP,
+    LONDON_COUNCILS_ANNUAL_GBP,
+    ProgrammeValue,
+    UncertaintyRanges,
+    ValueForMoney,
+    appraise_value_for_money,
+    benefits_supported_by_evidence,
+    core_funding_flows,
+    describe_appraisal,
+    describe_monte_carlo,
+    describe_switching,
+    evidence_sensitivity,
+    money,
+    programme_value_for_money,
+    project_flows,
+    simulate_value_for_money,
+)
+
+__all__ = [
+    "LOGIC_STAGES",
+    "logic_model",
+    "project_summary",
+    "DIRECTIONS",
+    "LEVELS",
+    "STATUSES",
+    "STATUS_COLOURS",
+    "IndicatorTracking",
+    "track_project_indicators",
+    "yearly_status",
+    "tracking_estimates",
+    "describe_indicator",
+    "event_time_label",
+    "unit_phrase",
+    "ControlGroup",
+    "CAUSAL_TERMS",
+    "indicator_panel",
+    "period_unit",
+    "ImpactResult",
+    "participant_trend",
+    "naive_post_comparison",
+    "evaluate_impact",
+    "project_impacts",
+    "causal_findings_table",
+    "describe_effect",
+    "describe_trend",
+    "contribution_narrative",
+    "impact_narrative",
+    "is_causal",
+    "GLA_ANNUAL_GBP",
+    "LONDON_COUNCILS_ANNUAL_GBP",
+    "CORE_FUNDING",
+    "project_flows",
+    "ValueForMoney",
+    "appraise_value_for_money",
+    "UncertaintyRanges",
+    "simulate_value_for_money",
+    "benefits_supported_by_evidence",
+    "evidence_sensitivity",
+    "money",
+    "describe_appraisal",
+    "describe_monte_carlo",
+    "describe_switching",
+    "core_funding_flows",
+    "ProgrammeValue",
+    "programme_value_for_money",
+    "MEMBER_SURVEY",
+    "participation_table",
+    "participation_estimates",
+    "funding_table",
+    "co_participation_matrix",
+    "collaboration_summary",
+    "member_survey_scores",
+    "member_survey_summary",
+    "describe_rating",
+    "tile_map",
+    "co_participation_heatmap",
+    "rag_level_chart",
+    "indicator_trend_chart",
+    "alt_text_for_trend",
+    "interval_rows",
+]

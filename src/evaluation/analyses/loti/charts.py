@@ -1,0 +1,163 @@
+"""Charts specific to LOTI, in the Analysis Function template of :mod:`evaluation.charts`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ...reference import london_tile_grid
+from ...tidy import Estimate, to_frame
+from .indicators import STATUS_COLOURS, STATUSES
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+
+def tile_map(frame: pd.DataFrame, *, value: str, title: str, colour_title: str, code: str = "gss_code",
+             hover: str | None = None) -> go.Figure:
+    """A London tile map: one square per authority on the squared grid, coloured by ``value``.
+
+    Authorities missing from ``frame`` (or with a missing value) are grey. Each tile shows the
+    authority's abbreviation and value; ``hover`` names a column of extra hover text.
+    """
+    import plotly.graph_objects as go
+
+    from ...charts import CONTEXT, FOCUS, template
+
+    grid = london_tile_grid().merge(frame, left_on="gss_code", right_on=code, how="left", suffixes=("", "_data"))
+    n_rows, n_cols = int(grid["row"].max()), int(grid["col"].max())
+    z = np.full((n_rows, n_cols), np.nan)
+    present = np.full((n_rows, n_cols), np.nan)
+    hovertext = np.full((n_rows, n_cols), "", dtype=object)
+    for tile in grid.itertuples():
+        r, c = tile.row - 1, tile.col - 1
+        present[r, c] = 0.0
+        v = getattr(tile, value)
+        z[r, c] = float(v) if pd.notna(v) else np.nan
+        extra = f"<br>{getattr(tile, hover)}" if hover else ""
+        hovertext[r, c] = f"{tile.name}: {v if pd.notna(v) else 'no data'}{extra}"
+    low, high = np.nanmin(z) if np.isfinite(z).any() else 0.0, np.nanmax(z) if np.isfinite(z).any() else 1.0
+    figure = go.Figure([
+        go.Heatmap(z=present, colorscale=[[0, CONTEXT], [1, CONTEXT]], showscale=False, xgap=4, ygap=4,
+                   hoverinfo="skip"),
+        go.Heatmap(z=z, colorscale=[[0, "#D6E6F4"], [0.5, "#2073BC"], [1, FOCUS]], zmin=low, zmax=high, xgap=4,
+                   ygap=4, text=hovertext, hovertemplate="%{text}<extra></extra>",
+                   colorbar={"title": {"text": colour_title}}),
+    ])
+    midpoint = (low + high) / 2
+    for tile in grid.itertuples():
+        v = getattr(tile, value)
+        dark = pd.notna(v) and float(v) > midpoint
+        label = f"{tile.abbreviation}<br>{v:g}" if pd.notna(v) and isinstance(v, int | float | np.number) \
+            else tile.abbreviation
+        figure.add_annotation(x=tile.col - 1, y=tile.row - 1, text=label, showarrow=False,
+                              font={"color": "white" if dark else "#0B0C0C", "size": 12})
+    figure.update_layout(template=template(), title=title, height=560, width=680,
+                         xaxis={"visible": False, "showgrid": False},
+                         yaxis={"visible": False, "showgrid": False, "autorange": "reversed", "scaleanchor": "x"})
+    return figure
+
+
+def co_participation_heatmap(matrix: pd.DataFrame, authorities: pd.DataFrame, *, title: str) -> go.Figure:
+    """Heatmap of a co-participation matrix, authorities ordered Inner then Outer London, by name."""
+    import plotly.graph_objects as go
+
+    from ...charts import FOCUS, template
+
+    order = authorities.sort_values(["inner_outer", "name"])
+    names = dict(zip(authorities["gss_code"], authorities["name"], strict=True))
+    codes = [c for c in order["gss_code"] if c in matrix.index]
+    values = np.array(matrix.loc[codes, codes], dtype=float)
+    np.fill_diagonal(values, np.nan)
+    labels = [names[c] for c in codes]
+    figure = go.Figure(go.Heatmap(
+        z=values, x=labels, y=labels, colorscale=[[0, "#FFFFFF"], [0.5, "#6BACE6"], [1, FOCUS]],
+        hovertemplate="%{y} and %{x}: %{z} shared projects<extra></extra>",
+        colorbar={"title": {"text": "Shared projects"}}))
+    figure.update_layout(template=template(), title=title, height=900, width=960,
+                         margin={"l": 180, "b": 180, "t": 60, "r": 20},
+                         xaxis={"tickangle": -60, "showgrid": False, "automargin": True},
+                         yaxis={"autorange": "reversed", "showgrid": False, "automargin": True})
+    return figure
+
+
+def rag_level_chart(level_counts: pd.DataFrame, *, title: str) -> go.Figure:
+    """Horizontal stacked bars: number of indicators by status at each level (labels, not colour alone)."""
+    import plotly.graph_objects as go
+
+    from ...charts import template
+
+    figure = go.Figure()
+    for status in STATUSES:
+        if status in level_counts.columns:
+            figure.add_trace(go.Bar(y=level_counts["level"], x=level_counts[status], name=status, orientation="h",
+                                    marker_color=STATUS_COLOURS[status], text=level_counts[status],
+                                    texttemplate="%{text}", textposition="inside"))
+    figure.update_layout(template=template(), title=title, barmode="stack", xaxis_title="Number of indicators",
+                         yaxis={"title": None, "automargin": True}, legend={"traceorder": "normal", "y": -0.4},
+                         height=260 + 60 * len(level_counts))
+    return figure
+
+
+def indicator_trend_chart(panel: pd.DataFrame, indicator: pd.Series, *, title: str) -> go.Figure:
+    """Mean of participants and of other authorities each period, with baseline, target and joining dates marked."""
+    import plotly.graph_objects as go
+
+    from ...charts import CATEGORICAL, REFERENCE_LINE, template
+
+    figure = go.Figure()
+    groups = [("Participating authorities", panel["participant"], CATEGORICAL[0]),
+              ("Other authorities", ~panel["participant"], CATEGORICAL[1])]
+    for name, mask, colour in groups:
+        if mask.any():
+            series = panel[mask].groupby("period")["value"].mean()
+            figure.add_trace(go.Scatter(x=series.index, y=series.to_numpy(), mode="lines", name=name,
+                                        line={"color": colour, "width": 2}))
+    joined = sorted(panel.loc[panel["participant"], "joined_on"].dropna().unique())
+    for date in joined[:6]:
+        figure.add_vline(x=pd.Timestamp(date), line={"color": "#BFBFBF", "dash": "dash"})
+    if joined:
+        figure.add_annotation(x=pd.Timestamp(joined[0]), y=1, yref="paper", text="joined", showarrow=False,
+                              xanchor="left", font={"color": REFERENCE_LINE})
+    if pd.notna(indicator.get("baseline")):
+        figure.add_hline(y=float(indicator["baseline"]), line={"color": REFERENCE_LINE, "dash": "dot"},
+                         annotation_text="baseline", annotation_position="top left")
+    if pd.notna(indicator.get("target")):
+        when = indicator.get("target_period")
+        if pd.notna(when):
+            figure.add_trace(go.Scatter(x=[when], y=[float(indicator["target"])], mode="markers+text", name="target",
+                                        marker={"symbol": "diamond", "size": 12, "color": CATEGORICAL[2]},
+                                        text=["target"], textposition="top center"))
+        else:
+            figure.add_hline(y=float(indicator["target"]), line={"color": CATEGORICAL[2], "dash": "dash"},
+                             annotation_text="target")
+    figure.update_layout(template=template(), title=title, xaxis_title="Period",
+                         yaxis_title=f"{indicator['name']} ({indicator['unit']})")
+    return figure
+
+
+def alt_text_for_trend(panel: pd.DataFrame, indicator: pd.Series) -> str:
+    """Text alternative of :func:`indicator_trend_chart`: first and last means of each group."""
+    parts = []
+    groups = (("participating authorities", panel["participant"]), ("other authorities", ~panel["participant"]))
+    for name, mask in groups:
+        if mask.any():
+            series = panel[mask].groupby("period")["value"].mean()
+            parts.append(f"{name} from {series.iloc[0]:.2f} in {series.index[0]:%B %Y} to {series.iloc[-1]:.2f} in "
+                         f"{series.index[-1]:%B %Y}")
+    baseline = f"baseline {indicator['baseline']:g}" if pd.notna(indicator.get("baseline")) else "no baseline"
+    target = f"target {indicator['target']:g}" if pd.notna(indicator.get("target")) else "no target"
+    return (f"Line chart of {indicator['name']} ({indicator['unit']}), mean by period: {'; '.join(parts)}; "
+            f"{baseline}; {target}.")
+
+
+def interval_rows(estimates: Iterable[Estimate], *, scale: float = 1.0) -> pd.DataFrame:
+    """Tidy frame of estimates with a ``label`` column (the term), values divided by ``scale``, for interval charts."""
+    frame = to_frame(estimates)
+    for column in ("estimate", "conf_low", "conf_high"):
+        frame[column] = frame[column] / scale
+    frame["label"] = frame["term"].astype(object)
+    return frame
