@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..schemas import TABLES
 from ..schemas.core import Problem, ValidationError
@@ -130,40 +132,41 @@ def run_ingest(jobs: list[IngestJob], store: Store, key: bytes, *, replace: bool
 
     Raises :class:`ValidationError` carrying the problems of every file.
     """
-    overlay = _Overlay(store)
-    known = store.logged_sha256()
     batch = WriteBatch()
     outcomes: list[FileOutcome] = []
     problems: list[Problem] = []
     stamp = clock or now()
-    for job in jobs:
-        if not job.path.exists():
-            problems.append(Problem(str(job.path), None, None, None, "file not found"))
-            continue
-        sha = file_sha256(job.path)
-        if sha in known:
-            outcomes.append(FileOutcome(job.path, sha, "already ingested"))
-            continue
-        known.add(sha)
-        try:
-            if job.mapping is None:
-                outcome = _stage_tables(job, sha, key, overlay, batch, replace, clock)
-            else:
-                outcome = _stage_survey(job, sha, key, overlay, batch, replace, store, clock)
-        except ValidationError as error:
-            problems += error.problems
-            continue
-        outcomes.append(outcome)
-        batch.raw_files.append((job.path, sha))
-        batch.log.append({
-            "source_file": job.path.name, "sha256": sha, "kind": "tables" if job.mapping is None else "survey",
-            "tables": ", ".join(outcome.rows), "batch": outcome.batches or None,
-            "rows_accepted": sum(outcome.rows.values()),
-            "rows_excluded": 0 if outcome.exclusions is None else len(outcome.exclusions),
-            "ingested_at": stamp, "command": command,
-            "replaced_sha256": ", ".join(outcome.replaced) or None,
-        })
-        outcome.status = "validated"
+    with store.reading():  # one connection for every read; closed before the write opens its own
+        overlay = _Overlay(store)
+        known = store.logged_sha256()
+        for job in jobs:
+            if not job.path.exists():
+                problems.append(Problem(str(job.path), None, None, None, "file not found"))
+                continue
+            sha = file_sha256(job.path)
+            if sha in known:
+                outcomes.append(FileOutcome(job.path, sha, "already ingested"))
+                continue
+            known.add(sha)
+            try:
+                if job.mapping is None:
+                    outcome = _stage_tables(job, sha, key, overlay, batch, replace, clock)
+                else:
+                    outcome = _stage_survey(job, sha, key, overlay, batch, replace, store, clock)
+            except ValidationError as error:
+                problems += error.problems
+                continue
+            outcomes.append(outcome)
+            batch.raw_files.append((job.path, sha))
+            batch.log.append({
+                "source_file": job.path.name, "sha256": sha, "kind": "tables" if job.mapping is None else "survey",
+                "tables": ", ".join(outcome.rows), "batch": outcome.batches or None,
+                "rows_accepted": sum(outcome.rows.values()),
+                "rows_excluded": 0 if outcome.exclusions is None else len(outcome.exclusions),
+                "ingested_at": stamp, "command": command,
+                "replaced_sha256": ", ".join(outcome.replaced) or None,
+            })
+            outcome.status = "validated"
     if problems:
         raise ValidationError(problems)
     if write and batch.log:
@@ -213,9 +216,8 @@ def _stage_survey(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch
             earlier = con.execute(
                 "SELECT DISTINCT source_sha256 FROM responses WHERE survey = ? AND wave = ? "
                 "AND cohort_id IS NOT DISTINCT FROM ?", [mapping.survey, wave, cohort]).fetchall()
-            pending = [t for t, f in batch.inserts if t == "responses" and
-                       ((f["survey"] == mapping.survey) & (f["wave"] == wave)
-                        & (f["cohort_id"].fillna("") == (cohort or ""))).any()]
+            pending = [t for t, rows in batch.inserts if t == "responses" and _holds_batch(rows, mapping.survey,
+                                                                                           cohort, wave)]
             label = f"survey {mapping.survey}, cohort {cohort or '-'}, wave {wave}"
             if pending:
                 problems.append(Problem(job.path.name, None, None, None, f"{label} also comes from another file "
@@ -237,6 +239,13 @@ def _stage_survey(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch
     return FileOutcome(job.path, sha, "validated",
                        {"responses": len(parsed.responses), "free_text": len(parsed.free_text)},
                        exclusions=parsed.exclusions, batches=batches, replaced=replaced)
+
+
+def _holds_batch(responses: pa.Table, survey: str, cohort: str | None, wave: str) -> bool:
+    """Whether staged responses include the survey's cohort and wave."""
+    same = pc.and_(pc.and_(pc.equal(responses["survey"], survey), pc.equal(responses["wave"], wave)),
+                   pc.equal(pc.fill_null(responses["cohort_id"], ""), cohort or ""))
+    return bool(pc.any(same).as_py())
 
 
 def validate_store(store: Store) -> list[Problem]:

@@ -179,10 +179,10 @@ class SurveyContext:
 
 @dataclass
 class SurveyBatch:
-    """A parsed survey file, ready to store."""
+    """A parsed survey file, ready to store (the rows as Arrow tables, as the store takes them)."""
 
-    responses: pd.DataFrame
-    free_text: pd.DataFrame
+    responses: pa.Table
+    free_text: pa.Table
     exclusions: pd.DataFrame
     batches: list[tuple[str | None, str]]  # (cohort, wave) pairs the file holds
 
@@ -341,8 +341,7 @@ def parse_survey(
     kept = pd.DataFrame({"cohort": cohorts[keep], "wave": waves[keep]}).drop_duplicates()
     batches = sorted(((None if pd.isna(c) else str(c), str(w)) for c, w in kept.itertuples(index=False)),
                      key=lambda b: (b[0] or "", b[1]))
-    return SurveyBatch(responses.to_pandas(types_mapper=pd.ArrowDtype), free_text.to_pandas(types_mapper=pd.ArrowDtype),
-                       excluded, batches)
+    return SurveyBatch(responses, free_text, excluded, batches)
 
 
 @dataclass(frozen=True)
