@@ -951,7 +951,7 @@ def applications_summary(applications: pd.DataFrame, participants: pd.DataFrame,
     * ``share_reporting_application``: completers with at least one recorded application, Clopper-Pearson
       interval (:func:`proportion_estimate`; ``n`` is the smaller of those with and without one);
     * ``applications_per_completer``: mean number of recorded applications per completer (zeros included),
-      t interval; ``n`` = completers.
+      t interval with its lower bound truncated at 0 (a count cannot be negative); ``n`` = completers.
 
     Parameters
     ----------
@@ -978,8 +978,9 @@ def applications_summary(applications: pd.DataFrame, participants: pd.DataFrame,
         return [share, Estimate("applications_per_completer", mean, n=n, group=ALL_COHORTS)]
     se = float(counts.std(ddof=1) / np.sqrt(n))
     half = float(stats.t.ppf(0.5 + confidence_level / 2, n - 1)) * se
-    return [share, Estimate("applications_per_completer", mean, std_error=se, conf_low=mean - half,
-                            conf_high=mean + half, n=n, method="mean with t interval (completers, zeros included)",
+    return [share, Estimate("applications_per_completer", mean, std_error=se, conf_low=max(0.0, mean - half),
+                            conf_high=mean + half, n=n,
+                            method="mean with t interval truncated at 0 (completers, zeros included)",
                             group=ALL_COHORTS)]
 
 
