@@ -170,3 +170,51 @@ def test_bad_input_files_are_not_modified(base_store: Store):
     with pytest.raises(ValidationError):
         run_ingest([IngestJob(path, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
     assert path.read_bytes() == before
+
+
+TIDY = """respondent,cohort_id,wave,item_id,value,submitted_at
+ada.lovelace@example.org,T1,baseline,conf_1,4,2024-01-10 09:00:00
+ ADA.Lovelace@example.org ,T1,baseline,conf_2, Agree ,2024-01-10 09:00:00
+alan.turing@example.org,T1,baseline,conf_1,strongly   AGREE,10/01/2024 10:00
+alan.turing@example.org,T1,baseline,conf_2,,2024-01-10T10:00:00
+alan.turing@example.org,T1,baseline,conf_1,2,2024-01-11
+P-0123456789ab,T2,baseline,comp_1,3.0,2024-07-11 08:00:00
+P-0123456789ab,T2,baseline,comp_1,5,2024-07-11 07:00:00
+"""
+
+
+def _tidy(tmp_path: Path, body: str, rules: str = "") -> IngestJob:
+    export, mapping = tmp_path / "tidy.csv", tmp_path / "tidy.yml"
+    export.write_text(body)
+    mapping.write_text("survey: test-survey\nformat: tidy\n" + rules)
+    return IngestJob(export, mapping)
+
+
+def test_tidy_export_trims_cells_reads_labels_and_keeps_the_latest_answer_per_item(base_store: Store, tmp_path: Path):
+    outcome, = run_ingest([_tidy(tmp_path, TIDY, "rules:\n  duplicates: keep-latest\n")], base_store, TEST_KEY)
+    ada, alan = pseudonym("ada.lovelace@example.org", TEST_KEY), pseudonym("alan.turing@example.org", TEST_KEY)
+    # Same e-mail in another case with spaces: the same person; an empty answer is not stored;
+    # a pseudonym given in the file is kept as it is; the later of two answers to one item wins.
+    assert _values(base_store) == {ada: {"conf_1": 4, "conf_2": 4}, alan: {"conf_1": 2},
+                                   "P-0123456789ab": {"comp_1": 3}}
+    assert sorted(outcome.exclusions["source_row"]) == [4, 8]
+    assert "superseded by row 6" in outcome.exclusions.set_index("source_row").at[4, "reason"]
+    assert outcome.batches == "test-survey T1/baseline; test-survey T2/baseline"
+
+
+def test_tidy_export_reports_every_bad_cell_with_its_row_and_column(base_store: Store, tmp_path: Path):
+    body = ("respondent,cohort_id,wave,item_id,value,submitted_at\n"
+            "ada.lovelace@example.org,T9,baseline,conf_2,9,2024-01-10 09:00:00\n"
+            ",T1,someday,conf_x,Agree,2024-01-10 09:00:00\n"
+            "alan.turing@example.org,T1,baseline,conf_1,=1+1,3024-01-10\n"
+            "alan.turing@example.org,T1,baseline,conf_2,Mostly,not a date\n")
+    with pytest.raises(ValidationError) as refused:
+        run_ingest([_tidy(tmp_path, body)], base_store, TEST_KEY)
+    located = {(p.row, p.column, p.rule.split(" (")[0]) for p in refused.value.problems}
+    assert {(2, "cohort_id", "cohort not in table 'cohorts'"), (2, "value", "outside the scale of item conf_2"),
+            (3, "respondent", "a respondent is required"), (3, "wave", "not a wave"),
+            (3, "value", "item conf_x is not in the instrument"),
+            (4, "value", "looks like a spreadsheet formula; remove the leading = + - @"),
+            (4, "submitted_at", "date is in the future"),  # a mistyped year far ahead is reported, not a crash
+            (5, "submitted_at", "not a date"), (5, "value", "not a label of item conf_2")} <= located
+    assert base_store.read_table("responses").empty

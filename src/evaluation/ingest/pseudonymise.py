@@ -63,11 +63,15 @@ def pseudonym(identity: str, key: bytes) -> str:
     return "P-" + digest.hex()[:12]
 
 
+def pseudonyms(identities: pa.Array, key: bytes) -> pa.Array:
+    """The pseudonym of each identity in an array without nulls (pass distinct values: one HMAC each)."""
+    return pa.array([pseudonym(v, key) for v in identities.to_pylist()], pa.string())
+
+
 def pseudonymise(identities: pd.Series, key: bytes) -> pd.Series:
     """Pseudonyms for a column of identities (Arrow-backed text); hashes each distinct value once."""
     from ..schemas import cells
 
     array = cells.arrow(identities)
     distinct = pc.unique(array).drop_null()
-    hashed = pa.array([pseudonym(v, key) for v in distinct.to_pylist()], pa.string())
-    return cells.series(pc.take(hashed, pc.index_in(array, value_set=distinct)), identities.index)
+    return cells.series(pc.take(pseudonyms(distinct, key), pc.index_in(array, value_set=distinct)), identities.index)

@@ -93,10 +93,10 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
     original = path.read_bytes() if data is None else data
     raw = _to_utf8(original, path)
     try:
-        first_line = raw.split(b"\n", 1)[0].decode("utf-8")
+        first_line = _first_line(raw).decode("utf-8")
     except UnicodeDecodeError:
         raw = _from_cp1252(original, path)
-        first_line = raw.split(b"\n", 1)[0].decode("utf-8")
+        first_line = _first_line(raw).decode("utf-8")
     if not first_line.strip().strip(","):
         raise ValidationError([Problem(path.name, None, None, None, "the file is empty")])
     # Excel's "Unicode text" is tab-separated; some European locales write semicolons.
@@ -147,6 +147,12 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
     # Row numbers as a spreadsheet shows them: the header rows come first.
     frame.index = pd.RangeIndex(header_rows + 1, header_rows + 1 + len(frame))
     return Sheet(path.stem, frame, header_rows)
+
+
+def _first_line(data: bytes) -> bytes:
+    # Sliced, not split: splitting copies the whole file.
+    end = data.find(b"\n")
+    return data if end < 0 else data[:end]
 
 
 def _header_cell_problems(header: list[str], file: str) -> list[Problem]:

@@ -43,8 +43,8 @@ import pyarrow.compute as pc
 from ..schemas import cells
 from ..schemas.core import Column, Problem, ValidationError
 from ..schemas.programme import PSEUDONYM, WAVES
-from ..schemas.validation import coerce_column, formula_cells, located_problems, normalise_cells
-from .pseudonymise import pseudonymise
+from ..schemas.validation import coerce_text, text_problems
+from .pseudonymise import pseudonyms
 from .readers import Sheet, read_csv, read_xlsx
 
 SurveyFormat = Literal["qualtrics", "msforms", "tidy"]
@@ -211,135 +211,130 @@ def parse_survey(
     """Validate a survey export completely and turn it into long responses.
 
     Raises :class:`ValidationError` with every problem found; returns only
-    when the whole file is acceptable. Works column-at-a-time on Arrow arrays:
-    a million-answer export takes about a second.
+    when the whole file is acceptable. Works column-at-a-time on the distinct
+    values of each column (:class:`~evaluation.schemas.cells.Text`): a
+    million-answer export takes well under a second.
     """
     now = now or dt.datetime.now()
     fmt = FORMATS[mapping.format]
     sheet, file = read_export(path, mapping)
-    raw = normalise_cells(sheet.frame)
-    problems = _column_problems(raw, mapping, fmt, context, file)
+    raw = {name: cells.Text.of(cells.arrow(sheet.frame[name])) for name in sheet.frame.columns}
+    problems = _column_problems(list(raw), mapping, fmt, context, file)
     if problems:
         raise ValidationError(problems)
-    for name in raw.columns:
-        problems += located_problems(formula_cells(raw[name]), raw[name], file, name,
-                                     "looks like a spreadsheet formula; remove the leading = + - @")
-    rows = raw.index.to_numpy()
-    withheld = pd.Series("(e-mail withheld)", index=raw.index)
+    rows = sheet.frame.index.to_numpy()
+    for name, text in raw.items():
+        problems += text_problems(text.flags(cells.formula_mask(text.values)), text, rows, file, name,
+                                  "looks like a spreadsheet formula; remove the leading = + - @")
+    count = len(rows)
+    withheld = "(e-mail withheld)"
 
     identity = raw[fmt.respondent]
-    problems += located_problems(identity.isna(), withheld, file, fmt.respondent, "a respondent is required")
+    problems += text_problems(identity.missing, withheld, rows, file, fmt.respondent, "a respondent is required")
     if mapping.format == "tidy":
         # A tidy file may carry pseudonyms already; anything else is treated as an identity and hashed.
-        given = cells.arrow(identity)
-        is_pseudonym = pc.match_substring_regex(given, f"^(?:{PSEUDONYM})$")
-        hashed = cells.arrow(pseudonymise(identity, key))
-        respondent = cells.series(pc.if_else(is_pseudonym, given, hashed), raw.index)
+        is_pseudonym = pc.match_substring_regex(identity.values, f"^(?:{PSEUDONYM})$")
+        respondent = identity.mapped(pc.if_else(is_pseudonym, identity.values, pseudonyms(identity.values, key)))
     else:
-        not_email = identity.notna().to_numpy() & ~identity.str.contains("@", regex=False).fillna(False).to_numpy()
-        problems += located_problems(not_email, identity, file, fmt.respondent, "not an e-mail address")
-        respondent = pseudonymise(identity, key)
-    submitted, found = coerce_column(raw[fmt.submitted], Column("submitted_at", "datetime", "", not_future=True),
-                                     file, now, header=fmt.submitted)
+        not_email = cells.mask(pc.invert(pc.match_substring(identity.values, "@")))
+        problems += text_problems(identity.flags(not_email), identity, rows, file, fmt.respondent,
+                                  "not an e-mail address")
+        respondent = identity.mapped(pseudonyms(identity.values, key))
+    submitted, found = coerce_text(raw[fmt.submitted], Column("submitted_at", "datetime", "", not_future=True),
+                                   rows, file, now, header=fmt.submitted)
     problems += found
     cohort_column = mapping.cohort_column or ("cohort_id" if "cohort_id" in raw else "cohort")
     wave_column = mapping.wave_column or "wave"
-    cohorts = _per_row(raw, cohort or mapping.cohort, cohort_column)
-    waves = _per_row(raw, wave or mapping.wave, wave_column)
-    problems += located_problems(waves.isna(), waves, file, wave_column,
-                                 "no wave: give wave in the mapping, a wave column, or --wave")
-    problems += located_problems(cells.mismatching(cells.arrow(waves), "|".join(WAVES) + r"|\d{4}"), waves, file,
-                                 wave_column, "not a wave (" + ", ".join(WAVES) + ", or a year YYYY)")
+    cohorts = _per_row(raw, cohort or mapping.cohort, cohort_column, count)
+    waves = _per_row(raw, wave or mapping.wave, wave_column, count)
+    problems += text_problems(waves.missing, waves, rows, file, wave_column,
+                              "no wave: give wave in the mapping, a wave column, or --wave")
+    problems += text_problems(waves.flags(cells.mismatching(waves.values, "|".join(WAVES) + r"|\d{4}")), waves,
+                              rows, file, wave_column, "not a wave (" + ", ".join(WAVES) + ", or a year YYYY)")
     known_cohorts = tuple(context.cohorts["cohort_id"].astype(str))
-    problems += located_problems(cells.outside(cells.arrow(cohorts), known_cohorts), cohorts, file, cohort_column,
-                                 "cohort not in table 'cohorts'")
+    problems += text_problems(cohorts.flags(cells.outside(cohorts.values, known_cohorts)), cohorts, rows, file,
+                              cohort_column, "cohort not in table 'cohorts'")
     if mapping.roster:
-        problems += located_problems(cohorts.isna(), cohorts, file, cohort_column,
-                                     "no cohort: give cohort in the mapping, a cohort column, or --cohort")
-    authority = _authority_codes(raw, mapping, context.authorities, file, problems)
+        problems += text_problems(cohorts.missing, cohorts, rows, file, cohort_column,
+                                  "no cohort: give cohort in the mapping, a cohort column, or --cohort")
+    authority = _authority_codes(raw, mapping, context.authorities, rows, file, problems)
 
-    keep = np.ones(len(raw), dtype=bool)
-    exclusions: list[tuple[int, str, str]] = []
+    keep = np.ones(count, dtype=bool)
+    exclusions: list[tuple[int, str | None, str]] = []
     if fmt.finished is not None:
-        finished, found = coerce_column(raw[fmt.finished], Column("Finished", "boolean", ""), file, now)
+        finished, found = coerce_text(raw[fmt.finished], Column("Finished", "boolean", ""), rows, file, now)
         problems += found
-        incomplete = finished.eq(False).fillna(False).to_numpy(dtype=bool)
+        incomplete = (~pd.array(finished, dtype="boolean")).fillna(False).to_numpy(dtype=bool)
         rule = mapping.rule("incomplete")
         if rule == "reject":
-            problems += located_problems(incomplete, raw[fmt.finished], file, fmt.finished,
-                                         "incomplete response (rules.incomplete: reject)")
+            problems += text_problems(incomplete, raw[fmt.finished], rows, file, fmt.finished,
+                                      "incomplete response (rules.incomplete: reject)")
         elif rule == "exclude":
-            exclusions += [(rows[i], respondent.iat[i], "incomplete response (Finished = false)")
+            exclusions += [(rows[i], respondent.cell(i), "incomplete response (Finished = false)")
                            for i in np.flatnonzero(incomplete)]
             keep &= ~incomplete
     if mapping.roster:
         roster = tuple(context.participants["cohort_id"].astype(str) + "/" + context.participants["participant_id"])
-        enrolled = pc.binary_join_element_wise(cells.arrow(cohorts), cells.arrow(respondent), "/")
-        unknown = cells.outside(enrolled, roster)
+        unknown = cells.outside(pc.binary_join_element_wise(cohorts.array(), respondent.array(), "/"), roster)
         if mapping.rule("unknown_respondents") == "reject":
-            problems += located_problems(unknown, withheld, file, fmt.respondent,
-                                         "respondent is not on the roster of this cohort "
-                                         "(rules.unknown_respondents: reject)")
+            problems += text_problems(unknown, withheld, rows, file, fmt.respondent,
+                                      "respondent is not on the roster of this cohort "
+                                      "(rules.unknown_respondents: reject)")
         else:
-            exclusions += [(rows[i], respondent.iat[i], "not on the cohort roster")
+            exclusions += [(rows[i], respondent.cell(i), "not on the cohort roster")
                            for i in np.flatnonzero(unknown & keep)]
             keep &= ~unknown
 
     per_answer = [raw["item_id"]] if mapping.format == "tidy" else []
-    duplicated = _duplicates([respondent, cohorts, waves, *per_answer], submitted.to_numpy(), keep)
+    duplicated = _duplicates([respondent, cohorts, waves, *per_answer], submitted, keep)
     if duplicated:
         if mapping.rule("duplicates") == "reject":
-            problems += [Problem(file, int(rows[i]), fmt.respondent, "(e-mail withheld)",
+            problems += [Problem(file, int(rows[i]), fmt.respondent, withheld,
                                  f"duplicate submission by the same respondent in this wave (also row {rows[j]}; "
                                  "rules.duplicates: reject)") for i, j in duplicated]
         else:
-            exclusions += [(rows[i], respondent.iat[i], f"duplicate submission, superseded by row {rows[j]}")
+            exclusions += [(rows[i], respondent.cell(i), f"duplicate submission, superseded by row {rows[j]}")
                            for i, j in duplicated]
             keep[[i for i, _ in duplicated]] = False
 
     if mapping.format == "tidy":
-        answers = _Answers(np.arange(len(raw)), pa.repeat(pa.scalar("value"), len(raw)),
-                           cells.arrow(raw["item_id"]), cells.arrow(raw["value"]))
+        answers = _Answers(np.arange(count), ("value",), np.zeros(count, np.int64), raw["item_id"], raw["value"])
     else:
-        answers = _melt(raw, mapping.items)
-    answers = answers.filter(keep[answers.position] & cells.mask(pc.is_valid(answers.text)))
+        answers = _melt(raw, mapping.items, count)
+    answers = answers.filter(keep[answers.position] & ~answers.text.missing)
     values, found = answers_to_values(answers, context.instrument, file, rows)
     problems += found
     if problems:
         raise ValidationError(problems)
 
-    def at(column: pd.Series, positions: np.ndarray) -> pa.ChunkedArray:
-        if np.array_equal(positions, np.arange(len(column))):
-            return cells.arrow(column)  # every row, in order (a tidy file): no copy needed
-        return pc.take(cells.arrow(column), pa.array(positions))
-
     responses = pa.table({
         "survey": pa.repeat(pa.scalar(mapping.survey), len(values)),
-        "respondent": at(respondent, answers.position),
-        "cohort_id": at(cohorts, answers.position),
-        "authority_code": at(authority, answers.position),
-        "wave": at(waves, answers.position),
-        "item_id": answers.item,
+        "respondent": respondent.take(answers.position).encoded(),
+        "cohort_id": cohorts.take(answers.position).encoded(),
+        "authority_code": authority.take(answers.position).encoded(),
+        "wave": waves.take(answers.position).encoded(),
+        "item_id": answers.item.encoded(),
         "value": pa.array(values),
-        "submitted_at": pa.array(submitted.to_numpy()[answers.position]),
+        "submitted_at": pa.array(submitted[answers.position]),
         "source_sha256": pa.repeat(pa.scalar(source_sha256), len(values)),
     })
-    text = _melt(raw, mapping.free_text)
-    text = text.filter(keep[text.position] & cells.mask(pc.is_valid(text.text)))
+    text = _melt(raw, mapping.free_text, count)
+    text = text.filter(keep[text.position] & ~text.text.missing)
     free_text = pa.table({
         "survey": pa.repeat(pa.scalar(mapping.survey), len(text.position)),
-        "respondent": at(respondent, text.position),
-        "cohort_id": at(cohorts, text.position),
-        "wave": at(waves, text.position),
-        "question": text.item,
-        "answer": text.text,
+        "respondent": respondent.take(text.position).encoded(),
+        "cohort_id": cohorts.take(text.position).encoded(),
+        "wave": waves.take(text.position).encoded(),
+        "question": text.item.encoded(),
+        "answer": text.text.encoded(),
         "source_sha256": pa.repeat(pa.scalar(source_sha256), len(text.position)),
     })
     excluded = pd.DataFrame(exclusions, columns=["source_row", "respondent", "reason"])
     excluded.insert(0, "source_file", path.name)
     excluded.insert(0, "source_sha256", source_sha256)
-    kept = pd.DataFrame({"cohort": cohorts[keep], "wave": waves[keep]}).drop_duplicates()
-    batches = sorted(((None if pd.isna(c) else str(c), str(w)) for c, w in kept.itertuples(index=False)),
+    width = len(waves.values) + 1
+    kept = pd.unique(cohorts.codes[keep].astype(np.int64) * width + waves.codes[keep])
+    batches = sorted(((cohorts.value(int(p) // width), str(waves.value(int(p) % width))) for p in kept),
                      key=lambda b: (b[0] or "", b[1]))
     return SurveyBatch(responses, free_text, excluded, batches)
 
@@ -349,20 +344,20 @@ class _Answers:
     """Answers in long form: the row position in the export, its column, the item and the text given."""
 
     position: np.ndarray
-    column: pa.ChunkedArray | pa.Array
-    item: pa.ChunkedArray | pa.Array
-    text: pa.ChunkedArray | pa.Array
+    columns: tuple[str, ...]  # the export columns answers come from
+    column: np.ndarray  # per answer, which of ``columns``
+    item: cells.Text
+    text: cells.Text
 
     def filter(self, keep: np.ndarray) -> _Answers:
-        selection = pa.array(keep)
-        return _Answers(self.position[keep], pc.filter(self.column, selection), pc.filter(self.item, selection),
-                        pc.filter(self.text, selection))
+        return _Answers(self.position[keep], self.columns, self.column[keep], self.item.take(keep),
+                        self.text.take(keep))
 
 
-def _column_problems(raw: pd.DataFrame, mapping: SurveyMapping, fmt: ExportFormat, context: SurveyContext,
+def _column_problems(present_columns: list[str], mapping: SurveyMapping, fmt: ExportFormat, context: SurveyContext,
                      file: str) -> list[Problem]:
     """Columns the export must have, and columns nobody said what to do with."""
-    present = set(raw.columns)
+    present = set(present_columns)
     required = {fmt.respondent, fmt.submitted} | ({fmt.finished} if fmt.finished else set())
     required |= {c for c in (mapping.cohort_column, mapping.wave_column, mapping.authority_column) if c}
     if mapping.format == "tidy":
@@ -373,7 +368,7 @@ def _column_problems(raw: pd.DataFrame, mapping: SurveyMapping, fmt: ExportForma
         named = f" (named in {mapping.source})" if column in mapping.items or column in mapping.free_text else ""
         problems.append(Problem(file, 1, column, None, f"required column is missing from the export{named}"))
     accounted = fmt.metadata | set(mapping.items) | set(mapping.free_text) | set(mapping.ignore) | required
-    for column in raw.columns:
+    for column in present_columns:
         if column not in accounted:
             problems.append(Problem(file, 1, column, None,
                                     f"column is not in the mapping file {mapping.source} "
@@ -385,51 +380,51 @@ def _column_problems(raw: pd.DataFrame, mapping: SurveyMapping, fmt: ExportForma
     return problems
 
 
-def _per_row(raw: pd.DataFrame, fixed: str | None, column: str) -> pd.Series:
+def _per_row(raw: dict[str, cells.Text], fixed: str | None, column: str, count: int) -> cells.Text:
     """A per-row value given once (mapping or command line) or read from a column."""
     if fixed is not None:
-        return cells.series(pa.repeat(pa.scalar(str(fixed)), len(raw)), raw.index)
+        return cells.Text.constant(str(fixed), count)
     if column in raw:
         return raw[column]
-    return cells.series(pa.nulls(len(raw), pa.string()), raw.index)
+    return cells.Text.constant(None, count)
 
 
-def _authority_codes(raw: pd.DataFrame, mapping: SurveyMapping, authorities: pd.DataFrame, file: str,
-                     problems: list[Problem]) -> pd.Series:
+def _authority_codes(raw: dict[str, cells.Text], mapping: SurveyMapping, authorities: pd.DataFrame,
+                     rows: np.ndarray, file: str, problems: list[Problem]) -> cells.Text:
     """GSS codes from a column holding codes or names; unknown ones are problems."""
     column = mapping.authority_column or ("authority_code" if "authority_code" in raw else None)
     if column is None:
-        return pd.Series(pd.NA, index=raw.index, dtype="string")
+        return cells.Text.constant(None, len(rows))
     by_name = {n.casefold(): c for c, n in zip(authorities["gss_code"], authorities["name"], strict=True)}
     by_name.update({c.casefold(): c for c in authorities["gss_code"]})
-    codes = raw[column].str.casefold().map(by_name).astype("string")
-    problems += located_problems(raw[column].notna() & codes.isna(), raw[column], file, column,
-                         "not one of the 33 London local authorities (name or GSS code)")
-    return codes
+    given = raw[column]
+    codes = pa.array([by_name.get(v.casefold()) for v in given.values.to_pylist()], pa.string())
+    problems += text_problems(given.flags(cells.mask(pc.is_null(codes))), given, rows, file, column,
+                              "not one of the 33 London local authorities (name or GSS code)")
+    return given.mapped(codes)
 
 
-def _melt(raw: pd.DataFrame, columns: dict[str, str]) -> _Answers:
+def _melt(raw: dict[str, cells.Text], columns: dict[str, str], count: int) -> _Answers:
     """Wide question columns to long answers that remember their file row and column."""
-    n = len(raw)
     names = list(columns)
     return _Answers(
-        np.tile(np.arange(n), len(names)),
-        pa.array(np.repeat(names, n).tolist(), pa.string()),
-        pa.array(np.repeat([columns[c] for c in names], n).tolist(), pa.string()),
-        pa.chunked_array([chunk for c in names for chunk in cells.arrow(raw[c]).chunks], pa.string()),
+        np.tile(np.arange(count), len(names)),
+        tuple(names),
+        np.repeat(np.arange(len(names)), count),
+        cells.Text.concat([cells.Text.constant(columns[c], count) for c in names]),
+        cells.Text.concat([raw[c] for c in names]),
     )
 
 
-def _duplicates(keys: list[pd.Series], submitted: np.ndarray, keep: np.ndarray) -> list[tuple[int, int]]:
+def _duplicates(keys: list[cells.Text], submitted: np.ndarray, keep: np.ndarray) -> list[tuple[int, int]]:
     """(position, superseding position) for every earlier submission with the same keys, among kept rows.
 
     The latest submission (by submission time, then file order) supersedes the others.
     """
     positions = np.flatnonzero(keep)
     combined = np.zeros(positions.size, dtype=np.int64)
-    for key in keys:
-        codes = cells.codes(cells.arrow(key))[positions] + 1  # -1 (null) becomes 0
-        combined = combined * (int(codes.max(initial=0)) + 1) + codes
+    for key in keys:  # missing cells share one code, as equal keys
+        combined = combined * (len(key.values) + 1) + key.codes[positions].astype(np.int64)
     if not pd.Series(combined).duplicated().any():  # the usual case, decided by one hash pass
         return []
     order = np.lexsort((positions, submitted[positions].astype("int64"), combined))
@@ -449,37 +444,45 @@ def answers_to_values(answers: _Answers, instrument: pd.DataFrame, file: str, ro
 
     A label is matched ignoring case and repeated spaces. A number must lie
     within the item's scale. Unknown items, unknown labels and out-of-range
-    numbers are problems located at the answer's file row and column.
+    numbers are problems located at the answer's file row and column. Each
+    distinct item and answer text is looked at once.
     """
     item_ids = pa.array(instrument["item_id"].astype(str).tolist(), pa.string())
-    index = pc.index_in(answers.item, value_set=item_ids)
-    unknown = cells.mask(pc.is_null(index))
-    values, not_number = cells.to_number(answers.text)
-    is_label = not_number & ~unknown
+    index = answers.item.spread(pc.fill_null(pc.index_in(answers.item.values, value_set=item_ids), -1)
+                                .to_numpy(zero_copy_only=False), -1)
+    unknown = index < 0
+    numbers, not_numbers = cells.to_number(answers.text.values)
+    values = answers.text.spread(numbers, np.nan)
+    is_label = answers.text.flags(not_numbers) & ~unknown
     if is_label.any():
         lookup = {f"{item}\x1f{label}": value for item, labels in zip(instrument["item_id"], instrument["labels"],
                                                                     strict=True)
                   for label, value in parse_labels(str(labels)).items()}
-        selection = pa.array(is_label)
-        spoken = pc.utf8_lower(pc.replace_substring_regex(pc.filter(answers.text, selection), r"\s+", " "))
-        keys = pc.binary_join_element_wise(pc.filter(answers.item, selection), spoken, "\x1f")
-        found = pc.index_in(keys, value_set=pa.array(list(lookup), pa.string()))
-        values[is_label] = np.asarray(pc.fill_null(pc.take(pa.array(list(lookup.values()), pa.float64()), found),
-                                                   np.nan))
-    low = np.asarray(pc.fill_null(pc.take(pa.array(instrument["scale_min"].astype(float)), index), np.nan))
-    high = np.asarray(pc.fill_null(pc.take(pa.array(instrument["scale_max"].astype(float)), index), np.nan))
+        # Each distinct (item, answer) pair given as words is looked up once.
+        pairs = (answers.item.codes[is_label].astype(np.int64) * (len(answers.text.values) + 1)
+                 + answers.text.codes[is_label])
+        distinct, where = np.unique(pairs, return_inverse=True)
+        items = pc.take(answers.item.values, pa.array(distinct // (len(answers.text.values) + 1)))
+        spoken = pc.utf8_lower(pc.replace_substring_regex(
+            pc.take(answers.text.values, pa.array(distinct % (len(answers.text.values) + 1))), r"\s+", " "))
+        found = pc.index_in(pc.binary_join_element_wise(items, spoken, "\x1f"),
+                            value_set=pa.array(list(lookup), pa.string()))
+        label_values = np.asarray(pc.fill_null(pc.take(pa.array(list(lookup.values()), pa.float64()), found),
+                                               np.nan))
+        values[is_label] = label_values[where]
+    low = np.append(instrument["scale_min"].astype(float).to_numpy(), np.nan)[index]
+    high = np.append(instrument["scale_max"].astype(float).to_numpy(), np.nan)[index]
     out_of_range = ~is_label & ~unknown & ((values < low) | (values > high))
     bad_label = is_label & np.isnan(values)
     problems: list[Problem] = []
-    if unknown.any() or bad_label.any() or out_of_range.any():
-        labels = dict(zip(instrument["item_id"], instrument["labels"], strict=True))
-        columns, items, texts = (a.to_pylist() for a in (answers.column, answers.item, answers.text))
-        for i in np.flatnonzero(unknown | bad_label | out_of_range):
-            where = (file, int(rows[answers.position[i]]), columns[i], texts[i])
-            if unknown[i]:
-                problems.append(Problem(*where, f"item {items[i]} is not in the instrument"))
-            elif bad_label[i]:
-                problems.append(Problem(*where, f"not a label of item {items[i]} ({labels[items[i]]})"))
-            else:
-                problems.append(Problem(*where, f"outside the scale of item {items[i]} ({low[i]:g} to {high[i]:g})"))
+    labels = dict(zip(instrument["item_id"], instrument["labels"], strict=True))
+    for i in np.flatnonzero(unknown | bad_label | out_of_range):
+        item = answers.item.cell(i)
+        where = (file, int(rows[answers.position[i]]), answers.columns[answers.column[i]], answers.text.cell(i))
+        if unknown[i]:
+            problems.append(Problem(*where, f"item {item} is not in the instrument"))
+        elif bad_label[i]:
+            problems.append(Problem(*where, f"not a label of item {item} ({labels[item]})"))
+        else:
+            problems.append(Problem(*where, f"outside the scale of item {item} ({low[i]:g} to {high[i]:g})"))
     return values, problems

@@ -8,6 +8,8 @@ that fail so that the caller can name each one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -44,6 +46,89 @@ def codes(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
 def mask(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """A boolean Arrow result as a NumPy mask, nulls as False."""
     return pc.fill_null(array, False).to_numpy(zero_copy_only=False).astype(bool, copy=True)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text column as its distinct values and, per cell, which of them it holds.
+
+    A survey column of a million cells holds a few thousand distinct values
+    (respondents, dates) or a handful (items, answers), so every check and
+    conversion runs once per distinct value and is spread back to the cells by
+    ``codes`` (int32, as Arrow's dictionary indices). ``values`` are trimmed,
+    non-empty and distinct; a code equal to ``len(values)`` marks a missing cell.
+    """
+
+    values: pa.Array
+    codes: np.ndarray
+
+    @classmethod
+    def of(cls, array: pa.ChunkedArray | pa.Array) -> Text:
+        """Cells as read, with surrounding whitespace removed and empty cells missing (as :func:`trimmed`)."""
+        distinct = pc.unique(array).drop_null()
+        codes = pc.fill_null(pc.index_in(array, value_set=distinct), len(distinct)).to_numpy(zero_copy_only=False)
+        return cls(distinct, codes).mapped(pc.utf8_trim_whitespace(distinct))
+
+    @classmethod
+    def constant(cls, value: str | None, length: int) -> Text:
+        """The same value (or nothing) in every cell."""
+        values = pa.array([] if value is None else [value], pa.string())
+        return cls(values, np.zeros(length, np.int32))
+
+    @classmethod
+    def concat(cls, parts: list[Text]) -> Text:
+        """The cells of several columns, one after the other."""
+        total = sum(len(p.values) for p in parts)
+        offsets = np.cumsum([0] + [len(p.values) for p in parts])
+        codes = [np.where(p.missing, total, p.codes + offset) for p, offset in zip(parts, offsets, strict=False)]
+        return cls(pa.concat_arrays([p.values for p in parts]) if parts else pa.array([], pa.string()),
+                   np.concatenate(codes).astype(np.int32) if codes else np.zeros(0, np.int32)).mapped(None)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.codes == len(self.values)
+
+    def mapped(self, new_values: pa.Array | None) -> Text:
+        """Each distinct value replaced by ``new_values`` (aligned with ``values``; null or "" makes it missing)."""
+        new_values = self.values if new_values is None else new_values
+        cleaned = pc.if_else(pc.equal(new_values, ""), pa.scalar(None, pa.string()), new_values)
+        encoded = pc.dictionary_encode(cleaned)
+        distinct = encoded.dictionary
+        remap = np.append(pc.fill_null(encoded.indices, len(distinct)).to_numpy(zero_copy_only=False), len(distinct))
+        return Text(distinct, remap.astype(np.int32, copy=False)[self.codes])
+
+    def spread(self, per_value: np.ndarray, when_missing: object) -> np.ndarray:
+        """Per-cell results from results per distinct value."""
+        return np.append(np.asarray(per_value), np.asarray([when_missing], dtype=np.asarray(per_value).dtype)
+                         )[self.codes]
+
+    def flags(self, per_value: np.ndarray) -> np.ndarray:
+        """A per-cell mask from a mask over the distinct values (missing cells are never flagged)."""
+        return self.spread(np.asarray(per_value, bool), False)
+
+    def take(self, selection: np.ndarray) -> Text:
+        """The cells at ``selection`` (positions or a mask)."""
+        return Text(self.values, self.codes[selection])
+
+    def value(self, code: int) -> str | None:
+        """The text of a code (None for missing)."""
+        return None if code == len(self.values) else self.values[code].as_py()
+
+    def cell(self, position: int) -> str | None:
+        return self.value(int(self.codes[position]))
+
+    def array(self) -> pa.Array:
+        """The cells as an Arrow string array (missing cells null)."""
+        return pc.take(self.values, pa.array(self.codes, mask=self.missing))
+
+    def encoded(self) -> pa.DictionaryArray:
+        """The cells as an Arrow dictionary array: no text copied; DuckDB stores it as it would the strings."""
+        missing = self.missing
+        indices = pa.array(self.codes, mask=missing) if missing.any() else pa.array(self.codes)
+        return pa.DictionaryArray.from_arrays(indices, self.values)
 
 
 def trimmed(array: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -88,7 +173,8 @@ def to_timestamp(array: pa.ChunkedArray) -> tuple[pd.Series, np.ndarray]:
                               error_is_null=True)
         parsed = pc.coalesce(parsed, attempt)
         todo = pc.and_(todo, pc.is_null(attempt))
-    stamps = pd.Series(pc.cast(parsed, pa.timestamp("ns")).to_pandas(), dtype="datetime64[ns]")
+    # Microseconds, as the store keeps them: nanoseconds would overflow on a mistyped year such as 3024.
+    stamps = pd.Series(pc.cast(parsed, pa.timestamp("us")).to_pandas(), dtype="datetime64[us]")
     return stamps, mask(todo)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import cells
 from .core import Column, Problem, TableSchema
@@ -30,6 +31,31 @@ def located_problems(mask: pd.Series | np.ndarray, raw: pd.Series, file: str, co
         return []
     hits = raw[flags]
     return [Problem(file, int(r), column, "" if pd.isna(v) else str(v), rule) for r, v in hits.items()]
+
+
+def text_problems(flags: np.ndarray, text: cells.Text | str, rows: np.ndarray, file: str, column: str, rule: str
+                  ) -> list[Problem]:
+    """One problem per flagged cell of a :class:`~cells.Text` column, showing the cell (or a fixed text)."""
+    return [Problem(file, int(rows[i]), column, text if isinstance(text, str) else text.cell(i) or "", rule)
+            for i in np.flatnonzero(flags)]
+
+
+def coerce_text(text: cells.Text, column: Column, rows: np.ndarray, file: str, now: dt.datetime,
+                header: str | None = None) -> tuple[np.ndarray, list[Problem]]:
+    """:func:`coerce_column` run once per distinct value; typed cells and every failing cell's problem.
+
+    The problems are those :func:`coerce_column` reports for the cells
+    themselves, rule by rule in the same order, each in file order.
+    """
+    distinct = pd.Series(pd.arrays.ArrowExtensionArray(pa.concat_arrays([text.values, pa.nulls(1, pa.string())])))
+    typed, found = coerce_column(distinct, column, file, now, header)
+    by_rule: dict[tuple[str | None, str], list[int]] = {}
+    for problem in found:
+        by_rule.setdefault((problem.column, problem.rule), []).append(int(problem.row or 0))
+    problems = []
+    for (label, rule), codes in by_rule.items():
+        problems += text_problems(np.isin(text.codes, codes), text, rows, file, label or column.name, rule)
+    return typed.to_numpy()[text.codes], problems
 
 
 def coerce_column(
