@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from blas import single_blas_thread
 from numpy.typing import NDArray
 
 from evaluation.economics.discounting import present_value
@@ -150,6 +151,7 @@ def bench_did(repeats: int) -> dict[str, object]:
 
 
 def main() -> None:
+    single_blas_thread()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()

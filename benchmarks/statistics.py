@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from blas import single_blas_thread
 from scipy import stats
 
 from evaluation.analyses import cohort as analysis
@@ -164,6 +165,7 @@ def bench_bootstrap(n: int, repeats: int) -> dict[str, object]:
 
 
 def main() -> None:
+    single_blas_thread()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--cohorts", type=int, nargs="+", default=[25, 50, 100])

@@ -22,6 +22,9 @@ from typing import Any
 from .contract import ANALYSIS_ENV, RUN_DIR_ENV, write_atomically
 from .provenance import PROVENANCE_JSON
 
+# One BLAS thread, set before numpy loads in a kernel (see execute_run for why).
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 EXECUTED_NOTEBOOK = "notebook.ipynb"
 REPORT_HTML = "report.html"
 FAILED_DIR = "_failed"
@@ -142,8 +145,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     # floating-point summation order, hence results, identical from run to run.
     os.environ.update({RUN_DIR_ENV: str(staging.resolve()), ANALYSIS_ENV: task.analysis,
                        "WORKBENCH_STORE": str(Path(task.store).resolve()),
-                       "WORKBENCH_REPORTS": str(reports.resolve()),
-                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+                       "WORKBENCH_REPORTS": str(reports.resolve()), **SINGLE_THREADED})
     started, clock = _now(), time.perf_counter()
     executed = staging / EXECUTED_NOTEBOOK
     error: dict[str, Any] = {}

@@ -37,6 +37,8 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
+from .execute import SINGLE_THREADED
+
 # What the notebooks import (and what those modules import at their top), in import order.
 PRELOAD = (
     "numpy", "pandas", "pyarrow", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
@@ -46,8 +48,6 @@ PRELOAD = (
     "evaluation.analyses.cohort", "evaluation.analyses.programme", "evaluation.analyses.loti",
     "evaluation.analyses.maturity", "evaluation.analyses.governance",
 )
-# One BLAS thread, set before numpy loads (see execute.execute_run for why).
-SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 class ForkedKernel:
