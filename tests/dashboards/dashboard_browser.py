@@ -18,12 +18,15 @@ THRESHOLD = DEFAULT_DISCLOSURE_THRESHOLD  # what the demo runs publish with
 _loads: dict[tuple[int, str], int] = {}
 
 
-def open_dashboard(page: Any, server: VoilaServer, notebook: str) -> None:
-    """Navigate to a dashboard once its pool holds a preheated kernel, and wait until the page is drawn."""
+def open_dashboard(page: Any, server: VoilaServer, notebook: str, *, live: bool = True) -> None:
+    """Navigate to a dashboard once its pool holds a preheated kernel, and (``live``) wait until the widgets
+    have drawn the page (its static preview gone)."""
     key = (server.port, notebook)
     _loads[key] = _loads.get(key, 0) + 1
     server.wait_until_built(notebook, _loads[key], timeout=120)
     page.goto(server.url(notebook))
+    if not live:
+        return
     page.locator(".wb-root").first.wait_for(state="visible")
     page.locator(".wb-body").first.wait_for(state="visible")
     page.locator(".wb-end").first.wait_for(state="attached")  # the whole body has arrived

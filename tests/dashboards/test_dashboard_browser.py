@@ -80,6 +80,7 @@ def test_cohort_page_follows_the_selector(page: Any, voila_server: VoilaServer, 
     assert len(runs) >= 2
     open_dashboard(page, voila_server, "cohort")
     wait_for_charts(page)
+    assert page.locator(".wb-preview").count() == 0  # the widgets have taken the static first view's place
     first, second = runs[0], runs[1]
     assert f"Cohort {first.label}: data last run" in body_text(page)
     choose(page, f"Cohort {second.label}")
@@ -94,6 +95,19 @@ def test_cohort_page_follows_the_selector(page: Any, voila_server: VoilaServer, 
         assert digest[:12] in text
     assert not disclosure_problems(page, demo_results.store)
     screenshot(page, "cohort")
+
+
+def test_the_first_chart_needs_neither_voilas_scripts_nor_the_kernel(page: Any, voila_server: VoilaServer,
+                                                                     demo_results: Any) -> None:
+    """The workbench template puts each page's first view, first chart included, into the served HTML: with
+    Voila's scripts blocked (so no kernel connects and no widget is drawn) the chart is still there."""
+    page.route("**/voila/static/voila.js", lambda route: route.abort())
+    open_dashboard(page, voila_server, "cohort", live=False)
+    page.locator(".wb-preview .js-plotly-plot").first.wait_for(state="visible")
+    text = page.locator(".wb-preview").inner_text().replace("\xa0", " ")
+    first = list_runs("cohort_evaluation", demo_results.reports)[0]
+    assert f"Cohort {first.label}: data last run" in text
+    assert any(title in text for title in _figure_titles(first.path))  # drawn by plotly.js: its title
 
 
 def test_portfolio_page(page: Any, voila_server: VoilaServer, demo_results: Any) -> None:

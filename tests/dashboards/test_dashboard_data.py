@@ -333,6 +333,51 @@ def test_the_rest_of_a_first_view_is_held_until_the_page_asks(tmp_path: Path, mo
     assert body.later.outputs and body.later._held is None
 
 
+def test_a_page_shown_by_voila_carries_its_first_view_as_static_html(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workbench template draws this preview before the kernel connects: the page's header, what its
+    selector shows and its body up to the first chart, that chart drawn by plotly.js."""
+    reports = tmp_path / "reports"
+    _cohort_run(reports, "C1")
+    _cohort_run(reports, "C2")
+    page = pages.cohort_page(reports)
+    assert widgets.PREVIEW_MIME not in page._repr_mimebundle_()  # only Voila's template shows it
+    monkeypatch.setenv("VOILA_KERNEL_ID", "test")
+    dropdown = next(c for c in page.children if isinstance(c, ipywidgets.Dropdown))
+    dropdown.value = "cohort-C2"
+    bundle = page._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # the live page is still the widget
+    preview = bundle[widgets.PREVIEW_MIME]
+    assert preview.startswith('<div class="wb-preview') and preview.endswith("</div>")
+    assert "Digital leadership programme: one cohort" in preview and "Cohort: <strong>Cohort C2</strong>" in preview
+    assert "Cohort C2: data last run 26 November 2026, 12:06 UTC" in preview
+    assert re.search(r'<div class="wb-preview-chart" id="wb-preview-chart-\d+"></div><script>Plotly.newPlot\(', preview)
+    assert "Cohort C2: change from baseline to endpoint" in preview  # the figure's title, in its JSON
+    assert preview.count("Plotly.newPlot(") == 1  # only the first chart: the rest waits for the widgets
+
+
+def test_the_preview_keeps_markup_out_of_its_scripts() -> None:
+    figure = go.Figure(go.Scatter(x=[1], y=[2], name="</script><script>alert(1)</script>"))
+    output = {"output_type": "display_data", "metadata": {}, "data": widgets.plotly_bundle(figure)}
+    preview = widgets.preview_markup("<h1>t</h1>", [output])
+    assert "alert(1)" in preview and "</script><script>alert" not in preview
+
+
+def test_only_charts_the_basic_plotly_bundle_draws_are_previewed() -> None:
+    def outputs(figure: go.Figure) -> list[dict[str, object]]:
+        return [{"output_type": "display_data", "metadata": {}, "data": widgets.plotly_bundle(figure)}]
+
+    assert widgets.previewable(outputs(go.Figure([go.Scatter(x=[1], y=[1]), go.Bar(x=[1], y=[2])])))
+    assert not widgets.previewable(outputs(go.Figure(go.Heatmap(z=[[1, 2]]))))
+    assert not widgets.previewable([])
+
+
+def test_a_page_without_a_chart_has_no_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOILA_KERNEL_ID", "test")
+    page = pages.cohort_page(tmp_path / "no-reports")
+    assert widgets.PREVIEW_MIME not in page._repr_mimebundle_()
+
+
 def test_page_widget_count_stays_small(tmp_path: Path) -> None:
     """Every widget is a model the browser fetches before drawing: the page keeps to a handful."""
     reports = tmp_path / "reports"

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from evaluation.dashboards import kernels
-from evaluation.dashboards.serve import KERNEL_MANAGER, voila_command, voila_environment
+from evaluation.dashboards.serve import (
+    KERNEL_MANAGER,
+    TEMPLATE,
+    TEMPLATE_ROOT,
+    voila_command,
+    voila_environment,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +25,7 @@ def test_voila_command_is_local_stripped_preheated_and_culled() -> None:
                  "--show_tracebacks=False", "--preheat_kernel=True", "--pool_size=1",
                  "--MappingKernelManager.cull_idle_timeout=30", "--MappingKernelManager.cull_interval=10",
                  f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
-                 "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext"):
+                 "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext", f"--template={TEMPLATE}"):
         assert flag in command
     assert not any(a.startswith("--Voila.ip=0") for a in command)
 
@@ -37,6 +43,28 @@ def test_voila_command_options() -> None:
 def test_voila_environment_points_kernels_at_the_reports(tmp_path: Path) -> None:
     env = voila_environment(tmp_path / "reports", base={"PATH": "/bin"})
     assert env["WORKBENCH_REPORTS"] == str((tmp_path / "reports").resolve()) and env["PATH"] == "/bin"
+
+
+def test_the_workbench_template_is_on_voilas_data_path_with_the_installed_plotlys_plotly_js(tmp_path: Path
+                                                                                           ) -> None:
+    import re
+
+    import plotly
+
+    template = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE
+    assert (template / "index.html.j2").is_file()
+    env = voila_environment(tmp_path / "reports", base={"JUPYTER_PATH": "/elsewhere"})
+    assert env["JUPYTER_PATH"].split(":") == [str(TEMPLATE_ROOT), "/elsewhere"]
+
+    def version(path: Path) -> str:
+        match = re.search(r"plotly\.js(?: \(basic - minified\))? v(\S+)", path.read_text()[:300])
+        assert match, path
+        return match.group(1)
+
+    # The preview's bundle must draw figures as the live page's plotly.js does: same version.
+    installed = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert version(template / "static" / "plotly-basic.min.js") == version(installed), (
+        "refresh static/plotly-basic.min.js: npm pack plotly.js-basic-dist-min@<the version above>")
 
 
 def test_dashboards_are_committed_without_outputs_and_stay_thin() -> None:
@@ -70,10 +98,14 @@ class _Done:
 
 def test_pooled_kernels_are_never_culled_and_claimed_ones_get_a_grace_period() -> None:
     manager = kernels.PoolAwareKernelManager.__new__(kernels.PoolAwareKernelManager)  # no server, no loop needed
-    manager._seen_in_pool, manager._claimed_at = set(), {}
+    manager._seen_in_pool, manager._checked, manager._claimed_at = set(), set(), {}
     manager._pools = {"cohort.ipynb": [_Done("waiting")]}
     assert manager.may_cull("waiting", now=0.0) is False
+    assert manager.may_cull("used-long-ago", now=-100.0) is False  # met for the first time: grace
     assert manager.may_cull("used-long-ago", now=0.0) is True
     manager._pools = {"cohort.ipynb": []}  # a page claimed the kernel
     assert manager.may_cull("waiting", now=5.0) is False  # its browser is still connecting
     assert manager.may_cull("waiting", now=5.0 + kernels.CLAIM_GRACE_SECONDS + 1) is True
+    # In and out of the pool between two checks: the culler meets it first outside, and waits too.
+    assert manager.may_cull("claimed-between-checks", now=100.0) is False
+    assert manager.may_cull("claimed-between-checks", now=100.0 + kernels.CLAIM_GRACE_SECONDS + 1) is True

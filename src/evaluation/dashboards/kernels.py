@@ -9,8 +9,8 @@ running (~270 MB each).
 
 :class:`PoolAwareKernelManager` keeps the culler for kernels that served a
 page, skips kernels still in a pool, and gives a kernel that has just left
-the pool (a page is connecting to it) :data:`CLAIM_GRACE_SECONDS` before it
-can be culled. Voila builds its pooling manager on top of this class when
+the pool (a page is connecting to it), or that it meets for the first time,
+:data:`CLAIM_GRACE_SECONDS` before it can be culled. Voila builds its pooling manager on top of this class when
 given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.kernels.PoolAwareKernelManager``
 (see :func:`evaluation.dashboards.serve.voila_command`).
 """
@@ -31,6 +31,7 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._seen_in_pool: set[str] = set()
+        self._checked: set[str] = set()
         self._claimed_at: dict[str, float] = {}
 
     def pooled_kernel_ids(self) -> set[str]:
@@ -49,9 +50,15 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         now = time.monotonic() if now is None else now
         if kernel_id in self.pooled_kernel_ids():
             self._seen_in_pool.add(kernel_id)
+            self._checked.add(kernel_id)
             return False
-        if kernel_id in self._seen_in_pool:  # claimed by a page since the last check
+        # Claimed by a page since the last check; or never checked before: a kernel can enter its pool (its
+        # notebook rendered) and leave it for a page between two checks, already idle for longer than the
+        # timeout (seen: a page's kernel culled as it connected), so a kernel met first outside a pool gets
+        # the grace period too.
+        if kernel_id in self._seen_in_pool or kernel_id not in self._checked:
             self._seen_in_pool.discard(kernel_id)
+            self._checked.add(kernel_id)
             self._claimed_at[kernel_id] = now
         claimed = self._claimed_at.get(kernel_id)
         if claimed is not None and now - claimed < CLAIM_GRACE_SECONDS:

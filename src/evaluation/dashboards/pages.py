@@ -71,6 +71,7 @@ from .widgets import (
     message,
     missing_message,
     page_header,
+    page_root,
     provenance_html,
     results_table,
     running_in_voila,
@@ -190,9 +191,8 @@ def _page(title: str, lead: str, parts: Sequence[Part]) -> ipywidgets.VBox:
     """A page without a selector: header, body, download panel."""
     body = Body()
     body.show(parts, defer=running_in_voila())
-    box = _w().VBox([page_header(title, lead), *body.widgets()])
-    box.add_class("wb-root")
-    return box
+    header = page_header(title, lead)
+    return page_root([header, *body.widgets()], header=header, body=body)
 
 
 def safe_children(build: Callable[[], list[Part]]) -> list[Part]:
@@ -227,9 +227,9 @@ def selector_page(title: str, lead: str, description: str, options: Sequence[tup
 
     dropdown.observe(lambda change: show(change["new"]), names="value")
     show(dropdown.value, defer=running_in_voila())
-    box = w.VBox([page_header(title, lead), dropdown, announce, *body.widgets()])
-    box.add_class("wb-root")
-    return box
+    header = page_header(title, lead)
+    return page_root([header, dropdown, announce, *body.widgets()], header=header, body=body,
+                     choice=lambda: f"{esc(description)}: <strong>{esc(labels.get(dropdown.value, ''))}</strong>")
 
 
 # --- Sections of a run --------------------------------------------------------------------------------------------

@@ -7,6 +7,11 @@ requests from the browser, so a reader can only drive the widgets the
 notebook created. It listens on 127.0.0.1 only: put an authenticating proxy
 or JupyterHub in front of it (``docs/deployment.md``).
 
+Pages are served with the ``workbench`` template (``share/voila/templates/workbench``: Voila's lab template
+plus a static first view of each page, drawn before the kernel is connected; see its header and
+:func:`evaluation.dashboards.widgets.preview_markup`). Voila finds templates in the Jupyter data folders,
+so the Voila process gets :data:`TEMPLATE_ROOT` on ``JUPYTER_PATH``.
+
 Measured on the project's 2-core machine (``shared/README.md``): a preheated
 kernel (``--preheat_kernel=True --pool_size=1``, one per dashboard, ~270 MB
 each) cuts a page's time to first chart roughly in half; kernels are not shut
@@ -29,6 +34,9 @@ CULL_IDLE_SECONDS = 30
 CULL_INTERVAL_SECONDS = 10
 # Culls idle kernels but not preheated ones waiting for a page (jupyter_server's culler would: see kernels.py).
 KERNEL_MANAGER = "evaluation.dashboards.kernels.PoolAwareKernelManager"
+TEMPLATE = "workbench"
+# A Jupyter data folder holding voila/templates/workbench (the template and its static plotly.js bundle).
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "share"
 
 
 def voila_executable() -> str:
@@ -41,7 +49,8 @@ def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, prehe
                   pool_size: int = 1, cull_idle_timeout: int = CULL_IDLE_SECONDS,
                   cull_interval: int = CULL_INTERVAL_SECONDS, base_url: str = "/",
                   extension_denylist: Sequence[str] = EXTENSION_DENYLIST, ip: str = LOCALHOST,
-                  executable: str | None = None, extra: Sequence[str] = ()) -> list[str]:
+                  template: str = TEMPLATE, executable: str | None = None, extra: Sequence[str] = ()
+                  ) -> list[str]:
     """The argument list that serves every notebook in ``dashboards_dir`` with Voila.
 
     - ``ip`` defaults to 127.0.0.1: Voila has no authentication of its own;
@@ -51,6 +60,8 @@ def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, prehe
       :class:`~evaluation.dashboards.kernels.PoolAwareKernelManager` so the culler leaves them alone;
     - idle kernels culled after ``cull_idle_timeout`` seconds (checked every ``cull_interval``);
     - ``extension_denylist``: lab extensions kept off the page (jupytext breaks Voila pages);
+    - ``template``: the Voila template (the ``workbench`` one needs :data:`TEMPLATE_ROOT` on
+      ``JUPYTER_PATH``, as :func:`voila_environment` sets);
     - ``extra``: further Voila options, appended last.
     """
     folder = Path(dashboards_dir)
@@ -60,7 +71,7 @@ def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, prehe
         raise ValueError(f"port {port} is not a TCP port")
     command = [executable or voila_executable(), str(folder), f"--port={port}", f"--Voila.ip={ip}", "--no-browser",
                "--Voila.port_retries=0", f"--Voila.base_url={base_url}",
-               "--strip_sources=True", "--show_tracebacks=False",
+               "--strip_sources=True", "--show_tracebacks=False", f"--template={template}",
                f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
                f"--MappingKernelManager.cull_interval={cull_interval}",
                "--MappingKernelManager.cull_connected=False"]
@@ -74,6 +85,7 @@ def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, prehe
 def voila_environment(reports: str | Path | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for the Voila process: kernels inherit ``WORKBENCH_REPORTS`` to find the results.
 
+    :data:`TEMPLATE_ROOT` goes first on ``JUPYTER_PATH`` (where Voila finds the ``workbench`` template).
     Also turns off the kernels' Python output buffering (so logs reach the server log promptly).
     """
     from .. import config
@@ -81,6 +93,7 @@ def voila_environment(reports: str | Path | None = None, base: Mapping[str, str]
     env = dict(os.environ if base is None else base)
     if reports is not None:
         env[config.REPORTS_ENV] = str(Path(reports).resolve())
+    env["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), *filter(None, [env.get("JUPYTER_PATH")])])
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+# A page's first view as static HTML, drawn before the kernel connects (the workbench Voila template).
+PREVIEW_MIME = "application/vnd.workbench.preview+html"
+# The trace types of plotly.js's basic bundle, the one the template loads for the preview.
+PREVIEW_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 # No mode bar: the download panel makes the files, and the chart draws faster without it.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 MAX_TABLE_ROWS = 60
@@ -400,6 +404,39 @@ def split_after_first_chart(outputs: Sequence[dict[str, Any]]) -> tuple[tuple[di
     return tuple(outputs[:first + 2]), tuple(outputs[first + 2:])
 
 
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element (no ``</script>``, no HTML comment openers)."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def preview_markup(header: str, outputs: Sequence[dict[str, Any]], *, choice: str = "") -> str:
+    """A page's first view as one static HTML element: its header, ``choice`` (what its selector shows), and
+    ``outputs`` (HTML as it is, each plotly figure drawn by plotly.js, which the page must have loaded).
+
+    The workbench Voila template puts this into the page it serves, so the first chart is drawn before the
+    kernel is connected; the widgets take its place once they have drawn their own first chart.
+    """
+    parts = [header, f'<p class="wb-page wb-preview-choice">{choice}</p>' if choice else ""]
+    for number, output in enumerate(outputs):
+        if PLOTLY_MIME in output["data"]:
+            spec = output["data"][PLOTLY_MIME]
+            chart_id = f"wb-preview-chart-{number}"
+            parts.append(f'<div class="wb-preview-chart" id="{chart_id}"></div><script>Plotly.newPlot('
+                         f'"{chart_id}", {_script_json(spec["data"])}, {_script_json(spec["layout"])}, '
+                         f"{_script_json(spec['config'])});</script>")
+        else:
+            parts.append(output["data"]["text/html"])
+    parts.append('<p class="wb-page wb-note" role="status">The rest of the page is loading.</p>')
+    return f'<div class="wb-preview jp-RenderedHTMLCommon" aria-busy="true">{"".join(parts)}</div>'
+
+
+def previewable(outputs: Sequence[dict[str, Any]]) -> bool:
+    """True if ``outputs`` hold a chart and every chart's traces are of :data:`PREVIEW_TRACE_TYPES`."""
+    charts = [output["data"][PLOTLY_MIME] for output in outputs if PLOTLY_MIME in output["data"]]
+    return bool(charts) and all(trace.get("type", "scatter") in PREVIEW_TRACE_TYPES
+                                for chart in charts for trace in chart["data"])
+
+
 def running_in_voila() -> bool:
     """True in a kernel started by Voila (which sets these variables), where the page loads widget states."""
     return any(name in os.environ for name in ("VOILA_KERNEL_ID", "VOILA_APP_PORT", "VOILA_PREHEAT"))
@@ -464,6 +501,38 @@ def _deferred_output_class() -> type:
             return state
 
     return DeferredOutput
+
+
+def _page_root_class() -> type:
+    """``PageRoot``: the ``VBox`` of a page, whose display also carries the page's first view as static HTML
+    (:data:`PREVIEW_MIME`, see :func:`preview_markup`) when it is shown by Voila and the view has a chart.
+
+    The live page (widgets) is drawn only once the kernel is connected and every widget's state has been
+    fetched; the preview, rendered on the server with the notebook, shows the first chart before that.
+    """
+    w = _widgets()
+
+    class PageRoot(w.VBox):  # type: ignore[misc, name-defined]
+        def __init__(self, children: Sequence[Any], *, header: str, body: Body,
+                     choice: Callable[[], str] = lambda: "") -> None:
+            super().__init__(children)
+            self.add_class("wb-root")
+            self._header, self._body, self._choice = header, body, choice
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+            bundle = dict(super()._repr_mimebundle_(**kwargs))
+            first = self._body.output.outputs
+            if running_in_voila() and previewable(first):
+                bundle[PREVIEW_MIME] = preview_markup(self._header, first, choice=self._choice())
+            return bundle
+
+    return PageRoot
+
+
+def page_root(children: Sequence[Any], *, header: ipywidgets.HTML, body: Body,
+              choice: Callable[[], str] = lambda: "") -> ipywidgets.VBox:
+    """The root of a page (class ``wb-root``); ``choice()`` says what its selector shows, for the preview."""
+    return _page_root_class()(children, header=header.value, body=body, choice=choice)
 
 
 class Body:
