@@ -18,8 +18,13 @@ Run: ``.venv/bin/python benchmarks/economics.py [--repeats 5]``
    same panel.
 
 Measurements are alternated in one run and each is the median of
-``--repeats``. Prints one JSON object; only the ratios compare like with like
-on a shared machine.
+``--repeats``, on one BLAS thread (``blas.py``). Prints one JSON object; only the ratios compare like
+with like on a shared machine.
+
+Measured 2 December 2026, 09:18 UTC, 2-core machine, quiet (1-minute load 0.4), ``--repeats 5``:
+Monte Carlo of 100,000 draws 0.038 s against 0.023 s for bare NumPy (ratio 1.65; the difference is the
+tidy table of draws and the input summaries); TWFE DiD on 33 x 120 months 0.089 s against 0.105 s for the
+statsmodels formula (ratio 0.85), Callaway-Sant'Anna 0.026 s, wild-cluster bootstrap (999) 0.049 s.
 """
 
 from __future__ import annotations
