@@ -6,7 +6,24 @@ Both measurements run in fresh child processes, alternated, in the same script
 run, so the ratio compares like with like on a shared, noisy machine. The
 ingest is the real one (read, validate every cell, pseudonymise, write to
 DuckDB, copy the raw file); each repeat starts from an empty store holding only
-the instrument. Peak memory is the child's maximum resident set size.
+the instrument. Peak memory is the child's maximum resident set size. Imports
+happen before the clock starts on both sides (pyarrow.csv for the bare read;
+the ingest's modules and yaml for the ingest).
+
+A second baseline, ``bare_duckdb_insert_s``, inserts the same million rows,
+already typed, into a fresh store's responses table in one transaction: the
+floor under any ingest that stores them. ``floor_ratio`` is (bare read + bare
+insert) / bare read, the best ratio an ingest that reads and stores could reach.
+
+Measured 2026 (2 shared cores, other helpers running notebooks; medians):
+  load ~3.4, --repeats 3: read 0.100 s, insert 0.339 s, ingest 1.714 s, ratio 17.2, floor_ratio 4.4, peak 513 MB
+  load ~1,   --repeats 5: read 0.148 s, insert 0.593 s, ingest 1.953 s, ratio 13.2, floor_ratio 5.0, peak 478 MB
+The 3x target is out of reach by construction: storing the rows alone costs
+3.4-4x the bare read. In one process (min of 5, quiet): CSV read with the
+reader's checks 0.17 s (bare 0.11), distinct-value encoding of the 4 columns
+0.18 s, 50,000 pseudonyms 0.13 s, file SHA-256 0.05 s, raw-file copy 0.05 s,
+duplicates 0.04 s, everything else under 0.1 s; the store write itself equals
+the bare insert (0.42 s vs 0.39 s min).
 """
 
 from __future__ import annotations
@@ -57,9 +74,36 @@ table = pyarrow.csv.read_csv({survey!r})
 print(time.perf_counter() - start)
 """
 
+# The floor under any ingest that stores the rows: the same million rows, already typed, inserted into a
+# fresh store's responses table in one transaction, as a bare script would (read and conversion not timed).
+BARE_INSERT = """
+import time, duckdb, pyarrow as pa, pyarrow.compute as pc, pyarrow.csv
+from evaluation.schemas import TABLES
+read = pyarrow.csv.read_csv({survey!r}, convert_options=pyarrow.csv.ConvertOptions(
+    column_types={{"value": pa.float64(), "submitted_at": pa.timestamp("us")}}))
+n = read.num_rows
+rows = pa.table({{
+    "survey": pa.repeat(pa.scalar("benchmark"), n), "respondent": read["respondent"],
+    "cohort_id": pa.nulls(n, pa.string()), "authority_code": pa.nulls(n, pa.string()),
+    "wave": pa.repeat(pa.scalar("baseline"), n), "item_id": read["item_id"], "value": read["value"],
+    "submitted_at": read["submitted_at"], "source_sha256": pa.repeat(pa.scalar("0" * 64), n),
+}}).combine_chunks()
+con = duckdb.connect({store!r})
+con.execute(TABLES["responses"].duckdb_ddl())
+start = time.perf_counter()
+con.begin()
+con.register("incoming", rows)
+con.execute("INSERT INTO responses BY NAME SELECT * FROM incoming")
+con.commit()
+con.execute("CHECKPOINT")
+con.close()
+print(time.perf_counter() - start)
+"""
+
 INGEST = """
 import time
 from pathlib import Path
+import yaml  # imported before the clock, as pyarrow.csv is for the bare read
 from evaluation.ingest.service import IngestJob, run_ingest
 from evaluation.store import Store
 store = Store(Path({store!r}))
@@ -94,9 +138,11 @@ def main() -> None:
         folder = Path(tmp)
         survey, mapping, instrument = write_inputs(folder, args.respondents)
         rows = args.respondents * ITEMS
-        bare, ingest, peaks = [], [], []
+        bare, insert, ingest, peaks = [], [], [], []
         for repeat in range(args.repeats):
             bare.append(timed_child(BARE_READ.format(survey=str(survey)))[0])
+            insert.append(timed_child(BARE_INSERT.format(survey=str(survey),
+                                                         store=str(folder / f"bare{repeat}.duckdb")))[0])
             store = folder / f"store{repeat}" / "workbench.duckdb"
             seconds, peak = timed_child(INGEST.format(store=str(store), instrument=str(instrument),
                                                       survey=str(survey), mapping=str(mapping), rows=rows))
@@ -105,8 +151,10 @@ def main() -> None:
         result = {
             "rows": rows, "file_mb": round(survey.stat().st_size / 1e6, 1),
             "bare_pyarrow_read_s": round(np.median(bare), 3),
+            "bare_duckdb_insert_s": round(np.median(insert), 3),
             "ingest_s": round(np.median(ingest), 3),
             "ratio": round(np.median(ingest) / np.median(bare), 2),
+            "floor_ratio": round((np.median(bare) + np.median(insert)) / np.median(bare), 2),
             "ingest_peak_rss_mb": round(max(peaks)),
             "target": "ratio <= 3, peak < 2048 MB",
         }
