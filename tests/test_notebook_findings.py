@@ -82,3 +82,14 @@ def test_pipeline_report_makes_no_causal_claim(reports: Path):
     assert pipeline.set_index("term").loc["causal_estimate_permitted", "estimate"] == 0
     assert not pipeline["term"].str.startswith("att_").any()
     assert (pipeline["group"] == "IND01 descriptive (no causal claim)").any()
+
+
+@pytest.mark.parametrize("cohort", ["C1", "C2", "C3"])
+def test_each_cohort_report_counts_the_open_content_it_published(demo_run: tuple[Store, Path], cohort: str):
+    store, reports = demo_run
+    stored = store.read_table("content", "cohort_id = ?", [cohort])
+    published = pd.read_csv(reports / f"cohort_evaluation/cohort-{cohort}" / "tables" / "open_content.csv")
+    resources, total = published.iloc[:-1], published.iloc[-1]
+    assert sorted(resources["resource_id"]) == sorted(stored["resource_id"])
+    for column in ("views", "downloads", "reusing_organisations"):
+        assert int(total[column]) == int(stored[column].sum()), column
