@@ -18,8 +18,12 @@ insert) / bare read, the best ratio an ingest that reads and stores could reach.
 Measured 2026 (2 shared cores, other helpers running notebooks; medians):
   load ~3.4, --repeats 3: read 0.100 s, insert 0.339 s, ingest 1.714 s, ratio 17.2, floor_ratio 4.4, peak 513 MB
   load ~1,   --repeats 5: read 0.148 s, insert 0.593 s, ingest 1.953 s, ratio 13.2, floor_ratio 5.0, peak 478 MB
+  2 December 2026 18:43, quiet machine (load ~1), --repeats 5: read 0.130 s, insert 0.476 s, ingest 1.922 s,
+  ratio 14.8, floor_ratio 4.7, peak 480 MB
 The 3x target is out of reach by construction: storing the rows alone costs
-3.4-4x the bare read. In one process (min of 5, quiet): CSV read with the
+3.4-4x the bare read. (The same insert into an in-memory DuckDB takes 0.16 s
+against 0.41 s into the file, min of 3; DuckDB's write of the file is the floor,
+whatever the ingest does before it.) In one process (min of 5, quiet): CSV read with the
 reader's checks 0.17 s (bare 0.11), distinct-value encoding of the 4 columns
 0.18 s, 50,000 pseudonyms 0.13 s, file SHA-256 0.05 s, raw-file copy 0.05 s,
 duplicates 0.04 s, everything else under 0.1 s; the store write itself equals
