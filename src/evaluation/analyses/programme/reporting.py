@@ -1,0 +1,155 @@
+"""Publishing helpers: plain sentences on estimates and tests, and tables checked by disclosure control.
+
+Sentences are built from the suppressed tidy frames (:func:`row_estimate`), never from the raw estimates,
+so a suppressed value cannot leak into text; :func:`checked` and :func:`checked_counts` pass a table on only
+after :func:`~evaluation.statistics.disclosure.assert_no_disclosure_risks` finds nothing about fewer than
+``k`` people; :func:`interval_alt_text` gives an interval chart's numbers to screen-reader users.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ...statistics.disclosure import (
+    DEFAULT_THRESHOLD,
+    STATISTIC_COLUMNS,
+    TOTAL,
+    SuppressedTable,
+    assert_no_disclosure_risks,
+    suppress_small_groups,
+)
+from ...tidy import Estimate
+
+
+def describe_interval(estimate: Estimate, what: str, *, unit: str = "", digits: int = 2,
+                      confidence_level: float = 0.95, percent: bool = False) -> str:
+    """One plain phrase: ``what``, the estimate and its interval, or that it is not reported.
+
+    ``percent`` shows a proportion as a whole percentage; otherwise ``unit`` is prefixed (e.g. "£").
+
+    Examples
+    --------
+    >>> describe_interval(Estimate("x", 2083.3, conf_low=1900, conf_high=2300), "Cost per participant", unit="£",
+    ...                   digits=0)
+    'Cost per participant: £2,083 (95% interval £1,900 to £2,300)'
+    """
+    if estimate.estimate != estimate.estimate:
+        return f"{what}: not reported (too few people, or not estimable)"
+
+    def fmt(value: float) -> str:
+        return f"{100 * value:.0f}%" if percent else f"{unit}{value:,.{digits}f}"
+
+    interval = ""
+    if estimate.conf_low == estimate.conf_low and estimate.conf_high == estimate.conf_high:
+        interval = f" ({round(100 * confidence_level)}% interval {fmt(estimate.conf_low)} to {fmt(estimate.conf_high)})"
+    return f"{what}: {fmt(estimate.estimate)}{interval}"
+
+
+def describe_test(estimate: pd.Series | Estimate, question: str, *, alpha: float = 0.05) -> str:
+    """One plain sentence on a hypothesis test: the question, the p-value and what it means.
+
+    Examples
+    --------
+    >>> describe_test(Estimate("t", 0.2, p_value=0.003, n=5), "Did the change differ between cohorts")
+    'Did the change differ between cohorts? p = 0.003: a difference at the 5% level.'
+    """
+    p = estimate.p_value
+    if p != p:
+        return f"{question}? Not tested or not reported (too few people)."
+    level = f"{100 * alpha:g}%"
+    if p < alpha:
+        return f"{question}? p = {p:.2g}: a difference at the {level} level."
+    return (f"{question}? p = {p:.2f}: no evidence of a difference at the {level} level (which is not evidence "
+            "of no difference: small groups can miss real differences).")
+
+
+def checked(frame: pd.DataFrame, k: int = DEFAULT_THRESHOLD, *, n_col: str = "n") -> pd.DataFrame:
+    """``frame`` unchanged, after :func:`~evaluation.statistics.disclosure.assert_no_disclosure_risks` passes.
+
+    Checks the tidy statistic columns and any ``p_value_*`` columns of rows about fewer than ``k`` people.
+    """
+    extra = tuple(c for c in frame.columns if c.startswith("p_value_"))
+    assert_no_disclosure_risks(frame, k, n_col=n_col, value_cols=STATISTIC_COLUMNS + extra)
+    return frame
+
+
+def checked_counts(table: SuppressedTable, k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """The publishable form of a suppressed count table (``[c]`` in suppressed cells, index as a column),
+    after its numeric form passes the disclosure audit (small counts, cells recoverable from the totals)."""
+    assert_no_disclosure_risks(table.published, k, total_label=TOTAL)
+    return table.formatted().reset_index()
+
+
+def row_estimate(frame: pd.DataFrame, term: str, group: str) -> Estimate:
+    """The one row of a (suppressed) tidy frame with ``term`` and ``group``, as an :class:`Estimate`.
+
+    Sentences and derived figures should be built from the suppressed frame, never from the raw estimates, so a
+    suppressed value cannot leak into text. A suppressed ``n`` becomes 0.
+    """
+    rows = frame[(frame["term"] == term) & (frame["group"] == group)]
+    if len(rows) != 1:
+        raise KeyError(f"expected one row with term {term!r} and group {group!r}, found {len(rows)}")
+    row = rows.iloc[0]
+    numbers = {c: float(row[c]) if pd.notna(row[c]) else math.nan for c in STATISTIC_COLUMNS}
+    text = {c: str(row[c]) if c in row and pd.notna(row[c]) else "" for c in ("method", "group", "analysis")}
+    return Estimate(term=term, n=int(row["n"]) if pd.notna(row["n"]) else 0, **numbers, **text)
+
+
+def describe_model_change(estimate: Estimate, construct: str, from_wave: str, to_wave: str, *,
+                          confidence_level: float = 0.95) -> str:
+    """One plain sentence on a mixed-model change between two waves and whether its interval excludes zero."""
+    if estimate.estimate != estimate.estimate:
+        return f"{construct.capitalize()}: not reported (too few leaders surveyed at both waves)."
+    direction = "rose" if estimate.estimate > 0 else "fell" if estimate.estimate < 0 else "did not change"
+    level = f"{round(100 * confidence_level)}%"
+    verdict = ("the interval excludes no change" if estimate.conf_low > 0 or estimate.conf_high < 0
+               else "the interval includes no change, so the data cannot rule out no change")
+    return (f"{construct.capitalize()} {direction} by {abs(estimate.estimate):.2f} points on the 1-5 scale from "
+            f"{from_wave} to {to_wave} ({level} interval {estimate.conf_low:+.2f} to {estimate.conf_high:+.2f}; "
+            f"at least {estimate.n} leaders surveyed at each wave): {verdict}.")
+
+
+def suppress(frame: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """:func:`~evaluation.statistics.disclosure.suppress_small_groups` for rows about people only.
+
+    Rows with ``n == 0`` are figures about no group of people (total cost, day-rate saving) and are kept as
+    they are; ``suppress_small_groups`` alone would blank them because 0 < k.
+    """
+    about_people = frame["n"].fillna(0).to_numpy() != 0
+    out = suppress_small_groups(frame, k)
+    kept = ~about_people
+    present = [c for c in STATISTIC_COLUMNS if c in frame.columns]
+    out.loc[kept, present] = frame.loc[kept, present]
+    out.loc[kept, "n"] = 0
+    out.loc[kept, "suppressed"] = False
+    return out
+
+
+def describe_cohort_difference(tests: pd.DataFrame, construct: str, *, alpha: float = 0.05) -> str:
+    """Plain sentences on whether a construct's change differed between cohorts, from the (suppressed) tests of
+    :func:`change_across_cohorts`: the Wald test, then the permutation check."""
+    wald = row_estimate(tests, "wave_x_cohort_wald", construct)
+    permutation = row_estimate(tests, "cohort_change_permutation", construct)
+    question = f"Did the change in {construct} differ between cohorts"
+    if wald.estimate == wald.estimate:
+        question += f" (largest minus smallest cohort change {wald.estimate:.2f} points, mixed-model Wald test)"
+    text = describe_test(wald, question, alpha=alpha)
+    if permutation.p_value == permutation.p_value:
+        text += f" Permutation check on leaders with both surveys: p = {permutation.p_value:.2f}."
+    return text
+
+
+def interval_alt_text(frame: pd.DataFrame, intro: str, *, label: str = "label", signed: bool = True) -> str:
+    """Text alternative of an interval chart: ``intro``, then each label's estimate and interval (or
+    "suppressed"), so a screen-reader user gets every number the chart shows."""
+    sign = "+" if signed else ""
+
+    def one(row: pd.Series) -> str:
+        if pd.isna(row["estimate"]):
+            return f"{row[label]} suppressed"
+        return (f"{row[label]} {row['estimate']:{sign}.2f} "
+                f"({row['conf_low']:{sign}.2f} to {row['conf_high']:{sign}.2f})")
+
+    return f"{intro}: " + "; ".join(one(row) for _, row in frame.iterrows())
