@@ -216,5 +216,5 @@ def test_describe_change_says_direction_interval_and_verdict():
     assert cohort.describe_change(up, "confidence").startswith("Confidence rose by 0.42 points")
     assert "excludes no change" in cohort.describe_change(up, "confidence")
     assert "fell" in cohort.describe_change(flat, "competence")
-    assert "cannot rule out no effect" in cohort.describe_change(flat, "competence")
+    assert "cannot rule out no change" in cohort.describe_change(flat, "competence")
     assert "not reported" in cohort.describe_change(Estimate("mean_change", np.nan), "application")

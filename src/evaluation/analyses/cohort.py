@@ -144,13 +144,21 @@ def applications_by_type(applications: pd.DataFrame, participants: pd.DataFrame,
     return suppress_counts(table, k=k).formatted().reset_index()
 
 
-def describe_change(estimate: Estimate, construct: str, scale: str = "1-5 scale") -> str:
-    """One plain-English sentence for a mean change and its interval."""
+def describe_change(estimate: Estimate, construct: str, scale: str = "1-5 scale", *, period: str = "",
+                    counted: str = "{n} participants with both surveys",
+                    missing: str = "too few participants with both surveys", confidence_level: float = 0.95) -> str:
+    """One plain-English sentence for a change, its interval and whether the interval excludes no change.
+
+    ``period`` (e.g. "from baseline to endpoint") follows the scale; ``counted`` says who the estimate is
+    about (``{n}`` is replaced by ``estimate.n``); ``missing`` says why an unreported change is missing.
+    """
     if np.isnan(estimate.estimate):
-        return f"{construct.capitalize()}: not reported (too few participants with both surveys)."
+        return f"{construct.capitalize()}: not reported ({missing})."
     direction = "rose" if estimate.estimate > 0 else "fell" if estimate.estimate < 0 else "did not change"
-    interval = f"95% interval {estimate.conf_low:+.2f} to {estimate.conf_high:+.2f}"
+    interval = f"{round(100 * confidence_level)}% interval {estimate.conf_low:+.2f} to {estimate.conf_high:+.2f}"
+    # "No change", not "no effect": a before-and-after comparison without a control group shows change only.
     verdict = ("the interval excludes no change" if estimate.conf_low > 0 or estimate.conf_high < 0
-               else "the interval includes no change, so the data cannot rule out no effect")
-    return (f"{construct.capitalize()} {direction} by {abs(estimate.estimate):.2f} points on the {scale} "
-            f"({interval}; {estimate.n} participants with both surveys): {verdict}.")
+               else "the interval includes no change, so the data cannot rule out no change")
+    during = f" {period}" if period else ""
+    return (f"{construct.capitalize()} {direction} by {abs(estimate.estimate):.2f} points on the {scale}{during} "
+            f"({interval}; {counted.format(n=estimate.n)}): {verdict}.")

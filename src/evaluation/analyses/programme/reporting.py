@@ -21,6 +21,7 @@ from ...statistics.disclosure import (
     suppress_small_groups,
 )
 from ...tidy import Estimate
+from ..cohort import describe_change
 
 
 def describe_interval(estimate: Estimate, what: str, *, unit: str = "", digits: int = 2,
@@ -100,15 +101,9 @@ def row_estimate(frame: pd.DataFrame, term: str, group: str) -> Estimate:
 def describe_model_change(estimate: Estimate, construct: str, from_wave: str, to_wave: str, *,
                           confidence_level: float = 0.95) -> str:
     """One plain sentence on a mixed-model change between two waves and whether its interval excludes zero."""
-    if estimate.estimate != estimate.estimate:
-        return f"{construct.capitalize()}: not reported (too few leaders surveyed at both waves)."
-    direction = "rose" if estimate.estimate > 0 else "fell" if estimate.estimate < 0 else "did not change"
-    level = f"{round(100 * confidence_level)}%"
-    verdict = ("the interval excludes no change" if estimate.conf_low > 0 or estimate.conf_high < 0
-               else "the interval includes no change, so the data cannot rule out no change")
-    return (f"{construct.capitalize()} {direction} by {abs(estimate.estimate):.2f} points on the 1-5 scale from "
-            f"{from_wave} to {to_wave} ({level} interval {estimate.conf_low:+.2f} to {estimate.conf_high:+.2f}; "
-            f"at least {estimate.n} leaders surveyed at each wave): {verdict}.")
+    return describe_change(estimate, construct, period=f"from {from_wave} to {to_wave}",
+                           counted="at least {n} leaders surveyed at each wave",
+                           missing="too few leaders surveyed at both waves", confidence_level=confidence_level)
 
 
 def suppress(frame: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
