@@ -155,7 +155,10 @@ def mixed_model_change(
     fit_warnings += tuple(f"no observations for {term}: interaction not estimated"
                           for term in empty)
 
-    converged = bool(result.converged)
+    # statsmodels retries a failed optimisation with L-BFGS and may then report convergence at a point where
+    # the Hessian is not negative definite; it says so only in a warning. Standard errors and Wald intervals
+    # are not valid there, so such a fit counts as not converged.
+    converged = bool(result.converged) and not any(HESSIAN_NOT_DEFINITE in w for w in fit_warnings)
     method = _method("linear mixed model (REML), random intercept per participant; Wald z CI",
                      converged)
     n_participants = data["participant"].nunique()
@@ -482,6 +485,10 @@ def _wave_cohort_design(data: pd.DataFrame) -> pd.DataFrame:
         )
         parts += [cohorts, interactions]
     return pd.concat(parts, axis=1)
+
+
+# statsmodels' warning (MixedLM.fit) when the Hessian at the estimate is not negative definite.
+HESSIAN_NOT_DEFINITE = "The Hessian matrix at the estimated parameter values is not positive definite"
 
 
 def _fit_recording_warnings(fit: Callable[[], Any]) -> tuple[Any, tuple[str, ...]]:
