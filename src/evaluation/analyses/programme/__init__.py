@@ -32,8 +32,7 @@ takes, as tested functions, one module per concept:
   :func:`checked_counts`).
 
 The programme notebook uses ``from evaluation.analyses import programme as analysis`` and calls
-``analysis.<name>``: every public name of the modules is available here, and so are the private helpers
-the single module ``programme.py`` used to hold.
+``analysis.<name>``: every public name of the modules is available here.
 
 Conventions follow :mod:`evaluation.statistics`: changes are later wave minus
 earlier wave (positive = scores rose), every estimate is a tidy
@@ -60,9 +59,6 @@ from .change import (
     programme_scores,
     ratings_by_cohort,
 )
-from .change import _change_weights as _change_weights
-from .change import _suppress_with_complement as _suppress_with_complement
-from .change import _wave_order as _wave_order
 from .equality import (
     CHARACTERISTICS,
     NOT_KNOWN,
@@ -72,9 +68,7 @@ from .equality import (
     completion_by_group,
     equality_analysis,
 )
-from .equality import _group_comparison as _group_comparison
 from .outcomes import applications_summary, content_summary, evidence_table
-from .participation import _status as _status
 from .participation import (
     attendance_by_session,
     completion_rate,
