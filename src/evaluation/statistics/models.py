@@ -37,6 +37,9 @@ __all__ = [
     "wave_change_by_cohort",
 ]
 
+# statsmodels' warning (MixedLM.fit) when the Hessian at the estimate is not negative definite.
+HESSIAN_NOT_DEFINITE = "The Hessian matrix at the estimated parameter values is not positive definite"
+
 
 @dataclass(frozen=True)
 class ModelFit:
@@ -485,10 +488,6 @@ def _wave_cohort_design(data: pd.DataFrame) -> pd.DataFrame:
         )
         parts += [cohorts, interactions]
     return pd.concat(parts, axis=1)
-
-
-# statsmodels' warning (MixedLM.fit) when the Hessian at the estimate is not negative definite.
-HESSIAN_NOT_DEFINITE = "The Hessian matrix at the estimated parameter values is not positive definite"
 
 
 def _fit_recording_warnings(fit: Callable[[], Any]) -> tuple[Any, tuple[str, ...]]:
