@@ -38,7 +38,7 @@ it (26 November, quiet machine): baseline 2.85, pages 3.31-4.95 s, because widge
 Voila's page and JupyterLab bundles have loaded and the kernel WebSocket is open (~1.3-1.5 s), every
 widget's state has arrived (~0.5 s) and plotly.js has started (~0.8-1 s; the full plotly.min.js alone takes
 ~1.5-2 s to start on this machine under load, the basic bundle ~0.4-0.6 s). The live page still takes
-that long (4.4-6.8 s here; the preview's work on the main thread comes first); what keeps it from being
+that long (6.6-9.9 s in the run above; the preview's work on the main thread comes first); what keeps it from being
 slower: one Output widget per page part, fixed margins instead of plotly's automargin redraws, no mode
 bar, everything after the first chart sent ~1 s after the page has connected. Before the culler fix in
 ``evaluation.dashboards.kernels`` some loads never appeared within 60 s; any such load is listed under
