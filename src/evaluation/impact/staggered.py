@@ -32,7 +32,7 @@ from scipy import stats
 
 # Shared panel checks, so both modules read adoption timing identically.
 from evaluation.impact.did import _adoption_positions, _prepare_panel
-from evaluation.tidy import Estimate
+from evaluation.tidy import NAN, Estimate
 
 
 def callaway_santanna(
@@ -145,37 +145,14 @@ def callaway_santanna(
     >>> callaway_santanna(panel, "y", "la", "period", "first")[0].estimate
     2.0
     """
-    if control_group not in ("never_treated", "not_yet_treated"):
-        raise ValueError("control_group must be 'never_treated' or 'not_yet_treated'")
-    if base_period not in ("varying", "universal"):
-        raise ValueError("base_period must be 'varying' or 'universal'")
-    if aggregation not in ("simple", "dynamic", "group_time"):
-        raise ValueError("aggregation must be 'simple', 'dynamic' or 'group_time'")
     if bootstrap_reps < 0:
         raise ValueError("bootstrap_reps must be >= 0")
-
-    data = _prepare_panel(panel, outcome, unit, time, first_treated)
-    periods, adoption = _adoption_positions(data, unit, time, first_treated)
-    wide = data.pivot(index=unit, columns=time, values=outcome).reindex(
-        index=adoption.index, columns=periods
+    rows, cohort, dropped = _estimate_rows(
+        panel, outcome, unit, time, first_treated, control_group, base_period, aggregation, fixed_cohorts
     )
-    incomplete = wide.index[wide.isna().any(axis=1)]
-    if len(incomplete):
-        raise ValueError(
-            f"a balanced panel is required; {len(incomplete)} authorities miss periods, "
-            f"e.g. {list(incomplete[:3])}"
-        )
-    has_pre_period = (adoption != 0).to_numpy()  # NaN (never treated) != 0 is True
-    outcomes = wide.to_numpy(dtype=float)[has_pre_period]
-    cohort = adoption.to_numpy()[has_pre_period]
-    cells = _group_time_cells(outcomes, cohort, control_group, base_period)
-    if not cells:
-        raise ValueError("no cohort has both a pre-adoption period and a comparison group")
-
-    rows = _aggregate(cells, aggregation, periods, fixed_cohorts)
+    n_units = len(cohort)
     influence = np.column_stack([row.influence for row in rows])
     estimates = np.array([row.estimate for row in rows])
-    n_units = len(outcomes)
     if bootstrap_reps:
         rng = np.random.default_rng(seed)
         draws = rng.choice([-1.0, 1.0], size=(bootstrap_reps, n_units))
@@ -195,8 +172,8 @@ def callaway_santanna(
         inference = "SE from the influence function (clustered by authority), normal inference"
     if fixed_cohorts:
         inference += ", cohort sizes held fixed"
-    if not has_pre_period.all():
-        inference += f"; {int((~has_pre_period).sum())} authorities treated from the first period dropped"
+    if dropped:
+        inference += f"; {dropped} authorities treated from the first period dropped"
     method = (
         f"Callaway-Sant'Anna DiD, {control_group.replace('_', '-')} controls, "
         f"{base_period} base period, {aggregation.replace('_', '-')} aggregation; {inference}"
@@ -224,6 +201,192 @@ def callaway_santanna(
             position, Estimate(term="e=-1", estimate=0.0, method=f"{method} (reference period)")
         )
     return results
+
+
+def pre_trend_wald(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    *,
+    control_group: Literal["never_treated", "not_yet_treated"] = "never_treated",
+    leads: int | None = None,
+    alpha: float = 0.05,
+) -> list[Estimate]:
+    """Joint test of Callaway-Sant'Anna pre-adoption effects: the heterogeneity-robust pre-trend test.
+
+    The placebo effects :math:`\\theta(e)`, :math:`e = -L, \\dots, -1`, are the ``"dynamic"``
+    aggregation of :func:`callaway_santanna` with a **varying** base period (the convention of R
+    ``did`` and Python ``csdid``): each pre-adoption cell
+    :math:`ATT(g, t) = E[Y_t - Y_{t-1} \\mid G = g] - E[Y_t - Y_{t-1} \\mid C]`, :math:`t < g`, is
+    a one-period placebo difference-in-differences, untouched by any effect after adoption (the
+    leads of a two-way fixed effects event study are not: they absorb effects that differ between
+    cohorts and grow with time; Sun & Abraham, 2021). Cohort sizes are held fixed: under the null
+    every placebo is zero, so the weights' sampling error carries no information.
+
+    The covariance comes from the stacked influence functions :math:`\\psi_i` of the *q* leads,
+    split by adoption group *k* (each cohort, and the never-treated) and made unbiased
+    (:math:`n_k / (n_k - 1)`, as Welch's variance of a mean):
+
+    .. math::
+        \\hat V = \\sum_k \\hat V_k, \\quad
+        \\hat V_k = \\frac{n_k}{n_k - 1} \\frac{1}{N^2} \\sum_{i \\in k} \\psi_i \\psi_i^\\top, \\quad
+        T^2 = \\hat\\theta^\\top \\hat V^{-1} \\hat\\theta, \\quad
+        F = \\frac{\\nu - q + 1}{q \\nu} T^2 \\sim F(q, \\nu - q + 1)
+
+    with the degrees of freedom of Krishnamoorthy & Yu (2004) for the multivariate Behrens-Fisher
+    problem, here summed over the adoption groups:
+
+    .. math::
+        \\nu = \\frac{q + q^2}{\\sum_k \\frac{1}{n_k - 1}
+               \\left\\{\\operatorname{tr}[(\\hat V_k \\hat V^{-1})^2]
+               + [\\operatorname{tr}(\\hat V_k \\hat V^{-1})]^2\\right\\}}
+
+    (Welch-Satterthwaite when *q* = 1). With a handful of adopters per cohort the covariance of
+    the treated authorities rests on a few of them, and the large-sample :math:`\\chi^2_q`
+    reference (R ``did``'s pre-test) rejects far too often; the F reference keeps the false
+    rejection rate near the nominal level (``benchmarks/coverage.py`` measures it). Failing to
+    reject does not prove parallel trends: such tests have low power (Roth, 2022).
+
+    Parameters
+    ----------
+    panel, outcome, unit, time, first_treated
+        As for :func:`callaway_santanna` (a balanced panel).
+    control_group : {"never_treated", "not_yet_treated"}
+        Comparison authorities.
+    leads : int, optional
+        Test event times ``-leads .. -1`` (those that can be estimated); default all.
+    alpha : float
+        Pointwise intervals of the leads have coverage ``1 - alpha``.
+
+    Returns
+    -------
+    list of Estimate
+        The leads (terms ``"e=-3"``, ..., ``"e=-1"``, from :func:`callaway_santanna` with fixed
+        cohorts and a varying base period), then ``"pre_trend_wald"``: statistic *F*, its p-value,
+        ``n`` the authorities used; ``method`` gives :math:`T^2`, *q* and :math:`\\nu`.
+
+    Raises
+    ------
+    ValueError
+        When no lead can be estimated, a cohort has a single authority (its variance cannot be
+        estimated), or the authorities are too few for *q* leads (:math:`\\nu \\le q - 1`).
+
+    References
+    ----------
+    Callaway, B. & Sant'Anna, P. H. C. (2021) *Journal of Econometrics* 225(2), 200-230.
+    Krishnamoorthy, K. & Yu, J. (2004) Modified Nel and Van der Merwe test for the multivariate
+    Behrens-Fisher problem. *Statistics & Probability Letters* 66(2), 161-169. Roth, J. (2022)
+    Pretest with caution. *AER: Insights* 4(3), 305-322. Sun, L. & Abraham, S. (2021)
+    *Journal of Econometrics* 225(2), 175-199.
+
+    Examples
+    --------
+    One lead is Welch's t-test of the change just before joining, adopters against the rest:
+
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"la": list("AAABBBCCCDDDEEE"), "t": [1, 2, 3] * 5,
+    ...     "y": [1.0, 2.0, 5.0, 2.0, 2.5, 6.0, 0.0, 1.0, 1.0, 3.0, 3.5, 4.0, 1.0, 3.0, 3.0],
+    ...     "first": [3] * 6 + [None] * 9})
+    >>> wald = pre_trend_wald(panel, "y", "la", "t", "first")[-1]
+    >>> round(wald.statistic, 4), round(wald.p_value, 4)  # t^2 and p of Welch's test
+    (0.6757, 0.4733)
+    """
+    if leads is not None and leads < 1:
+        raise ValueError("leads must be >= 1")
+    rows, cohort, _ = _estimate_rows(
+        panel, outcome, unit, time, first_treated, control_group, "varying", "dynamic", True
+    )
+    window = -np.inf if leads is None else -leads
+    pre = [row for row in rows if window <= row.event_time < 0]
+    if not pre:
+        raise ValueError("no pre-adoption effect can be estimated: each cohort needs two periods before joining")
+    terms = {row.term for row in pre}
+    lead_rows = [
+        e for e in callaway_santanna(panel, outcome, unit, time, first_treated, control_group=control_group,
+                                     aggregation="dynamic", fixed_cohorts=True, alpha=alpha)
+        if e.term in terms
+    ]
+    theta = np.array([row.estimate for row in pre])
+    influence = np.column_stack([row.influence for row in pre])
+    statistic, q, nu = _behrens_fisher_wald(theta, influence, cohort)
+    if not nu > q - 1:
+        raise ValueError(
+            f"{len(cohort)} authorities cannot support a joint test of {q} pre-adoption effects "
+            f"(degrees of freedom {nu:.1f}); test fewer leads"
+        )
+    f_value = statistic * (nu - q + 1) / (q * nu)
+    method = (
+        f"joint test that the {len(pre)} Callaway-Sant'Anna pre-adoption effects "
+        f"(e={pre[0].event_time} to e=-1; varying base period, {control_group.replace('_', '-')} controls, "
+        f"cohort sizes fixed) are 0: T2 = {statistic:.3f} from the stacked influence functions "
+        f"(clustered by authority, unbiased by adoption group), F({q}, {nu - q + 1:.1f}) with "
+        "Krishnamoorthy-Yu degrees of freedom"
+    )
+    return [*lead_rows, Estimate(term="pre_trend_wald", estimate=NAN, statistic=float(f_value),
+                                 p_value=float(stats.f.sf(f_value, q, nu - q + 1)), n=len(cohort),
+                                 method=method)]
+
+
+def _behrens_fisher_wald(theta: np.ndarray, influence: np.ndarray, cohort: np.ndarray) -> tuple[float, int, float]:
+    """:math:`T^2`, the rank *q* of its covariance and the Krishnamoorthy-Yu degrees of freedom (see above)."""
+    n_units = len(cohort)
+    groups = np.where(np.isnan(cohort), -1.0, cohort)
+    parts = []
+    for label in np.unique(groups):
+        members = influence[groups == label]
+        size = len(members)
+        if size < 2:
+            raise ValueError("an adoption cohort of one authority leaves its variance unestimable: "
+                             "no pre-trend test")
+        parts.append((members.T @ members / n_units**2 * size / (size - 1), size))
+    covariance = sum(part for part, _ in parts)
+    inverse = np.linalg.pinv(covariance, hermitian=True)
+    q = int(np.linalg.matrix_rank(covariance))
+    shares = [(part @ inverse, size) for part, size in parts]
+    denominator = sum((np.trace(share @ share) + np.trace(share) ** 2) / (size - 1) for share, size in shares)
+    return float(theta @ inverse @ theta), q, float((q + q * q) / denominator)
+
+def _estimate_rows(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    control_group: str,
+    base_period: str,
+    aggregation: str,
+    fixed_cohorts: bool,
+) -> tuple[list[_Row], np.ndarray, int]:
+    """Estimated rows, the adoption position of each authority used (NaN: never) and the number dropped."""
+    if control_group not in ("never_treated", "not_yet_treated"):
+        raise ValueError("control_group must be 'never_treated' or 'not_yet_treated'")
+    if base_period not in ("varying", "universal"):
+        raise ValueError("base_period must be 'varying' or 'universal'")
+    if aggregation not in ("simple", "dynamic", "group_time"):
+        raise ValueError("aggregation must be 'simple', 'dynamic' or 'group_time'")
+
+    data = _prepare_panel(panel, outcome, unit, time, first_treated)
+    periods, adoption = _adoption_positions(data, unit, time, first_treated)
+    wide = data.pivot(index=unit, columns=time, values=outcome).reindex(
+        index=adoption.index, columns=periods
+    )
+    incomplete = wide.index[wide.isna().any(axis=1)]
+    if len(incomplete):
+        raise ValueError(
+            f"a balanced panel is required; {len(incomplete)} authorities miss periods, "
+            f"e.g. {list(incomplete[:3])}"
+        )
+    has_pre_period = (adoption != 0).to_numpy()  # NaN (never treated) != 0 is True
+    outcomes = wide.to_numpy(dtype=float)[has_pre_period]
+    cohort = adoption.to_numpy()[has_pre_period]
+    cells = _group_time_cells(outcomes, cohort, control_group, base_period)
+    if not cells:
+        raise ValueError("no cohort has both a pre-adoption period and a comparison group")
+
+    rows = _aggregate(cells, aggregation, periods, fixed_cohorts)
+    return rows, cohort, int((~has_pre_period).sum())
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from __future__ import annotations
 from .charts import (
     alt_text_for_trend,
     co_participation_heatmap,
+    effect_by_time_chart,
     indicator_trend_chart,
     interval_rows,
     rag_level_chart,
@@ -163,6 +164,7 @@ __all__ = [
     "describe_rating",
     "tile_map",
     "co_participation_heatmap",
+    "effect_by_time_chart",
     "rag_level_chart",
     "indicator_trend_chart",
     "alt_text_for_trend",

@@ -10,10 +10,12 @@ import pandas as pd
 
 from ...reference import london_tile_grid
 from ...tidy import Estimate, to_frame
-from .indicators import STATUS_COLOURS, STATUSES
+from .indicators import STATUS_COLOURS, STATUSES, event_time_label
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+
+    from .impact import ImpactResult
 
 
 def tile_map(frame: pd.DataFrame, *, value: str, title: str, colour_title: str, code: str = "gss_code",
@@ -161,3 +163,28 @@ def interval_rows(estimates: Iterable[Estimate], *, scale: float = 1.0) -> pd.Da
         frame[column] = frame[column] / scale
     frame["label"] = frame["term"].astype(object)
     return frame
+
+
+def effect_by_time_chart(result: ImpactResult, *, per: str = "month", alpha: float = 0.05) -> tuple[go.Figure, str]:
+    """The Callaway-Sant'Anna event-study chart of an impact result and its text alternative.
+
+    Before joining it shows the leads that the pre-trend test behind the rating tests (each the
+    change over one period in joiners less that in comparison authorities, so a placebo that should
+    be near zero); from joining, the effect against the period before joining.
+    """
+    from ...charts import interval_chart
+
+    rows = interval_rows(result.dynamic)
+    rows["label"] = [event_time_label(term, per) for term in rows["term"]]
+    wald = result.pre_trend[0] if result.pre_trend else None
+    test = (f"; pre-trend test F = {wald.statistic:.2f}, p = {wald.p_value:.3f}" if wald is not None else "")
+    figure = interval_chart(rows, label="label", title=f"{result.indicator_id}: effect by time since joining",
+                            x_title=f"Effect on {result.indicator_name.lower()} ({result.unit}), Callaway-Sant'Anna, "
+                            f"{1 - alpha:.0%} pointwise intervals; before joining: one-{per} placebo changes{test}")
+    figure.update_yaxes(automargin=True)
+    alt_text = (f"Estimated effect on {result.indicator_name} by time since joining (Callaway-Sant'Anna); before "
+                f"joining, each point is the change over one {per} in joiners less that in comparison authorities, "
+                f"the placebo effects the pre-trend test checks{test}: "
+                + "; ".join(f"{r.label}: {r.estimate:.2f} ({r.conf_low:.2f} to {r.conf_high:.2f})"
+                            for r in rows.itertuples() if r.estimate == r.estimate and r.conf_low == r.conf_low))
+    return figure, alt_text

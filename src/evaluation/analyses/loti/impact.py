@@ -18,7 +18,7 @@ import statsmodels.api as sm
 
 from ...impact.did import event_study, randomisation_inference_p, twfe_did, wild_cluster_bootstrap_p
 from ...impact.evidence import CausalReportingDecision, SmsRating, causal_estimate_permitted, maryland_sms_level
-from ...impact.staggered import callaway_santanna
+from ...impact.staggered import callaway_santanna, pre_trend_wald
 from ...tidy import NAN, Estimate
 from .indicators import unit_phrase
 
@@ -119,9 +119,16 @@ class ImpactResult:
         Strength of evidence on the Maryland Scientific Methods Scale.
     causal : list of Estimate
         Headline estimates, terms in :data:`CAUSAL_TERMS`; **empty** unless permitted.
-    event_study, dynamic : list of Estimate
-        TWFE event study with its pre-trend Wald test, and Callaway-Sant'Anna effects by event
-        time; empty unless permitted.
+    pre_trend : list of Estimate
+        The pre-trend test behind the SMS rating: the joint F test of the Callaway-Sant'Anna
+        pre-adoption effects (:func:`~evaluation.impact.staggered.pre_trend_wald`, term
+        ``pre_trend_wald``); empty unless permitted, or if it cannot be computed.
+    event_study : list of Estimate
+        TWFE event study with its own Wald test of the leads: a **diagnostic only** (with staggered
+        adoption and growing effects its leads absorb post-adoption effects), never used for the rating.
+    dynamic : list of Estimate
+        Callaway-Sant'Anna effects by event time: before joining, the leads that the pre-trend test
+        tests (varying base period, cohort sizes fixed); from joining, the effects (base ``g - 1``).
     descriptive : list of Estimate
         Trend of participants and (with a comparison group) the naive post-period gap: never causal.
     context : list of Estimate
@@ -138,6 +145,7 @@ class ImpactResult:
     decision: CausalReportingDecision
     sms: SmsRating
     causal: list[Estimate] = field(default_factory=list)
+    pre_trend: list[Estimate] = field(default_factory=list)
     event_study: list[Estimate] = field(default_factory=list)
     dynamic: list[Estimate] = field(default_factory=list)
     descriptive: list[Estimate] = field(default_factory=list)
@@ -152,7 +160,7 @@ class ImpactResult:
 
     def estimates(self) -> list[Estimate]:
         """Every row to publish, labelled with the indicator."""
-        return [*self.context, *self.causal, *self.event_study, *self.dynamic, *self.descriptive]
+        return [*self.context, *self.causal, *self.pre_trend, *self.event_study, *self.dynamic, *self.descriptive]
 
 
 def _label(estimates: Iterable[Estimate], *, group: str, term: str | None = None) -> list[Estimate]:
@@ -258,8 +266,10 @@ def evaluate_impact(
        effects that change over time) and its event-time path; static TWFE DiD with CR1 errors
        clustered by authority, its restricted wild cluster bootstrap-t p-value (Rademacher, or
        Webb weights with fewer than 12 authorities) and a randomisation-inference p-value
-       (both seeded); a TWFE event study with binned endpoints and a joint pre-trend Wald test;
-       the Maryland SMS rating from the design actually used.
+       (both seeded); the pre-trend test, a joint F test of the Callaway-Sant'Anna pre-adoption
+       effects (:func:`~evaluation.impact.staggered.pre_trend_wald`), which gates the Maryland SMS
+       rating; a TWFE event study with binned endpoints as a labelled diagnostic (not used for the
+       rating: its leads absorb effects that differ between cohorts and grow with time).
     3. **If not**: no causal estimate at all; the reason, a descriptive trend of participants (and
        the naive gap with non-participants where one exists), and a contribution-analysis narrative.
 
@@ -338,9 +348,17 @@ def evaluate_impact(
                    f"on the authorities observed in every period ({error}). Report a contribution analysis instead: "
                    "set out the theory of change, track indicators against baseline and target, and weigh other "
                    "explanations, without attributing the change to the project."))
-    dynamic = [e for e in callaway_santanna(balanced, *args, "first_treated", control_group=control_group,
-                                            base_period="universal", aggregation="dynamic", alpha=alpha)
-               if -leads <= int(e.term.split("=")[1]) <= lags]
+    try:
+        pre_trend = pre_trend_wald(balanced, *args, "first_treated", control_group=control_group, leads=leads,
+                                   alpha=alpha)
+    except ValueError as error:
+        pre_trend = []
+        warnings.append(f"pre-trend test not computed ({error}).")
+    after = [e for e in callaway_santanna(balanced, *args, "first_treated", control_group=control_group,
+                                          aggregation="dynamic", alpha=alpha)
+             if 0 <= int(e.term.split("=")[1]) <= lags]
+    dynamic = [e for e in pre_trend if e.term != "pre_trend_wald"] + after
+    pre_trend = [e for e in pre_trend if e.term == "pre_trend_wald"]
     twfe = twfe_did(panel, *args, "treated", alpha=alpha)
     weights = "webb" if panel["authority_code"].nunique() < 12 else "rademacher"
     wild = (wild_cluster_bootstrap_p(panel, *args, "treated", reps=bootstrap_reps, weights=weights, seed=seed)
@@ -351,8 +369,8 @@ def evaluate_impact(
         events = event_study(panel, *args, "first_treated", leads=leads, lags=lags, alpha=alpha)
     except ValueError as error:
         events = []
-        warnings.append(f"event study not estimated ({error}); no pre-trend test.")
-    wald = next((e for e in events if e.term == "pre_trend_wald"), None)
+        warnings.append(f"TWFE event study (diagnostic) not estimated ({error}).")
+    wald = pre_trend[0] if pre_trend else None
     sms = maryland_sms_level(comparison_group=True, before_and_after=True, quasi_random_variation=quasi_random_timing,
                              pre_trend_p_value=None if wald is None else wald.p_value,
                              staggered_adoption=cohorts > 1, heterogeneity_robust=True)
@@ -365,7 +383,8 @@ def evaluate_impact(
     ]
     result = ImpactResult(
         indicator_id, indicator_name, unit, direction, decision, sms, causal=causal,
-        event_study=_label(events, group=f"{indicator_id} event study (TWFE)"),
+        pre_trend=_label(pre_trend, group=f"{indicator_id} pre-trend test (Callaway-Sant'Anna)"),
+        event_study=_label(events, group=f"{indicator_id} event study (TWFE, diagnostic: not used for the rating)"),
         dynamic=_label(dynamic, group=f"{indicator_id} effect by {per}s since joining (Callaway-Sant'Anna)"),
         descriptive=descriptive, context=context, warnings=warnings,
     )
@@ -522,7 +541,8 @@ def impact_narrative(result: ImpactResult, *, participants: int, treated: int, c
     twfe = next((e for e in result.causal if e.term == "att_twfe"), None)
     wild = next((e for e in result.causal if e.term == "att_twfe_wild_bootstrap"), None)
     permuted = next((e for e in result.causal if e.term == "att_twfe_randomisation"), None)
-    wald = next((e for e in result.event_study if e.term == "pre_trend_wald"), None)
+    wald = result.pre_trend[0] if result.pre_trend else None
+    twfe_wald = next((e for e in result.event_study if e.term == "pre_trend_wald"), None)
     controls = "never-treated" if control_group == "never_treated" else "not-yet-treated (and never-treated)"
     lines = [
         f"Design: {treated} participating authorities in {cohorts} adoption cohort(s) against {controls} "
@@ -544,8 +564,12 @@ def impact_narrative(result: ImpactResult, *, participants: int, treated: int, c
         verdict = ("no evidence against parallel trends before joining (which does not prove them)"
                    if wald.p_value >= 0.10 else "evidence that trends differed before joining: treat the estimate "
                    "with caution")
-        lines.append(f"Pre-trend test (event study, joint Wald): F = {wald.statistic:.2f}, p = {wald.p_value:.3f}: "
-                     f"{verdict}.")
+        lines.append(f"Pre-trend test (joint F test of the Callaway-Sant'Anna effects before joining, the test behind "
+                     f"the rating): F = {wald.statistic:.2f}, p = {wald.p_value:.3f}: {verdict}.")
+    if twfe_wald is not None:
+        lines.append(f"As a diagnostic only, the two-way fixed effects event study's leads give F = "
+                     f"{twfe_wald.statistic:.2f}, p = {twfe_wald.p_value:.3f}; with staggered joining and effects "
+                     "that grow with time its leads also absorb effects after joining, so it does not gate the rating.")
     naive = next((e for e in result.descriptive if e.term == "naive_post_comparison"), None)
     if naive is not None and np.isfinite(naive.estimate):
         lines.append(

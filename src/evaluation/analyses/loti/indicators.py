@@ -301,7 +301,7 @@ def event_time_label(term: str, per: str = "month") -> str:
     Examples
     --------
     >>> [event_time_label(t) for t in ("e=-1", "e=0", "e=3", "e>=12", "e<=-6")]
-    ['1 month before (reference)', 'month joined', '3 months after', '12+ months after', '6+ months before']
+    ['1 month before', 'month joined', '3 months after', '12+ months after', '6+ months before']
     """
     prefix, _, number = term.partition("=")
     value = int(number)
@@ -309,8 +309,7 @@ def event_time_label(term: str, per: str = "month") -> str:
     if value == 0:
         return f"{per} joined"
     unit = per if abs(value) == 1 and not plus else f"{per}s"
-    text = f"{abs(value)}{plus} {unit} {'before' if value < 0 else 'after'}"
-    return text + " (reference)" if value == -1 and not plus else text
+    return f"{abs(value)}{plus} {unit} {'before' if value < 0 else 'after'}"
 
 
 def unit_phrase(unit: str) -> str:
