@@ -2,7 +2,8 @@
 
 Reference values come from outside this package: repeated-measures ANOVA mean
 squares computed here with NumPy (REML equals ANOVA for balanced complete
-data), lme4's published sleepstudy slope, R MASS::polr's published UCLA
+data), lme4's published sleepstudy slope, lmerTest's published Satterthwaite degrees of
+freedom (Kuznetsova et al., 2017; split-plot ANOVA error degrees of freedom), R MASS::polr's published UCLA
 ordered-logit coefficients, a direct maximisation of the proportional-odds
 likelihood written here with SciPy, and Holm/BH adjustments worked by hand.
 """
@@ -21,13 +22,17 @@ from evaluation.statistics.models import (
     adjust_p_values,
     mixed_model_change,
     ordinal_item_model,
+    satterthwaite_df,
     wave_change_by_cohort,
 )
 from evaluation.tidy import Estimate
 
 DATA = Path(__file__).parent / "data"
 WAVES = ["baseline", "endpoint", "follow-up"]
-Z_975 = 1.959963984540054
+# Split-plot ANOVA: a within-leader contrast is tested against the leader-by-wave error stratum,
+# (24 leaders - 3 cohorts) x (3 waves - 1) degrees of freedom.
+SPLIT_PLOT_ERROR_DF = 42
+T_975_42 = stats.t.ppf(0.975, SPLIT_PLOT_ERROR_DF)
 
 
 def by_term(estimates: list[Estimate]) -> dict[str, Estimate]:
@@ -128,9 +133,12 @@ def test_wave_change_by_cohort_matches_paired_mean_difference(balanced_cohorts):
         assert change.estimate == pytest.approx(expected, abs=1e-6)
         assert change.std_error == pytest.approx(expected_se, rel=1e-4)
         assert change.statistic == pytest.approx(change.estimate / change.std_error)
-        assert change.p_value == pytest.approx(2 * stats.norm.sf(abs(change.statistic)))
-        assert change.conf_low == pytest.approx(change.estimate - Z_975 * change.std_error)
-        assert change.conf_high == pytest.approx(change.estimate + Z_975 * change.std_error)
+        # Satterthwaite gives the split-plot error df for a contrast inside the within-leader stratum.
+        assert "df = 42.0" in change.method
+        assert change.p_value == pytest.approx(2 * stats.t.sf(abs(change.statistic), SPLIT_PLOT_ERROR_DF),
+                                               rel=1e-4)
+        assert change.conf_low == pytest.approx(change.estimate - T_975_42 * change.std_error, rel=1e-5)
+        assert change.conf_high == pytest.approx(change.estimate + T_975_42 * change.std_error, rel=1e-5)
         assert change.n == 8
 
 
@@ -156,6 +164,28 @@ def test_sleepstudy_day_means_and_published_lme4_slope():
     assert change.estimate == pytest.approx(day_means[9] - day_means[0], abs=1e-6)
     assert change.std_error == pytest.approx(math.sqrt(2 * var_residual / 18), rel=1e-4)
     assert change.n == 18
+
+
+@pytest.mark.parametrize(("random_slope", "published"), [
+    # lmerTest (Kuznetsova, Brockhoff & Christensen, 2017) summary() of lmer(Reaction ~ Days + (1 | Subject))
+    # and of lmer(Reaction ~ Days + (Days | Subject)) on lme4's sleepstudy: (estimate, SE, Satterthwaite df, t)
+    (False, {"Intercept": (251.4051, 9.7467, 22.8102, 25.7938), "Days": (10.4673, 0.8042, 161.0, 13.0154)}),
+    (True, {"Intercept": (251.405, 6.825, 17.000, 36.838), "Days": (10.467, 1.546, 17.000, 6.771)}),
+])
+def test_satterthwaite_df_matches_lmertest_on_sleepstudy(random_slope, published):
+    import statsmodels.formula.api as smf
+
+    sleep = pd.read_csv(DATA / "sleepstudy.csv")
+    fit = smf.mixedlm("Reaction ~ Days", sleep, groups=sleep["Subject"],
+                      re_formula="~Days" if random_slope else None).fit(reml=True)
+    df = satterthwaite_df(fit, np.eye(2))
+    for (term, (estimate, std_error, dof, t_value)), computed in zip(published.items(), df, strict=True):
+        digits = 4 if not random_slope else 3
+        assert fit.fe_params[term] == pytest.approx(estimate, abs=10**-digits)
+        assert fit.bse[term] == pytest.approx(std_error, abs=10**-digits)
+        assert fit.tvalues[term] == pytest.approx(t_value, abs=10**-digits)
+        assert computed == pytest.approx(dof, abs=2 * 10**-digits)
+    assert satterthwaite_df(fit, [0.0, 1.0]) == pytest.approx(df[1])
 
 
 def test_missing_wave_cell_is_noted_and_its_change_not_estimated(balanced_cohorts):

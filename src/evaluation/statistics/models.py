@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -34,6 +34,7 @@ __all__ = [
     "adjust_p_values",
     "mixed_model_change",
     "ordinal_item_model",
+    "satterthwaite_df",
     "wave_change_by_cohort",
 ]
 
@@ -103,13 +104,14 @@ def mixed_model_change(
         Waves in time order; the first is the reference. Defaults to the column's
         categorical order, else sorted values.
     alpha : float
-        Two-sided level of the Wald confidence intervals.
+        Two-sided level of the confidence intervals.
 
     Returns
     -------
     ModelFit
         Estimates with terms ``Intercept``, ``wave[w]``, ``cohort[c]``,
-        ``wave[w]:cohort[c]`` (Wald z statistic, p-value and CI) followed by
+        ``wave[w]:cohort[c]`` (Wald t statistic, p-value and CI with Satterthwaite
+        degrees of freedom, :func:`satterthwaite_df`) followed by
         ``var(participant)`` and ``var(residual)`` (point estimates only). ``n`` is
         the number of participants.
 
@@ -120,10 +122,13 @@ def mixed_model_change(
     with no observations (e.g. a cohort not yet at follow-up) is left out of the
     design and a note is added to ``warnings``.
 
-    Confidence intervals use the normal distribution, as statsmodels and lme4
-    report them. With cohorts of about eight they are too narrow; a
-    Satterthwaite or Kenward-Roger correction (lmerTest, pbkrtest in R) would
-    widen them and is not available in statsmodels.
+    Tests and intervals use the t distribution with Satterthwaite degrees of
+    freedom, as R's lmerTest does: the normal reference that statsmodels and
+    lme4 report ignores the uncertainty in the variance components and gives
+    intervals that are too narrow with cohorts of about eight
+    (``benchmarks/coverage.py`` measures both). If the degrees of freedom
+    cannot be computed (a singular information matrix) the normal reference is
+    used and ``method`` says so.
 
     For a balanced design with complete data the REML estimates equal the
     repeated-measures ANOVA ones: fixed effects reproduce the cell means and
@@ -162,23 +167,15 @@ def mixed_model_change(
     # the Hessian is not negative definite; it says so only in a warning. Standard errors and Wald intervals
     # are not valid there, so such a fit counts as not converged.
     converged = bool(result.converged) and not any(HESSIAN_NOT_DEFINITE in w for w in fit_warnings)
-    method = _method("linear mixed model (REML), random intercept per participant; Wald z CI",
-                     converged)
     n_participants = data["participant"].nunique()
-    conf_int = result.conf_int(alpha=alpha)
+    columns = list(design.columns)
+    df, reference = _small_sample_df(result, np.eye(len(columns)))
+    description = f"linear mixed model (REML), random intercept per participant; {reference}"
+    method = _method(description, converged)
     estimates = [
-        Estimate(
-            term=term,
-            estimate=float(result.fe_params[term]),
-            std_error=float(result.bse[term]),
-            statistic=float(result.tvalues[term]),
-            p_value=float(result.pvalues[term]),
-            conf_low=float(conf_int.loc[term, 0]),
-            conf_high=float(conf_int.loc[term, 1]),
-            n=n_participants,
-            method=method,
-        )
-        for term in design.columns
+        _t_estimate(term, float(result.fe_params[term]), float(result.bse[term]), dof, alpha, n_participants,
+                    description, converged)
+        for term, dof in zip(columns, df, strict=True)
     ]
     estimates += [
         Estimate(term="var(participant)", estimate=float(result.cov_re.iloc[0, 0]),
@@ -198,8 +195,9 @@ def wave_change_by_cohort(
     :math:`\\hat\\theta_c = (x_{c,\\mathrm{to}} - x_{c,\\mathrm{from}})^\\top \\hat\\beta = L^\\top\\hat\\beta`
     of the fixed effects, with
     :math:`\\mathrm{SE}(\\hat\\theta_c) = \\sqrt{L^\\top \\widehat{\\mathrm{Cov}}(\\hat\\beta) L}`,
-    a Wald statistic :math:`z = \\hat\\theta_c / \\mathrm{SE}` and CI
-    :math:`\\hat\\theta_c \\pm z_{1-\\alpha/2}\\,\\mathrm{SE}`.
+    a Wald statistic :math:`t = \\hat\\theta_c / \\mathrm{SE}` and CI
+    :math:`\\hat\\theta_c \\pm t_{\\nu, 1-\\alpha/2}\\,\\mathrm{SE}`, with :math:`\\nu` the
+    Satterthwaite degrees of freedom of the contrast (:func:`satterthwaite_df`).
 
     Parameters
     ----------
@@ -237,46 +235,142 @@ def wave_change_by_cohort(
     columns = list(result.model.exog_names)
     coefficients = result.fe_params[columns].to_numpy()
     covariance = result.cov_params().loc[columns, columns].to_numpy()
-    z_critical = stats.norm.ppf(1 - alpha / 2)
-    method = _method("linear mixed model (REML) contrast of fixed effects; Wald z CI",
-                     fit.converged)
     term = f"{to_wave} - {from_wave}"
 
     cohorts = data["cohort"].cat.categories if "cohort" in data else [None]
-    estimates = []
+    contrasts: dict[str, tuple[np.ndarray, int]] = {}
     for cohort in cohorts:
         rows = data if cohort is None else data[data["cohort"] == cohort]
         group = "" if cohort is None else str(cohort)
         n = min(rows.loc[rows["wave"] == label, "participant"].nunique()
                 for label in (from_wave, to_wave))
-        if n == 0:
-            estimates.append(Estimate(term=term, estimate=math.nan, n=0, method=method,
-                                      group=group))
-            continue
         cells = pd.DataFrame({"wave": [to_wave, from_wave]})
         cells["wave"] = pd.Categorical(cells["wave"], dtype=data["wave"].dtype)
         if cohort is not None:
             cells["cohort"] = pd.Categorical([cohort, cohort], dtype=data["cohort"].dtype)
         design = _wave_cohort_design(cells).reindex(columns=columns, fill_value=0.0)
-        weights = design.iloc[0].to_numpy() - design.iloc[1].to_numpy()
-        change = float(weights @ coefficients)
+        contrasts[group] = (design.iloc[0].to_numpy() - design.iloc[1].to_numpy(), n)
+    observed = [group for group, (_, n) in contrasts.items() if n > 0]
+    matrix = np.array([contrasts[g][0] for g in observed]).reshape(len(observed), len(columns))
+    df, reference = _small_sample_df(result, matrix)
+    degrees = dict(zip(observed, df, strict=True))
+    description = f"linear mixed model (REML) contrast of fixed effects; {reference}"
+    method = _method(description, fit.converged)
+    estimates = []
+    for group, (weights, n) in contrasts.items():
+        if n == 0:
+            estimates.append(Estimate(term=term, estimate=math.nan, n=0, method=method, group=group))
+            continue
         std_error = float(np.sqrt(weights @ covariance @ weights))
-        statistic = change / std_error
-        estimates.append(
-            Estimate(
-                term=term,
-                estimate=change,
-                std_error=std_error,
-                statistic=statistic,
-                p_value=float(2 * stats.norm.sf(abs(statistic))),
-                conf_low=change - z_critical * std_error,
-                conf_high=change + z_critical * std_error,
-                n=n,
-                method=method,
-                group=group,
-            )
-        )
+        estimates.append(replace(_t_estimate(term, float(weights @ coefficients), std_error, degrees[group],
+                                             alpha, n, description, fit.converged), group=group))
     return estimates
+
+
+def satterthwaite_df(result: Any, weights: Sequence[float] | np.ndarray) -> float | np.ndarray:
+    """Satterthwaite degrees of freedom of a contrast of the fixed effects of a REML mixed model.
+
+    For a contrast :math:`L^\\top\\hat\\beta` with variance :math:`v(\\theta) = L^\\top C(\\theta) L`,
+    :math:`C(\\theta) = (\\sum_i X_i^\\top V_i(\\theta)^{-1} X_i)^{-1}`,
+    :math:`V_i = Z_i G Z_i^\\top + \\sigma^2 I`,
+
+    .. math:: \\nu = \\frac{2\\, v(\\hat\\theta)^2}{\\nabla v^\\top A\\, \\nabla v}
+
+    where :math:`\\theta` holds the random-effects covariance :math:`G` (its lower triangle) and
+    :math:`\\sigma^2`, and :math:`A` is the inverse of the negative Hessian of the REML
+    log-likelihood at :math:`\\hat\\theta` (the asymptotic covariance of :math:`\\hat\\theta`). The
+    gradient and Hessian are taken by central differences, as R ``lmerTest`` does. A variance
+    estimated at zero (a boundary fit) is held fixed, as it carries no information on its sampling
+    variance. ``t = L^\\top\\hat\\beta / \\sqrt{v}`` is then referred to :math:`t_\\nu`.
+
+    Parameters
+    ----------
+    result : statsmodels MixedLMResults
+        A REML fit with random effects given by ``exog_re`` (no variance components).
+    weights : array_like
+        The contrast *L*, one weight per fixed effect (``result.model.exog_names`` order), or a
+        matrix with one contrast per row.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`\\nu` (one per row of a matrix of contrasts).
+
+    References
+    ----------
+    Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance components.
+    *Biometrics Bulletin*, 2(6), 110-114. Kuznetsova, A., Brockhoff, P. B. & Christensen, R. H. B.
+    (2017). lmerTest package: tests in linear mixed effects models. *Journal of Statistical
+    Software*, 82(13).
+
+    Examples
+    --------
+    lmerTest reports 161 df for the Days slope of ``lmer(Reaction ~ Days + (1 | Subject),
+    sleepstudy)`` and 17 with ``(Days | Subject)`` (``tests/statistics/test_models.py``).
+
+    >>> satterthwaite_df(fit.result, [0.0, 1.0])  # doctest: +SKIP
+    161.0...
+    """
+    model = result.model
+    if model.k_vc:
+        raise ValueError("Satterthwaite degrees of freedom need random effects given by exog_re, not variance "
+                         "components")
+    contrasts = np.asarray(weights, dtype=float)
+    matrix = np.atleast_2d(contrasts)
+    blocks = [(np.asarray(x, float), np.asarray(z, float), np.asarray(y, float))
+              for x, z, y in zip(model.exog_li, model.exog_re_li, model.endog_li, strict=True)]
+    k_re = model.k_re
+    rows, cols = np.tril_indices(k_re)
+    scale = float(result.scale)
+    g_hat = np.asarray(result.cov_re, dtype=float)
+    theta_hat = np.append(g_hat[rows, cols], scale)
+    # Variances at (numerically) zero, and covariances involving them, are held fixed.
+    at_boundary = np.diag(g_hat) <= 1e-8 * scale
+    free = np.append(~(at_boundary[rows] | at_boundary[cols]), True)
+
+    def unpack(theta_free: np.ndarray) -> tuple[np.ndarray, float]:
+        theta = theta_hat.copy()
+        theta[free] = theta_free
+        g = np.zeros((k_re, k_re))
+        g[rows, cols] = theta[:-1]
+        g[cols, rows] = theta[:-1]
+        return g, float(theta[-1])
+
+    def information(theta_free: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        g, sigma2 = unpack(theta_free)
+        inverses = [np.linalg.inv(z @ g @ z.T + sigma2 * np.eye(len(y))) for x, z, y in blocks]
+        xtvx = sum(x.T @ v @ x for (x, _, _), v in zip(blocks, inverses, strict=True))
+        return xtvx, [(v, b) for v, b in zip(inverses, blocks, strict=True)]
+
+    def contrast_variances(theta_free: np.ndarray) -> np.ndarray:
+        xtvx, _ = information(theta_free)
+        return np.einsum("cp,pc->c", matrix, np.linalg.solve(xtvx, matrix.T))
+
+    def reml_loglik(theta_free: np.ndarray) -> float:
+        xtvx, parts = information(theta_free)
+        xtvy = sum(x.T @ v @ y for v, (x, _, y) in parts)
+        beta = np.linalg.solve(xtvx, xtvy)
+        total = np.linalg.slogdet(xtvx)[1]
+        for v, (x, _, y) in parts:
+            residual = y - x @ beta
+            total += -np.linalg.slogdet(v)[1] + residual @ v @ residual
+        return -0.5 * float(total)
+
+    point = theta_hat[free]
+    steps = 1e-4 * np.maximum(np.abs(point), 1e-3 * scale)
+    shifts = np.eye(len(point)) * steps
+    variances = [contrast_variances(point + shift) - contrast_variances(point - shift) for shift in shifts]
+    gradient = np.array(variances) / (2 * steps[:, None])  # parameters x contrasts
+    hessian = np.empty((len(point), len(point)))
+    for j in range(len(point)):
+        for k in range(j, len(point)):
+            a, b = shifts[j], shifts[k]
+            value = (reml_loglik(point + a + b) - reml_loglik(point + a - b)
+                     - reml_loglik(point - a + b) + reml_loglik(point - a - b)) / (4 * steps[j] * steps[k])
+            hessian[j, k] = hessian[k, j] = value
+    covariance = np.linalg.inv(-hessian)
+    df = 2 * contrast_variances(point) ** 2 / np.einsum("pc,pq,qc->c", gradient, covariance, gradient)
+    return float(df[0]) if contrasts.ndim == 1 else df
 
 
 def ordinal_item_model(
@@ -445,6 +539,34 @@ def adjust_p_values(
     if observed.any():
         adjusted[observed] = multipletests(p[observed], method=method)[1]
     return adjusted
+
+
+def _small_sample_df(result: Any, contrasts: np.ndarray) -> tuple[np.ndarray, str]:
+    """Satterthwaite degrees of freedom of each row of ``contrasts`` and the reference it gives, in words.
+
+    Falls back to the normal reference (infinite degrees of freedom), saying so, when the REML
+    information matrix cannot be inverted (e.g. a fit on the boundary of every variance).
+    """
+    if len(contrasts) == 0:
+        return np.array([]), "Wald t CI, Satterthwaite df"
+    try:
+        df = np.atleast_1d(np.asarray(satterthwaite_df(result, contrasts), dtype=float))
+    except np.linalg.LinAlgError:
+        df = np.full(len(contrasts), np.nan)
+    if np.all(np.isfinite(df) & (df > 0)):
+        return df, "Wald t CI, Satterthwaite df"
+    return np.full(len(contrasts), np.inf), "Wald z CI (Satterthwaite df could not be computed)"
+
+
+def _t_estimate(term: str, estimate: float, std_error: float, df: float, alpha: float, n: int,
+                description: str, converged: bool) -> Estimate:
+    """A Wald t row: t = estimate / SE referred to t(df) (the normal when df is infinite)."""
+    statistic = estimate / std_error
+    critical = float(stats.t.ppf(1 - alpha / 2, df))
+    note = f"; df = {df:.1f}" if np.isfinite(df) else ""
+    return Estimate(term=term, estimate=estimate, std_error=std_error, statistic=statistic,
+                    p_value=float(2 * stats.t.sf(abs(statistic), df)), conf_low=estimate - critical * std_error,
+                    conf_high=estimate + critical * std_error, n=n, method=_method(description + note, converged))
 
 
 def _ordered_levels(values: pd.Series, order: Sequence[Hashable] | None) -> pd.Series:
