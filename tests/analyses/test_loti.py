@@ -252,7 +252,7 @@ def test_effect_sentences_read_the_direction_and_the_interval():
     assert "cannot distinguish" in loti.describe_effect(unclear, indicator_name="x", unit="%",
                                                         direction="lower_is_better")
     assert [loti.event_time_label(t) for t in ("e=-1", "e=0", "e=2", "e>=12")] == [
-        "1 month before (reference)", "month joined", "2 months after", "12+ months after"]
+        "1 month before", "month joined", "2 months after", "12+ months after"]
 
 
 def impact(direction: str, low: float, high: float, permitted: bool = True) -> loti.ImpactResult:
