@@ -20,7 +20,9 @@ from scipy import stats
 
 from evaluation.analyses import loti
 from evaluation.impact.evidence import CausalReportingDecision, SmsRating
+from evaluation.impact.staggered import pre_trend_wald
 from evaluation.reference import london_tile_grid
+from evaluation.simulation import StaggeredDesign, simulate_staggered_panel
 from evaluation.tidy import Estimate, to_frame
 from support import NAIVE_TWFE_CONNECTIVITY, TRUE_CONNECTIVITY_ATT
 
@@ -204,6 +206,39 @@ def test_permitted_impact_matches_hand_did_and_formula_twfe():
     assert any(e.term == "pre_trend_wald" for e in result.event_study)
     assert result.sms.level == 3
     assert "Headline" in result.narrative and "NO CAUSAL CLAIM" not in result.narrative
+
+
+def staggered_loti_panel(seed: int) -> pd.DataFrame:
+    """A 33-authority monthly panel with parallel trends and growing, cohort-specific effects, as a LOTI panel."""
+    sim = simulate_staggered_panel(StaggeredDesign(), np.random.default_rng(seed))
+    periods = pd.date_range("2022-01-01", periods=sim["t"].max(), freq="MS")
+    obs = pd.DataFrame({"indicator_id": "I1", "authority_code": sim["authority_code"],
+                        "period": periods[sim["t"] - 1], "value": sim["value"]})
+    first = sim.groupby("authority_code")["first_treated"].first().dropna()
+    pa = pd.DataFrame({"project_id": "P1", "authority_code": first.index, "role": "Participant",
+                       "joined_on": periods[first.astype(int).to_numpy() - 1]})
+    return loti.indicator_panel(obs, pa, "I1", "P1")
+
+
+def test_rating_is_gated_by_the_callaway_santanna_pre_trend_test_not_the_twfe_leads():
+    """Parallel trends hold by construction; the TWFE event study's leads reject (they absorb effects that differ
+    between cohorts and grow), the Callaway-Sant'Anna test does not, and the rating follows the latter."""
+    panel = staggered_loti_panel(4)
+    result = loti.evaluate_impact(panel, indicator_id="I1", indicator_name="Outcome", unit="%", bootstrap_reps=0,
+                                  permutations=0, leads=6, lags=12)
+    twfe_leads = next(e for e in result.event_study if e.term == "pre_trend_wald")
+    (gate,) = result.pre_trend
+    assert twfe_leads.p_value < 0.05
+    expected = pre_trend_wald(panel, "value", "authority_code", "t", "first_treated", leads=6)[-1]
+    assert (gate.term, gate.p_value) == ("pre_trend_wald", pytest.approx(expected.p_value))
+    assert gate.p_value > 0.5 and result.sms.level == 3
+    assert "diagnostic" in next(e.group for e in result.event_study)
+    # the event-study chart shows exactly the leads the test tests, then the effects from joining
+    leads = pre_trend_wald(panel, "value", "authority_code", "t", "first_treated", leads=6)[:-1]
+    shown = [e for e in result.dynamic if e.term.startswith("e=-")]
+    assert [(e.term, e.estimate) for e in shown] == [(e.term, pytest.approx(e.estimate)) for e in leads]
+    figure, alt_text = loti.effect_by_time_chart(result, per="month")
+    assert "pre-trend test F" in alt_text and len(figure.data[0].x) == len(result.dynamic)
 
 
 def test_not_permitted_impact_reports_no_causal_rows_and_says_so():

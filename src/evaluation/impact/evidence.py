@@ -131,8 +131,11 @@ def maryland_sms_level(
         Variation in treatment (or its timing) is argued and evidenced to be
         as good as random.
     pre_trend_p_value : float, optional
-        p-value of a joint pre-trend test (e.g. the ``pre_trend_wald`` row of
-        :func:`~evaluation.impact.did.event_study`); None if not run.
+        p-value of a joint pre-trend test; None if not run. With staggered
+        adoption use a heterogeneity-robust one,
+        :func:`~evaluation.impact.staggered.pre_trend_wald` (the leads of a
+        TWFE event study absorb effects that differ between cohorts and grow
+        with time, and reject parallel trends that hold).
     staggered_adoption : bool
         Authorities adopted at different times.
     heterogeneity_robust : bool
