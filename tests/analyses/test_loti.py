@@ -337,6 +337,64 @@ def test_appraisal_matches_hand_present_values_and_sensitivities():
     assert "NPSV £100" in loti.describe_appraisal(vfm)
 
 
+def stage_flows() -> pd.DataFrame:
+    """Costs 100 (2023) and 51.75 (2024); benefits 207 (2024) and 107.1225 (2025), all in 2023-24 prices.
+
+    Discounted at 3.5% to 2023: PV costs 100 + 51.75 / 1.035 = 150, PV benefits 207 / 1.035 + 107.1225 / 1.035^2
+    = 200 + 100 = 300.
+    """
+    return pd.DataFrame({"project": "P1", "year": [2023, 2024, 2024, 2025], "type": ["cost", "cost", "benefit",
+                         "benefit"], "amount": [100.0, 51.75, 207.0, 107.1225], "price_base_year": 2023,
+                         "bearer": "GLA", "cashable": True, "category": "x"})
+
+
+@pytest.mark.parametrize(("stage", "expected"), [
+    # Ex ante (Green Book 2022 A5; optimism bias supplementary guidance): the 20% uplift is in the central case.
+    # PV costs 150 x 1.2 = 180: NPSV 300 - 180 = 120, BCR 300 / 180, switching values 120 / 300 and 120 / 180,
+    # break-even ceil(180 / 30) = 6 incidents; the unadjusted figures are kept beside them.
+    ("ex_ante", {"pv_benefits": 300.0, "pv_costs": 180.0, "npsv": 120.0, "bcr": 5 / 3,
+                 "switching_benefits_fall_percent": 40.0, "switching_costs_rise_percent": 200 / 3,
+                 "break_even_incidents": 6.0, "pv_costs_before_optimism_bias": 150.0,
+                 "npsv_before_optimism_bias": 150.0, "bcr_before_optimism_bias": 2.0}),
+    # Ex post on outturn costs: no uplift in the central case (NPSV 150, BCR 2, switching 50% and 100%,
+    # ceil(150 / 30) = 5 incidents); the uplift appears only as a sensitivity.
+    ("ex_post", {"pv_benefits": 300.0, "pv_costs": 150.0, "npsv": 150.0, "bcr": 2.0,
+                 "switching_benefits_fall_percent": 50.0, "switching_costs_rise_percent": 100.0,
+                 "break_even_incidents": 5.0, "pv_costs_optimism_bias": 180.0, "npsv_optimism_bias": 120.0,
+                 "bcr_optimism_bias": 5 / 3}),
+])
+def test_appraisal_stage_decides_whether_optimism_bias_is_in_the_central_case(stage, expected):
+    vfm = loti.appraise_value_for_money(stage_flows(), price_base_year=2023, optimism_bias_percent=20,
+                                        value_per_incident=30.0, stage=stage)
+    assert {e.term for e in vfm.estimates} == set(expected)
+    for term, value in expected.items():
+        assert vfm.value(term) == pytest.approx(value, rel=1e-9), term
+    central = next(e for e in vfm.estimates if e.term == "npsv")
+    sentence = loti.describe_appraisal(vfm)
+    if stage == "ex_ante":
+        assert "ex ante appraisal" in central.method and "20% optimism bias" in central.method
+        assert "include the optimism bias adjustment" in sentence and "20% on costs" in sentence
+    else:
+        assert "ex post evaluation on outturn costs" in central.method and "optimism" not in central.method
+        assert "no optimism bias adjustment in the central case" in sentence
+    # the Monte Carlo varies the central case's costs: uplifted ex ante, outturn ex post
+    simulation = loti.simulate_value_for_money(vfm, seed=1, n_draws=20_000)
+    mean_npsv = next(e.estimate for e in simulation.estimates if e.term == "monte_carlo_npsv")
+    # E[multipliers]: benefits (0.8 + 1.0 + 1.1) / 3, costs (0.9 + 1.0 + 1.1) / 3 = 1
+    assert mean_npsv == pytest.approx(300 * 2.9 / 3 - expected["pv_costs"], abs=2.0)
+    label, npsv = loti.optimism_bias_scenario(vfm)
+    assert npsv == pytest.approx(150.0 if stage == "ex_ante" else 120.0)
+    assert label == ("Before optimism bias (20%)" if stage == "ex_ante" else "Optimism bias +20% (sensitivity)")
+    assert "20%" in loti.describe_optimism_bias(vfm)
+
+
+def test_appraisal_stage_is_checked():
+    with pytest.raises(ValueError, match="stage must be"):
+        loti.appraise_value_for_money(stage_flows(), price_base_year=2023, stage="midway")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="optimism bias is an uplift"):
+        loti.appraise_value_for_money(stage_flows(), price_base_year=2023, optimism_bias_percent=-5)
+
+
 def test_mixed_price_bases_need_a_base_year_and_are_then_deflated_with_a_warning():
     mixed = flows(price_base_year=[2022, 2023])
     with pytest.raises(ValueError, match="mixed price bases .2022-23, 2023-24."):

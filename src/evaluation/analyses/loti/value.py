@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,17 @@ from .impact import ImpactResult
 if TYPE_CHECKING:
     pass
 
+
+#: When the appraisal is made: before the decision on forecast costs, or after, on outturn costs.
+AppraisalStage = Literal["ex_ante", "ex_post"]
+
+#: How each stage treats optimism bias, as the report says it.
+STAGE_TREATMENT: dict[str, str] = {
+    "ex_ante": ("ex ante appraisal on forecast costs: the central NPSV, BCR and switching values include the "
+                "optimism bias adjustment (Green Book 2022, Annex A5; supplementary guidance on optimism bias)"),
+    "ex_post": ("ex post evaluation on outturn costs: no optimism bias adjustment in the central case (outturn "
+                "costs already contain any overrun); an uplift is shown only as a sensitivity"),
+}
 
 #: Annual core funding of LOTI besides the member fees (GBP, nominal).
 GLA_ANNUAL_GBP = 100_000.0
@@ -72,6 +83,8 @@ class ValueForMoney:
     price_base_year, discount_year : int
         Real prices of the appraisal and the year discounted to.
     optimism_bias_percent : float
+    stage : {"ex_ante", "ex_post"}
+        Appraisal stage; ``ex_ante`` puts the optimism bias uplift in the central case.
     """
 
     label: str
@@ -82,6 +95,12 @@ class ValueForMoney:
     price_base_year: int
     discount_year: int
     optimism_bias_percent: float = 0.0
+    stage: AppraisalStage = "ex_post"
+
+    @property
+    def central_costs_multiplier(self) -> float:
+        """Factor on PV costs in the central case: the optimism bias uplift ex ante, 1 ex post."""
+        return 1 + self.optimism_bias_percent / 100 if self.stage == "ex_ante" else 1.0
 
     def value(self, term: str) -> float:
         """The estimate of ``term`` (NaN if absent)."""
@@ -97,8 +116,10 @@ def appraise_value_for_money(
     optimism_bias_percent: float = 0.0,
     value_per_incident: float | None = None,
     label: str | None = None,
+    stage: AppraisalStage = "ex_post",
 ) -> ValueForMoney:
     """Green Book appraisal of a flows table treated as one project.
+
 
     Every flow is re-expressed in real ``price_base_year`` prices with the GDP deflator, discounted
     at the STPR to ``discount_year`` (default: the first year with a flow, so an evaluation that
@@ -107,11 +128,23 @@ def appraise_value_for_money(
 
     .. math:: NPSV = PV_B - PV_C, \\quad BCR = PV_B / PV_C
 
-    with PVs split by bearer and cashability. Optimism bias uplifts PV costs by
-    ``optimism_bias_percent`` (a sensitivity; outturn costs need none, forecasts do). Switching
-    values give how far benefits must fall (or costs rise) for the NPSV to reach zero. With
-    ``value_per_incident`` (in real base-year prices), the break-even count is the number of avoided
-    incidents whose value covers PV costs.
+    with PVs split by bearer and cashability. The appraisal ``stage`` is declared, because the
+    Green Book treats optimism bias differently before and after the decision:
+
+    - ``"ex_ante"`` (appraisal on forecast costs): PV costs are uplifted by
+      ``optimism_bias_percent`` **in the central case**, so ``pv_costs``, ``npsv``, ``bcr``, the
+      switching values, the break-even count and the Monte Carlo all include it
+      (:math:`PV_C = (1 + OB/100) PV_C^{forecast}`); the unadjusted figures are kept as
+      ``pv_costs_before_optimism_bias``, ``npsv_before_optimism_bias`` and
+      ``bcr_before_optimism_bias``;
+    - ``"ex_post"`` (evaluation on outturn costs): no uplift in the central case, which already
+      contains any overrun; a positive ``optimism_bias_percent`` gives ``pv_costs_optimism_bias``,
+      ``npsv_optimism_bias`` and ``bcr_optimism_bias`` as a sensitivity only.
+
+    Switching values give how far benefits must fall (or costs rise) for the central NPSV to
+    reach zero. With ``value_per_incident`` (in real base-year prices), the break-even count is the
+    number of avoided incidents whose value covers the central PV costs. Every row's ``method``
+    names the stage.
 
     Parameters
     ----------
@@ -130,6 +163,8 @@ def appraise_value_for_money(
         Value of one avoided incident, for the break-even count.
     label : str, optional
         Name of what is appraised (default: the flows' project).
+    stage : {"ex_ante", "ex_post"}
+        Appraisal stage (see above); an evaluation looking back at outturn costs is ``"ex_post"``.
 
     Returns
     -------
@@ -152,7 +187,14 @@ def appraise_value_for_money(
     >>> vfm = appraise_value_for_money(flows, price_base_year=2023)
     >>> round(vfm.value("npsv"), 6), round(vfm.value("bcr"), 6)
     (100.0, 2.0)
+    >>> ex_ante = appraise_value_for_money(flows, price_base_year=2023, stage="ex_ante", optimism_bias_percent=25)
+    >>> round(ex_ante.value("npsv"), 6), round(ex_ante.value("bcr"), 6)  # costs 125 in the central case
+    (75.0, 1.6)
     """
+    if stage not in STAGE_TREATMENT:
+        raise ValueError(f"stage must be 'ex_ante' or 'ex_post', not {stage!r}")
+    if optimism_bias_percent < 0:
+        raise ValueError(f"optimism bias is an uplift: optimism_bias_percent must be >= 0, not {optimism_bias_percent}")
     if flows.empty:
         raise ValueError("no costs or benefits recorded: value for money cannot be appraised")
     label = label or ", ".join(sorted(map(str, flows["project"].unique())))
@@ -175,14 +217,28 @@ def appraise_value_for_money(
     result = appraise(single[list(FLOW_COLUMNS) + [c for c in single.columns if c not in FLOW_COLUMNS]],
                       base_year=year0, price_base_year=real_base, schedule=schedule)
     pv_b, pv_c = (next(e.estimate for e in result.estimates if e.term == t) for t in ("pv_benefits", "pv_costs"))
-    method = result.estimates[0].method
-    estimates = [replace(e, group=label) for e in result.estimates]
-    if optimism_bias_percent > 0:
-        pv_c_ob = float(optimism_bias_uplift(pv_c, optimism_bias_percent))
-        ob = f"{method}; costs uplifted by {optimism_bias_percent:g}% optimism bias"
-        estimates += [Estimate("pv_costs_optimism_bias", pv_c_ob, method=ob, group=label),
-                      Estimate("npsv_optimism_bias", pv_b - pv_c_ob, method=ob, group=label),
-                      Estimate("bcr_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c_ob)), method=ob, group=label)]
+    pv_c_ob = float(optimism_bias_uplift(pv_c, optimism_bias_percent))
+    ob = f"costs uplifted by {optimism_bias_percent:g}% optimism bias"
+    method = f"{result.estimates[0].method}; {STAGE_TREATMENT[stage].split(':')[0]}"
+    if stage == "ex_ante":
+        central_costs = pv_c_ob
+        method += f"; {ob}" if optimism_bias_percent > 0 else "; no optimism bias uplift given (0%)"
+        unadjusted = f"{result.estimates[0].method}; before the optimism bias uplift (sensitivity)"
+        extra = [Estimate("pv_costs_before_optimism_bias", pv_c, method=unadjusted, group=label),
+                 Estimate("npsv_before_optimism_bias", pv_b - pv_c, method=unadjusted, group=label),
+                 Estimate("bcr_before_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c)), method=unadjusted,
+                          group=label)] if optimism_bias_percent > 0 else []
+    else:
+        central_costs = pv_c
+        sensitivity = f"{method}; sensitivity: {ob}"
+        extra = [Estimate("pv_costs_optimism_bias", pv_c_ob, method=sensitivity, group=label),
+                 Estimate("npsv_optimism_bias", pv_b - pv_c_ob, method=sensitivity, group=label),
+                 Estimate("bcr_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c_ob)), method=sensitivity,
+                          group=label)] if optimism_bias_percent > 0 else []
+    central = {"pv_benefits": pv_b, "pv_costs": central_costs, "npsv": pv_b - central_costs,
+               "bcr": float(benefit_cost_ratio(pv_b, central_costs))}
+    estimates = [replace(e, estimate=central[e.term], method=method, group=label) for e in result.estimates] + extra
+    pv_c = central_costs
     values = switching_values(pv_b, pv_c)
     estimates += [
         Estimate("switching_benefits_fall_percent", values.benefits_fall_percent, group=label,
@@ -196,7 +252,7 @@ def appraise_value_for_money(
             method=(f"avoided incidents worth £{value_per_incident:,.0f} each "
                     f"({financial_year_label(real_base)} prices) needed to cover PV costs")))
     return ValueForMoney(label, estimates, result.present_values.drop(columns="project"), result.flows, warnings,
-                         real_base, year0, optimism_bias_percent)
+                         real_base, year0, optimism_bias_percent, stage)
 
 
 @dataclass(frozen=True)
@@ -230,6 +286,8 @@ def simulate_value_for_money(vfm: ValueForMoney, *, seed: int, n_draws: int = 10
         PV_B^{(k)} = m^{(k)}_{cb} PV_{cb} + m^{(k)}_{nb} PV_{nb}, \\qquad
         PV_C^{(k)} = m^{(k)}_{c} PV_C (1 + OB/100)
 
+    where the optimism bias uplift applies only to an ex ante appraisal (the central case's costs).
+
     with the multipliers drawn from ``ranges`` by one seeded generator; costs of the sources named
     in ``fixed_costs`` (e.g. :data:`CORE_FUNDING`, known fees) are held fixed. Summaries: mean and
     median with the 5th-95th percentiles (a 90% simulation interval, not a confidence interval),
@@ -241,7 +299,7 @@ def simulate_value_for_money(vfm: ValueForMoney, *, seed: int, n_draws: int = 10
     pv_non_cashable = float(benefits.loc[~benefits["cashable"], "present_value"].sum())
     costs = flows[flows["type"] == "cost"]
     held = costs["source"].isin(list(fixed_costs)) if "source" in costs else np.zeros(len(costs), dtype=bool)
-    pv_costs = float(costs.loc[~held, "present_value"].sum()) * (1 + vfm.optimism_bias_percent / 100)
+    pv_costs = float(costs.loc[~held, "present_value"].sum()) * vfm.central_costs_multiplier
     pv_fixed = float(costs.loc[held, "present_value"].sum())
 
     def model(x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -319,7 +377,51 @@ def describe_appraisal(vfm: ValueForMoney) -> str:
     verdict = "benefits exceed costs" if npsv > 0 else "costs exceed benefits"
     return (f"{vfm.label}: NPSV {money(npsv)} and BCR {bcr:.2f} (central case, "
             f"{financial_year_label(vfm.price_base_year)} prices discounted to {vfm.discount_year}; a point value, "
-            f"its range comes from the Monte Carlo below): {verdict}, and {meaning}.")
+            f"its range comes from the Monte Carlo below): {verdict}, and {meaning}. {describe_stage(vfm)}")
+
+
+def describe_stage(vfm: ValueForMoney) -> str:
+    """One sentence saying which appraisal stage applies and how optimism bias enters the figures.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"project": "P", "year": [2023, 2024], "type": ["cost", "benefit"],
+    ...     "amount": [100.0, 207.0], "price_base_year": 2023, "bearer": "GLA", "cashable": True})
+    >>> describe_stage(appraise_value_for_money(flows, price_base_year=2023, stage="ex_ante",
+    ...                                         optimism_bias_percent=25))[:60]
+    'Appraisal stage: ex ante appraisal on forecast costs: the ce'
+    """
+    if vfm.stage == "ex_ante":
+        uplift = (f"here {vfm.optimism_bias_percent:g}% on costs" if vfm.optimism_bias_percent > 0 else
+                  "but no uplift was given (0%), which the Green Book accepts only where risks are fully mitigated")
+        return f"Appraisal stage: {STAGE_TREATMENT['ex_ante']}, {uplift}."
+    return f"Appraisal stage: {STAGE_TREATMENT['ex_post']}."
+
+
+def optimism_bias_scenario(vfm: ValueForMoney) -> tuple[str, float] | None:
+    """The NPSV on the other side of the optimism bias uplift from the central case, with a chart label.
+
+    Ex ante the central case includes the uplift, so the scenario is the NPSV before it; ex post the
+    central case has none, so the scenario is the NPSV with it (a sensitivity). None without an uplift.
+    """
+    if vfm.optimism_bias_percent <= 0:
+        return None
+    if vfm.stage == "ex_ante":
+        return f"Before optimism bias ({vfm.optimism_bias_percent:g}%)", vfm.value("npsv_before_optimism_bias")
+    return f"Optimism bias +{vfm.optimism_bias_percent:g}% (sensitivity)", vfm.value("npsv_optimism_bias")
+
+
+def describe_optimism_bias(vfm: ValueForMoney) -> str | None:
+    """One sentence on the optimism bias uplift and where it sits for the appraisal stage (None without one)."""
+    if vfm.optimism_bias_percent <= 0:
+        return None
+    if vfm.stage == "ex_ante":
+        return (f"The central case includes a {vfm.optimism_bias_percent:g}% optimism bias uplift of costs (ex ante "
+                f"appraisal); before it the NPSV would be {money(vfm.value('npsv_before_optimism_bias'))} and the BCR "
+                f"{vfm.value('bcr_before_optimism_bias'):.2f}, shown for comparison only.")
+    return (f"As a sensitivity, with costs uplifted by {vfm.optimism_bias_percent:g}% for optimism bias the NPSV is "
+            f"{money(vfm.value('npsv_optimism_bias'))} and the BCR {vfm.value('bcr_optimism_bias'):.2f} (an ex post "
+            "evaluation on outturn costs needs no uplift in its central case).")
 
 
 def describe_monte_carlo(result: MonteCarloResult) -> str:
