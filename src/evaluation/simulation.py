@@ -48,9 +48,16 @@ class LikertDesign:
 
 @dataclass(frozen=True)
 class LikertTruth:
-    """Expected values of the scored data: change baseline to endpoint, and the mean rating."""
+    """Population values of the scored data, baseline to endpoint, and of the endpoint rating.
+
+    ``change``: mean change of the scale score; ``pseudo_median``: median of the Walsh averages
+    :math:`(d_1 + d_2)/2` of two people's changes (the Hodges-Lehmann estimand); ``standardised_change``:
+    mean over SD of the changes (Cohen's :math:`d_z`); ``rating``: mean endpoint rating.
+    """
 
     change: float
+    pseudo_median: float
+    standardised_change: float
     rating: float
 
 
@@ -71,7 +78,10 @@ def likert_truth(design: LikertDesign, *, n_people: int = 400_000, seed: int = 0
     before = _answers(design, theta, rng).mean(axis=1)
     after = _answers(design, theta + design.shift, rng).mean(axis=1)
     rating = np.clip(np.round(design.rating_mean + theta + rng.normal(0.0, design.noise_sd, n_people)), 1, 5)
-    return LikertTruth(float(np.mean(after - before)), float(np.mean(rating)))
+    change = after - before
+    walsh = (change + rng.permutation(change)) / 2  # two independent people's changes
+    return LikertTruth(float(np.mean(change)), float(np.median(walsh)), float(np.mean(change) / np.std(change)),
+                       float(np.mean(rating)))
 
 
 def simulate_likert_cohorts(design: LikertDesign, rng: np.random.Generator) -> pd.DataFrame:

@@ -8,12 +8,13 @@ effectiveness and applicability; (4) open content reused by others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..coverage import coverage_note
 from ..statistics.disclosure import suppress_counts
 from ..statistics.paired import (
     CompletePairs,
@@ -28,6 +29,8 @@ from ..statistics.scales import cronbach_alpha, mcdonald_omega, reverse_code, sc
 from ..tidy import Estimate
 
 OUTCOMES = ("confidence", "competence", "application")
+#: Largest number of raters for which a mean rating counts as one cohort's (cohorts have 5-9 people).
+COHORT_RATERS = 9
 RATINGS = ("quality", "relevance", "effectiveness", "applicability")
 WAVE_PAIRS: dict[str, tuple[str, str]] = {
     "baseline-endpoint": ("baseline", "endpoint"),
@@ -94,6 +97,9 @@ def paired_change(scores: pd.DataFrame, construct: str, from_wave: str, to_wave:
         cohens_dz(pre, post, confidence_level=confidence_level, n_resamples=resamples, seed=seed),
         rank_biserial(pre, post, confidence_level=confidence_level, n_resamples=resamples, seed=seed),
     ]
+    # A bootstrap interval of d_z has no small-sample fix: its measured coverage travels with it.
+    estimates = [replace(e, method=e.method + coverage_note("cohens_dz")) if e.term == "cohens_dz" else e
+                 for e in estimates]
     group = f"{construct}: {from_wave} to {to_wave}"
     return PairedChange(construct, pairs, [e.with_context(group=group) for e in estimates])
 
@@ -115,8 +121,11 @@ def rating_estimates(scores: pd.DataFrame, wave: str = "endpoint", confidence_le
         mean = float(values.mean()) if n else np.nan
         se = float(values.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
         half = float(stats.t.ppf(0.5 + confidence_level / 2, n - 1) * se) if n > 1 else np.nan
+        # With a cohort's handful of raters near the ceiling the t interval falls short: say by how much.
+        note = coverage_note("rating_cohort") if n <= COHORT_RATERS else ""
         out.append(Estimate(f"mean_rating_{construct}", mean, std_error=se, conf_low=mean - half,
-                            conf_high=mean + half, n=n, method="mean with t interval", group=f"{construct} ({wave})"))
+                            conf_high=mean + half, n=n, method="mean with t interval" + note,
+                            group=f"{construct} ({wave})"))
     return out
 
 

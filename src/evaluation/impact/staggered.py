@@ -49,6 +49,7 @@ def callaway_santanna(
     alpha: float = 0.05,
     bootstrap_reps: int = 0,
     seed: int = 0,
+    event_window: tuple[int, int] | None = None,
 ) -> list[Estimate]:
     """Group-time average treatment effects on the treated and their aggregations.
 
@@ -115,6 +116,9 @@ def callaway_santanna(
         Multiplier-bootstrap replicates; 0 for analytical standard errors.
     seed : int
         Seed of the bootstrap's random generator.
+    event_window : (int, int), optional
+        With ``aggregation="dynamic"``, return only event times in ``[first, last]`` (e.g. the
+        window a chart shows), so that a uniform band covers exactly those.
 
     Returns
     -------
@@ -150,6 +154,10 @@ def callaway_santanna(
     rows, cohort, dropped = _estimate_rows(
         panel, outcome, unit, time, first_treated, control_group, base_period, aggregation, fixed_cohorts
     )
+    if event_window is not None and aggregation == "dynamic":
+        rows = [row for row in rows if event_window[0] <= row.event_time <= event_window[1]]
+        if not rows:
+            raise ValueError(f"no event time in {event_window} can be estimated")
     n_units = len(cohort)
     influence = np.column_stack([row.influence for row in rows])
     estimates = np.array([row.estimate for row in rows])

@@ -24,6 +24,7 @@ from ...statistics.models import (
     adjust_p_values,
     mixed_model_change,
     ordinal_item_model,
+    satterthwaite_df,
     wave_change_by_cohort,
 )
 from ...statistics.paired import complete_pairs
@@ -195,15 +196,20 @@ def _change_weights(names: Sequence[str], from_wave: str, to_wave: str, cohort: 
 
 
 def cohort_interaction_test(fit: ModelFit, from_wave: str, to_wave: str) -> Estimate:
-    """Wald test that every cohort changed by the same amount between two waves (wave x cohort interaction).
+    """Wald F test that every cohort changed by the same amount between two waves (wave x cohort interaction).
 
     With :math:`\\hat\\theta_c = L_c^\\top\\hat\\beta` the change of cohort :math:`c` and :math:`D` the matrix
-    of contrasts :math:`L_c - L_1` for every cohort but the first,
+    of the :math:`q = C - 1` contrasts :math:`L_c - L_1` for every cohort but the first,
 
-    .. math:: W = (D\\hat\\beta)^\\top (D \\hat V D^\\top)^{-1} (D\\hat\\beta) \\sim \\chi^2_{C-1}
+    .. math:: F = (D\\hat\\beta)^\\top (D \\hat V D^\\top)^{-1} (D\\hat\\beta) / q \\sim F(q, \\nu)
 
     under :math:`H_0: \\theta_1 = \\dots = \\theta_C`. From baseline this is the joint test of the
-    ``wave[to]:cohort[c]`` interaction terms.
+    ``wave[to]:cohort[c]`` interaction terms. The denominator degrees of freedom are Satterthwaite's for a
+    multi-degree-of-freedom test, as lmerTest computes them (Fai & Cornelius, 1996; Kuznetsova et al., 2017):
+    with :math:`D \\hat V D^\\top = P \\Lambda P^\\top`, each orthogonal contrast (row of :math:`P^\\top D`) has
+    Satterthwaite df :math:`\\nu_m` (:func:`~evaluation.statistics.models.satterthwaite_df`),
+    :math:`E = \\sum_m \\nu_m / (\\nu_m - 2)` and :math:`\\nu = 2E / (E - q)`. With complete data and two
+    waves this is the one-way ANOVA of the within-person changes on cohort.
 
     Parameters
     ----------
@@ -216,20 +222,22 @@ def cohort_interaction_test(fit: ModelFit, from_wave: str, to_wave: str) -> Esti
     -------
     Estimate
         ``term="wave_x_cohort_wald"``; ``estimate`` is the range (largest minus smallest) of the cohort changes,
-        ``statistic`` is :math:`W`, ``p_value`` from :math:`\\chi^2_{C-1}` (the degrees of freedom are in
-        ``method``); ``n`` is the smallest cohort's number of participants at either wave. NaN with fewer than
-        two cohorts observed at both waves.
+        ``statistic`` is *F*, ``p_value`` from :math:`F(q, \\nu)` (the degrees of freedom are in ``method``);
+        ``n`` is the smallest cohort's number of participants at either wave. NaN with fewer than two cohorts
+        observed at both waves.
 
     Notes
     -----
-    The chi-square reference ignores the uncertainty in the variance components, so with cohorts of about
-    eight the test is somewhat liberal (rejects too often); :func:`cohort_change_permutation_test` is the
-    small-sample check.
+    The chi-square reference used before ignored the uncertainty in the variance components and rejected
+    too often with cohorts of about eight (``benchmarks/coverage.py``);
+    :func:`cohort_change_permutation_test` remains the distribution-free check.
 
     References
     ----------
     Searle, S. R. (1971). *Linear Models*, ch. 5. Wiley. Fitzmaurice, G. M., Laird, N. M. & Ware, J. H. (2011).
-    *Applied Longitudinal Analysis* (2nd ed.), ch. 5. Wiley.
+    *Applied Longitudinal Analysis* (2nd ed.), ch. 5. Wiley. Fai, A. H.-T. & Cornelius, P. L. (1996).
+    Approximate F-tests of multiple degree of freedom hypotheses in generalized least squares analyses of
+    unbalanced split-plot experiments. *Journal of Statistical Computation and Simulation*, 54(4), 363-378.
     """
     data, result = fit.data, fit.result
     if "cohort" not in data:
@@ -245,7 +253,7 @@ def cohort_interaction_test(fit: ModelFit, from_wave: str, to_wave: str) -> Esti
             rows.append(_change_weights(names, from_wave, to_wave, cohort))
             sizes.append(n)
             cohorts.append(cohort)
-    method_base = "Wald chi-square test of equal change in every cohort (linear mixed model, REML)"
+    method_base = "Wald F test of equal change in every cohort (linear mixed model, REML)"
     if len(rows) < 2:
         return Estimate("wave_x_cohort_wald", math.nan, n=min(sizes, default=0), method=method_base)
     weights = np.vstack(rows)
@@ -253,11 +261,15 @@ def cohort_interaction_test(fit: ModelFit, from_wave: str, to_wave: str) -> Esti
     contrasts = weights[1:] - weights[0]
     difference = contrasts @ beta
     variance = contrasts @ covariance @ contrasts.T
-    statistic = float(difference @ np.linalg.solve(variance, difference))
-    df = contrasts.shape[0]
+    q = contrasts.shape[0]
+    statistic = float(difference @ np.linalg.solve(variance, difference)) / q
+    _, vectors = np.linalg.eigh(variance)
+    orthogonal_df = np.atleast_1d(satterthwaite_df(result, vectors.T @ contrasts))
+    expected = float(np.sum(orthogonal_df[orthogonal_df > 2] / (orthogonal_df[orthogonal_df > 2] - 2)))
+    denominator = 2 * expected / (expected - q) if expected > q else float(np.min(orthogonal_df))
     return Estimate("wave_x_cohort_wald", float(changes.max() - changes.min()), statistic=statistic,
-                    p_value=float(stats.chi2.sf(statistic, df)), n=min(sizes),
-                    method=f"{method_base}, df={df}")
+                    p_value=float(stats.f.sf(statistic, q, denominator)), n=min(sizes),
+                    method=f"{method_base}, F({q}, {denominator:.1f}), Satterthwaite denominator df")
 
 
 def cohort_change_permutation_test(scores: pd.DataFrame, construct: str, from_wave: str, to_wave: str, *,

@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from ...coverage import quoted_coverage
 from ...statistics.disclosure import (
     DEFAULT_THRESHOLD,
     STATISTIC_COLUMNS,
@@ -28,7 +29,9 @@ def describe_interval(estimate: Estimate, what: str, *, unit: str = "", digits: 
                       confidence_level: float = 0.95, percent: bool = False) -> str:
     """One plain phrase: ``what``, the estimate and its interval, or that it is not reported.
 
-    ``percent`` shows a proportion as a whole percentage; otherwise ``unit`` is prefixed (e.g. "£").
+    ``percent`` shows a proportion as a whole percentage; otherwise ``unit`` is prefixed (e.g. "£"). When the
+    coverage study measured this kind of interval short of 93% (a note in ``method``,
+    :func:`evaluation.coverage.coverage_note`), the measured coverage is given beside it.
 
     Examples
     --------
@@ -44,7 +47,8 @@ def describe_interval(estimate: Estimate, what: str, *, unit: str = "", digits: 
 
     interval = ""
     if estimate.conf_low == estimate.conf_low and estimate.conf_high == estimate.conf_high:
-        interval = f" ({round(100 * confidence_level)}% interval {fmt(estimate.conf_low)} to {fmt(estimate.conf_high)})"
+        interval = (f" ({round(100 * confidence_level)}% interval {fmt(estimate.conf_low)} to {fmt(estimate.conf_high)}"
+                    f"{quoted_coverage(estimate.method)})")
     return f"{what}: {fmt(estimate.estimate)}{interval}"
 
 
