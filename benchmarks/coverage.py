@@ -109,7 +109,7 @@ ENTRIES: tuple[Entry, ...] = (
           "power", 0.05),
     Entry("cs_att", "loti", "Callaway-Sant'Anna ATT, analytic 95% interval (published headline)", "coverage",
           NOMINAL, "Conservative: as in R did, the SE treats cohort sizes as random, which adds the spread of the "
-          "cohorts' effects; London's 33 authorities are a fixed population. The report says the interval is "
+          "cohorts' effects; London's 33 authorities are a fixed population. Section 3 (Limits) calls it "
           "conservative; the fixed-cohort SE (next row) is the alternative."),
     Entry("cs_att_fixed", "loti", "Callaway-Sant'Anna ATT, cohort sizes fixed (fixed_cohorts=True)", "coverage",
           NOMINAL, "Not the published default; shown for comparison."),
