@@ -159,8 +159,8 @@ def fit_change_models(scores: pd.DataFrame, construct: str, *, alpha: float = 0.
 def model_changes(models: ChangeModels, from_wave: str, to_wave: str, *, alpha: float = 0.05) -> list[Estimate]:
     """Model-estimated mean change between two waves: all cohorts (pooled model), then each cohort.
 
-    Each change is a linear contrast :math:`L^\\top\\hat\\beta` of the fixed effects with a Wald z interval
-    (:func:`evaluation.statistics.models.wave_change_by_cohort`).
+    Each change is a linear contrast :math:`L^\\top\\hat\\beta` of the fixed effects with a Wald t interval on
+    Satterthwaite degrees of freedom (:func:`evaluation.statistics.models.wave_change_by_cohort`).
 
     Parameters
     ----------
