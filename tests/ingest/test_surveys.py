@@ -218,3 +218,23 @@ def test_tidy_export_reports_every_bad_cell_with_its_row_and_column(base_store: 
             (4, "submitted_at", "date is in the future"),  # a mistyped year far ahead is reported, not a crash
             (5, "submitted_at", "not a date"), (5, "value", "not a label of item conf_2")} <= located
     assert base_store.read_table("responses").empty
+
+
+def test_qualtrics_previews_and_test_responses_are_excluded_by_their_marker(base_store: Store, tmp_path: Path):
+    # As Qualtrics writes them: a preview has no recipient at all and answers nothing it need not.
+    lines = (FIXTURES / "qualtrics_valid.csv").read_text().splitlines()
+    preview = ("2024-06-19 09:00:00,2024-06-19 09:01:00,Survey Preview,,100,60,True,2024-06-19 09:01:01,R_prev,"
+               ",,,,,,preview,EN,Agree,,,")
+    test_response = ("2024-06-19 10:00:00,2024-06-19 10:01:00,Survey Test,,100,60,True,2024-06-19 10:01:01,R_test,"
+                     ",,,,,,test,EN,Agree,Agree,9,")
+    export = tmp_path / "with_previews.csv"
+    export.write_text("\n".join(lines[:4] + [preview] + lines[4:] + [test_response]) + "\n")
+
+    outcome, = run_ingest([IngestJob(export, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+
+    assert outcome.status == "ingested"
+    assert _values(base_store) == _expected_by_pseudonym()
+    logged = base_store.read_table("exclusions").sort_values("source_row")
+    assert list(logged["source_row"]) == [5, 9]
+    assert list(logged["reason"]) == ["Qualtrics preview or test response (DistributionChannel = preview)",
+                                      "Qualtrics preview or test response (DistributionChannel = test)"]

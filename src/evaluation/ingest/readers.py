@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass
+import io
+import itertools
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..schemas.core import Problem, ValidationError
+from .structure import cell_problems, header_control_problems, locate_csv_damage, locate_offset, needs_locating
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -30,6 +33,8 @@ class Sheet:
     name: str
     frame: pd.DataFrame
     header_rows: int = 1
+    # Every header row as read (the first holds the column names): a tool's header block is checked whole.
+    header_block: list[list[str]] = field(default_factory=list)
 
 
 def detect_encoding(head: bytes, path: Path) -> str:
@@ -46,7 +51,8 @@ def detect_encoding(head: bytes, path: Path) -> str:
     if head.startswith(ZIP_MAGIC):
         raise ValidationError([Problem(path.name, None, None, None,
                                        "this is an Excel (zip) file with a .csv name; save it as .xlsx")])
-    if b"\x00" in head:
+    # A NUL in every other byte is UTF-16; a few NULs are damage, located cell by cell once the file is read.
+    if head and head.count(b"\x00") * 4 >= len(head):
         raise ValidationError([Problem(path.name, None, None, None,
                                        "contains NUL bytes: UTF-16 without a byte-order mark? "
                                        "Save as 'CSV UTF-8'")])
@@ -61,7 +67,15 @@ def _to_utf8(data: bytes, path: Path) -> bytes:
     """
     encoding = detect_encoding(data[:4096], path)
     if encoding == "utf-8-sig":
-        return data[len(UTF8_BOM):]
+        # The BOM promises UTF-8, so there is no Windows-1252 fallback: a bad byte is refused where it is.
+        body = data[len(UTF8_BOM):]
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError([locate_offset(body, error.start, path.name,
+                                                 "is not UTF-8 although the file starts with a UTF-8 byte-order "
+                                                 "mark; save as 'CSV UTF-8'")]) from None
+        return body
     if encoding == "utf-16":
         try:
             return data.decode("utf-16").encode("utf-8")
@@ -102,9 +116,17 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
     # Excel's "Unicode text" is tab-separated; some European locales write semicolons.
     delimiter = max((",", "\t", ";"), key=first_line.count)
     header = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
-    problems = _header_cell_problems(header, path.name)
+    problems = _header_cell_problems(header, path.name) + header_control_problems(header, path.name)
     if problems:
         raise ValidationError(problems)
+
+    def located_damage(utf8: bytes) -> list[Problem]:
+        return locate_csv_damage(utf8.decode("utf-8", errors="replace"), delimiter, header, path.name)
+
+    if needs_locating(raw):
+        problems = located_damage(raw)
+        if problems:
+            raise ValidationError(problems)
     bad_rows: list[Problem] = []
 
     def on_invalid_row(row: pacsv.InvalidRow) -> str:
@@ -136,17 +158,30 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
             if "UTF8" not in str(error) or raw is not original:
                 raise
             bad_rows.clear()
-            table = parse(_from_cp1252(original, path))
+            raw = _from_cp1252(original, path)
+            table = parse(raw)
     except pa.ArrowInvalid as error:
-        raise ValidationError([Problem(path.name, None, None, None, f"cannot be parsed as CSV: {error}")]) from None
+        # Arrow counts columns from zero and rarely knows the row: find the damaged records ourselves.
+        raise ValidationError(located_damage(raw) or [Problem(path.name, None, None, None,
+                                                              f"cannot be parsed as CSV: {error}")]) from None
     if bad_rows:
-        raise ValidationError(bad_rows)
+        raise ValidationError(located_damage(raw) or bad_rows)
     if table.num_rows == 0:
         raise ValidationError([Problem(path.name, None, None, None, "the file has a header but no data rows")])
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     # Row numbers as a spreadsheet shows them: the header rows come first.
     frame.index = pd.RangeIndex(header_rows + 1, header_rows + 1 + len(frame))
-    return Sheet(path.stem, frame, header_rows)
+    problems = cell_problems(frame, path.name)
+    if problems:
+        raise ValidationError(problems)
+    return Sheet(path.stem, frame, header_rows, _header_block(raw, delimiter, header_rows))
+
+
+def _header_block(data: bytes, delimiter: str, header_rows: int) -> list[list[str]]:
+    """The first ``header_rows`` records, decoded lazily (only the start of the file is read)."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
+    records = (r for r in csv.reader(text, delimiter=delimiter) if r)
+    return [[c.strip() for c in r] for r in itertools.islice(records, header_rows)]
 
 
 def _first_line(data: bytes) -> bytes:
@@ -207,7 +242,11 @@ def read_xlsx(path: Path, header_rows: int = 1) -> list[Sheet]:
             body = [(i + 1, (r + [""] * width)[: len(header)]) for i, r in enumerate(rows)
                     if i >= header_rows and any(c.strip() for c in r)]
             frame = pd.DataFrame([c for _, c in body], columns=header, index=[n for n, _ in body], dtype="string")
-            sheets.append(Sheet(worksheet.title, frame, header_rows))
+            problems = cell_problems(frame, f"{path.name} [{worksheet.title}]")
+            if problems:
+                raise ValidationError(problems)
+            sheets.append(Sheet(worksheet.title, frame, header_rows,
+                                [[c.strip() for c in r] for r in rows[:header_rows]]))
     finally:
         book.close()
     return sheets

@@ -21,7 +21,7 @@ from ..schemas.core import Problem, ValidationError
 from ..schemas.validation import foreign_key_problems
 from ..store import Store, WriteBatch, file_sha256, now
 from .surveys import SurveyContext, load_mapping, parse_survey
-from .tables import parse_tables
+from .tables import in_users_terms, parse_tables
 
 
 @dataclass(frozen=True)
@@ -184,10 +184,10 @@ def _stage_tables(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch
     outcome = FileOutcome(job.path, sha, "validated")
     for name, (frame, file) in parsed.items():
         # References may point at rows of this same file (tables are in dependency order).
-        problems += foreign_key_problems(frame, TABLES[name], {t: overlay.get(t) for t in
-                                                               {fk.table for fk in TABLES[name].foreign_keys}}, file)
+        problems += in_users_terms(foreign_key_problems(frame, TABLES[name], {
+            t: overlay.get(t) for t in {fk.table for fk in TABLES[name].foreign_keys}}, file), TABLES[name])
         new, replaced, found = _table_changes(name, frame, file, overlay, replace)
-        problems += found
+        problems += in_users_terms(found, TABLES[name])
         if problems:
             continue
         overlay.add(name, new, replaced)

@@ -46,6 +46,7 @@ from ..schemas.programme import PSEUDONYM, WAVES
 from ..schemas.validation import coerce_text, text_problems
 from .pseudonymise import pseudonyms
 from .readers import Sheet, read_csv, read_xlsx
+from .structure import qualtrics_header_problems
 
 SurveyFormat = Literal["qualtrics", "msforms", "tidy"]
 
@@ -76,6 +77,9 @@ FORMATS: dict[str, ExportFormat] = {
         "respondent", "submitted_at", "cohort_id", "wave", "authority_code", "item_id", "value",
     })),
 }
+# Lower-cased cell values by which Qualtrics marks responses that are not a respondent's (see _marked_test_rows).
+TEST_RESPONSE_MARKERS = {"DistributionChannel": ("preview", "test"),
+                         "Status": ("survey preview", "survey test", "1", "2")}
 RULE_CHOICES = {
     "duplicates": ("reject", "keep-latest"),
     "incomplete": ("exclude", "keep", "reject"),
@@ -114,7 +118,8 @@ def load_mapping(path: Path) -> SurveyMapping:
 
     name = path.name
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as error:
         raise ValidationError([Problem(name, None, None, None, f"cannot be read as YAML: {error}")]) from None
     if not isinstance(doc, dict):
@@ -129,6 +134,7 @@ def load_mapping(path: Path) -> SurveyMapping:
     items = doc.get("items") if fmt != "tidy" else {}
     if fmt != "tidy" and (not isinstance(items, dict) or not items):
         problems.append(Problem(name, None, "items", None, "must map export columns to instrument item ids"))
+    problems += _mapping_target_problems(name, text, items if isinstance(items, dict) else {}, doc)
     rules = doc.get("rules") or {}
     for rule, value in rules.items():
         if rule not in RULE_CHOICES:
@@ -147,6 +153,41 @@ def load_mapping(path: Path) -> SurveyMapping:
         wave=doc.get("wave"), wave_column=doc.get("wave_column"),
         authority_column=doc.get("authority_column"), roster=bool(doc.get("roster", False)), rules=dict(rules),
     )
+
+
+def _key_line(text: str, section: str, key: str) -> int | None:
+    """The line of ``key`` under ``section:`` in a mapping file, so a message points at the line to edit."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if re.match(rf"^{re.escape(section)}\s*:", line)]
+    for i in range(starts[0] + 1 if starts else 0, len(lines)):
+        if re.match(rf"^\s+['\"]?{re.escape(key)}['\"]?\s*:", lines[i]):
+            return i + 1
+    return None
+
+
+def _mapping_target_problems(name: str, text: str, items: dict, doc: dict) -> list[Problem]:
+    """Two export columns sent to one item (duplicate answers, another item silently empty), or one column
+    given two roles (an item and free text, or read and ignored)."""
+    problems = []
+    first_column: dict[str, str] = {}
+    for column, item in items.items():
+        if str(item) in first_column:
+            problems.append(Problem(name, _key_line(text, "items", str(column)), f"items.{column}", str(item),
+                                    f"item is also mapped from column {first_column[str(item)]}: "
+                                    "each item comes from exactly one column"))
+        first_column.setdefault(str(item), str(column))
+    free_text = doc.get("free_text") if isinstance(doc.get("free_text"), dict) else {}
+    ignored = {str(c) for c in doc.get("ignore") or () if isinstance(doc.get("ignore"), list)}
+    for column in map(str, items):
+        for section, names in (("free_text", {str(c) for c in free_text}), ("ignore", ignored)):
+            if column in names:
+                problems.append(Problem(name, _key_line(text, "items", column), f"items.{column}", None,
+                                        f"the column is also listed under {section}: give each column one role"))
+    for column in map(str, free_text):
+        if column in ignored:
+            problems.append(Problem(name, _key_line(text, "free_text", column), f"free_text.{column}", None,
+                                    "the column is also listed under ignore: give each column one role"))
+    return problems
 
 
 def parse_labels(labels: str) -> dict[str, float]:
@@ -191,17 +232,21 @@ def read_export(path: Path, mapping: SurveyMapping) -> tuple[Sheet, str]:
     """The sheet holding the export and the label used for it in messages."""
     fmt = FORMATS[mapping.format]
     if path.suffix.lower() == ".csv":
-        return read_csv(path, fmt.header_rows), path.name
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        sheet, file = read_csv(path, fmt.header_rows), path.name
+    elif path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise ValidationError([Problem(path.name, None, None, None, "a survey export must be .csv or .xlsx")])
-    sheets = read_xlsx(path, fmt.header_rows)
-    first = sheets[0]
-    if first.frame.empty:
-        others = [s.name for s in sheets[1:] if not s.frame.empty]
-        hint = f"; the data is on sheet '{others[0]}': move it to the first sheet" if others else ""
-        raise ValidationError([Problem(f"{path.name} [{first.name}]", None, None, None,
-                                       f"the first sheet has no data{hint}")])
-    return first, f"{path.name} [{first.name}]"
+    else:
+        sheets = read_xlsx(path, fmt.header_rows)
+        sheet, file = sheets[0], f"{path.name} [{sheets[0].name}]"
+        if sheet.frame.empty:
+            others = [s.name for s in sheets[1:] if not s.frame.empty]
+            hint = f"; the data is on sheet '{others[0]}': move it to the first sheet" if others else ""
+            raise ValidationError([Problem(file, None, None, None, f"the first sheet has no data{hint}")])
+    if mapping.format == "qualtrics":
+        problems = qualtrics_header_problems(sheet.header_block, file)
+        if problems:
+            raise ValidationError(problems)
+    return sheet, file
 
 
 def parse_survey(
@@ -223,6 +268,15 @@ def parse_survey(
     if problems:
         raise ValidationError(problems)
     rows = sheet.frame.index.to_numpy()
+    exclusions: list[tuple[int, str | None, str]] = []
+    marked = _marked_test_rows(raw) if mapping.format == "qualtrics" else {}
+    if marked:
+        # Excluded before any other rule: a preview has no respondent, no roster entry, often no answers.
+        exclusions += [(int(rows[i]), None, reason) for i, reason in marked.items()]
+        kept = np.ones(len(rows), dtype=bool)
+        kept[list(marked)] = False
+        raw = {name: text.take(kept) for name, text in raw.items()}
+        rows = rows[kept]
     for name, text in raw.items():
         problems += text_problems(text.flags(cells.formula_mask(text.values)), text, rows, file, name,
                                   "looks like a spreadsheet formula; remove the leading = + - @")
@@ -260,7 +314,6 @@ def parse_survey(
     authority = _authority_codes(raw, mapping, context.authorities, rows, file, problems)
 
     keep = np.ones(count, dtype=bool)
-    exclusions: list[tuple[int, str | None, str]] = []
     if fmt.finished is not None:
         finished, found = coerce_text(raw[fmt.finished], Column("Finished", "boolean", ""), rows, file, now)
         problems += found
@@ -337,6 +390,24 @@ def parse_survey(
     batches = sorted(((cohorts.value(int(p) // width), str(waves.value(int(p) % width))) for p in kept),
                      key=lambda b: (b[0] or "", b[1]))
     return SurveyBatch(responses, free_text, excluded, batches)
+
+
+def _marked_test_rows(raw: dict[str, cells.Text]) -> dict[int, str]:
+    """Row positions Qualtrics marks as a preview or test response, with the marker as the reason.
+
+    Qualtrics writes ``DistributionChannel`` ``preview`` or ``test`` and ``Status``
+    ``Survey Preview`` / ``Survey Test`` (``1`` / ``2`` in numeric exports); a
+    preview usually has no RecipientEmail, so it must be recognised by these.
+    """
+    marked: dict[int, str] = {}
+    for column, markers in TEST_RESPONSE_MARKERS.items():
+        if column not in raw:
+            continue
+        text = raw[column]
+        is_marker = np.asarray(pc.is_in(pc.utf8_lower(text.values), value_set=pa.array(markers)).fill_null(False))
+        for i in np.flatnonzero(text.flags(is_marker)):
+            marked.setdefault(int(i), f"Qualtrics preview or test response ({column} = {text.cell(int(i))})")
+    return dict(sorted(marked.items()))
 
 
 @dataclass(frozen=True)

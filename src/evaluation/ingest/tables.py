@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -33,6 +34,21 @@ def _pseudonymise_identity(sheet: Sheet, schema: TableSchema, key: bytes, file: 
     out = frame.drop(columns=[identity.source, *[c for c in identity.drop if c in frame]])
     out.insert(0, identity.target, pseudonymise(emails, key))
     return out
+
+
+WITHHELD = "(e-mail withheld)"
+
+
+def in_users_terms(problems: list[Problem], schema: TableSchema) -> list[Problem]:
+    """Problems about the pseudonym column told as the user's file has it: the e-mail column, value withheld.
+
+    The user never sees ``participant_id`` or a pseudonym; their file has ``email``.
+    """
+    identity = schema.identity
+    if identity is None:
+        return problems
+    return [dataclasses.replace(p, column=identity.source, value=WITHHELD) if p.column == identity.target else p
+            for p in problems]
 
 
 def _instrument_label_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
@@ -80,6 +96,7 @@ def parse_tables(path: Path, key: bytes, now: dt.datetime | None = None) -> dict
         if frame.empty:
             continue
         typed, found = validate_frame(frame, schema, file, now)
+        found = in_users_terms(found, schema)
         problems += found
         if table == "instrument" and not found:
             problems += _instrument_label_problems(typed, file)
