@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,27 @@ app = typer.Typer(
 
 StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (default: $WORKBENCH_STORE or "
                                                   "data/store/workbench.duckdb).")]
+WaitOption = Annotated[float, typer.Option("--wait", metavar="SECONDS", help="If another command is writing, "
+                                           "wait up to this long for it to finish (default: refuse at once).")]
+
+
+@contextmanager
+def _one_line_on_failure(store: Path | None = None) -> Iterator[None]:
+    """A bad environment (paths, permissions, full disk, a busy or damaged store) ends the command with one
+    line on stderr and exit code 2, never a traceback."""
+    from .failures import EnvironmentProblem, one_line_errors
+
+    try:
+        with one_line_errors(store):
+            yield
+    except EnvironmentProblem as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+
+
+def _print_repairs(repairs: list[str]) -> None:
+    for repair in repairs:
+        typer.echo(f"repaired: {repair}", err=True)
 
 
 def _fail_with_problems(problems: list, title: str) -> None:
@@ -64,6 +87,7 @@ def ingest(
     replace: Annotated[bool, typer.Option("--replace", help="Replace rows and survey waves already stored.")] = False,
     demo_key: Annotated[bool, typer.Option("--demo", help="Use the published demo key (synthetic data only).")] = False,
     store: StoreOption = None,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Validate files completely and load them into the store in one transaction (all or nothing)."""
     from .ingest.pseudonymise import MissingKeyError, load_key
@@ -76,12 +100,20 @@ def ingest(
     except MissingKeyError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
+    from .failures import check_store
+
     target = Store(config.store_path(store))
     command = "workbench " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    try:
-        outcomes = run_ingest(_jobs(files, mapping, cohort, wave), target, key, replace=replace, command=command)
-    except ValidationError as error:
-        _fail_with_problems(error.problems, "Ingest refused")
+    repairs: list[str] = []
+    with _one_line_on_failure(target.path):
+        check_store(target.path, must_exist=False)
+        try:
+            outcomes = run_ingest(_jobs(files, mapping, cohort, wave), target, key, replace=replace,
+                                  command=command, wait=wait, repairs=repairs)
+        except ValidationError as error:
+            _print_repairs(repairs)
+            _fail_with_problems(error.problems, "Ingest refused")
+    _print_repairs(repairs)
     _print_outcomes(outcomes, target.path)
 
 
@@ -114,8 +146,11 @@ def validate(
     wave: Annotated[str | None, typer.Option(help="Wave of a survey export.")] = None,
     demo_key: Annotated[bool, typer.Option("--demo", help="Use the published demo key (synthetic data only).")] = False,
     store: StoreOption = None,
+    wait: WaitOption = 0.0,
 ) -> None:
-    """Run every ingest check without writing anything; with no files, check cross-table rules in the store."""
+    """Run every ingest check without writing anything; with no files, check the store: cross-table rules, and
+    the raw archive against the ingestion log (repairing what an interrupted ingest left, and saying so)."""
+    from .failures import check_store
     from .ingest.pseudonymise import MissingKeyError, load_key
     from .ingest.service import run_ingest, validate_store
     from .schemas.core import ValidationError
@@ -123,14 +158,22 @@ def validate(
 
     target = Store(config.store_path(store))
     if not files:
-        problems = validate_store(target)
+        with _one_line_on_failure(target.path):
+            check_store(target.path, must_exist=False)
+            # Under the writer lock: what an interrupted ingest left is repaired (and said) before the check.
+            with target.writing(wait=wait) as repairs:
+                _print_repairs(repairs)
+                check_store(target.path, must_exist=True)
+                problems = validate_store(target)
         if problems:
             _fail_with_problems(problems, "Store check failed")
-        typer.echo(f"{target.path}: every cross-table rule holds.")
+        typer.echo(f"{target.path}: every cross-table rule holds; every ingested file has its raw copy.")
         return
     try:
         key = load_key(demo=demo_key)
-        outcomes = run_ingest(_jobs(files, mapping, cohort, wave), target, key, write=False)
+        with _one_line_on_failure(target.path):
+            check_store(target.path, must_exist=False)
+            outcomes = run_ingest(_jobs(files, mapping, cohort, wave), target, key, write=False)
     except MissingKeyError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
@@ -168,36 +211,49 @@ def run(
     reports: Annotated[Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or "
                                                  "reports/).")] = None,
     store: StoreOption = None,
+    wait: WaitOption = 0.0,
 ) -> None:
     """Run the analyses of the manifest with papermill: in parallel, skipping what is up to date."""
+    from .failures import check_reports, check_store
     from .run.display import print_plan, print_summary, progress_display
-    from .run.manifest import ManifestError
-    from .run.parameters import ParameterError, parse_overrides
-    from .run.scheduler import plan_runs, run_manifest
+    from .run.scheduler import reports_lock, run_manifest
     from .store import Store
 
     if executor not in ("local", "dask"):
         typer.echo("error: --executor must be local or dask", err=True)
         raise typer.Exit(code=2)
     target, output = Store(config.store_path(store)), config.reports_dir(reports)
-    if not target.exists():
-        typer.echo(f"error: no store at {target.path}; run `workbench ingest` first", err=True)
-        raise typer.Exit(code=2)
-    try:
-        planned = plan_runs(manifest, target, output, select=select or [],
-                            overrides=parse_overrides(parameter or []), force=force)
-    except (ManifestError, ParameterError, KeyError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(code=2) from None
-    if dry_run:
-        print_plan(planned)
-        return
-    with progress_display(planned) as on_event:
-        summary = run_manifest(manifest, target, output, jobs=jobs, timeout=timeout, executor=executor,
-                               scheduler=scheduler, on_event=on_event, planned=planned)
+    with _one_line_on_failure(target.path):
+        check_store(target.path, must_exist=True)
+        check_reports(output)
+        if dry_run:
+            print_plan(_plan(manifest, target, output, select, parameter, force))
+            return
+        # Planned under the run lock: a run that waited for another plans from the results it waited for.
+        with reports_lock(output, wait=wait) as removed:
+            _print_repairs(removed)
+            planned = _plan(manifest, target, output, select, parameter, force)
+            with progress_display(planned) as on_event:
+                summary = run_manifest(manifest, target, output, jobs=jobs, timeout=timeout, executor=executor,
+                                       scheduler=scheduler, on_event=on_event, planned=planned)
     print_summary(summary)
     if summary.failures:
         raise typer.Exit(code=1)
+
+
+def _plan(manifest: Path, store: object, reports: Path, select: list[str] | None, parameter: list[str] | None,
+          force: bool) -> list:
+    """The plan of ``workbench run``; a bad manifest, parameter or selection ends the command in one line."""
+    from .run.manifest import ManifestError
+    from .run.parameters import ParameterError, parse_overrides
+    from .run.scheduler import plan_runs
+
+    try:
+        return plan_runs(manifest, store, reports, select=select or [], overrides=parse_overrides(parameter or []),
+                         force=force)
+    except (ManifestError, ParameterError, KeyError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
 
 
 @app.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
     import pyarrow as pa
+
+    from .schemas.core import Problem
 
 INGESTION_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS ingestion_log (
@@ -145,14 +148,116 @@ class Store:
         with self.connect() as con:
             return {row[0] for row in con.execute("SELECT sha256 FROM ingestion_log").fetchall()}
 
-    def write(self, batch: WriteBatch) -> None:
-        """Apply a batch in one transaction; on any failure the store and raw area are unchanged."""
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    @contextmanager
+    def writing(self, *, wait: float = 0.0) -> Iterator[list[str]]:
+        """Hold the store's writer lock; first finish or clean up what an interrupted writer left.
+
+        Yields the repairs made (sentences for the user). Raises
+        :class:`~evaluation.locks.LockBusy` if another writer holds the lock
+        after ``wait`` seconds.
+        """
+        from .locks import exclusive
+
+        with exclusive(self.lock_path, f"the store at {self.path}", wait=wait):
+            yield self.recover()
+
+    def recover(self) -> list[str]:
+        """Remove what an ingest killed part-way left behind; call only while holding the writer lock.
+
+        Every write archives the raw copies before its transaction commits and
+        creates a new store under a temporary name, so a killed ingest can leave
+        only: ``raw/*.partial`` copies, raw copies of files that never committed,
+        a ``*.creating-*`` database, or (from versions before this order) a store
+        file without tables. Each is removed and said.
+        """
+        repairs = []
+        for leftover in sorted(self.path.parent.glob(f"{self.path.name}.creating-*")):
+            leftover.unlink(missing_ok=True)
+            repairs.append(f"removed {leftover.name}, a store whose creation was interrupted")
+        if self.exists() and self.path.is_file() and not self._has_tables():
+            self.path.unlink()
+            self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
+            repairs.append(f"removed {self.path.name}: an empty store left by an interrupted first ingest")
+        journal = self.path.with_name(self.path.name + ".wal")
+        if journal.exists() and self.exists():
+            import duckdb
+
+            con = duckdb.connect(str(self.path))  # replays the committed transactions the journal holds
+            con.execute("CHECKPOINT")
+            con.close()
+            repairs.append(f"applied {journal.name}: the journal of a write that committed but was interrupted "
+                           "before it was written into the store file")
+        if self.raw_dir.is_dir():
+            logged = self.logged_sha256()
+            for leftover in sorted(self.raw_dir.iterdir()):
+                if leftover.name.endswith(".partial") or leftover.name.split(".")[0] not in logged:
+                    leftover.unlink()
+                    repairs.append(f"removed raw/{leftover.name}, the raw copy of an ingest that never committed")
+        return repairs
+
+    def _has_tables(self) -> bool:
         import duckdb
+
+        con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            return bool(con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()[0][0])
+        finally:
+            con.close()
+
+    def raw_archive_problems(self) -> list[Problem]:
+        """Logged files whose raw copy is missing, and raw copies no log entry explains."""
+        from .schemas.core import Problem
+
+        archived = {p.name.split(".")[0]: p.name for p in self.raw_dir.iterdir()} if self.raw_dir.is_dir() else {}
+        problems = []
+        log = self.read_table("ingestion_log") if self.exists() else None
+        for entry in [] if log is None else log.itertuples():
+            if entry.sha256 not in archived:
+                problems.append(Problem(f"raw/{entry.sha256[:12]}...", None, None, entry.source_file,
+                                        f"the raw copy of {entry.source_file} (ingested {entry.ingested_at}) is "
+                                        "missing; ingest the same file again to restore it"))
+        logged = set() if log is None else set(log["sha256"])
+        for sha, name in archived.items():
+            if sha not in logged:
+                problems.append(Problem(f"raw/{name}", None, None, None,
+                                        "a raw copy that no ingest logged; run `workbench ingest` or "
+                                        "`workbench validate` to remove it"))
+        return problems
+
+    def restore_raw(self, source: Path, sha: str) -> bool:
+        """Archive ``source`` (already logged under ``sha``) if its raw copy is missing; whether it was."""
+        if any(self.raw_dir.glob(f"{sha}.*")):
+            return False
+        for temp, final in self._stage_raw_files([(source, sha)]):
+            temp.replace(final)
+        return True
+
+    def write(self, batch: WriteBatch) -> None:
+        """Apply a batch in one transaction; on any failure the store and raw area are unchanged.
+
+        The order makes a crash at any instant recoverable (:meth:`recover`):
+        the raw copies are archived first (each written aside and renamed), then
+        the transaction commits; a new store is built under a temporary name and
+        renamed into place only once complete. So a committed ingest always has
+        its raw copies, and a store file always has its tables.
+        """
+        import duckdb
+
+        from .faults import fault_point
 
         created = not self.exists()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        target = self.path.with_name(f"{self.path.name}.creating-{os.getpid()}") if created else self.path
         staged = self._stage_raw_files(batch.raw_files)
-        con = duckdb.connect(str(self.path))
+        fault_point("archiving")
+        for temp, final in staged:
+            temp.replace(final)
+        fault_point("archived")
+        con = duckdb.connect(str(target))
         try:
             con.begin()
             _create_tables(con)
@@ -169,6 +274,7 @@ class Store:
                 con.register("incoming", frame)
                 con.execute("INSERT INTO exclusions BY NAME SELECT * FROM incoming")
                 con.unregister("incoming")
+            fault_point("inserting")
             for entry in batch.log:
                 names = ", ".join(entry)
                 marks = ", ".join("?" for _ in entry)
@@ -177,15 +283,17 @@ class Store:
         except BaseException:
             con.rollback()
             con.close()
-            for temp, _ in staged:
-                temp.unlink(missing_ok=True)
+            for _, final in staged:
+                final.unlink(missing_ok=True)
             if created:
-                self.path.unlink(missing_ok=True)
+                target.unlink(missing_ok=True)
+                target.with_name(target.name + ".wal").unlink(missing_ok=True)
             raise
+        fault_point("committing")
         con.execute("CHECKPOINT")
         con.close()
-        for temp, final in staged:
-            temp.replace(final)
+        if created:
+            target.replace(self.path)
 
     def _stage_raw_files(self, raw_files: list[tuple[Path, str]]) -> list[tuple[Path, Path]]:
         # Raw exports hold names and e-mails as received: only the owner may read them.
@@ -199,6 +307,8 @@ class Store:
             temp = final.with_name(final.name + ".partial")
             shutil.copyfile(source, temp)
             temp.chmod(0o600)
+            with temp.open("rb") as handle:  # on disk before the log says it is there
+                os.fsync(handle.fileno())
             staged.append((temp, final))
         return staged
 

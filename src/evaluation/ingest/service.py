@@ -127,11 +127,41 @@ def _table_changes(name: str, frame: pd.DataFrame, file: str, overlay: _Overlay,
 
 
 def run_ingest(jobs: list[IngestJob], store: Store, key: bytes, *, replace: bool = False, write: bool = True,
-               command: str = "", clock: dt.datetime | None = None) -> list[FileOutcome]:
+               command: str = "", clock: dt.datetime | None = None, wait: float = 0.0,
+               repairs: list[str] | None = None) -> list[FileOutcome]:
     """Validate every job; if all are acceptable and ``write`` is true, store them in one transaction.
 
-    Raises :class:`ValidationError` carrying the problems of every file.
+    Writing holds the store's writer lock from the first read to the commit
+    (waiting up to ``wait`` seconds for another writer), so what was validated
+    is what is written; what an interrupted ingest left is cleaned up first and
+    said in ``repairs``. Raises :class:`ValidationError` carrying the problems
+    of every file, or :class:`~evaluation.locks.LockBusy`.
     """
+    if not write:
+        return _stage_all(jobs, store, key, replace, command, clock)[0]
+    with store.writing(wait=wait) as repaired:
+        if repairs is not None:
+            repairs += repaired
+        outcomes, batch = _stage_all(jobs, store, key, replace, command, clock)
+        if batch.log:
+            store.write(batch)
+        for outcome in outcomes:
+            if outcome.status == "validated":
+                outcome.status = "ingested"
+            elif store.restore_raw(outcome.path, outcome.sha256):
+                # Logged by an ingest killed before this order of steps existed: the same bytes repair it.
+                outcome.status = "already ingested; its missing raw copy restored"
+                if repairs is not None:
+                    repairs.append(f"restored the missing raw copy of {outcome.path.name} from this file "
+                                   "(same SHA-256)")
+    return outcomes
+
+
+def _stage_all(jobs: list[IngestJob], store: Store, key: bytes, replace: bool, command: str,
+               clock: dt.datetime | None) -> tuple[list[FileOutcome], WriteBatch]:
+    """Validate every job against the store and the jobs before it; the batch that would store them all."""
+    from ..faults import fault_point
+
     batch = WriteBatch()
     outcomes: list[FileOutcome] = []
     problems: list[Problem] = []
@@ -139,6 +169,7 @@ def run_ingest(jobs: list[IngestJob], store: Store, key: bytes, *, replace: bool
     with store.reading():  # one connection for every read; closed before the write opens its own
         overlay = _Overlay(store)
         known = store.logged_sha256()
+        fault_point("validating")
         for job in jobs:
             if not job.path.exists():
                 problems.append(Problem(str(job.path), None, None, None, "file not found"))
@@ -169,12 +200,7 @@ def run_ingest(jobs: list[IngestJob], store: Store, key: bytes, *, replace: bool
             outcome.status = "validated"
     if problems:
         raise ValidationError(problems)
-    if write and batch.log:
-        store.write(batch)
-        for outcome in outcomes:
-            if outcome.status == "validated":
-                outcome.status = "ingested"
-    return outcomes
+    return outcomes, batch
 
 
 def _stage_tables(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch: WriteBatch, replace: bool,
@@ -249,9 +275,10 @@ def _holds_batch(responses: pa.Table, survey: str, cohort: str | None, wave: str
 
 
 def validate_store(store: Store) -> list[Problem]:
-    """Cross-table rules over the whole store: every reference resolves."""
+    """Cross-table rules over the whole store: every reference resolves; every logged file has its raw copy,
+    every raw copy its log entry."""
     tables = {name: store.read_table(name) for name in TABLES}
-    problems = []
+    problems = store.raw_archive_problems()
     for name, schema in TABLES.items():
         problems += foreign_key_problems(tables[name], schema, tables, f"store table '{name}'")
     return problems

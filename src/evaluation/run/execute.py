@@ -64,8 +64,11 @@ class RunOutcome:
         return f"{self.analysis}/{self.run_id}"
 
 
-def prepare_worker() -> None:
+def prepare_worker(runner_pid: int | None = None) -> None:
     """Make a worker process cheap to start; called once per worker (and harmlessly per run).
+
+    Given the pid of the ``workbench run`` process, the worker also ends the
+    moment that process dies (:func:`~evaluation.run.lifeline.watch_parent`).
 
     jsonschema, which nbformat uses, imports ``rfc3987-syntax`` when it is
     installed, and that package compiles a grammar costing about 1.5 s at import
@@ -77,6 +80,10 @@ def prepare_worker() -> None:
     import sys
 
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None makes the import fail
+    if runner_pid is not None:
+        from .lifeline import watch_parent
+
+        watch_parent(runner_pid)
 
 
 def _now() -> str:
@@ -182,6 +189,19 @@ def execute_run(task: RunTask) -> RunOutcome:
     if not error:
         shutil.rmtree(reports / FAILED_DIR / task.analysis / task.run_id, ignore_errors=True)
     return RunOutcome(task.analysis, task.run_id, provenance["status"], seconds, str(target), error)
+
+
+def remove_leftovers(reports: Path) -> list[str]:
+    """Remove staging and retired folders that a killed run left; what was removed, for the user.
+
+    Call only while holding the reports folder's run lock: otherwise they may
+    be another run's folders in use.
+    """
+    leftovers = [p for pattern in ("*/.*.staging-*", "*/.*.retired-*", f"{FAILED_DIR}/*/.*.staging-*",
+                                   f"{FAILED_DIR}/*/.*.retired-*") for p in sorted(reports.glob(pattern))]
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+    return [f"removed {p.relative_to(reports)}, left unfinished by an interrupted run" for p in leftovers]
 
 
 def _replace_dir(source: Path, target: Path) -> None:

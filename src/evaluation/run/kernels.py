@@ -19,7 +19,7 @@ The pieces: :class:`Zygote` (the parent process and its line protocol),
 :class:`ForkedProvisioner` and :class:`ForkedKernelManager` (jupyter_client's
 extension points, handed to papermill as ``km``). The zygote exits when its
 worker does (its stdin closes), and kernels exit when the zygote does
-(ipykernel's parent poller).
+(a parent-death signal, and ipykernel's parent poller).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 from .execute import SINGLE_THREADED
+from .lifeline import die_with_parent
 
 # What the notebooks import (and what those modules import at their top), in import order.
 PRELOAD = (
@@ -150,6 +151,7 @@ class ForkedKernelManager(AsyncKernelManager):  # type: ignore[misc]
 def _become_kernel(request: dict[str, Any]) -> None:
     """In the forked child: take the kernel's environment, folder and streams, then run the kernel app."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the zygote ignores it; a notebook's subprocesses need it
+    die_with_parent()  # the kernel ends the instant the zygote does (lifeline.py)
     os.setsid()  # its own process group, as jupyter_client starts kernels: signals reach the kernel only
     os.environ.clear()
     # ipykernel exits when this parent (the zygote) has gone, as it does for the process that launched it.

@@ -9,17 +9,18 @@ results did not change is still skipped.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..store import Store
-from .execute import FAILED_DIR, RunOutcome, RunTask, execute_run, prepare_worker
+from .execute import FAILED_DIR, RunOutcome, RunTask, execute_run, prepare_worker, remove_leftovers
 from .manifest import Analysis, ManifestError, RunSpec, expand_runs, load_manifest
 from .provenance import (
     PROVENANCE_JSON,
@@ -120,8 +121,9 @@ class LocalExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
         # forkserver: workers do not inherit the parent's threads (rich's live display).
+        # Workers are children of the forkserver, not of this process: each watches this process's pid.
         self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"),
-                                        initializer=prepare_worker)
+                                        initializer=prepare_worker, initargs=(os.getpid(),))
 
     def submit(self, task: RunTask, done: Callable[[Any], None]) -> None:
         self.pool.submit(execute_run, task).add_done_callback(done)
@@ -214,6 +216,8 @@ def write_index(reports: Path) -> Path:
             reports.glob(f"{FAILED_DIR}/*/*/{PROVENANCE_JSON}")):
         if path.parts[-3].startswith("_") and path.parts[-4] != FAILED_DIR:
             continue  # scratch output of interactive sessions
+        if path.parts[-2].startswith(".") or path.parts[-3].startswith("."):
+            continue  # a staging or retired folder: not a published run
         record = json.loads(path.read_text())
         rows.append({"analysis": record["analysis"], "run_id": record["run_id"], "status": record["status"],
                      "parameters": json.dumps(record["parameters"], sort_keys=True),
@@ -227,15 +231,45 @@ def write_index(reports: Path) -> Path:
     return target
 
 
+RUN_LOCK = ".workbench-run.lock"
+
+
+@contextlib.contextmanager
+def reports_lock(reports: Path, *, wait: float = 0.0) -> Iterator[list[str]]:
+    """Hold the reports folder's run lock (one ``workbench run`` at a time); leftovers of a killed run removed.
+
+    Yields what was removed. Raises :class:`~evaluation.locks.LockBusy` if
+    another run still holds the lock after ``wait`` seconds.
+    """
+    from ..locks import exclusive
+
+    with exclusive(reports / RUN_LOCK, f"the reports folder {reports}", wait=wait):
+        yield remove_leftovers(reports)
+
+
 def run_manifest(manifest: Path, store: Store, reports: Path, *, select: list[str] | None = None,
                  overrides: dict[str, str] | None = None, force: bool = False, jobs: int | None = None,
                  timeout: int | None = None, executor: str = "local", scheduler: str | None = None,
                  on_event: Callable[[PlannedRun, str], None] = lambda p, e: None,
-                 planned: list[PlannedRun] | None = None) -> RunSummary:
-    """Plan and execute; the whole of ``workbench run`` without its display."""
+                 planned: list[PlannedRun] | None = None, wait: float = 0.0) -> RunSummary:
+    """Plan and execute; the whole of ``workbench run`` without its display.
+
+    Without ``planned``, holds the run lock (:func:`reports_lock`) while it
+    plans and runs; a caller passing ``planned`` holds the lock itself, around
+    its planning too, so that a run that waited plans from the results it waited for.
+    """
+    if planned is None:
+        with reports_lock(reports, wait=wait):
+            return _run_planned(store, reports, plan_runs(manifest, store, reports, select=select,
+                                                          overrides=overrides, force=force),
+                                jobs, timeout, executor, scheduler, on_event)
+    return _run_planned(store, reports, planned, jobs, timeout, executor, scheduler, on_event)
+
+
+def _run_planned(store: Store, reports: Path, planned: list[PlannedRun], jobs: int | None,
+                 timeout: int | None, executor: str, scheduler: str | None,
+                 on_event: Callable[[PlannedRun, str], None]) -> RunSummary:
     started = time.perf_counter()
-    planned = planned if planned is not None else plan_runs(manifest, store, reports, select=select,
-                                                            overrides=overrides, force=force)
     if any(p.action != "skip" for p in planned):
         if executor == "dask":
             if not scheduler:
@@ -254,4 +288,4 @@ def run_manifest(manifest: Path, store: Store, reports: Path, *, select: list[st
     return RunSummary(planned, time.perf_counter() - started, failures)
 
 
-__all__ = ["PlannedRun", "RunSummary", "plan_runs", "run_manifest", "write_index", "run_dir"]
+__all__ = ["PlannedRun", "RunSummary", "plan_runs", "reports_lock", "run_manifest", "write_index", "run_dir"]
