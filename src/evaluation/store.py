@@ -8,6 +8,7 @@ beside the database (``raw/<sha256>.<ext>``). Readers open the file read-only.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -257,8 +258,9 @@ class Store:
         for temp, final in staged:
             temp.replace(final)
         fault_point("archived")
-        con = duckdb.connect(str(target))
+        con = None
         try:
+            con = duckdb.connect(str(target))
             con.begin()
             _create_tables(con)
             for table, keys in batch.deletes:
@@ -281,8 +283,10 @@ class Store:
                 con.execute(f"INSERT INTO ingestion_log ({names}) VALUES ({marks})", list(entry.values()))
             con.commit()
         except BaseException:
-            con.rollback()
-            con.close()
+            if con is not None:
+                with contextlib.suppress(duckdb.Error):  # a full disk can fail the rollback too
+                    con.rollback()
+                con.close()
             for _, final in staged:
                 final.unlink(missing_ok=True)
             if created:
@@ -299,17 +303,22 @@ class Store:
         # Raw exports hold names and e-mails as received: only the owner may read them.
         self.raw_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.raw_dir.chmod(0o700)
-        staged = []
-        for source, sha in raw_files:
-            final = self.raw_dir / f"{sha}{source.suffix.lower()}"
-            if final.exists():
-                continue
-            temp = final.with_name(final.name + ".partial")
-            shutil.copyfile(source, temp)
-            temp.chmod(0o600)
-            with temp.open("rb") as handle:  # on disk before the log says it is there
-                os.fsync(handle.fileno())
-            staged.append((temp, final))
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for source, sha in raw_files:
+                final = self.raw_dir / f"{sha}{source.suffix.lower()}"
+                if final.exists():
+                    continue
+                temp = final.with_name(final.name + ".partial")
+                staged.append((temp, final))
+                shutil.copyfile(source, temp)
+                temp.chmod(0o600)
+                with temp.open("rb") as handle:  # on disk before the log says it is there
+                    os.fsync(handle.fileno())
+        except BaseException:  # a full disk, say: no half-written copy stays
+            for temp, _ in staged:
+                temp.unlink(missing_ok=True)
+            raise
         return staged
 
 
