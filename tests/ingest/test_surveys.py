@@ -238,3 +238,12 @@ def test_qualtrics_previews_and_test_responses_are_excluded_by_their_marker(base
     assert list(logged["source_row"]) == [5, 9]
     assert list(logged["reason"]) == ["Qualtrics preview or test response (DistributionChannel = preview)",
                                       "Qualtrics preview or test response (DistributionChannel = test)"]
+
+
+def test_a_question_text_with_a_line_break_keeps_every_row(base_store: Store, tmp_path: Path):
+    # Qualtrics writes multi-line question text inside quotes; the header block is three records, not lines.
+    export = tmp_path / "multiline_question.csv"
+    text = (FIXTURES / "qualtrics_valid.csv").read_text()
+    export.write_text(text.replace("What was most valuable?", '"What was\r\nmost valuable?"'), newline="")
+    run_ingest([IngestJob(export, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    assert _values(base_store) == _expected_by_pseudonym()

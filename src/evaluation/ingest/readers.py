@@ -13,13 +13,21 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..schemas.core import Problem, ValidationError
-from .structure import cell_problems, header_control_problems, locate_csv_damage, locate_offset, needs_locating
+from .structure import (
+    cell_problems,
+    header_control_problems,
+    header_end,
+    locate_csv_damage,
+    locate_offset,
+    needs_locating,
+)
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -140,9 +148,14 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
         return "skip"
 
     def parse(raw: bytes) -> pa.Table:
+        # Arrow's skip_rows counts lines, not records: a header cell with a line break in it (a multi-line
+        # question) would shift every row. The data starts where the header records end.
+        body = memoryview(raw)[header_end(raw, header_rows):]
+        if re.search(rb"\S", body) is None:  # stops at the first data byte
+            raise ValidationError([Problem(path.name, None, None, None, "the file has a header but no data rows")])
         return pacsv.read_csv(
-            pa.py_buffer(raw),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=header_rows),
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=header),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid_row),
             convert_options=pacsv.ConvertOptions(
@@ -178,16 +191,16 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
 
 
 def _header_block(data: bytes, delimiter: str, header_rows: int) -> list[list[str]]:
-    """The first ``header_rows`` records, decoded lazily (only the start of the file is read)."""
-    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
-    records = (r for r in csv.reader(text, delimiter=delimiter) if r)
+    """The first ``header_rows`` records (only the start of the file is decoded)."""
+    text = data[:header_end(data, header_rows)].decode("utf-8", errors="replace")
+    records = (r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r)
     return [[c.strip() for c in r] for r in itertools.islice(records, header_rows)]
 
 
 def _first_line(data: bytes) -> bytes:
-    # Sliced, not split: splitting copies the whole file.
-    end = data.find(b"\n")
-    return data if end < 0 else data[:end]
+    # Sliced, not split: splitting copies the whole file. A lone carriage return ends a line too.
+    ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+    return data[:min(ends)] if ends else data
 
 
 def _header_cell_problems(header: list[str], file: str) -> list[Problem]:

@@ -70,6 +70,27 @@ def header_control_problems(header: Sequence[str], file: str) -> list[Problem]:
             for i, h in enumerate(header) if _CONTROL.search(h)]
 
 
+def header_end(data: bytes, records: int) -> int:
+    """Byte offset just after the first ``records`` non-blank CSV records (quoted line breaks stay inside).
+
+    Only the header block is scanned, byte by byte: a few kilobytes at most.
+    """
+    quoted, seen, position, blank = False, 0, 0, True
+    while seen < records and position < len(data):
+        byte = data[position]
+        position += 1
+        if byte == 0x22:  # "
+            quoted, blank = not quoted, False
+        elif byte in (0x0A, 0x0D) and not quoted:
+            if byte == 0x0D and data[position:position + 1] == b"\n":
+                position += 1
+            seen += 0 if blank else 1
+            blank = True
+        else:
+            blank = False
+    return position
+
+
 def needs_locating(data: bytes) -> bool:
     """Whether the cheap signs of a damaged CSV show: no line break at the end, or an unclosed quote.
 
