@@ -24,7 +24,9 @@ one wave keeps the latest submission and the earlier ones are logged as
 excluded (``keep-latest``) or the file is refused (``reject``); an unfinished
 Qualtrics response (``Finished`` false) is logged and left out unless the
 mapping says ``keep``; a respondent not on the cohort's roster is refused, or
-logged and left out (``exclude``). Nothing is dropped without a log entry.
+logged and left out (``exclude``); a Qualtrics preview or test response (``DistributionChannel``
+``preview``/``test``, ``Status`` ``Survey Preview``/``Survey Test``) is logged and left out before any
+other rule. Nothing is dropped without a log entry.
 """
 
 from __future__ import annotations
