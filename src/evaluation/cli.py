@@ -212,6 +212,8 @@ def run(
                                                  "reports/).")] = None,
     store: StoreOption = None,
     wait: WaitOption = 0.0,
+    publish_site: Annotated[bool, typer.Option("--publish/--no-publish", help="Then update the published "
+                                               "site of dashboards (reports/_site).")] = True,
 ) -> None:
     """Run the analyses of the manifest with papermill: in parallel, skipping what is up to date."""
     from .failures import check_reports, check_store
@@ -236,7 +238,9 @@ def run(
             with progress_display(planned) as on_event:
                 summary = run_manifest(manifest, target, output, jobs=jobs, timeout=timeout, executor=executor,
                                        scheduler=scheduler, on_event=on_event, planned=planned)
-    print_summary(summary)
+            print_summary(summary)
+            if publish_site:  # under the run lock: one publish at a time, from results no run is changing
+                _publish(output)
     if summary.failures:
         raise typer.Exit(code=1)
 
@@ -256,22 +260,70 @@ def _plan(manifest: Path, store: object, reports: Path, select: list[str] | None
         raise typer.Exit(code=2) from None
 
 
+def _publish(reports: Path, *, images: bool = True, force: bool = False) -> None:
+    from .dashboards.site import SiteError, publish_site
+
+    try:
+        summary = publish_site(reports, images=images, force=force)
+    except SiteError as error:
+        typer.echo(f"error: the site was not published (the previous one is unchanged): {error}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(summary.describe())
+
+
+@app.command()
+def publish(
+    reports: Annotated[Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or "
+                                                 "reports/).")] = None,
+    images: Annotated[bool, typer.Option("--images/--no-images", help="Make each chart's PNG and SVG "
+                                         "(about 0.3 s each).")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Render every page, changed or not.")] = False,
+    wait: WaitOption = 0.0,
+) -> None:
+    """Render every dashboard in every state into a static site (reports/_site); only changed pages are redone.
+
+    `workbench run` does this after every run. The folder works from any static web server or from a copy on
+    a shared drive (docs/deployment.md).
+    """
+    from .failures import check_reports
+    from .run.scheduler import reports_lock
+
+    output = config.reports_dir(reports)
+    with _one_line_on_failure(None):
+        check_reports(output)
+        with reports_lock(output, wait=wait) as removed:  # never beside a run that is publishing results
+            _print_repairs(removed)
+            _publish(output, images=images, force=force)
+
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8866,
     dashboards: Annotated[Path, typer.Option(help="Folder of dashboard notebooks.")] = Path("dashboards"),
     reports: Annotated[Path | None, typer.Option(help="Published results (default: $WORKBENCH_REPORTS or "
                                                  "reports/).")] = None,
-    preheat: Annotated[bool, typer.Option(help="Keep a kernel per dashboard ready (faster first page).")] = True,
+    preheat: Annotated[bool, typer.Option(help="Keep kernels per dashboard ready (faster first page).")] = True,
+    pool_size: Annotated[int, typer.Option(help="Preheated kernels per dashboard.")] = 1,
+    max_live: Annotated[int, typer.Option(help="Readers served live at once; the next is sent to the published "
+                                          "site.")] = 12,
 ) -> None:
-    """Serve the dashboards with Voila on 127.0.0.1: sources stripped, tracebacks hidden (docs/deployment.md)."""
-    import subprocess
+    """Serve the published site at / and the live dashboards (Voila) on 127.0.0.1 (docs/deployment.md).
+
+    The server replaces this process, so a supervisor's SIGTERM stops it and its kernels.
+    """
+    import os
 
     from .dashboards.serve import voila_command, voila_environment
 
-    command = voila_command(dashboards, port, preheat=preheat)
-    typer.echo(f"Dashboards at http://127.0.0.1:{port}/ (Ctrl-C to stop); results from {config.reports_dir(reports)}")
-    raise typer.Exit(subprocess.call(command, env=voila_environment(config.reports_dir(reports))))
+    output = config.reports_dir(reports)
+    try:
+        command = voila_command(dashboards, port, preheat=preheat, pool_size=pool_size, max_live_pages=max_live)
+    except (FileNotFoundError, ValueError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"Dashboards at http://127.0.0.1:{port}/ (Ctrl-C to stop); results from {output}", err=True)
+    sys.stdout.flush()
+    os.execve(command[0], command, voila_environment(output))
 
 
 def main() -> None:  # pragma: no cover - console entry point

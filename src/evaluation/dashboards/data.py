@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -329,6 +329,10 @@ class PublishedTable:
     def suppressed(self) -> pd.DataFrame:
         """True where a cell is suppressed: ``[c]``, empty in a row whose people count is suppressed, or a
         people count below the threshold (see :meth:`small_counts`)."""
+        return self._suppressed
+
+    @cached_property
+    def _suppressed(self) -> pd.DataFrame:  # a table is read many times while a page is drawn: computed once
         marked = self._text_mask(lambda column: column == SUPPRESSED_SYMBOL)
         if self.people_column and self.people_column in self.frame:
             people = self.frame[self.people_column].astype(str).str.strip()
@@ -342,6 +346,10 @@ class PublishedTable:
 
     def numbers(self) -> pd.DataFrame:
         """Numeric view: numbers where the cell holds one, NaN elsewhere (suppressed cells included)."""
+        return self._numbers
+
+    @cached_property
+    def _numbers(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame({c: pd.to_numeric(self.frame[c].astype(str).str.replace(",", ""), errors="coerce")
@@ -349,6 +357,10 @@ class PublishedTable:
 
     def numeric_columns(self) -> list[str]:
         """Columns whose every non-empty, non-suppressed cell is a number."""
+        return list(self._numeric_columns)
+
+    @cached_property
+    def _numeric_columns(self) -> list[str]:
         out = []
         numbers = self.numbers()
         for column in self.frame:
@@ -360,13 +372,14 @@ class PublishedTable:
 
     def cells(self) -> list[list[Cell]]:
         """The rows as formatted cells, suppressed ones marked."""
-        suppressed, numeric = self.suppressed(), set(self.numeric_columns())
+        suppressed, numeric = self.suppressed().to_numpy(), set(self.numeric_columns())
+        values = self.frame.to_numpy()
         rows = []
         for i in range(len(self.frame)):
             row = []
-            for column in self.frame.columns:
-                raw = self.frame.iloc[i][column]
-                hidden = bool(suppressed.iloc[i][column])
+            for j, column in enumerate(self.frame.columns):
+                raw = values[i, j]
+                hidden = bool(suppressed[i, j])
                 if hidden:
                     row.append(Cell(f"{SUPPRESSED_SYMBOL} {SUPPRESSED_TEXT}", suppressed=True, numeric=True))
                 elif column in numeric and raw.strip() != "":
@@ -417,7 +430,17 @@ def _counts_people(column: str) -> bool:
 
 
 def read_table_csv(path: Path) -> pd.DataFrame:
-    """A published CSV with every cell as text (so ``[c]`` and empty cells survive as published)."""
+    """A published CSV with every cell as text (so ``[c]`` and empty cells survive as published).
+
+    Pages read the same tables many times (every authority page reads every project's tables), so parsed
+    tables are kept while the file is unchanged (same size and modification time); each caller gets a copy.
+    """
+    status = path.stat()
+    return _parsed_table_csv(str(path), status.st_mtime_ns, status.st_size).copy()
+
+
+@lru_cache(maxsize=512)
+def _parsed_table_csv(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     import pandas as pd
 
     try:

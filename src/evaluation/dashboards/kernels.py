@@ -66,6 +66,23 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         self._claimed_at.pop(kernel_id, None)
         return True
 
+    async def refresh_pools(self) -> None:
+        """Replace every preheated kernel (new results were published: their pages show the old ones).
+
+        The new kernels are started first; the old ones are shut down once they have finished starting.
+        """
+        pools: dict[str, list[Any]] = getattr(self, "_pools", {})
+        for notebook, old in list(pools.items()):
+            pools[notebook] = []
+            self.fill_if_needed(delay=0, notebook_name=notebook)  # type: ignore[attr-defined]
+            for task in old:
+                try:
+                    kernel_id = (await task).get("kernel_id")
+                except Exception:  # noqa: BLE001 - a kernel that failed to start has nothing to shut down
+                    continue
+                if kernel_id and kernel_id in self:
+                    await self.shutdown_kernel(kernel_id)
+
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
         if self.may_cull(kernel_id):
             await super().cull_kernel_if_idle(kernel_id)

@@ -494,20 +494,21 @@ def programme_section(reports: Reports = None) -> list[Part]:
             + run_sections(run, PROGRAMME_SECTIONS) + _estimates_section(run, people=True))
 
 
-@_timed
-def programme_overview(reports: Reports = None) -> ipywidgets.VBox:
-    """Programme overview: cohorts trained, completion, change with intervals, ratings, applications, cost."""
-    title = "Digital leadership programme: overview"
-    lead = ("Cohorts trained, completion, change in confidence and competence (with 95% intervals), participants' "
-            "ratings, applications at work and cost per completer, as published by the evaluation runs. Values "
-            "about fewer than five people are suppressed and marked [c].")
+def programme_body(value: str | None = None, reports: Reports = None) -> list[Part]:
+    """The programme-wide run (or, until it has run, the cohort runs side by side), then the risks."""
     risks = [heading("Programme risks"), *safe_children(lambda: risk_register_section(LEADERSHIP_REGISTER, reports))]
     try:
         load_run(PROGRAMME_ANALYSIS, None, reports)
-    except ResultsMissing as missing:  # until the programme-wide analysis has run: the cohort runs, side by side
-        return _page(title, lead, [missing_message(missing), heading("Cohort by cohort"),
-                                   *safe_children(lambda: cohort_comparison(reports)), *risks])
-    return _page(title, lead, [*safe_children(lambda: programme_section(reports)), *risks])
+    except ResultsMissing as missing:
+        return [missing_message(missing), heading("Cohort by cohort"),
+                *safe_children(lambda: cohort_comparison(reports)), *risks]
+    return [*safe_children(lambda: programme_section(reports)), *risks]
+
+
+@_timed
+def programme_overview(reports: Reports = None) -> ipywidgets.VBox:
+    """Programme overview: cohorts trained, completion, change with intervals, ratings, applications, cost."""
+    return live_page(DASHBOARD_PAGES["programme_overview"], reports)
 
 
 COHORT_SECTIONS = (
@@ -538,25 +539,21 @@ def cohort_sections(run: PublishedRun) -> list[Part]:
             + run_sections(run, COHORT_SECTIONS) + _estimates_section(run, people=True))
 
 
-def run_picker_page(title: str, lead: str, description: str, analysis: str, reports: Reports,
-                    label: Callable[[PublishedRun], str], sections: Callable[[PublishedRun], list[Part]],
-                    value: str | None = None) -> ipywidgets.VBox:
-    """A page with a drop-down of the published runs of ``analysis``; ``sections(run)`` builds the body."""
-    runs = load_runs(analysis, reports)
-    if not runs:
-        return _page(title, lead, safe_children(lambda: load_runs(analysis, reports, required=True)))
-    return selector_page(title, lead, description, [(label(r), r.run_id) for r in runs],
-                         lambda run_id: sections(load_run(analysis, run_id, reports)), value=value)
+def run_options(analysis: str, label: Callable[[PublishedRun], str]) -> Callable[[Reports], list[tuple[str, str]]]:
+    """The selector's options for the published runs of ``analysis``: (label, run id)."""
+    return lambda reports: [(label(r), r.run_id) for r in load_runs(analysis, reports)]
+
+
+def run_body(analysis: str, sections: Callable[[PublishedRun], list[Part]]
+             ) -> Callable[[str | None, Reports], list[Part]]:
+    """The body for one run of ``analysis`` (``None``: the latest; none published: what to run)."""
+    return lambda run_id, reports: sections(load_run(analysis, run_id, reports))
 
 
 @_timed
 def cohort_page(reports: Reports = None, cohort_run: str | None = None) -> ipywidgets.VBox:
     """Pick a cohort and see its published evaluation."""
-    return run_picker_page("Digital leadership programme: one cohort",
-                           "Choose a cohort to see its change in confidence, competence and application, its "
-                           "ratings, attendance, completion and applications at work, as published by its "
-                           "evaluation run.", "Cohort", COHORT_ANALYSIS, reports, _cohort_label, cohort_sections,
-                           value=cohort_run)
+    return live_page(DASHBOARD_PAGES["cohort"], reports, cohort_run)
 
 
 # --- LOTI helpers -------------------------------------------------------------------------------------------------
@@ -757,18 +754,18 @@ def portfolio_sections(run: PublishedRun) -> list[Part]:
             + run_sections(run, PORTFOLIO_SECTIONS, rest_markup=rag_markup) + _estimates_section(run, people=False))
 
 
+def portfolio_body(value: str | None = None, reports: Reports = None) -> list[Part]:
+    """The portfolio run, then every peer challenge and the LOTI risk register."""
+    return [*safe_children(lambda: portfolio_sections(load_run(PORTFOLIO_ANALYSIS, None, reports))),
+            heading("Peer challenges and their follow-up"), *safe_children(lambda: peer_challenges_section(reports)),
+            heading("LOTI risks"), *safe_children(lambda: risk_register_section(LOTI_REGISTER, reports))]
+
+
 @_timed
 def loti_portfolio(reports: Reports = None) -> ipywidgets.VBox:
     """The LOTI portfolio: projects, outcomes with RAG, the map of authorities, value for money, peer
     challenges and risks."""
-    return _page("London Office of Technology and Innovation: portfolio",
-                 "Projects by workstream and stage, outcomes by level with RAG ratings, a map of London's 33 "
-                 "authorities, value for money, peer challenges and the programme's risks, as published by the "
-                 "portfolio, peer-challenge and risk evaluation runs.",
-                 [*safe_children(lambda: portfolio_sections(load_run(PORTFOLIO_ANALYSIS, None, reports))),
-                  heading("Peer challenges and their follow-up"),
-                  *safe_children(lambda: peer_challenges_section(reports)),
-                  heading("LOTI risks"), *safe_children(lambda: risk_register_section(LOTI_REGISTER, reports))])
+    return live_page(DASHBOARD_PAGES["loti_portfolio"], reports)
 
 
 # --- LOTI: one project --------------------------------------------------------------------------------------------
@@ -827,10 +824,7 @@ def _project_label(run: PublishedRun) -> str:
 @_timed
 def project_page(reports: Reports = None, project_run: str | None = None) -> ipywidgets.VBox:
     """Pick a LOTI project and see its published evaluation."""
-    return run_picker_page("London Office of Technology and Innovation: one project",
-                           "Choose a project to see its logic model, its outcome indicators and what its evaluation "
-                           "found, as published by the project's evaluation run.", "Project", PROJECT_ANALYSIS,
-                           reports, _project_label, project_sections, value=project_run)
+    return live_page(DASHBOARD_PAGES["project"], reports, project_run)
 
 
 # --- LOTI: one authority -------------------------------------------------------------------------------------------
@@ -1017,13 +1011,86 @@ def risk_register_section(register: str, reports: Reports = None) -> list[Part]:
     return [provenance_html(run), *run_sections(run, sections, rest_markup=rag_markup)]
 
 
+def authority_options(reports: Reports = None) -> list[tuple[str, str]]:
+    """London's 33 authorities, by name: (name (GSS code), GSS code)."""
+    return sorted((f"{n} ({c})", c) for c, n in _names().items())
+
+
+def authority_body(code: str | None, reports: Reports = None) -> list[Part]:
+    return authority_sections(code or authority_options(reports)[0][1], reports)
+
+
 @_timed
 def authority_page(reports: Reports = None, authority: str | None = None) -> ipywidgets.VBox:
     """Pick a London borough and see its LOTI projects, indicators and digital maturity."""
-    options = sorted((f"{n} ({c})", c) for c, n in _names().items())
-    return selector_page("London Office of Technology and Innovation: one authority",
-                         "Choose a borough to see its LOTI membership and partners, the projects it takes part in "
-                         "with their indicators, and its digital maturity over time, as published by the portfolio, "
-                         "project and maturity evaluation runs.",
-                         "Authority", options, lambda code: authority_sections(code, reports), value=authority)
+    return live_page(DASHBOARD_PAGES["authority"], reports, authority)
 
+
+# --- The five dashboards ------------------------------------------------------------------------------------------
+
+
+def _no_options(reports: Reports) -> list[tuple[str, str]]:
+    return []
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """One dashboard: what a board member is told of it, its selector, and its body for each selector value.
+
+    The live page (a notebook in ``dashboards/`` served by Voila) and the published site
+    (:mod:`evaluation.dashboards.site`) both build their content from ``body(value, reports)``, so the two
+    show the same figures and numbers for the same selection.
+    """
+
+    name: str  # the notebook in dashboards/, and the page's folder on the published site
+    title: str
+    lead: str
+    question: str  # what it answers, in a sentence, for the landing page
+    reads: tuple[str, ...]  # the analyses whose published runs it shows
+    body: Callable[[str | None, Reports], list[Part]]
+    selector: str = ""  # the drop-down's label; empty for a page without one
+    options: Callable[[Reports], list[tuple[str, str]]] = _no_options
+
+
+def live_page(dashboard: Dashboard, reports: Reports = None, value: str | None = None) -> ipywidgets.VBox:
+    """The dashboard as widgets: a drop-down of its options (if any), and its body for the value chosen."""
+    options = dashboard.options(reports) if dashboard.selector else []
+    if options:
+        return selector_page(dashboard.title, dashboard.lead, dashboard.selector, options,
+                             lambda chosen: dashboard.body(chosen, reports), value=value)
+    return _page(dashboard.title, dashboard.lead, safe_children(lambda: dashboard.body(value, reports)))
+
+
+_LOTI_RUNS = (PORTFOLIO_ANALYSIS, PROJECT_ANALYSIS, MATURITY_ANALYSIS, MATURITY_LONDON_ANALYSIS,
+              PEER_CHALLENGE_ANALYSIS, RISKS_ANALYSIS)
+DASHBOARD_PAGES: dict[str, Dashboard] = {d.name: d for d in (
+    Dashboard("programme_overview", "Digital leadership programme: overview",
+              "Cohorts trained, completion, change in confidence and competence (with 95% intervals), participants' "
+              "ratings, applications at work and cost per completer, as published by the evaluation runs. Values "
+              "about fewer than five people are suppressed and marked [c].",
+              "Is the digital leadership programme raising leaders' confidence and competence, and is it value "
+              "for money?", (PROGRAMME_ANALYSIS, COHORT_ANALYSIS, RISKS_ANALYSIS), programme_body),
+    Dashboard("cohort", "Digital leadership programme: one cohort",
+              "Choose a cohort to see its change in confidence, competence and application, its ratings, "
+              "attendance, completion and applications at work, as published by its evaluation run.",
+              "How did one cohort change, rate the programme and apply what it learnt?", (COHORT_ANALYSIS,),
+              run_body(COHORT_ANALYSIS, cohort_sections), "Cohort", run_options(COHORT_ANALYSIS, _cohort_label)),
+    Dashboard("loti_portfolio", "London Office of Technology and Innovation: portfolio",
+              "Projects by workstream and stage, outcomes by level with RAG ratings, a map of London's 33 "
+              "authorities, value for money, peer challenges and the programme's risks, as published by the "
+              "portfolio, peer-challenge and risk evaluation runs.",
+              "What is LOTI's portfolio delivering at organisation, community and economic level, and at what "
+              "value for money?", _LOTI_RUNS, portfolio_body),
+    Dashboard("project", "London Office of Technology and Innovation: one project",
+              "Choose a project to see its logic model, its outcome indicators and what its evaluation found, as "
+              "published by the project's evaluation run.",
+              "What did one LOTI project achieve, how strong is the evidence, and was it worth its cost?",
+              (PROJECT_ANALYSIS,), run_body(PROJECT_ANALYSIS, project_sections), "Project",
+              run_options(PROJECT_ANALYSIS, _project_label)),
+    Dashboard("authority", "London Office of Technology and Innovation: one authority",
+              "Choose a borough to see its LOTI membership and partners, the projects it takes part in with their "
+              "indicators, and its digital maturity over time, as published by the portfolio, project and maturity "
+              "evaluation runs.",
+              "What does LOTI mean for one borough: its projects, partners and digital maturity over time?",
+              _LOTI_RUNS, authority_body, "Authority", authority_options),
+)}

@@ -35,23 +35,20 @@ CULL_INTERVAL_SECONDS = 10
 # Culls idle kernels but not preheated ones waiting for a page (jupyter_server's culler would: see kernels.py).
 KERNEL_MANAGER = "evaluation.dashboards.kernels.PoolAwareKernelManager"
 TEMPLATE = "workbench"
+APP_MODULE = "evaluation.dashboards.app"
+MAX_LIVE_PAGES = 12
 # A Jupyter data folder holding voila/templates/workbench (the template and its static plotly.js bundle).
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share"
-
-
-def voila_executable() -> str:
-    """The ``voila`` next to the running Python (the project's venv), else whatever is on PATH."""
-    candidate = Path(sys.executable).with_name("voila")
-    return str(candidate) if candidate.exists() else "voila"
 
 
 def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, preheat: bool = True,
                   pool_size: int = 1, cull_idle_timeout: int = CULL_IDLE_SECONDS,
                   cull_interval: int = CULL_INTERVAL_SECONDS, base_url: str = "/",
                   extension_denylist: Sequence[str] = EXTENSION_DENYLIST, ip: str = LOCALHOST,
-                  template: str = TEMPLATE, executable: str | None = None, extra: Sequence[str] = ()
+                  template: str = TEMPLATE, max_live_pages: int = MAX_LIVE_PAGES, extra: Sequence[str] = ()
                   ) -> list[str]:
-    """The argument list that serves every notebook in ``dashboards_dir`` with Voila.
+    """The argument list that serves every notebook in ``dashboards_dir`` with the workbench's Voila
+    (:class:`evaluation.dashboards.app.WorkbenchVoila`: the published site at ``/``, admission control).
 
     - ``ip`` defaults to 127.0.0.1: Voila has no authentication of its own;
     - sources stripped and tracebacks hidden;
@@ -62,6 +59,7 @@ def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, prehe
     - ``extension_denylist``: lab extensions kept off the page (jupytext breaks Voila pages);
     - ``template``: the Voila template (the ``workbench`` one needs :data:`TEMPLATE_ROOT` on
       ``JUPYTER_PATH``, as :func:`voila_environment` sets);
+    - ``max_live_pages``: readers served live at once; the next one is sent to the published site;
     - ``extra``: further Voila options, appended last.
     """
     folder = Path(dashboards_dir)
@@ -69,12 +67,12 @@ def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, prehe
         raise FileNotFoundError(f"no dashboards folder at {folder}")
     if not 0 < port < 65536:
         raise ValueError(f"port {port} is not a TCP port")
-    command = [executable or voila_executable(), str(folder), f"--port={port}", f"--Voila.ip={ip}", "--no-browser",
+    command = [sys.executable, "-m", APP_MODULE, str(folder), f"--port={port}", f"--Voila.ip={ip}", "--no-browser",
                "--Voila.port_retries=0", f"--Voila.base_url={base_url}",
                "--strip_sources=True", "--show_tracebacks=False", f"--template={template}",
                f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
                f"--MappingKernelManager.cull_interval={cull_interval}",
-               "--MappingKernelManager.cull_connected=False"]
+               "--MappingKernelManager.cull_connected=False", f"--WorkbenchVoila.max_live_pages={max_live_pages}"]
     if preheat and pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}",
                     f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}"]
