@@ -4,14 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE ?= data/store/workbench.duckdb
+# axe-core (npm) checks pages against WCAG 2.2 AA in the browser tests; pinned, installed into .cache/node.
+AXE_VERSION := 4.14.1
+AXE := .cache/node/node_modules/axe-core/axe.min.js
 
-.PHONY: run test serve lab install chromium demo dictionary lint benchmarks clean
+.PHONY: run test serve publish lab install chromium demo dictionary lint benchmarks clean
 
 run: $(STAMP)  ## Ingest the embedded demo data and run every analysis of the default manifest
 	$(BIN)/workbench ingest --demo --store $(STORE) data/demo/ingest.yml
 	$(BIN)/workbench run --store $(STORE)
 
-test: $(STAMP) chromium  ## Lint (seconds), then run the whole test suite
+test: $(STAMP) chromium $(AXE)  ## Lint (seconds), then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -23,6 +26,9 @@ chromium:
 
 install: $(STAMP)
 
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@$(AXE_VERSION)
+
 # uv resolves and installs the set in seconds; pip would take minutes.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +36,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
-serve: $(STAMP)  ## Serve the dashboards (after `make run`) on http://127.0.0.1:8866/
+serve: $(STAMP)  ## Serve the published site and the live dashboards (after `make run`) on http://127.0.0.1:8866/
 	$(BIN)/workbench serve
+
+publish: $(STAMP)  ## Render the published site of dashboards again (reports/_site); `make run` does it too
+	$(BIN)/workbench publish
 
 lab: $(STAMP)  ## Open JupyterLab with the package importable
 	$(BIN)/jupyter lab notebooks/

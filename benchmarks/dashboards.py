@@ -1,7 +1,17 @@
-"""Dashboard benchmark: time from navigation to the first plotly figure visible, per dashboard, headless chromium.
+"""Dashboard benchmarks: a board opening a dashboard together (``--concurrency``), and one reader's first chart.
 
-Run: ``.venv/bin/python benchmarks/dashboards.py [--reports reports] [--runs 5] [--no-preheat]``
-(``--demo`` first builds demo results in a temporary folder: ingest + ``workbench run``, about 40 s).
+Load test: ``.venv/bin/python benchmarks/dashboards.py --demo --concurrency 1,5,10,20,50``. ``workbench serve``
+(the published site at ``/``, live pages with kernels forked from a pre-imported process, admission control) on
+127.0.0.1; for each N, first N light clients fetch one published page together, then N light clients open one
+live dashboard together, each with one headless chromium page beside them (``benchmarks/board_load.py`` says what
+a light client does and why). Between levels every live page is closed and every kernel pool refilled. Prints a
+JSON table per N: outcomes (published page / live / capacity page / error), median, p95 and max seconds, the
+browser's time, and the PSS of server + zygote + kernels (shared pages counted once) while the pages are open;
+and the ratios of each p95 to the N = 1 figure of the same run. ``--pool-size`` and ``--max-live`` as for
+``workbench serve``.
+
+One reader, first chart: ``.venv/bin/python benchmarks/dashboards.py [--reports reports] [--runs 5]
+[--no-preheat]`` (``--demo`` first builds demo results in a temporary folder: ingest + ``workbench run``).
 
 Voila serves ``dashboards/`` as ``workbench serve`` does (preheated kernels,
 one per dashboard). Each load uses a fresh browser context (nothing cached),
@@ -57,6 +67,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # board_load beside this script
 
 from evaluation import config
 from evaluation.config import CHROMIUM, HEADLESS_CHROMIUM_ARGS
@@ -173,9 +185,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-preheat", action="store_true", help="Serve without preheated kernels.")
     parser.add_argument("--dashboards", nargs="*", default=list(DASHBOARDS))
+    parser.add_argument("--concurrency", help="Load test: comma-separated numbers of readers arriving together.")
+    parser.add_argument("--dashboard", default="cohort", help="Load test: the dashboard the board opens.")
+    parser.add_argument("--pool-size", type=int, default=2, help="Load test: preheated kernels per dashboard.")
+    parser.add_argument("--max-live", type=int, default=12, help="Load test: readers served live at once.")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if args.concurrency:
+        with tempfile.TemporaryDirectory(prefix="dash-load-") as temp:
+            reports = demo_results(Path(temp)) if args.demo else config.reports_dir(args.reports).resolve()
+            levels = [int(n) for n in args.concurrency.split(",")]
+            print(json.dumps(load_test(reports, levels, args.dashboard, args.pool_size, args.max_live,
+                                       Path(temp)), indent=1))
+        return
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="dash-bench-") as temp:
@@ -206,6 +229,65 @@ def main() -> None:
                       "baseline": "a bare Voila notebook showing one plotly chart, timed alternately with the pages",
                       "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
                       "dashboards": dashboards}, indent=1))
+
+
+def load_test(reports: Path, levels: list[int], dashboard: str, pool_size: int, max_live: int,
+              workdir: Path) -> dict[str, object]:
+    """The load test (see the module docstring): published site, then live pages, at each N of ``levels``."""
+    import asyncio
+
+    from board_load import MAX_CLIENTS, level
+
+    from evaluation.dashboards.site import page_states, publish_site
+
+    publish_site(reports)
+    site_path = next(s.path for s in page_states(reports) if s.dashboard.name == dashboard)
+    table: dict[str, list[dict[str, object]]] = {"published": [], "live": []}
+    with VoilaServer(ROOT / "dashboards", reports, workdir / "voila", pool_size=pool_size,
+                     max_live_pages=max_live) as server:
+
+        async def all_levels() -> None:
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                           args=list(HEADLESS_CHROMIUM_ARGS))
+                for kind in table:
+                    for n in levels:
+                        wait_until_quiet(server, pool_size)
+                        summary = await level(server.base_url, n, live=kind == "live", notebook=dashboard,
+                                              site_path=site_path, browser=browser, memory=server.memory_pss)
+                        print(kind, json.dumps(summary), file=sys.stderr, flush=True)
+                        table[kind].append(summary)
+                await browser.close()
+
+        asyncio.run(all_levels())
+    for kind, outcome in (("published", "page"), ("live", "live")):
+        first = next((row[outcome].get("p95_s") for row in table[kind] if row["n"] == 1), None)
+        for row in table[kind]:
+            p95 = row[outcome].get("p95_s")
+            row["p95_ratio_to_n1"] = round(p95 / first, 2) if p95 and first else None
+    return {"dashboard": dashboard, "site_page": site_path, "pool_size": pool_size, "max_live_pages": max_live,
+            "max_clients": MAX_CLIENTS, "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
+            **table}
+
+
+def wait_until_quiet(server: VoilaServer, pool_size: int, timeout: float = 180.0) -> None:
+    """Wait until only the preheated pools are left (every reader's kernel gone) and nothing has been built
+    for a few seconds (the pools refilled)."""
+    from evaluation.dashboards.serve import process_tree
+
+    deadline, pools = time.monotonic() + timeout, pool_size * len(DASHBOARDS)
+    last_size, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        kernels = len(process_tree(server.process.pid)) - 2  # the server and the zygote
+        size = server.build_log.stat().st_size if server.build_log.exists() else 0
+        if size != last_size or kernels > pools:
+            last_size, quiet_since = size, time.monotonic()
+        elif time.monotonic() - quiet_since > 4:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"the server did not settle: {kernels} kernels for {pools} pool places")
 
 
 def time_cold(server: VoilaServer, notebook: str, runs: int, browser: object) -> dict[str, object]:

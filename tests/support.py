@@ -8,6 +8,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 BAD_INPUTS = TESTS / "bad_inputs"
+AXE_JS = ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"  # `make test` installs it
 # A published test key: tests never see real data.
 TEST_KEY = b"test-key-not-secret-0123456789"
 BASE_TABLES = ("cohorts.csv", "participants.csv", "instrument.csv", "projects.csv", "indicators.csv")

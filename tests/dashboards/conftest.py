@@ -89,3 +89,11 @@ def page(browser: object) -> Iterator[object]:
     page.set_default_timeout(60_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_results: DemoResults) -> Path:
+    """The published site of the demo results (``workbench publish``), with every chart's PNG and SVG."""
+    from evaluation.dashboards.site import publish_site
+
+    return publish_site(demo_results.reports).folder

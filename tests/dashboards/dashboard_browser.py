@@ -10,7 +10,7 @@ from typing import Any
 from evaluation.config import DEFAULT_DISCLOSURE_THRESHOLD
 from evaluation.dashboards.data import PEOPLE_COUNT_WORDS
 from evaluation.dashboards.serve import VoilaServer
-from support import ROOT
+from support import AXE_JS, ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PARTICIPANT_ID = re.compile(r"P-[0-9a-f]{12}")
@@ -44,14 +44,32 @@ def choose(page: Any, label: str) -> None:
 
 
 def body_text(page: Any) -> str:
-    """The page's text, with plotly's non-breaking spaces made ordinary."""
-    return page.locator(".wb-root").first.inner_text().replace("\xa0", " ")
+    """The page's text (the live page's widgets, or a published page's main part), with plotly's non-breaking
+    spaces made ordinary."""
+    root = page.locator(".wb-root, main").first
+    return root.inner_text().replace("\xa0", " ")
+
+
+# WCAG 2.2 AA and what it includes; axe-core's tags.
+WCAG_AA_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+
+def accessibility_problems(page: Any) -> list[str]:
+    """Serious or critical WCAG 2.2 AA violations that axe-core (npm, `make test` installs it) finds on the page."""
+    if not AXE_JS.exists():
+        raise FileNotFoundError(f"{AXE_JS} is missing: `make test` installs axe-core (npm)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(WCAG_AA_TAGS))
+    return [f"{v['id']} ({v['impact']}): {v['help']}; e.g. {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def screenshot(page: Any, name: str) -> Path:
     """A screenshot of the whole page under tests/artifacts/ (the viewport is grown to the page's height)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("Math.ceil(document.querySelector('.wb-root').getBoundingClientRect().height)")
+    height = page.evaluate("Math.ceil((document.querySelector('.wb-root') || document.body)"
+                           ".getBoundingClientRect().height)")
     page.set_viewport_size({"width": 1280, "height": int(min(max(height + 120, 900), 16000))})
     page.wait_for_timeout(300)
     path = ARTIFACTS / f"dashboard_{name}.png"

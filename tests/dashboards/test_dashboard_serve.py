@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_voila_command_is_local_stripped_preheated_and_culled() -> None:
-    command = voila_command(ROOT / "dashboards", 8870, executable="voila")
-    assert command[:2] == ["voila", str(ROOT / "dashboards")]
-    for flag in ("--port=8870", "--Voila.ip=127.0.0.1", "--no-browser", "--strip_sources=True",
-                 "--show_tracebacks=False", "--preheat_kernel=True", "--pool_size=1",
+    command = voila_command(ROOT / "dashboards", 8870, max_live_pages=7)
+    assert command[:4] == [sys.executable, "-m", "evaluation.dashboards.app", str(ROOT / "dashboards")]
+    for flag in ("--port=8870", "--WorkbenchVoila.max_live_pages=7", "--Voila.ip=127.0.0.1", "--no-browser",
+                 "--strip_sources=True", "--show_tracebacks=False", "--preheat_kernel=True", "--pool_size=1",
                  "--MappingKernelManager.cull_idle_timeout=30", "--MappingKernelManager.cull_interval=10",
                  f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
                  "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext", f"--template={TEMPLATE}"):
@@ -109,3 +111,109 @@ def test_pooled_kernels_are_never_culled_and_claimed_ones_get_a_grace_period() -
     # In and out of the pool between two checks: the culler meets it first outside, and waits too.
     assert manager.may_cull("claimed-between-checks", now=100.0) is False
     assert manager.may_cull("claimed-between-checks", now=100.0 + kernels.CLAIM_GRACE_SECONDS + 1) is True
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds ``marker`` (the server and every kernel it started)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if marker.encode() in (proc / "environ").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
+def _get(url: str, timeout: float = 90.0) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        assert response.status == 200, url
+        return response.read().decode("utf-8")
+
+
+def test_workbench_serve_as_a_service(demo_site: Path, demo_results: Any, tmp_path: Path) -> None:
+    """The site at /, a reader's template and theme ignored, a full server turning readers to the site, and
+    SIGTERM stopping the server and every kernel (nothing left on the port)."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import time
+    import uuid
+
+    from evaluation.dashboards.serve import free_port
+
+    port, marker = free_port(), f"WORKBENCH_TEST_SERVE={uuid.uuid4().hex}"
+    env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
+    command = [str(Path(sys.executable).with_name("workbench")), "serve", "--port", str(port), "--no-preheat",
+               "--max-live", "3", "--reports", str(demo_results.reports), "--dashboards", str(ROOT / "dashboards")]
+    server = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                              stderr=open(tmp_path / "serve.log", "wb"))  # noqa: SIM115 - closed with the process
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                landing = _get(base + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail((tmp_path / "serve.log").read_text())
+        assert "Evaluation dashboards" in landing and "Live dashboards" in landing and "Select items" not in landing
+        assert "Digital leadership programme: one cohort" in _get(base + "/cohort/cohort-C1/index.html")
+
+        plain = _get(f"{base}/voila/render/cohort.ipynb?template=no-such-template")  # used to hang
+        reveal = _get(f"{base}/voila/render/cohort.ipynb?template=reveal")
+        dark = _get(f"{base}/voila/render/cohort.ipynb?theme=dark")
+        for page in (plain, reveal, dark):
+            assert "voila/templates/workbench/static/plotly-basic.min.js" in page
+            assert "reveal.js" not in page and "theme-dark" not in page
+
+        busy = _get(f"{base}/voila/render/project.ipynb")  # three readers are live: the fourth goes to the site
+        assert "The live dashboard is busy" in busy and 'href="/project/index.html"' in busy
+        assert "London Office of Technology and Innovation: one project" in _get(base + "/project/index.html")
+        assert str(demo_results.reports) not in plain + busy + landing  # never the server's paths
+        assert "cdn.jsdelivr" not in plain and "https://" not in landing  # nothing from a CDN
+        assert len(_processes_with(marker)) >= 4  # the server and three kernels
+    finally:
+        server.send_signal(signal.SIGTERM)  # what a supervisor or `docker stop` sends to `workbench serve`
+        server.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _processes_with(marker), "processes of the server outlived it"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # the port is free again
+
+
+def test_the_landing_page_before_and_after_the_site_is_published(tmp_path: Path) -> None:
+    """Before anything is published the root says what the evaluator does (no path); after, the site's landing
+    page with the live links in place of its marker."""
+    import asyncio
+
+    import tornado.httpclient
+    import tornado.web
+
+    from evaluation.dashboards.app import LIVE_MARKER, LandingHandler
+
+    site = tmp_path / "reports" / "_site"
+
+    async def fetch() -> str:
+        app = tornado.web.Application([(r"/", LandingHandler, {"site": site, "live_links": "<p>LIVE LINKS</p>"})])
+        server = app.listen(0, "127.0.0.1")
+        port = next(iter(server._sockets.values())).getsockname()[1]
+        try:
+            response = await tornado.httpclient.AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/")
+            return response.body.decode()
+        finally:
+            server.stop()
+
+    before = asyncio.run(fetch())
+    assert "Nothing published yet" in before and "workbench run" in before and str(tmp_path) not in before
+    site.mkdir(parents=True)
+    (site / "index.html").write_text(f"<html><body><h1>Dashboards</h1>{LIVE_MARKER}</body></html>")
+    after = asyncio.run(fetch())
+    assert "<h1>Dashboards</h1><p>LIVE LINKS</p>" in after

@@ -72,12 +72,34 @@ class AdmittingVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
             base = self.base_url
             self.set_header("Cache-Control", "no-store")
             self.finish(CAPACITY_PAGE.format(
-                base=base, live=live, static=base + static_page_path(name, None, app.reports),
+                base=base, live=live, static=base + static_page_path(name),
                 title=html.escape(dashboard.title if dashboard else "dashboards"),
                 selector=html.escape((dashboard.selector or "view").lower() if dashboard else "view"),
                 again=html.escape(self.request.uri or "")))
             return None
-        return await super().get(path)
+        app.pages_in_flight += 1
+        try:
+            return await super().get(path)
+        finally:
+            app.pages_in_flight -= 1
+
+
+class SiteFileHandler(tornado.web.StaticFileHandler):
+    """The published site's files, revalidated on every visit (``no-cache``: a cheap 304 when unchanged), so a
+    reader sees a republished page at once rather than a copy the browser chose to keep.
+
+    The ETag comes from the file's inode, size and modification time: a publish replaces a changed file by a new
+    one. Tornado's own ETag is a content hash it keeps per path for the life of the process, so a republished
+    page was answered "304 Not Modified" with the old version still in the browser."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-cache")
+
+    def compute_etag(self) -> str | None:
+        if self.absolute_path is None:
+            return None
+        status = os.stat(self.absolute_path)
+        return f'"{status.st_ino:x}-{status.st_size:x}-{status.st_mtime_ns:x}"'
 
 
 class LandingHandler(tornado.web.RequestHandler):
@@ -119,11 +141,15 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
                   if p.exists()]
         return max(stamps, default=0.0)
 
+    pages_in_flight = 0  # page requests admitted and not yet answered
+
     def live_pages(self) -> int:
-        """Kernels serving readers: every kernel but those kept in (or refilling) the preheated pools."""
+        """Readers being served: kernels other than those kept in (or refilling) the preheated pools, plus page
+        requests still being answered. A request counts twice while its kernel starts (it has left the pool),
+        so a burst is admitted up to the limit and never beyond it."""
         manager = self.kernel_manager
         pooled = sum(len(pool) for pool in getattr(manager, "_pools", {}).values())
-        return max(0, len(manager.list_kernel_ids()) - pooled)
+        return max(0, len(manager.list_kernel_ids()) - pooled) + self.pages_in_flight
 
     def init_settings(self) -> dict[str, Any]:
         settings = dict(super().init_settings())
@@ -148,7 +174,7 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
         landing = (LandingHandler, {"site": self.site, "live_links": live_links})
         handlers += [(url_path_join(self.server_url, r"/"), *landing),
                      (url_path_join(self.server_url, r"/index.html"), *landing),
-                     (url_path_join(self.server_url, r"/(.*)"), tornado.web.StaticFileHandler,
+                     (url_path_join(self.server_url, r"/(.*)"), SiteFileHandler,
                       {"path": str(self.site), "default_filename": "index.html"})]
         return handlers
 

@@ -203,7 +203,7 @@ def _missing_run_message(analysis: str, run_id: str | None, reports: Path) -> st
     available = [r.run_id for r in list_runs(analysis, reports)]
     if run_id and available:
         return f"No published results for {what}. Published runs of '{analysis}': {', '.join(available)}."
-    return (f"No published results for {what} yet: nothing in {reports / analysis}. "
+    return (f"No published results for {what} yet: the analysis has not been run here. "
             f"Run `workbench run --select {analysis}` to publish them.")
 
 

@@ -13,6 +13,11 @@ the pool (a page is connecting to it), or that it meets for the first time,
 :data:`CLAIM_GRACE_SECONDS` before it can be culled. Voila builds its pooling manager on top of this class when
 given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.kernels.PoolAwareKernelManager``
 (see :func:`evaluation.dashboards.serve.voila_command`).
+
+Its kernels are forked from a process that has already imported what a page needs
+(:data:`DASHBOARD_PRELOAD`), as the runner's are (:mod:`evaluation.run.kernels`): a reader's kernel is ready
+in a fraction of a second instead of starting Python and importing pandas, plotly and the pages, which is what
+kept a board opening a dashboard together waiting.
 """
 
 from __future__ import annotations
@@ -20,13 +25,38 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
+from traitlets import DottedObjectName
+
+from ..run.kernels import ForkedProvisioner, ForkingMixin
 
 CLAIM_GRACE_SECONDS = 60.0
+# What every page imports. Not ipywidgets: imported outside a kernel it would not register its comm targets,
+# and the page could not fetch its widgets' state.
+DASHBOARD_PRELOAD = (
+    "numpy", "pandas", "pyarrow", "pyarrow.parquet", "plotly.graph_objects", "plotly.io", "openpyxl",
+    "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel",
+    "evaluation.dashboards.pages", "evaluation.dashboards.widgets", "evaluation.dashboards.data",
+    "evaluation.dashboards.downloads", "evaluation.dashboards.maps",
+)
+
+
+class DashboardProvisioner(ForkedProvisioner):
+    """Kernels forked from a zygote that has imported :data:`DASHBOARD_PRELOAD`."""
+
+    preload = DASHBOARD_PRELOAD
+
+
+class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):  # type: ignore[misc]
+    """jupyter_server's kernel manager (activity, execution state for the culler) with forked kernels."""
+
+    provisioner_class = DashboardProvisioner
 
 
 class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     """``AsyncMappingKernelManager`` whose culler leaves Voila's preheated kernels alone."""
+
+    kernel_manager_class = DottedObjectName("evaluation.dashboards.kernels.ForkedServerKernelManager", config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

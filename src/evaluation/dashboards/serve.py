@@ -105,6 +105,33 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process under it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue += children.get(pid, [])
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 class VoilaServer:
     """A Voila process serving the dashboards on 127.0.0.1, for tests and benchmarks (a context manager).
 
@@ -114,13 +141,14 @@ class VoilaServer:
     """
 
     def __init__(self, dashboards_dir: str | Path, reports: str | Path, workdir: str | Path, *,
-                 port: int | None = None, preheat: bool = True, extra: Sequence[str] = ()) -> None:
+                 port: int | None = None, preheat: bool = True, pool_size: int = 1,
+                 max_live_pages: int = MAX_LIVE_PAGES, extra: Sequence[str] = ()) -> None:
         self.dashboards_dir = Path(dashboards_dir).resolve()
         self.reports = Path(reports).resolve()
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
-        self.preheat = preheat
+        self.preheat, self.pool_size, self.max_live_pages = preheat, pool_size, max_live_pages
         self.extra = list(extra)
         self.log_path = self.workdir / f"voila-{self.port}.log"
         self.build_log = self.workdir / f"built-{self.port}.log"
@@ -143,7 +171,8 @@ class VoilaServer:
 
         env = voila_environment(self.reports)
         env[BUILD_LOG_ENV] = str(self.build_log)
-        command = voila_command(self.dashboards_dir, self.port, preheat=self.preheat, extra=self.extra)
+        command = voila_command(self.dashboards_dir, self.port, preheat=self.preheat, pool_size=self.pool_size,
+                                max_live_pages=self.max_live_pages, extra=self.extra)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
                                             cwd=self.workdir, start_new_session=True)
@@ -164,7 +193,7 @@ class VoilaServer:
         if self.preheat:
             try:
                 for notebook in sorted(p.stem for p in self.dashboards_dir.glob("*.ipynb")):
-                    self.wait_until_built(notebook, 1, timeout=max(deadline - time.monotonic(), 1.0))
+                    self.wait_until_built(notebook, self.pool_size, timeout=max(deadline - time.monotonic(), 1.0))
             except BaseException:
                 self.stop()
                 raise
@@ -194,6 +223,10 @@ class VoilaServer:
     def log_tail(self, lines: int = 30) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
+
+    def memory_pss(self) -> int:
+        """Bytes of memory of the server, its zygote and its kernels, shared pages counted once (PSS)."""
+        return sum(_pss(pid) for pid in process_tree(self.process.pid)) if self.process else 0
 
     def stop(self) -> None:
         """Stop Voila and its kernels (the process group this object started)."""

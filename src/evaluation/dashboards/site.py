@@ -27,7 +27,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -38,7 +38,7 @@ from ..run.provenance import PROVENANCE_JSON
 from .data import Provenance, list_runs, reports_root
 from .downloads import figure_image, slug, stop_image_server, table_csv, table_xlsx
 from .pages import DASHBOARD_PAGES, Dashboard, safe_children
-from .widgets import CSS, Chart, Part, Table, esc, fit_margins, table_markup
+from .widgets import CSS, Chart, Part, Table, empty_table_markup, esc, fit_margins, table_markup
 
 if TYPE_CHECKING:
     import jinja2
@@ -171,7 +171,7 @@ def _script_json(value: Any) -> str:
 class PageFiles:
     """The files a page links to (downloads), with unique names inside its folder, and its charts' images."""
 
-    with_images: bool = True  # link each chart's PNG and SVG (made by make_images)
+    with_images: bool = True  # link each chart's PNG and SVG (made by ImageMaker)
     files: dict[str, bytes] = field(default_factory=dict)
     images: list[tuple[str, Chart]] = field(default_factory=list)  # (file stem, chart)
 
@@ -189,6 +189,9 @@ class PageFiles:
 
 
 def _table_html(part: Table, files: PageFiles) -> str:
+    empty = empty_table_markup(part.table)
+    if empty is not None:
+        return empty
     csv, xlsx = table_csv(part.table), table_xlsx(part.table, provenance=part.provenance, source=part.source)
     csv_name = files.name(part.file_stem, "csv")
     files.files[csv_name] = csv
@@ -282,6 +285,13 @@ def _choices(dashboard: Dashboard, count: int) -> str:
     return f"{count} {noun if count == 1 else plural}"
 
 
+def _redirect(target: str, title: str) -> bytes:
+    """A page that sends the reader on to ``target`` (relative), for hosts without server-side redirects."""
+    return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta http-equiv="refresh" '
+            f'content="0; url={html.escape(target)}"><title>{html.escape(title)}</title></head><body><main><p>'
+            f'<a href="{html.escape(target)}">{html.escape(title)}</a></p></main></body></html>').encode()
+
+
 def _now_text() -> str:
     return Provenance.from_dict({"finished_at": dt.datetime.now(dt.UTC).isoformat()}).finished_text
 
@@ -306,16 +316,41 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def make_images(jobs: Iterable[tuple[Path, Chart]]) -> int:
-    """PNG and SVG files of every chart (kaleido); a figure drawn on several pages is made once."""
-    made: dict[tuple[str, str], bytes] = {}
-    for stem_path, chart in jobs:
+class ImageMaker:
+    """Makes the PNG and SVG of each chart in a thread of its own while the pages are rendered (kaleido's
+    browser draws in its own process, so the two overlap); a figure drawn on several pages is made once."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-images")
+        self._made: dict[tuple[str, str], bytes] = {}
+        self._pending: list[Any] = []
+
+    def submit(self, stem_path: Path, chart: Chart) -> None:
+        self._pending.append(self._executor.submit(self._make, stem_path, chart))
+
+    def _make(self, stem_path: Path, chart: Chart) -> None:
         key = hashlib.sha256((chart.figure.to_json() + chart.alt_text).encode()).hexdigest()
         for kind in IMAGE_FORMATS:
-            if (key, kind) not in made:
-                made[key, kind] = _image(chart, kind, stem_path)
-            _write(stem_path.with_name(f"{stem_path.name}.{kind}"), made[key, kind])
-    return len(made)
+            if (key, kind) not in self._made:
+                self._made[key, kind] = _image(chart, kind, stem_path)
+            _write(stem_path.with_name(f"{stem_path.name}.{kind}"), self._made[key, kind])
+
+    def finish(self) -> int:
+        """Wait for every image (raising the first failure); the number of distinct images made."""
+        try:
+            for future in self._pending:
+                future.result()
+        finally:
+            self.cancel()
+        return len(self._made)
+
+    def cancel(self) -> None:
+        """Drop the images not started, and wait for the one being made (before its folder goes)."""
+        for future in self._pending:
+            future.cancel()
+        self._executor.shutdown(wait=True)
 
 
 def _image(chart: Chart, kind: str, where: Path) -> bytes:
@@ -358,6 +393,19 @@ def _link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link)
 
 
+def _remove_page(page: Path) -> None:
+    """A page that is no longer published, with its downloads (and not the pages of states under it)."""
+    folder = page.parent
+    if not folder.is_dir():
+        return
+    if any(child.is_dir() for child in folder.iterdir()):  # a dashboard's folder that now holds its states
+        for child in folder.iterdir():
+            if child.is_file():
+                child.unlink()
+    else:
+        shutil.rmtree(folder)
+
+
 def _swap_in(staging: Path, folder: Path) -> None:
     retired = folder.with_name(f"{folder.name}.retired-{os.getpid()}")
     if folder.exists():
@@ -370,7 +418,8 @@ def publish_site(reports: str | Path | None = None, *, images: bool = True, forc
                  progress: Callable[[str], None] | None = None) -> SiteSummary:
     """Render every dashboard state whose fingerprint changed into ``reports/_site`` (see the module docstring).
 
-    ``images``: make each chart's PNG and SVG (kaleido, ~0.3 s each); ``force``: render every page.
+    ``images``: make each chart's PNG and SVG (kaleido, ~0.2 s each); ``force``: render every page.
+    Raises :class:`SiteError` (the previous site left as it was) if an image cannot be made.
     """
     started = time.perf_counter()
     root = reports_root(reports)
@@ -379,47 +428,30 @@ def publish_site(reports: str | Path | None = None, *, images: bool = True, forc
     for leftover in root.glob(f"{SITE_DIR}.*-*"):  # an interrupted publish's staging or retired copy
         shutil.rmtree(leftover, ignore_errors=True)
     previous = {} if force else _read_state(folder)
-    states = page_states(root)
-    runs = {name: runs_fingerprint(dashboard, root) for name, dashboard in DASHBOARD_PAGES.items()}
     staging = folder.with_name(f"{SITE_DIR}.staging-{os.getpid()}")
     if folder.is_dir() and not force:
         _link_tree(folder, staging)
     else:
         staging.mkdir(parents=True)
+    maker = ImageMaker() if images else None
     try:
         write_assets(staging)
-        fingerprints: dict[str, str] = {}
-        image_jobs: list[tuple[Path, Chart]] = []
-        for state in states:
-            fingerprint = state_fingerprint(state, runs[state.dashboard.name], states, images)
-            fingerprints[state.path] = fingerprint
-            if previous.get(state.path) == fingerprint and (staging / state.path).exists():
-                summary.unchanged.append(state.path)
-                continue
-            if progress:
-                progress(f"rendering {state.path}")
-            page, files = render_page(state, states, root, images=images)
-            page_folder = staging / state.folder
-            if page_folder.exists():  # stale downloads of the previous version go with it
-                for old in page_folder.iterdir():
-                    if old.is_file():
-                        old.unlink()
-            for name, data in files.files.items():
-                _write(page_folder / name, data)
-            image_jobs += [(page_folder / stem, chart) for stem, chart in files.images]
-            _write(page_folder / "index.html", page.encode("utf-8"))
-            summary.rendered.append(state.path)
-        for path in set(previous) - set(fingerprints):
-            stale = (staging / path).parent
-            if stale.is_dir() and stale != staging:
-                shutil.rmtree(stale)
+        states = page_states(root)
+        fingerprints = _render_changed(staging, states, root, previous, summary, maker, progress)
+        for path in sorted(set(previous) - set(fingerprints)):
+            _remove_page(staging / path)
             summary.removed.append(path)
         _write(staging / "index.html", render_landing(states, root).encode("utf-8"))
-        if images:
-            summary.images = make_images(image_jobs)
+        for dashboard, path in _dashboard_links(states):
+            if path != f"{dashboard.name}/index.html":  # a dashboard with states: its folder leads to the first
+                _write(staging / dashboard.name / "index.html", _redirect(path.split("/", 1)[1], dashboard.title))
+        if maker is not None:
+            summary.images = maker.finish()
         _write(staging / STATE_JSON, json.dumps({"format": SITE_FORMAT, "pages": fingerprints}, indent=1).encode())
         _swap_in(staging, folder)
     except BaseException:
+        if maker is not None:
+            maker.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     summary.seconds = time.perf_counter() - started
@@ -427,12 +459,36 @@ def publish_site(reports: str | Path | None = None, *, images: bool = True, forc
     return summary
 
 
-def static_page_path(dashboard: str, value: str | None = None, reports: str | Path | None = None) -> str:
-    """The site path of a dashboard's page for ``value`` (its first page if ``value`` is unknown or ``None``)."""
-    states = [s for s in page_states(reports) if s.dashboard.name == dashboard]
-    if not states:
-        return "index.html"
-    return next((s.path for s in states if s.value == value), states[0].path)
+def _render_changed(staging: Path, states: Sequence[PageState], reports: Path, previous: dict[str, str],
+                    summary: SiteSummary, maker: ImageMaker | None, progress: Callable[[str], None] | None
+                    ) -> dict[str, str]:
+    """Render into ``staging`` every state whose fingerprint differs from ``previous``; every fingerprint."""
+    runs = {name: runs_fingerprint(dashboard, reports) for name, dashboard in DASHBOARD_PAGES.items()}
+    fingerprints: dict[str, str] = {}
+    for state in states:
+        fingerprint = state_fingerprint(state, runs[state.dashboard.name], states, maker is not None)
+        fingerprints[state.path] = fingerprint
+        if previous.get(state.path) == fingerprint and (staging / state.path).exists():
+            summary.unchanged.append(state.path)
+            continue
+        if progress:
+            progress(f"rendering {state.path}")
+        page, files = render_page(state, states, reports, images=maker is not None)
+        page_folder = staging / state.folder
+        if page_folder.exists():  # the previous version's downloads go with it
+            for old in page_folder.iterdir():
+                if old.is_file():
+                    old.unlink()
+        for name, data in files.files.items():
+            _write(page_folder / name, data)
+        if maker is not None:
+            for stem, chart in files.images:
+                maker.submit(page_folder / stem, chart)
+        _write(page_folder / "index.html", page.encode("utf-8"))
+        summary.rendered.append(state.path)
+    return fingerprints
 
 
-
+def static_page_path(dashboard: str) -> str:
+    """Where a dashboard starts on the site (relative to its root): its page, or the page of its first state."""
+    return f"{dashboard}/index.html"

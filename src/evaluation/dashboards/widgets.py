@@ -56,6 +56,8 @@ END_MARKER = '<span class="wb-end" hidden></span>'
 # Seconds between the page asking for the body's state and the rest of the body being sent (see Body).
 DEFER_SECONDS = 1.0
 WIDE_TABLE_COLUMNS = 14
+STALLED_TEXT = ("The live dashboard could not be drawn in this browser. The published version shows the same "
+                "figures: open the dashboards' home page.")
 LONG_TEXT = 60  # characters
 DISCLOSURE_THRESHOLD = 5
 
@@ -363,9 +365,19 @@ def plotly_bundle(figure: go.Figure) -> dict[str, Any]:
             "text/plain": f"Chart: {_plain(str(figure.layout.title.text or ''))}"}
 
 
+def empty_table_markup(table: PublishedTable) -> str | None:
+    """A sentence in place of a table the run published with no rows (no empty table, no empty download)."""
+    if len(table.frame.columns) and len(table.frame):
+        return None
+    return f'<p class="wb-note"><strong>{esc(table.title)}</strong>: no rows were published for this table.</p>'
+
+
 def part_markup(part: Html | Table) -> str:
     if isinstance(part, Html):
         return part.markup
+    empty = empty_table_markup(part.table)
+    if empty is not None:
+        return empty
     links = table_downloads_markup(part.table, file_stem=part.file_stem, source=part.source,
                                    provenance=part.provenance)
     return table_markup(part.table, cell_markup=part.cell_markup) + links
@@ -521,6 +533,8 @@ def _page_root_class() -> type:
 
         def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
             bundle = dict(super()._repr_mimebundle_(**kwargs))
+            # Shown only where the widgets cannot be drawn: words for the reader, not the widget's repr.
+            bundle["text/plain"] = STALLED_TEXT
             first = self._body.output.outputs
             if running_in_voila() and previewable(first):
                 bundle[PREVIEW_MIME] = preview_markup(self._header, first, choice=self._choice())

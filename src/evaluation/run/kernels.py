@@ -32,7 +32,8 @@ import subprocess
 import sys
 import time
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -93,20 +94,24 @@ class ForkedKernel:
 
 
 class Zygote:
-    """The worker's pre-imported parent of kernels (started on first use, one per worker process)."""
+    """The worker's pre-imported parent of kernels (started on first use, one per worker process and list of
+    modules to import: the runner's :data:`PRELOAD`, or the dashboards' own)."""
 
-    _instance: Zygote | None = None
+    _instances: ClassVar[dict[tuple[str, ...], Zygote]] = {}
 
-    def __init__(self) -> None:
+    def __init__(self, preload: Sequence[str] = PRELOAD) -> None:
         env = {**os.environ, **SINGLE_THREADED}
-        self.process = subprocess.Popen([sys.executable, "-m", "evaluation.run.kernels"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
+        self.process = subprocess.Popen([sys.executable, "-m", "evaluation.run.kernels", *preload],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
+                                        bufsize=1)
 
     @classmethod
-    def for_this_process(cls) -> Zygote:
-        if cls._instance is None or cls._instance.process.poll() is not None:
-            cls._instance = cls()
-        return cls._instance
+    def for_this_process(cls, preload: Sequence[str] = PRELOAD) -> Zygote:
+        key = tuple(preload)
+        instance = cls._instances.get(key)
+        if instance is None or instance.process.poll() is not None:
+            instance = cls._instances[key] = cls(key)
+        return instance
 
     def fork_kernel(self, argv: list[str], env: dict[str, str], cwd: str | None) -> ForkedKernel:
         """A kernel started as ``python -m ipykernel_launcher <argv>`` would be, in ``cwd`` with ``env``."""
@@ -125,6 +130,8 @@ class Zygote:
 class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
     """jupyter_client's local provisioner, launching through the zygote instead of ``Popen``."""
 
+    preload: ClassVar[tuple[str, ...]] = PRELOAD  # what the zygote imports before it forks
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         # cmd is [python, -m, ipykernel_launcher, -f, connection-file]: the zygote runs the same app.
         module = cmd.index("-m") + 1 if "-m" in cmd else -1
@@ -132,20 +139,28 @@ class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
             return await super().launch_kernel(cmd, **kwargs)  # some other kernel: launched as usual
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = kwargs.get("cwd")
-        self.process = Zygote.for_this_process().fork_kernel(cmd[module + 1:], env, str(cwd) if cwd else None)
+        zygote = Zygote.for_this_process(self.preload)
+        self.process = zygote.fork_kernel(cmd[module + 1:], env, str(cwd) if cwd else None)
         self.pid = self.pgid = self.process.pid  # the kernel leads its own session (see _serve)
         self.cwd = cwd
         return self.connection_info
 
 
-class ForkedKernelManager(AsyncKernelManager):  # type: ignore[misc]
-    """An ``AsyncKernelManager`` whose kernels are forked from the worker's zygote."""
+class ForkingMixin:
+    """For a jupyter_client kernel manager: start kernels through :attr:`provisioner_class` (a zygote)."""
+
+    provisioner_class: ClassVar[type[ForkedProvisioner]] = ForkedProvisioner
 
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-        if self.provisioner is None:  # jupyter_client keeps a provisioner it finds here
-            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-        return await super()._async_pre_start_kernel(**kw)
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))  # type: ignore[attr-defined]
+        if self.provisioner is None:  # type: ignore[attr-defined]  # jupyter_client keeps one it finds here
+            self.provisioner = self.provisioner_class(  # type: ignore[attr-defined]
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)  # type: ignore[attr-defined]
+        return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
+
+
+class ForkedKernelManager(ForkingMixin, AsyncKernelManager):  # type: ignore[misc]
+    """An ``AsyncKernelManager`` whose kernels are forked from the worker's zygote."""
 
 
 def _become_kernel(request: dict[str, Any]) -> None:
@@ -167,15 +182,15 @@ def _become_kernel(request: dict[str, Any]) -> None:
     IPKernelApp.launch_instance(argv=request["argv"])
 
 
-def _serve() -> None:
-    """The zygote: import :data:`PRELOAD`, then fork a kernel per request line until stdin closes."""
+def _serve(preload: Sequence[str]) -> None:
+    """The zygote: import ``preload``, then fork a kernel per request line until stdin closes."""
     import importlib
     import traceback
 
     # Replies go to the worker over the original stdout; anything else printed goes to stderr.
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
-    for module in PRELOAD:
+    for module in preload:
         importlib.import_module(module)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
     for line in sys.stdin:
@@ -199,4 +214,4 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(sys.argv[1:] or PRELOAD)

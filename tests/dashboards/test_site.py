@@ -1,0 +1,187 @@
+"""The published site (reports/_site): every dashboard state as a static page, self-contained and incremental."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from dashboard_browser import PARTICIPANT_ID, roster
+
+from evaluation.dashboards import site as site_module
+from evaluation.dashboards.data import list_runs, reports_root
+from evaluation.dashboards.pages import DASHBOARD_PAGES, cohort_page, project_page
+from evaluation.dashboards.site import SITE_DIR, SiteError, page_states, publish_site
+
+TITLES = [d.title for d in DASHBOARD_PAGES.values()]
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("index.html"))
+
+
+def _text(markup: str) -> str:
+    """Visible text of some HTML, whitespace collapsed (scripts and styles dropped)."""
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup))).strip()
+
+
+def test_the_landing_page_lists_the_five_dashboards_by_title_with_their_question_and_last_run(
+        demo_site: Path) -> None:
+    landing = (demo_site / "index.html").read_text(encoding="utf-8")
+    text = _text(landing)
+    for dashboard in DASHBOARD_PAGES.values():
+        assert dashboard.title in text and dashboard.question in text
+        assert re.search(rf'<h2><a href="{dashboard.name}/[^"]*index.html">', landing), dashboard.name
+    assert text.count("Data last run") == 5 and "3 cohorts" in text and "33 authorities" in text
+    assert "ipynb" not in text and "Select items" not in text
+
+
+def test_a_page_for_every_state_of_every_dashboard(demo_site: Path, demo_results: Any) -> None:
+    reports = demo_results.reports
+    # A dashboard with states also has a page at its folder that leads to its first state.
+    expected = {f"{name}/index.html" for name in DASHBOARD_PAGES}
+    expected |= {f"cohort/{r.run_id}/index.html" for r in list_runs("cohort_evaluation", reports)}
+    expected |= {f"project/{r.run_id}/index.html" for r in list_runs("project_evaluation", reports)}
+    codes = pd.read_csv(Path(site_module.__file__).parents[1] / "data" / "london_authorities.csv")["gss_code"]
+    expected |= {f"authority/{code}/index.html" for code in codes}
+    found = {str(p.relative_to(demo_site)) for p in _pages(demo_site)} - {"index.html"}
+    assert found == expected
+    assert len(expected) == 5 + 3 + 9 + 33
+
+
+@pytest.mark.parametrize(("build", "analysis", "folder"), [(cohort_page, "cohort_evaluation", "cohort"),
+                                                         (project_page, "project_evaluation", "project")])
+def test_each_state_shows_what_the_live_page_shows_for_the_same_choice(demo_site: Path, demo_results: Any,
+                                                                      build: Any, analysis: str, folder: str) -> None:
+    """Headline figures, tables and chart titles of the static page equal the live page's for that choice."""
+    for run in list_runs(analysis, demo_results.reports):
+        live = build(demo_results.reports, run.run_id)
+        outputs = live.children[-3].outputs + live.children[-2].outputs  # the body: first chart, then the rest
+        live_html = "".join(o["data"].get("text/html", "") for o in outputs)
+        static = (demo_site / folder / run.run_id / "index.html").read_text(encoding="utf-8")
+        for table in re.findall(r"<table class=\"wb-table[^\"]*\".*?</table>", live_html, flags=re.S):
+            assert _text(table) in _text(static), (run.run_id, _text(table)[:200])
+        live_titles = [o["data"]["text/plain"] for o in outputs if "application/vnd.plotly.v1+json" in o["data"]]
+        assert len(live_titles) == static.count('class="wb-chart"') > 0, run.run_id
+
+
+def test_navigation_between_states_replaces_the_drop_down(demo_site: Path) -> None:
+    page = (demo_site / "cohort" / "cohort-C2" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="wb-states" aria-label="Cohort">(.*?)</nav>', page, flags=re.S)
+    assert nav, "no navigation between cohorts"
+    links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', nav.group(1))
+    assert [label for _, _, label in links] == ["Cohort C1", "Cohort C2", "Cohort C3"]
+    assert [label for _, current, label in links if current] == ["Cohort C2"]
+    for href, _, _ in links:
+        assert (demo_site / "cohort" / "cohort-C2" / href).resolve().is_file(), href
+
+
+def test_the_site_is_self_contained_and_works_from_a_copied_folder(demo_site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copied"
+    shutil.copytree(demo_site, copy)
+    for page in _pages(copy):
+        markup = page.read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="(https?:)?//', markup), f"{page}: loads something from another site"
+        for target in re.findall(r'(?:src|href)="([^"#]+)"', markup):
+            assert (page.parent / target).resolve().is_file(), f"{page.relative_to(copy)} links to missing {target}"
+    assert (copy / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+
+
+def test_every_download_is_a_valid_file(demo_site: Path) -> None:
+    from openpyxl import load_workbook
+    from PIL import Image
+
+    counts = {"csv": 0, "xlsx": 0, "png": 0, "svg": 0}
+    for kind in counts:
+        for path in demo_site.rglob(f"*.{kind}"):
+            counts[kind] += 1
+            data = path.read_bytes()
+            if kind == "csv":
+                assert pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str).shape[1] > 0, path
+            elif kind == "xlsx":
+                assert load_workbook(io.BytesIO(data)).active["A1"].value, path
+            elif kind == "png":
+                image = Image.open(io.BytesIO(data)).convert("L")
+                low, high = image.getextrema()
+                assert high - low > 50, f"{path}: a blank image"
+            else:
+                root = ET.fromstring(data)
+                assert root.find("{http://www.w3.org/2000/svg}desc") is not None, f"{path}: no text alternative"
+    assert all(counts.values()), counts
+    linked = sum(len(re.findall(r'class="wb-download" href="[^"]+\.(?:csv|xlsx|png|svg)"', p.read_text()))
+                 for p in _pages(demo_site))
+    assert linked == sum(counts.values())
+
+
+def test_nothing_identifying_anywhere_in_the_site(demo_site: Path, demo_results: Any) -> None:
+    from dashboard_browser import free_text_answers
+
+    names, emails = roster()
+    answers = free_text_answers(demo_results.store)
+    problems = []
+    for path in sorted(p for p in demo_site.rglob("*") if p.is_file() and p.suffix in (".html", ".csv", ".svg")):
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        lowered = text.lower()
+        problems += [f"{path.name}: id {m}" for m in sorted(set(PARTICIPANT_ID.findall(text)))]
+        problems += [f"{path.name}: name {n}" for n in names if n.lower() in lowered]
+        problems += [f"{path.name}: e-mail {e}" for e in emails if e in lowered]
+        problems += [f"{path.name}: free text {a[:30]}" for a in answers if a.lower() in lowered]
+    assert not problems, problems[:20]
+
+
+def _republish_copy(demo_results: Any, tmp_path: Path) -> Path:
+    reports = tmp_path / "reports"
+    shutil.copytree(demo_results.reports, reports)
+    return reports
+
+
+def test_only_pages_whose_runs_changed_are_rendered_again(demo_results: Any, tmp_path: Path) -> None:
+    reports = _republish_copy(demo_results, tmp_path)
+    first = publish_site(reports, images=False)
+    assert len(first.rendered) == len(page_states(reports)) and not first.unchanged
+    again = publish_site(reports, images=False)
+    assert not again.rendered and len(again.unchanged) == len(first.rendered)
+    landing_before = (reports / SITE_DIR / "loti_portfolio" / "index.html").stat().st_ino
+    provenance = reports / "cohort_evaluation" / "cohort-C2" / "provenance.json"  # a new run of cohort C2
+    record = json.loads(provenance.read_text())
+    record["finished_at"] = "2030-01-01T00:00:00+00:00"
+    provenance.write_text(json.dumps(record))
+    changed = publish_site(reports, images=False)
+    # Every cohort page (it links to C2's state) and the programme overview (it reads the cohort runs).
+    assert sorted(changed.rendered) == ["cohort/cohort-C1/index.html", "cohort/cohort-C2/index.html",
+                                       "cohort/cohort-C3/index.html", "programme_overview/index.html"]
+    assert "1 January 2030" in (reports / SITE_DIR / "cohort" / "cohort-C2" / "index.html").read_text()
+    assert (reports / SITE_DIR / "loti_portfolio" / "index.html").stat().st_ino == landing_before
+
+
+def test_a_failed_publish_leaves_the_previous_site_as_it_was(demo_results: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    reports = _republish_copy(demo_results, tmp_path)
+    publish_site(reports, images=False)
+    before = {p: p.read_bytes() for p in (reports / SITE_DIR).rglob("*") if p.is_file()}
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise RuntimeError("chromium went away")
+
+    monkeypatch.setattr(site_module, "figure_image", broken)
+    monkeypatch.setattr(site_module, "stop_image_server", lambda: None)
+    with pytest.raises(SiteError, match="could not make the PNG of the chart"):
+        publish_site(reports, force=True)
+    assert {p: p.read_bytes() for p in (reports / SITE_DIR).rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in reports_root(reports).iterdir() if p.name.startswith(SITE_DIR)) == [SITE_DIR]
+
+
+def test_a_publish_before_any_run_gives_pages_that_say_what_to_run(tmp_path: Path) -> None:
+    summary = publish_site(tmp_path / "empty", images=False)
+    assert len(summary.rendered) == 5 + 33 - 1  # one page per dashboard; the authorities are known beforehand
+    cohort = _text((summary.folder / "cohort" / "index.html").read_text())
+    assert "Not published yet." in cohort and "workbench run --select cohort_evaluation" in cohort
+    assert str(tmp_path) not in cohort  # never the server's paths
