@@ -185,8 +185,10 @@ def test_workbench_serve_as_a_service(demo_site: Path, demo_results: Any, tmp_pa
     while _processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not _processes_with(marker), "processes of the server outlived it"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", port))  # the port is free again
+    with socket.socket() as probe:  # the next server can listen on the port (as tornado does: SO_REUSEADDR)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
+        probe.listen()
 
 
 def test_the_landing_page_before_and_after_the_site_is_published(tmp_path: Path) -> None:
