@@ -33,6 +33,7 @@ LEVEL_TIMEOUT_S = 240.0
 ASSET = re.compile(r'<(?:script[^>]+src|link[^>]+href)="(/[^"]+)"')
 SITE_ASSET = re.compile(r'<(?:script[^>]+src|link[^>]+href)="((?:\.\./)*assets/[^"]+)"')
 CAPACITY_TEXT = "The live dashboard is busy"
+WIDGET_CONTROL_VERSION = "1.0.0"  # ipywidgets 8's jupyter.widget.control protocol, as its manager sends
 
 
 @dataclass
@@ -51,11 +52,11 @@ class LivePage:
     closers: list[Any] = field(default_factory=list)
 
 
-def _message(msg_type: str, content: dict[str, Any], session: str, channel: str = "shell") -> str:
+def _message(msg_type: str, content: dict[str, Any], session: str, metadata: dict[str, Any] | None = None) -> str:
     header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "board",
               "date": "", "version": "5.3"}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                       "channel": channel, "buffers": []})
+    return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content,
+                       "channel": "shell", "buffers": []})
 
 
 def _decode(frame: str | bytes) -> dict[str, Any]:
@@ -118,7 +119,7 @@ async def live_page(client: Any, base: str, notebook: str, pages: list[LivePage]
             f"{base.replace('http', 'ws', 1)}/api/kernels/{page.kernel_id}/channels?session_id={session}")
         comm_id = uuid.uuid4().hex
         page.socket.write_message(_message("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control",
-                                                         "data": {}}, session))
+                                                         "data": {}}, session, {"version": WIDGET_CONTROL_VERSION}))
         page.socket.write_message(_message("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}},
                                            session))
         while True:
