@@ -38,7 +38,17 @@ from ..run.provenance import PROVENANCE_JSON
 from .data import Provenance, list_runs, reports_root
 from .downloads import figure_image, slug, stop_image_server, table_csv, table_xlsx
 from .pages import DASHBOARD_PAGES, Dashboard, safe_children
-from .widgets import CSS, Chart, Part, Table, empty_table_markup, esc, fit_margins, table_markup
+from .widgets import (
+    CSS,
+    PREVIEW_TRACE_TYPES,
+    Chart,
+    Part,
+    Table,
+    empty_table_markup,
+    esc,
+    fit_margins,
+    table_markup,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -52,6 +62,9 @@ SITE_FORMAT = 1  # bump when the layout of the site changes: every page is re-re
 SHARE = Path(__file__).resolve().parent / "share"
 TEMPLATES = SHARE / "site"
 PLOTLY_JS = "plotly.min.js"
+# plotly.js's basic bundle (scatter, bar, pie; a quarter of the full one, so it loads and starts sooner) for the
+# pages whose charts need nothing else: the one the Voila template's preview uses.
+PLOTLY_BASIC_JS = "plotly-basic.min.js"
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -245,11 +258,13 @@ def render_page(state: PageState, states: Sequence[PageState], reports: str | Pa
     """The HTML of one page state and the files it links to (``images``: link each chart's PNG and SVG)."""
     files = PageFiles(with_images=images)
     parts: list[Part] = safe_children(lambda: state.dashboard.body(state.value, reports))
+    traces = {trace.type or "scatter" for part in parts if isinstance(part, Chart) for trace in part.figure.data}
     siblings = [s for s in states if s.dashboard is state.dashboard and s.value is not None]
     depth = state.folder.count("/") + 1
     page = _environment().get_template("page.html.j2").render(
         root="../" * depth, dashboard=state.dashboard, state=state, siblings=siblings,
         dashboards=_dashboard_links(states), body=body_html(parts, files), state_link=_state_link,
+        plotly_js=PLOTLY_BASIC_JS if traces <= PREVIEW_TRACE_TYPES else PLOTLY_JS,
         last_run=_last_run(state.dashboard, reports))
     return page, files
 
@@ -306,6 +321,8 @@ def write_assets(folder: Path) -> None:
     _write(assets / "workbench.css", css.encode("utf-8"))
     _write(assets / "site.js", (TEMPLATES / "site.js").read_bytes())
     _write(assets / PLOTLY_JS, (Path(plotly.__file__).parent / "package_data" / PLOTLY_JS).read_bytes())
+    _write(assets / PLOTLY_BASIC_JS, (SHARE / "voila" / "templates" / "workbench" / "static" / PLOTLY_BASIC_JS
+                                      ).read_bytes())
 
 
 def _write(path: Path, data: bytes) -> None:
