@@ -213,9 +213,15 @@ def test_the_landing_page_before_and_after_the_site_is_published(tmp_path: Path)
         finally:
             server.stop()
 
-    before = asyncio.run(fetch())
+    def fetched() -> str:  # in a thread of its own: a browser test may have left an event loop in this one
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, fetch()).result()
+
+    before = fetched()
     assert "Nothing published yet" in before and "workbench run" in before and str(tmp_path) not in before
     site.mkdir(parents=True)
     (site / "index.html").write_text(f"<html><body><h1>Dashboards</h1>{LIVE_MARKER}</body></html>")
-    after = asyncio.run(fetch())
+    after = fetched()
     assert "<h1>Dashboards</h1><p>LIVE LINKS</p>" in after
