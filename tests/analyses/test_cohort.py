@@ -146,6 +146,10 @@ def test_paired_change_matches_scipy_and_pingouin(paired_scores):
     assert got["hodges_lehmann"].estimate == pytest.approx(np.median(walsh))
 
     assert got["cohens_dz"].estimate == pytest.approx(t_test.statistic / np.sqrt(8))
+    # The exact interval reaches its level (coverage study), so no shortfall is quoted beside it.
+    assert got["cohens_dz"].method == "Cohen's d_z, exact noncentral t CI"
+    upper_tail = stats.nct.sf(t_test.statistic, 7, got["cohens_dz"].conf_low * np.sqrt(8))
+    assert upper_tail == pytest.approx(0.025, abs=1e-9)
     assert got["rank_biserial"].estimate == pytest.approx(pingouin.wilcoxon(post, pre)["RBC"].iloc[0])
     assert {e.group for e in result.estimates} == {"confidence: baseline to endpoint"}
 

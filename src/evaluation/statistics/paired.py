@@ -13,13 +13,14 @@ how many pairs were used.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import optimize, stats
 
 from evaluation.statistics.bootstrap import bca_interval
 from evaluation.tidy import Estimate
@@ -430,23 +431,27 @@ def hodges_lehmann(
     )
 
 
-def cohens_dz(
-    pre: ArrayLike,
-    post: ArrayLike,
-    *,
-    confidence_level: float = 0.95,
-    n_resamples: int = 9999,
-    seed: int = 0,
-) -> Estimate:
-    """Cohen's d_z (standardised mean change) with a BCa bootstrap CI.
+def cohens_dz(pre: ArrayLike, post: ArrayLike, *, confidence_level: float = 0.95) -> Estimate:
+    """Cohen's d_z (standardised mean change) with its exact noncentral-t CI.
 
-    .. math:: d_z = \\frac{\\bar d}{s_d}
+    .. math:: d_z = \\frac{\\bar d}{s_d} = \\frac{t}{\\sqrt n}
 
     the mean change in units of the standard deviation of the changes
-    (Cohen, 1988, eq. 2.3.5; Lakens, 2013). It equals :math:`t/\\sqrt n` of
-    the paired t-test. The interval is the BCa bootstrap interval of
-    :func:`~evaluation.statistics.bootstrap.bca_interval`, resampling
-    participants.
+    (Cohen, 1988, eq. 2.3.5; Lakens, 2013), with *t* the paired t statistic.
+    If the changes are normal, *t* follows the noncentral *t* distribution
+    with *n - 1* degrees of freedom and noncentrality
+    :math:`\\delta = \\sqrt n\\,\\delta_z`. The interval inverts it
+    (Steiger & Fouladi, 1997; Cumming & Finch, 2001): :math:`\\delta_L` and
+    :math:`\\delta_U` solve
+
+    .. math::
+
+        F_{t_{n-1}(\\delta_L)}(t) = 1 - \\alpha/2, \\qquad
+        F_{t_{n-1}(\\delta_U)}(t) = \\alpha/2,
+
+    and :math:`CI = [\\delta_L/\\sqrt n,\\ \\delta_U/\\sqrt n]`. Its coverage is
+    exact for normal changes at any *n* >= 2 (a bootstrap interval covered
+    only about 80% with seven pairs); MBESS's ``ci.sm`` computes the same.
 
     Parameters
     ----------
@@ -454,30 +459,32 @@ def cohens_dz(
         Scores of the same participants before and after.
     confidence_level : float
         Two-sided coverage of the interval.
-    n_resamples : int
-        Bootstrap resamples.
-    seed : int
-        Bootstrap seed; fixed by default so reports are reproducible.
 
     Returns
     -------
     Estimate
-        ``term="cohens_dz"``, ``std_error`` is the bootstrap standard error.
-        NaN with fewer than 2 pairs or when all changes are equal (s_d = 0).
-        With 2 pairs the interval is NaN (with a ``RuntimeWarning``): the
-        jackknife's one-pair samples have no d_z. Resamples whose changes are all equal have no d_z and are left out
-        of the interval with a ``RuntimeWarning``. That is common when most
-        changes are identical, as on a single Likert item, and makes the
-        interval less trustworthy; the rank-biserial correlation has no
-        such gap.
+        ``term="cohens_dz"``; ``statistic`` is *t*. ``std_error`` is NaN: the
+        interval is not the estimate plus or minus a multiple of a standard
+        error (it is skewed away from 0). Estimate and interval are NaN with
+        fewer than 2 pairs or when all changes are equal (s_d = 0).
 
     References
     ----------
     Cohen, J. (1988). *Statistical Power Analysis for the Behavioral
     Sciences* (2nd ed.). Erlbaum.
 
+    Cumming, G., & Finch, S. (2001). A primer on the understanding, use, and
+    calculation of confidence intervals that are based on central and
+    noncentral distributions. *Educational and Psychological Measurement*,
+    61(4), 532-574.
+
     Lakens, D. (2013). Calculating and reporting effect sizes to facilitate
     cumulative science. *Frontiers in Psychology*, 4, 863.
+
+    Steiger, J. H., & Fouladi, R. T. (1997). Noncentrality interval
+    estimation and the evaluation of statistical models. In L. L. Harlow,
+    S. A. Mulaik & J. H. Steiger (Eds.), *What If There Were No Significance
+    Tests?* (pp. 221-257). Erlbaum.
 
     Examples
     --------
@@ -486,17 +493,56 @@ def cohens_dz(
     >>> after = [3.6, 3.1, 3.4, 3.8, 3.0, 4.1, 3.9, 3.0]
     >>> result = cohens_dz(before, after)
     >>> [round(v, 2) for v in (result.estimate, result.conf_low, result.conf_high)]
-    [1.22, 0.38, 2.16]
+    [1.22, 0.26, 2.13]
     """
-    return _bootstrapped_effect_size(
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be in (0, 1), got {confidence_level}")
+    differences = _differences(pre, post)
+    n = differences.size
+    method = "Cohen's d_z, exact noncentral t CI"
+    estimate = _standardised_mean(differences)
+    if not np.isfinite(estimate):
+        return Estimate("cohens_dz", estimate, n=n, method=method)
+    t = estimate * n**0.5
+    tail = (1 - confidence_level) / 2
+    return Estimate(
         "cohens_dz",
-        "Cohen's d_z, BCa bootstrap CI",
-        _standardised_mean,
-        _differences(pre, post),
-        confidence_level=confidence_level,
-        n_resamples=n_resamples,
-        seed=seed,
+        estimate,
+        statistic=t,
+        conf_low=_noncentrality_at(t, n - 1, 1 - tail) / n**0.5,
+        conf_high=_noncentrality_at(t, n - 1, tail) / n**0.5,
+        n=n,
+        method=method,
     )
+
+
+def _noncentrality_at(t: float, degrees_of_freedom: int, probability: float) -> float:
+    """The noncentrality delta with P(T <= t) = probability for T ~ t_df(delta); NaN if out of nct's reach.
+
+    The distribution function falls as delta grows, so the root is bracketed
+    by widening a window around t until it straddles ``probability``.
+    """
+    if t < 0:  # scipy's nct is accurate further out in the upper tail; T(-delta) = -T(delta)
+        return -_noncentrality_at(-t, degrees_of_freedom, 1 - probability)
+
+    def excess(delta: float) -> float:
+        return float(stats.nct.cdf(t, degrees_of_freedom, delta)) - probability
+
+    width = 4.0
+    with np.errstate(all="ignore"):
+        while width <= 1e6:
+            below, above = excess(t - width), excess(t + width)
+            if not (np.isfinite(below) and np.isfinite(above)):
+                break
+            if below >= 0 >= above:
+                try:
+                    return float(optimize.brentq(excess, t - width, t + width, xtol=1e-12, rtol=1e-12))
+                except ValueError:  # nct.cdf gave NaN inside the bracket
+                    break
+            width *= 2
+    warnings.warn(f"the noncentral t distribution cannot be evaluated at t={t:.6g} with {degrees_of_freedom} df: "
+                  "no d_z interval", RuntimeWarning, stacklevel=3)
+    return np.nan
 
 
 def rank_biserial(
@@ -602,14 +648,12 @@ def _bootstrapped_effect_size(
     )
 
 
-def _standardised_mean(differences: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Mean over standard deviation (n - 1 denominator) along ``axis``; NaN if that is 0."""
-    if differences.shape[axis] < 2:  # one value has no standard deviation
-        return np.full(np.delete(differences.shape, axis), np.nan)[()]
-    spread = differences.std(axis=axis, ddof=1)
-    return np.divide(
-        differences.mean(axis=axis), spread, out=np.full_like(spread, np.nan), where=spread > 0
-    )[()]
+def _standardised_mean(differences: np.ndarray) -> float:
+    """Mean over standard deviation (n - 1 denominator); NaN for one value or no spread."""
+    if differences.size < 2:
+        return np.nan
+    spread = float(differences.std(ddof=1))
+    return float(differences.mean()) / spread if spread > 0 else np.nan
 
 
 def _rank_biserial_correlation(differences: np.ndarray, axis: int = -1) -> np.ndarray:
