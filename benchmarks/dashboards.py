@@ -10,6 +10,21 @@ browser's time, and the PSS of server + zygote + kernels (shared pages counted o
 and the ratios of each p95 to the N = 1 figure of the same run. ``--pool-size`` and ``--max-live`` as for
 ``workbench serve``.
 
+Measured 7 December 2026, 15:02-15:10 UTC, 2-core machine, nothing else running, demo results, dashboard
+``cohort``, pool size 2, at most 12 live (seconds; p95 ratio to N = 1 of the same run):
+
+    N   published p95 (ratio)  browser first chart | live p95 (ratio)  live / capacity / errors  browser live  PSS
+    1   0.01 (1)               0.59                | 0.11 (1)          1 / 0 / 0                 3.01          1.39 GB
+    5   0.04 (4)               0.54                | 4.32 (39)         5 / 0 / 0                 5.83          1.79 GB
+    10  0.09 (9)               0.49                | 6.09 (55)         10 / 0 / 0                capacity page 2.12 GB
+    20  0.08 (8)               0.45                | 8.16 (74)         12 / 8 (0.97 s) / 0       capacity page 2.34 GB
+    50  0.19 (19)              0.54                | 9.82 (89)         12 / 38 (0.87 s) / 0      capacity page 2.39 GB
+
+The published site: every fetch succeeds and a browser's first chart stays near 0.5 s; the p95 grows with the
+bytes served (50 readers x ~1.4 MB in 0.19 s through one Python server and one Python client loop). Live pages:
+beyond the preheated kernels each reader waits for a forked kernel to build its page (~0.5 s of CPU each on two
+cores), and the browser's live page is mostly front-end work (Voila's and the widgets' scripts, full plotly.js).
+
 One reader, first chart: ``.venv/bin/python benchmarks/dashboards.py [--reports reports] [--runs 5]
 [--no-preheat]`` (``--demo`` first builds demo results in a temporary folder: ingest + ``workbench run``).
 
