@@ -82,6 +82,8 @@ def test_navigation_between_states_replaces_the_drop_down(demo_site: Path) -> No
     assert [label for _, current, label in links if current] == ["Cohort C2"]
     for href, _, _ in links:
         assert (demo_site / "cohort" / "cohort-C2" / href).resolve().is_file(), href
+    assert "Choose a cohort" in page
+    assert "Choose an authority" in (demo_site / "authority" / "E09000007" / "index.html").read_text()
 
 
 def test_the_site_is_self_contained_and_works_from_a_copied_folder(demo_site: Path, tmp_path: Path) -> None:
