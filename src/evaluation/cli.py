@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from . import config
+from .dashboards.serve import MAX_LIVE_PAGES
 
 app = typer.Typer(
     help="Evaluation workbench: ingest survey exports and programme records, run the analyses, serve dashboards.",
@@ -305,7 +306,7 @@ def serve(
     preheat: Annotated[bool, typer.Option(help="Keep kernels per dashboard ready (faster first page).")] = True,
     pool_size: Annotated[int, typer.Option(help="Preheated kernels per dashboard.")] = 1,
     max_live: Annotated[int, typer.Option(help="Readers served live at once; the next is sent to the published "
-                                          "site.")] = 12,
+                                          "site.")] = MAX_LIVE_PAGES,
 ) -> None:
     """Serve the published site at / and the live dashboards (Voila) on 127.0.0.1 (docs/deployment.md).
 

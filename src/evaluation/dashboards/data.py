@@ -102,10 +102,7 @@ class Provenance:
     def finished_text(self) -> str:
         """``26 November 2026, 12:06 UTC`` (or the raw text if it is not a date)."""
         when = self.finished
-        if when is None:
-            return self.finished_at or "unknown"
-        when = when.astimezone(dt.UTC) if when.tzinfo else when
-        return f"{when.day} {when:%B %Y, %H:%M} UTC"
+        return (self.finished_at or "unknown") if when is None else time_text(when)
 
     @property
     def commit_text(self) -> str:
@@ -124,6 +121,12 @@ class Provenance:
         inputs = "; ".join(f"{name} [{digest}]" for name, digest in self.inputs_short())
         return (f"Last run {self.finished_text} ({self.status}) from commit {self.commit_text}. "
                 f"Inputs: {inputs or 'none recorded'}.")
+
+
+def time_text(when: dt.datetime) -> str:
+    """``26 November 2026, 12:06 UTC``: how pages say when something happened."""
+    when = when.astimezone(dt.UTC) if when.tzinfo else when
+    return f"{when.day} {when:%B %Y, %H:%M} UTC"
 
 
 # --- Finding runs -------------------------------------------------------------------------------------------------

@@ -199,8 +199,13 @@ def data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def size_text(data: bytes) -> str:
+    """A download's size as a link shows it: ``12 KB``, or ``512 bytes``."""
+    return f"{len(data) / 1024:,.0f} KB" if len(data) >= 1024 else f"{len(data)} bytes"
+
+
 def download_link(data: bytes, filename: str, label: str, *, kind: str) -> str:
     """An ``<a download>`` link carrying the file as a data URI (``kind`` is png, svg, csv or xlsx)."""
-    size = f"{len(data) / 1024:,.0f} KB" if len(data) >= 1024 else f"{len(data)} bytes"
+    size = size_text(data)
     return (f'<a class="wb-download" download="{html.escape(filename)}" href="{data_uri(data, MIME[kind])}" '
             f'data-kind="{kind}">{html.escape(label)} <span class="wb-size">({kind.upper()}, {size})</span></a>')

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..run.execute import FAILED_DIR
 from ..run.provenance import PROVENANCE_JSON
-from .data import Provenance, list_runs, reports_root
-from .downloads import figure_image, slug, stop_image_server, table_csv, table_xlsx
+from .data import list_runs, reports_root, time_text
+from .downloads import figure_image, size_text, slug, stop_image_server, table_csv, table_xlsx
 from .pages import DASHBOARD_PAGES, Dashboard, safe_children
 from .widgets import (
     CSS,
@@ -47,6 +47,7 @@ from .widgets import (
     empty_table_markup,
     esc,
     fit_margins,
+    script_json,
     table_markup,
 )
 
@@ -171,15 +172,6 @@ def _environment() -> jinja2.Environment:
                               lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
-def _size(data: bytes) -> str:
-    return f"{len(data) / 1024:,.0f} KB" if len(data) >= 1024 else f"{len(data)} bytes"
-
-
-def _script_json(value: Any) -> str:
-    """JSON that is safe inside a <script> element (no ``</script>``, no HTML comment openers)."""
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 @dataclass
 class PageFiles:
     """The files a page links to (downloads), with unique names inside its folder, and its charts' images."""
@@ -211,8 +203,8 @@ def _table_html(part: Table, files: PageFiles) -> str:
     xlsx_name = files.name(part.file_stem, "xlsx")
     files.files[xlsx_name] = xlsx
     return (table_markup(part.table, cell_markup=part.cell_markup)
-            + f'<p class="wb-downloads">{files.link(csv_name, "Table as CSV", "csv", _size(csv))}'
-            f'{files.link(xlsx_name, "Table as Excel", "xlsx", _size(xlsx))}</p>')
+            + f'<p class="wb-downloads">{files.link(csv_name, "Table as CSV", "csv", size_text(csv))}'
+            f'{files.link(xlsx_name, "Table as Excel", "xlsx", size_text(xlsx))}</p>')
 
 
 def _chart_html(part: Chart, number: int, files: PageFiles) -> str:
@@ -227,7 +219,7 @@ def _chart_html(part: Chart, number: int, files: PageFiles) -> str:
     return (f'<figure class="wb-figure"><figcaption class="wb-sr-only">{esc(part.title)}</figcaption>'
             f'<div class="wb-chart" id="{chart_id}" data-spec="{chart_id}-spec"></div>'
             f'<script type="application/json" id="{chart_id}-spec">'
-            f'{_script_json({"data": spec.get("data", []), "layout": spec.get("layout", {})})}</script>'
+            f'{script_json({"data": spec.get("data", []), "layout": spec.get("layout", {})})}</script>'
             f'<p class="wb-alt"><strong>Text alternative:</strong> {esc(part.alt_text)}</p>'
             f"{downloads}</figure>")
 
@@ -288,7 +280,7 @@ def render_landing(states: Sequence[PageState], reports: str | Path | None) -> s
     entries = [(dashboard, path, _last_run(dashboard, reports), _choices(dashboard, counts.get(dashboard.name, 0)))
                for dashboard, path in _dashboard_links(states)]
     return _environment().get_template("index.html.j2").render(root="", entries=entries, dashboards=entries,
-                                                                published=_now_text())
+                                                                published=time_text(dt.datetime.now(dt.UTC)))
 
 
 def _choices(dashboard: Dashboard, count: int) -> str:
@@ -305,10 +297,6 @@ def _redirect(target: str, title: str) -> bytes:
     return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta http-equiv="refresh" '
             f'content="0; url={html.escape(target)}"><title>{html.escape(title)}</title></head><body><main><p>'
             f'<a href="{html.escape(target)}">{html.escape(title)}</a></p></main></body></html>').encode()
-
-
-def _now_text() -> str:
-    return Provenance.from_dict({"finished_at": dt.datetime.now(dt.UTC).isoformat()}).finished_text
 
 
 def write_assets(folder: Path) -> None:

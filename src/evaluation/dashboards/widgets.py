@@ -416,7 +416,7 @@ def split_after_first_chart(outputs: Sequence[dict[str, Any]]) -> tuple[tuple[di
     return tuple(outputs[:first + 2]), tuple(outputs[first + 2:])
 
 
-def _script_json(value: Any) -> str:
+def script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element (no ``</script>``, no HTML comment openers)."""
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -434,8 +434,8 @@ def preview_markup(header: str, outputs: Sequence[dict[str, Any]], *, choice: st
             spec = output["data"][PLOTLY_MIME]
             chart_id = f"wb-preview-chart-{number}"
             parts.append(f'<div class="wb-preview-chart" id="{chart_id}"></div><script>Plotly.newPlot('
-                         f'"{chart_id}", {_script_json(spec["data"])}, {_script_json(spec["layout"])}, '
-                         f"{_script_json(spec['config'])});</script>")
+                         f'"{chart_id}", {script_json(spec["data"])}, {script_json(spec["layout"])}, '
+                         f"{script_json(spec['config'])});</script>")
         else:
             parts.append(output["data"]["text/html"])
     parts.append('<p class="wb-page wb-note" role="status">The rest of the page is loading.</p>')
