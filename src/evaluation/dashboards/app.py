@@ -43,8 +43,8 @@ CAPACITY_PAGE = """<!DOCTYPE html>
 <link rel="stylesheet" href="{base}assets/workbench.css"></head>
 <body class="wb-site"><main id="main" class="wb-page">
 <h1>The live dashboard is busy</h1>
-<p class="wb-lead">{live} people are using the live dashboards on this server, as many as it can serve at once.</p>
-<p>The published version shows the same figures and numbers, with a page for every {selector}:
+<p class="wb-lead">As many people are using the live dashboards as this server can serve at once.</p>
+<p>The published version shows the same figures and numbers{selector}:
 <a href="{static}">open the published {title}</a>.</p>
 <p>Or try the live dashboard again in a minute: <a href="{again}">reload it</a>.</p>
 </main></body></html>"""
@@ -72,9 +72,10 @@ class AdmittingVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
             base = self.base_url
             self.set_header("Cache-Control", "no-store")
             self.finish(CAPACITY_PAGE.format(
-                base=base, live=live, static=base + static_page_path(name),
+                base=base, static=base + static_page_path(name),
                 title=html.escape(dashboard.title if dashboard else "dashboards"),
-                selector=html.escape((dashboard.selector or "view").lower() if dashboard else "view"),
+                selector=f", with a page for every {html.escape(dashboard.selector.lower())}"
+                if dashboard and dashboard.selector else "",
                 again=html.escape(self.request.uri or "")))
             return None
         app.pages_in_flight += 1
@@ -166,8 +167,10 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
             if handler[1] is TornadoVoilaHandler:
                 handler = (handler[0], AdmittingVoilaHandler, *handler[2:])
             handlers.append(handler)
+        from .pages import DASHBOARD_PAGES
+
         live = "".join(f'<li><a href="{self.base_url}voila/render/{name}.ipynb">{html.escape(d.title)}</a></li>'
-                       for name, d in _dashboards().items())
+                       for name, d in DASHBOARD_PAGES.items())
         live_links = (f'<section class="wb-live" aria-labelledby="wb-live-title"><h2 id="wb-live-title">Live '
                       f"dashboards</h2><p>The same dashboards with drop-downs, for exploring (each reader has a "
                       f"live session on this server):</p><ul>{live}</ul></section>")
@@ -191,11 +194,6 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
                 self.log.info("New results published: replacing the preheated kernels")
                 await refresh()
 
-
-def _dashboards() -> dict[str, Any]:
-    from .pages import DASHBOARD_PAGES
-
-    return DASHBOARD_PAGES
 
 
 main = WorkbenchVoila.launch_instance
