@@ -113,6 +113,56 @@ def test_pooled_kernels_are_never_culled_and_claimed_ones_get_a_grace_period() -
     assert manager.may_cull("claimed-between-checks", now=100.0 + kernels.CLAIM_GRACE_SECONDS + 1) is True
 
 
+class _Starting(_Done):
+    """A pool's kernel still starting (Voila's refill task, not done)."""
+
+    def done(self) -> bool:
+        return False
+
+
+def test_the_admission_count_counts_each_reader_once() -> None:
+    """A reader is counted by its request until it has a kernel, then by the kernel: never twice (the old count
+    added a request whose kernel had already left the pool, so a burst was turned away below the limit)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from evaluation.dashboards.app import Reader, ReaderKernels, WorkbenchVoila
+
+    class Manager(kernels.PoolAwareKernelManager):
+        def __init__(self) -> None:  # no server
+            self.running: list[str] = []
+            self._pools: dict[str, list[Any]] = {}
+
+        def list_kernel_ids(self) -> list[str]:
+            return list(self.running)
+
+        async def get_rendered_notebook(self, notebook_name: str) -> tuple[None, list[str], str]:
+            return None, [], self._pools[notebook_name].pop(0).result()["kernel_id"]
+
+        async def start_kernel(self, **kwargs: Any) -> str:
+            self.running.append("started-for-second")
+            return "started-for-second"
+
+    manager = Manager()
+    app = SimpleNamespace(kernel_manager=manager, admitted=set())
+    count = lambda: WorkbenchVoila.live_pages(app)  # noqa: E731
+    manager.running = ["pooled-1", "pooled-2"]
+    manager._pools = {"cohort.ipynb": [_Done("pooled-1"), _Done("pooled-2"), _Starting("refill")]}
+    assert count() == 0  # two preheated kernels waiting and a refill starting: nobody is reading
+
+    first, second = Reader(), Reader()
+    app.admitted |= {first, second}
+    assert count() == 2  # admitted, no kernel yet
+    asyncio.run(ReaderKernels(manager, first).get_rendered_notebook("cohort.ipynb"))
+    assert first.kernel_id == "pooled-1" and count() == 2  # the first has its kernel: counted by it, once
+    asyncio.run(ReaderKernels(manager, second).start_kernel(kernel_name="python3"))  # no pool: started for it
+    assert second.kernel_id == "started-for-second" and count() == 2
+    app.admitted.clear()  # both pages answered; their kernels stay until the pages close
+    assert count() == 2
+    manager.running.remove("pooled-1")  # the first page closed (Voila's shutdown request)
+    assert count() == 1
+
+
 def _processes_with(marker: str) -> list[int]:
     """Processes whose environment holds ``marker`` (the server and every kernel it started)."""
     found = []

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import html
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tornado.ioloop
 import tornado.web
+from jupyter_core.utils import ensure_async
 from traitlets import Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -58,13 +60,47 @@ def _dashboard_name(path: str) -> str:
     return Path(path.split("?", 1)[0]).stem
 
 
+@dataclass(eq=False)
+class Reader:
+    """A page request admitted to a live page; ``kernel_id`` once the request has been given its kernel."""
+
+    kernel_id: str | None = None
+
+
+class ReaderKernels:
+    """The kernel manager as one admitted request sees it: everything delegated, and the kernel the request is
+    given (from a pool, or started for it) noted on its :class:`Reader`, so the admission count can count the
+    reader by its kernel from then on, and by the request before."""
+
+    def __init__(self, manager: Any, reader: Reader) -> None:
+        self._manager, self._reader = manager, reader
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._manager, name)
+
+    async def get_rendered_notebook(self, *args: Any, **kwargs: Any) -> Any:
+        render_task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
+        self._reader.kernel_id = kernel_id
+        return render_task, rendered, kernel_id
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
+        self._reader.kernel_id = kernel_id
+        return str(kernel_id)
+
+
 class AdmittingVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
     """Voila's page handler, turning a reader away politely (with a link to the site) when the server is full."""
 
+    _reader_kernels: ReaderKernels | None = None
+
+    @property
+    def kernel_manager(self) -> Any:
+        return self._reader_kernels or self.settings["kernel_manager"]
+
     async def get(self, path: str | None = None) -> Any:
         app: WorkbenchVoila = self.settings["workbench_app"]
-        live = app.live_pages()
-        if live >= app.max_live_pages:
+        if app.live_pages() >= app.max_live_pages:
             name = _dashboard_name(path or "")
             from .pages import DASHBOARD_PAGES
 
@@ -78,11 +114,13 @@ class AdmittingVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
                 if dashboard and dashboard.selector else "",
                 again=html.escape(self.request.uri or "")))
             return None
-        app.pages_in_flight += 1
+        reader = Reader()
+        self._reader_kernels = ReaderKernels(self.settings["kernel_manager"], reader)
+        app.admitted.add(reader)
         try:
             return await super().get(path)
         finally:
-            app.pages_in_flight -= 1
+            app.admitted.discard(reader)
 
 
 class SiteFileHandler(tornado.web.StaticFileHandler):
@@ -131,6 +169,7 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
         self.voila_configuration.allow_theme_override = "NO"
         self.reports = str(config.reports_dir(self.reports or None).resolve())
         self._results_stamp = self._published_stamp()
+        self.admitted: set[Reader] = set()  # page requests admitted and not yet answered
 
     @property
     def site(self) -> Path:
@@ -142,15 +181,14 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
                   if p.exists()]
         return max(stamps, default=0.0)
 
-    pages_in_flight = 0  # page requests admitted and not yet answered
-
     def live_pages(self) -> int:
-        """Readers being served: kernels other than those kept in (or refilling) the preheated pools, plus page
-        requests still being answered. A request counts twice while its kernel starts (it has left the pool),
-        so a burst is admitted up to the limit and never beyond it."""
+        """Readers being served: kernels that are not waiting in a preheated pool, plus admitted page requests
+        not yet given a kernel (a kernel from a pool that is still starting, or one started for the request).
+        Each reader is counted once: by its request until it has its kernel, then by the kernel."""
         manager = self.kernel_manager
-        pooled = sum(len(pool) for pool in getattr(manager, "_pools", {}).values())
-        return max(0, len(manager.list_kernel_ids()) - pooled) + self.pages_in_flight
+        pooled = manager.pooled_kernel_ids() if hasattr(manager, "pooled_kernel_ids") else set()
+        serving = set(manager.list_kernel_ids()) - pooled
+        return len(serving) + sum(1 for reader in self.admitted if reader.kernel_id not in serving)
 
     def init_settings(self) -> dict[str, Any]:
         settings = dict(super().init_settings())

@@ -165,7 +165,6 @@ class VoilaServer:
     def start(self, timeout: float = 90.0) -> VoilaServer:
         """Start Voila and wait until it answers HTTP (and, if preheating, until every pool has built its page)."""
         import time
-        import urllib.request
 
         from .pages import BUILD_LOG_ENV
 
@@ -176,7 +175,18 @@ class VoilaServer:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
                                             cwd=self.workdir, start_new_session=True)
-        deadline = time.monotonic() + timeout
+        try:  # interrupted anywhere (Ctrl-C, SIGTERM raised as SystemExit), the process started is stopped
+            self._wait_until_ready(time.monotonic() + timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_ready(self, deadline: float) -> None:
+        import time
+        import urllib.request
+
+        assert self.process is not None
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Voila exited with {self.process.returncode}: {self.log_tail()}")
@@ -187,17 +197,11 @@ class VoilaServer:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                self.stop()
                 raise TimeoutError(f"Voila did not answer on port {self.port}: {self.log_tail()}")
             time.sleep(0.25)
         if self.preheat:
-            try:
-                for notebook in sorted(p.stem for p in self.dashboards_dir.glob("*.ipynb")):
-                    self.wait_until_built(notebook, self.pool_size, timeout=max(deadline - time.monotonic(), 1.0))
-            except BaseException:
-                self.stop()
-                raise
-        return self
+            for notebook in sorted(p.stem for p in self.dashboards_dir.glob("*.ipynb")):
+                self.wait_until_built(notebook, self.pool_size, timeout=max(deadline - time.monotonic(), 1.0))
 
     def built_count(self, notebook: str) -> int:
         """How many times the page of ``notebook`` has been built (by any kernel)."""
