@@ -137,7 +137,10 @@ async def close_pages(client: Any, base: str, pages: list[LivePage]) -> None:
 
 
 async def browser_time(browser: Any, url: str, live: bool) -> float | None:
-    """Seconds for one headless chromium page: to its first chart drawn (published) or widgets drawn (live)."""
+    """Seconds for one headless chromium page: to its first chart drawn (published) or widgets drawn (live);
+    None without a browser."""
+    if browser is None:
+        return None
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     started = time.perf_counter()

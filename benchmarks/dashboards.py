@@ -73,12 +73,15 @@ bar, everything after the first chart sent ~1 s after the page has connected. Be
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -205,6 +208,10 @@ def main() -> None:
     parser.add_argument("--pool-size", type=int, default=2, help="Load test: preheated kernels per dashboard.")
     parser.add_argument("--max-live", type=int, default=12, help="Load test: readers served live at once.")
     args = parser.parse_args()
+    # SIGTERM (or a closed terminal) ends the benchmark through its `with` blocks, as Ctrl-C does, so the Voila
+    # server it started is stopped with it (the default action would leave it running, orphaned).
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit_on_signal)
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
     if args.concurrency:
@@ -246,20 +253,26 @@ def main() -> None:
                       "dashboards": dashboards}, indent=1))
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def load_test(reports: Path, levels: list[int], dashboard: str, pool_size: int, max_live: int,
               workdir: Path) -> dict[str, object]:
-    """The load test (see the module docstring): published site, then live pages, at each N of ``levels``."""
+    """The load test (see the module docstring): published site (and a bare static server over the same folder,
+    level by level beside it), then live pages, at each N of ``levels``."""
     import asyncio
 
     from board_load import MAX_CLIENTS, level
 
-    from evaluation.dashboards.site import page_states, publish_site
+    from evaluation.dashboards.site import SITE_DIR, page_states, publish_site
 
     publish_site(reports)
     site_path = next(s.path for s in page_states(reports) if s.dashboard.name == dashboard)
     table: dict[str, list[dict[str, object]]] = {"published": [], "live": []}
+    bare_rows: list[dict[str, object]] = []
     with VoilaServer(ROOT / "dashboards", reports, workdir / "voila", pool_size=pool_size,
-                     max_live_pages=max_live) as server:
+                     max_live_pages=max_live) as server, bare_static_server(reports / SITE_DIR) as bare:
 
         async def all_levels() -> None:
             from playwright.async_api import async_playwright
@@ -274,17 +287,56 @@ def load_test(reports: Path, levels: list[int], dashboard: str, pool_size: int, 
                                               site_path=site_path, browser=browser, memory=server.memory_pss)
                         print(kind, json.dumps(summary), file=sys.stderr, flush=True)
                         table[kind].append(summary)
+                        if kind == "published":  # the same clients, the same files, a bare static server
+                            baseline = await level(bare, n, live=False, notebook=dashboard, site_path=site_path,
+                                                   browser=None, memory=lambda: 0)
+                            print("bare static", json.dumps(baseline), file=sys.stderr, flush=True)
+                            bare_rows.append(baseline)
                 await browser.close()
 
         asyncio.run(all_levels())
-    for kind, outcome in (("published", "page"), ("live", "live")):
-        first = next((row[outcome].get("p95_s") for row in table[kind] if row["n"] == 1), None)
-        for row in table[kind]:
+    for rows, outcome in ((table["published"], "page"), (table["live"], "live"), (bare_rows, "page")):
+        first = next((row[outcome].get("p95_s") for row in rows if row["n"] == 1), None)
+        for row in rows:
             p95 = row[outcome].get("p95_s")
             row["p95_ratio_to_n1"] = round(p95 / first, 2) if p95 and first else None
+    for row, baseline in zip(table["published"], bare_rows, strict=True):
+        bare_p95 = baseline["page"].get("p95_s")
+        row["bare_static_p95_s"] = bare_p95
+        row["bare_static_p95_ratio_to_n1"] = baseline["p95_ratio_to_n1"]
+        row["p95_ratio_to_bare_static"] = round(row["page"]["p95_s"] / bare_p95, 2) if bare_p95 else None
     return {"dashboard": dashboard, "site_page": site_path, "pool_size": pool_size, "max_live_pages": max_live,
             "max_clients": MAX_CLIENTS, "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
+            "bare_static": "python -m http.server over the same _site folder, fetched by the same clients",
             **table}
+
+
+@contextlib.contextmanager
+def bare_static_server(folder: Path) -> Iterator[str]:
+    """``python -m http.server`` (threaded, standard library) serving ``folder`` on 127.0.0.1: the baseline a
+    static host stands on. Yields its base URL; stopped on any exit."""
+    import urllib.request
+
+    from evaluation.dashboards.serve import LOCALHOST, free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", LOCALHOST,
+                                "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://{LOCALHOST}:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/index.html", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the bare static server did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def wait_until_quiet(server: VoilaServer, pool_size: int, timeout: float = 180.0) -> None:
