@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import json
@@ -11,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from dashboard_browser import PARTICIPANT_ID, roster
@@ -21,6 +23,7 @@ from evaluation.dashboards.pages import DASHBOARD_PAGES, cohort_page, project_pa
 from evaluation.dashboards.site import SITE_DIR, SiteError, page_states, publish_site
 
 TITLES = [d.title for d in DASHBOARD_PAGES.values()]
+PLOTLY = "application/vnd.plotly.v1+json"
 
 
 def _pages(site: Path) -> list[Path]:
@@ -187,3 +190,88 @@ def test_a_publish_before_any_run_gives_pages_that_say_what_to_run(tmp_path: Pat
     cohort = _text((summary.folder / "cohort" / "index.html").read_text())
     assert "Not published yet." in cohort and "workbench run --select cohort_evaluation" in cohort
     assert str(tmp_path) not in cohort  # never the server's paths
+
+
+def _live_outputs(page: Any) -> tuple[str, list[Any]]:
+    """A live page's body outputs: the markup (every workbook's data URI cut: a zip stamps the time it was made),
+    and each chart's data and layout (decoded: compared to a float's last bits, see :func:`_same_numbers`)."""
+    body, rest = page.children[-3], page.children[-2]
+    outputs = body.outputs + (rest._held or ()) + rest.outputs
+    charts = [o["data"].pop(PLOTLY) for o in (json.loads(json.dumps(o)) for o in outputs) if PLOTLY in o["data"]]
+    markup = [o["data"] for o in outputs if PLOTLY not in o["data"]]
+    return (re.sub(r"data:application/vnd\.openxmlformats[^\"\\]*", "XLSX", json.dumps(markup, sort_keys=True)),
+            [_decoded(c) for c in charts])
+
+
+def _decoded(spec: Any) -> Any:
+    """A plotly JSON spec with its typed arrays (``{"dtype", "bdata"}``) as numpy arrays, and without empty
+    objects (plotly writes an empty axis title as ``{}`` and reads it back as nothing)."""
+    if isinstance(spec, dict) and "bdata" in spec and "dtype" in spec:
+        array = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
+        shape = [int(n) for n in str(spec.get("shape", "")).split(",") if n.strip()]  # plotly writes "3, 4"
+        return array.reshape(shape) if shape else array
+    if isinstance(spec, dict):
+        return {k: _decoded(v) for k, v in spec.items() if v != {}}
+    if isinstance(spec, list):
+        return [_decoded(v) for v in spec]
+    return spec
+
+
+def _same_numbers(a: Any, b: Any) -> bool:
+    """Equal, numbers to within a float's last bits: a sum over the same values can end in another bit in another
+    process (numpy's pairwise sums depend on the arrays' alignment in memory)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_numbers(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same_numbers(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.dtype.kind in "fc" and b.dtype.kind in "fc":
+            return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True))
+        return a.tolist() == b.tolist()
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+    return a == b
+
+
+@pytest.mark.parametrize("name", list(DASHBOARD_PAGES))
+def test_a_live_page_loads_the_body_prepared_by_the_publish_and_it_equals_the_built_one(
+        name: str, demo_site: Path, demo_results: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaluation.dashboards import prepared
+    from evaluation.dashboards.pages import live_page
+
+    monkeypatch.setenv("VOILA_KERNEL_ID", "test")  # as in a Voila kernel: the rest of the body held back
+    dashboard = DASHBOARD_PAGES[name]
+    first = next(s for s in page_states(demo_results.reports) if s.dashboard is dashboard)
+    ready = prepared.load_prepared(dashboard, first.value, demo_results.reports)
+    assert ready is not None and ready.outputs
+    loaded = live_page(dashboard, demo_results.reports)
+    monkeypatch.setattr(prepared, "load_prepared", lambda *args: None)
+    built = live_page(dashboard, demo_results.reports)
+    (loaded_markup, loaded_charts), (built_markup, built_charts) = _live_outputs(loaded), _live_outputs(built)
+    assert loaded_markup == built_markup
+    assert _same_numbers(loaded_charts, built_charts)
+    # The download panel: the same charts, whose figures make the same images.
+    assert [(c.title, c.alt_text, c.file_stem) for c in loaded._body.charts] == \
+        [(c.title, c.alt_text, c.file_stem) for c in built._body.charts]
+    assert _same_numbers([_decoded(json.loads(c.figure.to_json())) for c in loaded._body.charts],
+                         [_decoded(json.loads(c.figure.to_json())) for c in built._body.charts])
+
+
+def test_a_prepared_body_of_other_results_is_never_shown(demo_results: Any, tmp_path: Path) -> None:
+    from evaluation.dashboards import prepared
+
+    reports = _republish_copy(demo_results, tmp_path)
+    publish_site(reports, images=False)
+    cohort = DASHBOARD_PAGES["cohort"]
+    assert prepared.load_prepared(cohort, "cohort-C2", reports) is not None
+    provenance = reports / "cohort_evaluation" / "cohort-C2" / "provenance.json"  # a new run, not yet published
+    record = json.loads(provenance.read_text())
+    record["finished_at"] = "2030-01-01T00:00:00+00:00"
+    provenance.write_text(json.dumps(record))
+    assert prepared.load_prepared(cohort, "cohort-C2", reports) is None  # built from the results instead
+    publish_site(reports, images=False)
+    assert prepared.load_prepared(cohort, "cohort-C2", reports) is not None
+    damaged = reports / SITE_DIR / prepared.prepared_path("cohort", "cohort-C2")
+    damaged.write_text("{not json")
+    assert prepared.load_prepared(cohort, "cohort-C2", reports) is None

@@ -187,10 +187,14 @@ def _w() -> Any:
     return ipywidgets
 
 
-def _page(title: str, lead: str, parts: Sequence[Part]) -> ipywidgets.VBox:
+# Puts the body for a selector value (None for a page without one) into a page's Body; the bool: defer the rest.
+BodyFill = Callable[[Body, "str | None", bool], None]
+
+
+def _page(title: str, lead: str, fill: BodyFill) -> ipywidgets.VBox:
     """A page without a selector: header, body, download panel."""
     body = Body()
-    body.show(parts, defer=running_in_voila())
+    fill(body, None, running_in_voila())
     header = page_header(title, lead)
     return page_root([header, *body.widgets()], header=header, body=body)
 
@@ -208,11 +212,11 @@ def safe_children(build: Callable[[], list[Part]]) -> list[Part]:
 
 
 def selector_page(title: str, lead: str, description: str, options: Sequence[tuple[str, str]],
-                  render: Callable[[str], list[Part]], *, value: str | None = None) -> ipywidgets.VBox:
-    """A page with one drop-down; ``render(value)`` builds the body for the chosen value."""
+                  fill: BodyFill, *, value: str | None = None) -> ipywidgets.VBox:
+    """A page with one drop-down; ``fill(body, value, defer)`` shows the body for the chosen value."""
     w = _w()
     if not options:
-        return _page(title, lead, [])
+        return _page(title, lead, lambda body, _, defer: body.show([], defer=defer))
     dropdown = w.Dropdown(options=list(options), value=value if value is not None else options[0][1],
                           description=description, style={"description_width": "initial"},
                           layout=w.Layout(width="min(100%, 40em)"))
@@ -222,7 +226,7 @@ def selector_page(title: str, lead: str, description: str, options: Sequence[tup
     labels = {v: k for k, v in options}
 
     def show(chosen: str, defer: bool = False) -> None:
-        body.show(safe_children(lambda: render(chosen)), defer=defer)
+        fill(body, chosen, defer)
         announce.value = f'<p class="wb-sr-only" aria-live="polite">Showing {esc(labels.get(chosen, chosen))}</p>'
 
     dropdown.observe(lambda change: show(change["new"]), names="value")
@@ -1057,8 +1061,23 @@ def live_page(dashboard: Dashboard, reports: Reports = None, value: str | None =
     options = dashboard.options(reports) if dashboard.selector else []
     if options:
         return selector_page(dashboard.title, dashboard.lead, dashboard.selector, options,
-                             lambda chosen: dashboard.body(chosen, reports), value=value)
-    return _page(dashboard.title, dashboard.lead, safe_children(lambda: dashboard.body(value, reports)))
+                             body_fill(dashboard, reports), value=value)
+    return _page(dashboard.title, dashboard.lead, body_fill(dashboard, reports))
+
+
+def body_fill(dashboard: Dashboard, reports: Reports = None) -> BodyFill:
+    """Shows the body for a value: the one prepared when the site was published if it was built from the same
+    results and code (:mod:`evaluation.dashboards.prepared`: milliseconds), else built from the results."""
+    from .prepared import load_prepared
+
+    def fill(body: Body, value: str | None, defer: bool) -> None:
+        ready = load_prepared(dashboard, value, reports)
+        if ready is not None:
+            body.show_outputs(ready.outputs, ready.charts, defer=defer)
+        else:
+            body.show(safe_children(lambda: dashboard.body(value, reports)), defer=defer)
+
+    return fill
 
 
 _LOTI_RUNS = (PORTFOLIO_ANALYSIS, PROJECT_ANALYSIS, MATURITY_ANALYSIS, MATURITY_LONDON_ANALYSIS,

@@ -36,8 +36,9 @@ from typing import TYPE_CHECKING, Any
 from ..run.execute import FAILED_DIR
 from ..run.provenance import PROVENANCE_JSON
 from .data import list_runs, reports_root, time_text
-from .downloads import figure_image, size_text, slug, stop_image_server, table_csv, table_xlsx
+from .downloads import figure_image, size_text, slug, stop_image_server
 from .pages import DASHBOARD_PAGES, Dashboard, safe_children
+from .prepared import PREPARED_DIR, body_key, prepared_json, prepared_path
 from .widgets import (
     CSS,
     PREVIEW_TRACE_TYPES,
@@ -59,7 +60,7 @@ log = logging.getLogger(__name__)
 SITE_DIR = "_site"  # under the reports folder; "_" keeps it out of the analyses' listings
 ASSETS_DIR = "assets"
 STATE_JSON = "site.json"  # the fingerprint of every page state, for the next publish
-SITE_FORMAT = 1  # bump when the layout of the site changes: every page is re-rendered
+SITE_FORMAT = 2  # bump when the layout of the site changes: every page is re-rendered
 SHARE = Path(__file__).resolve().parent / "share"
 TEMPLATES = SHARE / "site"
 PLOTLY_JS = "plotly.min.js"
@@ -179,6 +180,7 @@ class PageFiles:
     with_images: bool = True  # link each chart's PNG and SVG (made by ImageMaker)
     files: dict[str, bytes] = field(default_factory=dict)
     images: list[tuple[str, Chart]] = field(default_factory=list)  # (file stem, chart)
+    live_body: bytes = b""  # the body as the live page shows it (prepared.py), written to the site's _live folder
 
     def name(self, stem: str, extension: str) -> str:
         base, number = slug(stem), 1
@@ -197,7 +199,7 @@ def _table_html(part: Table, files: PageFiles) -> str:
     empty = empty_table_markup(part.table)
     if empty is not None:
         return empty
-    csv, xlsx = table_csv(part.table), table_xlsx(part.table, provenance=part.provenance, source=part.source)
+    csv, xlsx = part.downloads
     csv_name = files.name(part.file_stem, "csv")
     files.files[csv_name] = csv
     xlsx_name = files.name(part.file_stem, "xlsx")
@@ -258,6 +260,7 @@ def render_page(state: PageState, states: Sequence[PageState], reports: str | Pa
         dashboards=_dashboard_links(states), body=body_html(parts, files), state_link=_state_link,
         plotly_js=PLOTLY_BASIC_JS if traces <= PREVIEW_TRACE_TYPES else PLOTLY_JS,
         last_run=_last_run(state.dashboard, reports))
+    files.live_body = prepared_json(parts, body_key(state.dashboard, state.value, reports))
     return page, files
 
 
@@ -443,9 +446,13 @@ def publish_site(reports: str | Path | None = None, *, images: bool = True, forc
         write_assets(staging)
         states = page_states(root)
         fingerprints = _render_changed(staging, states, root, previous, summary, maker, progress)
+        live_bodies = {prepared_path(s.dashboard.name, s.value) for s in states}
         for path in sorted(set(previous) - set(fingerprints)):
             _remove_page(staging / path)
             summary.removed.append(path)
+        for body in (staging / PREPARED_DIR).rglob("*.json"):
+            if str(body.relative_to(staging)) not in live_bodies:
+                body.unlink()
         _write(staging / "index.html", render_landing(states, root).encode("utf-8"))
         for dashboard, path in _dashboard_links(states):
             if path != f"{dashboard.name}/index.html":  # a dashboard with states: its folder leads to the first
@@ -490,6 +497,7 @@ def _render_changed(staging: Path, states: Sequence[PageState], reports: Path, p
             for stem, chart in files.images:
                 maker.submit(page_folder / stem, chart)
         _write(page_folder / "index.html", page.encode("utf-8"))
+        _write(staging / prepared_path(state.dashboard.name, state.value), files.live_body)
         summary.rendered.append(state.path)
     return fingerprints
 

@@ -16,6 +16,7 @@ panel (kaleido takes ~0.3 s per image once its browser is up).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -23,7 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from .data import (
     SUPPRESSED_NOTE,
@@ -148,8 +149,27 @@ class Table:
     provenance: Provenance | None = None
     cell_markup: Callable[[str, str], str | None] | None = field(default=None, repr=False)
 
+    @functools.cached_property
+    def downloads(self) -> tuple[bytes, bytes]:
+        """The table as CSV and as XLSX (made once: the live page links them, the published site writes them)."""
+        return table_csv(self.table), table_xlsx(self.table, provenance=self.provenance, source=self.source)
+
 
 Part: TypeAlias = Html | Chart | Table
+
+
+class ChartImages(Protocol):
+    """What the download panel needs of a chart to make its PNG and SVG (a :class:`Chart`, or a chart of a
+    prepared body)."""
+
+    alt_text: str
+    file_stem: str
+
+    @property
+    def figure(self) -> go.Figure: ...
+
+    @property
+    def title(self) -> str: ...
 
 
 def message(text: str, *, kind: str = "info", heading: str = "") -> Html:
@@ -330,12 +350,10 @@ def table_markup(table: PublishedTable, *, max_rows: int = MAX_TABLE_ROWS,
     return markup
 
 
-def table_downloads_markup(table: PublishedTable, *, file_stem: str, source: str = "",
-                           provenance: Provenance | None = None) -> str:
-    csv = table_csv(table)
-    xlsx = table_xlsx(table, provenance=provenance, source=source)
-    return (f'<p class="wb-downloads">{download_link(csv, f"{file_stem}.csv", "Table as CSV", kind="csv")}'
-            f'{download_link(xlsx, f"{file_stem}.xlsx", "Table as Excel", kind="xlsx")}</p>')
+def table_downloads_markup(part: Table) -> str:
+    csv, xlsx = part.downloads
+    return (f'<p class="wb-downloads">{download_link(csv, f"{part.file_stem}.csv", "Table as CSV", kind="csv")}'
+            f'{download_link(xlsx, f"{part.file_stem}.xlsx", "Table as Excel", kind="xlsx")}</p>')
 
 
 
@@ -378,8 +396,7 @@ def part_markup(part: Html | Table) -> str:
     empty = empty_table_markup(part.table)
     if empty is not None:
         return empty
-    links = table_downloads_markup(part.table, file_stem=part.file_stem, source=part.source,
-                                   provenance=part.provenance)
+    links = table_downloads_markup(part)
     return table_markup(part.table, cell_markup=part.cell_markup) + links
 
 
@@ -559,7 +576,7 @@ class Body:
         self.output.add_class("wb-body")
         self.later = _deferred_output_class()()
         self.later.add_class("wb-body-rest")
-        self.charts: list[Chart] = []
+        self.charts: list[ChartImages] = []
         self.choice = w.Dropdown(description="Chart", options=[], style={"description_width": "initial"},
                                  layout=w.Layout(width="min(100%, 44em)"))
         self.button = w.Button(description="Make PNG and SVG", layout=w.Layout(width="auto"),
@@ -581,7 +598,13 @@ class Body:
         ``defer``: send what follows the first chart only once the page has connected (a page's first
         view in Voila); otherwise everything at once (a reader's later choices).
         """
-        first, rest = split_after_first_chart(to_outputs(parts))
+        self.show_outputs(to_outputs(parts), [p for p in parts if isinstance(p, Chart)], defer=defer)
+
+    def show_outputs(self, outputs: Sequence[dict[str, Any]], charts: Sequence[ChartImages], *,
+                     defer: bool = False) -> None:
+        """Like :meth:`show`, for parts already turned into outputs (:func:`to_outputs`), e.g. a body prepared
+        when the site was published (:mod:`evaluation.dashboards.prepared`)."""
+        first, rest = split_after_first_chart(outputs)
         self.output.outputs = first
         if defer and rest:
             self.later.outputs = ()
@@ -589,7 +612,7 @@ class Body:
         else:
             self.later.hold(None)
             self.later.outputs = rest
-        self.charts = [p for p in parts if isinstance(p, Chart)]
+        self.charts = list(charts)
         self.choice.options = [(c.title, i) for i, c in enumerate(self.charts)]
         self.choice.index = 0 if self.charts else None  # ipywidgets clears the choice when the options change
         self.links.value = ""
