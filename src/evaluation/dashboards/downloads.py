@@ -47,6 +47,12 @@ _server_lock = threading.Lock()
 _server_started = False
 
 
+def use_debian_chromium() -> None:
+    """Point kaleido (choreographer) at Debian's chromium; it would otherwise search PATH, or download a browser."""
+    if CHROMIUM.exists():
+        os.environ.setdefault("BROWSER_PATH", str(CHROMIUM))
+
+
 def start_image_server() -> None:
     """Start kaleido's persistent browser once per process (later images then take ~0.2-0.4 s)."""
     global _server_started
@@ -55,8 +61,7 @@ def start_image_server() -> None:
             return
         import kaleido
 
-        if CHROMIUM.exists():  # kaleido (choreographer) would otherwise search PATH, or download a browser
-            os.environ.setdefault("BROWSER_PATH", str(CHROMIUM))
+        use_debian_chromium()
         kaleido.start_sync_server(silence_warnings=True)
         atexit.register(stop_image_server)
         _server_started = True
@@ -74,19 +79,31 @@ def stop_image_server() -> None:
         _server_started = False
 
 
+def image_options(figure: go.Figure, fmt: ImageFormat, *, width: int = IMAGE_WIDTH,
+                  height: int | None = None) -> dict[str, object]:
+    """kaleido's options for one image of ``figure``: its size, and PNGs at twice the pixels."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"unsupported image format {fmt!r}")
+    return {"format": fmt, "width": width, "height": height or int(figure.layout.height or IMAGE_HEIGHT),
+            "scale": PNG_SCALE if fmt == "png" else 1}
+
+
+def described_image(data: bytes, figure: go.Figure, fmt: ImageFormat, alt_text: str) -> bytes:
+    """An image as kaleido made it; an SVG with the chart's title and text alternative (``<title>``/``<desc>``)."""
+    if fmt == "svg" and alt_text:
+        return _describe_svg(data, str(figure.layout.title.text or ""), alt_text)
+    return data
+
+
 def figure_image(figure: go.Figure, fmt: ImageFormat, *, alt_text: str = "", width: int = IMAGE_WIDTH,
                  height: int | None = None) -> bytes:
     """The figure as PNG or SVG (an SVG carries the title and text alternative as ``<title>``/``<desc>``)."""
-    if fmt not in ("png", "svg"):
-        raise ValueError(f"unsupported image format {fmt!r}")
+    options = image_options(figure, fmt, width=width, height=height)
     start_image_server()
-    height = height or int(figure.layout.height or IMAGE_HEIGHT)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "kopts ignored when using a server": expected with the sync server
-        data = figure.to_image(format=fmt, width=width, height=height, scale=PNG_SCALE if fmt == "png" else 1)
-    if fmt == "svg" and alt_text:
-        data = _describe_svg(data, str(figure.layout.title.text or ""), alt_text)
-    return data
+        data = figure.to_image(**options)
+    return described_image(data, figure, fmt, alt_text)
 
 
 def _describe_svg(svg: bytes, title: str, description: str) -> bytes:
