@@ -395,5 +395,5 @@ def test_fit_margins_leaves_room_for_long_labels() -> None:
 def test_build_log_records_each_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "built.log"
     monkeypatch.setenv(pages.BUILD_LOG_ENV, str(log))
-    pages.loti_portfolio(tmp_path / "empty")
-    assert re.search(r" loti_portfolio built in \d+\.\d\d s \(pid \d+\)", log.read_text())
+    pages.loti_portfolio(tmp_path / "empty")  # nothing published: no prepared body, so built
+    assert re.search(r" loti_portfolio built in \d+\.\d\d s \(pid \d+; body built\)", log.read_text())

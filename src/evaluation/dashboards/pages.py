@@ -68,6 +68,7 @@ from .widgets import (
     heading,
     headlines_html,
     html_widget,
+    load_ipywidgets,
     message,
     missing_message,
     page_header,
@@ -160,17 +161,22 @@ DASHBOARDS = {"programme_overview": "programme_overview", "cohort": "cohort_page
 PageFunction = TypeVar("PageFunction", bound=Callable[..., Any])
 
 
+_body_sources: list[str] = []  # how the page being built got its body: "prepared" or "built" (for the log line)
+
+
 def _timed(function: PageFunction) -> PageFunction:
     """Log how long a page took to build (see :data:`BUILD_LOG_ENV`)."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
+        _body_sources.clear()
         page = function(*args, **kwargs)
         target = os.environ.get(BUILD_LOG_ENV)
         if target:
+            source = ", ".join(_body_sources) or "none"
             line = (f"{dt.datetime.now(dt.UTC).isoformat(timespec='milliseconds')} {function.__name__} built in "
-                    f"{time.perf_counter() - started:.2f} s (pid {os.getpid()})\n")
+                    f"{time.perf_counter() - started:.2f} s (pid {os.getpid()}; body {source})\n")
             with open(target, "a", encoding="utf-8") as log_file:
                 log_file.write(line)
         return page
@@ -179,12 +185,6 @@ def _timed(function: PageFunction) -> PageFunction:
 
 
 # --- Page scaffolding ---------------------------------------------------------------------------------------------
-
-
-def _w() -> Any:
-    import ipywidgets
-
-    return ipywidgets
 
 
 # Puts the body for a selector value (None for a page without one) into a page's Body; the bool: defer the rest.
@@ -214,7 +214,7 @@ def safe_children(build: Callable[[], list[Part]]) -> list[Part]:
 def selector_page(title: str, lead: str, description: str, options: Sequence[tuple[str, str]],
                   fill: BodyFill, *, value: str | None = None) -> ipywidgets.VBox:
     """A page with one drop-down; ``fill(body, value, defer)`` shows the body for the chosen value."""
-    w = _w()
+    w = load_ipywidgets()
     if not options:
         return _page(title, lead, lambda body, _, defer: body.show([], defer=defer))
     dropdown = w.Dropdown(options=list(options), value=value if value is not None else options[0][1],
@@ -1076,6 +1076,7 @@ def body_fill(dashboard: Dashboard, reports: Reports = None) -> BodyFill:
             body.show_outputs(ready.outputs, ready.charts, defer=defer)
         else:
             body.show(safe_children(lambda: dashboard.body(value, reports)), defer=defer)
+        _body_sources.append("built" if ready is None else "prepared")
 
     return fill
 

@@ -475,14 +475,25 @@ def _describe(part: Part) -> str:
     return f"table '{part.table.title}'" if isinstance(part, Table) else "content"
 
 
-def _widgets() -> Any:
-    import ipywidgets
+_registered_with: list[Any] = []  # the kernel ipywidgets' comm targets were registered with (per process)
 
+
+def load_ipywidgets() -> Any:
+    """ipywidgets, with its comm targets registered in this process's kernel: imported before the kernel started
+    (the zygote preloads it, :data:`evaluation.dashboards.kernels.DASHBOARD_PRELOAD`), it found no kernel to
+    register with, and the page could not fetch its widgets' state."""
+    import ipywidgets
+    from IPython import get_ipython
+
+    kernel = getattr(get_ipython(), "kernel", None)
+    if kernel is not None and kernel not in _registered_with:
+        ipywidgets.register_comm_target()
+        _registered_with[:] = [kernel]
     return ipywidgets
 
 
 def html_widget(markup: str) -> ipywidgets.HTML:
-    return _widgets().HTML(markup)
+    return load_ipywidgets().HTML(markup)
 
 
 def page_header(title: str, lead: str) -> ipywidgets.HTML:
@@ -498,7 +509,7 @@ def _deferred_output_class() -> type:
     """
     import threading
 
-    w = _widgets()
+    w = load_ipywidgets()
 
     class DeferredOutput(w.Output):  # type: ignore[misc, name-defined]
         def __init__(self, **kwargs: Any) -> None:
@@ -539,7 +550,7 @@ def _page_root_class() -> type:
     The live page (widgets) is drawn only once the kernel is connected and every widget's state has been
     fetched; the preview, rendered on the server with the notebook, shows the first chart before that.
     """
-    w = _widgets()
+    w = load_ipywidgets()
 
     class PageRoot(w.VBox):  # type: ignore[misc, name-defined]
         def __init__(self, children: Sequence[Any], *, header: str, body: Body,
@@ -571,7 +582,7 @@ class Body:
     panel for charts."""
 
     def __init__(self) -> None:
-        w = _widgets()
+        w = load_ipywidgets()
         self.output = w.Output()
         self.output.add_class("wb-body")
         self.later = _deferred_output_class()()
