@@ -97,3 +97,18 @@ def demo_site(demo_results: DemoResults) -> Path:
     from evaluation.dashboards.site import publish_site
 
     return publish_site(demo_results.reports).folder
+
+
+@pytest.fixture(scope="session")
+def published_copy(demo_results: DemoResults, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo reports with the site published without images, made once: tests that publish again
+    (incremental, failed, new results) copy it, so their first publish finds every page unchanged instead of
+    rendering all 47 again."""
+    from evaluation.dashboards.site import page_states, publish_site
+
+    reports = tmp_path_factory.mktemp("published_copy") / "reports"
+    shutil.copytree(demo_results.reports, reports, ignore=shutil.ignore_patterns("_site", "_site.*"))
+    summary = publish_site(reports, images=False)
+    assert len(summary.rendered) == len(page_states(reports)) and not summary.unchanged  # a first publish: all
+    return reports
+

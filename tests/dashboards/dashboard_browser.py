@@ -91,8 +91,10 @@ def roster() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return names, emails
 
 
+@cache
 def free_text_answers(store: Path) -> tuple[str, ...]:
-    """Free-text answers held in the store (long enough not to match ordinary words by chance)."""
+    """Free-text answers held in the store (long enough not to match ordinary words by chance); read once per
+    store (the accessibility test checks 52 pages against them)."""
     from evaluation.store import Store
 
     answers = Store(store).read_table("free_text")["answer"].dropna().astype(str)

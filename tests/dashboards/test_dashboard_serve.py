@@ -120,10 +120,19 @@ class _Starting(_Done):
         return False
 
 
+def _finish(coroutine: Any) -> Any:
+    """The value of a coroutine that never waits (no event loop: a browser test may have left one running in this
+    thread, and asyncio.run would refuse)."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("the coroutine waited")
+
+
 def test_the_admission_count_counts_each_reader_once() -> None:
     """A reader is counted by its request until it has a kernel, then by the kernel: never twice (the old count
     added a request whose kernel had already left the pool, so a burst was turned away below the limit)."""
-    import asyncio
     from types import SimpleNamespace
 
     from evaluation.dashboards.app import Reader, ReaderKernels, WorkbenchVoila
@@ -153,9 +162,9 @@ def test_the_admission_count_counts_each_reader_once() -> None:
     first, second = Reader(), Reader()
     app.admitted |= {first, second}
     assert count() == 2  # admitted, no kernel yet
-    asyncio.run(ReaderKernels(manager, first).get_rendered_notebook("cohort.ipynb"))
+    _finish(ReaderKernels(manager, first).get_rendered_notebook("cohort.ipynb"))
     assert first.kernel_id == "pooled-1" and count() == 2  # the first has its kernel: counted by it, once
-    asyncio.run(ReaderKernels(manager, second).start_kernel(kernel_name="python3"))  # no pool: started for it
+    _finish(ReaderKernels(manager, second).start_kernel(kernel_name="python3"))  # no pool: started for it
     assert second.kernel_id == "started-for-second" and count() == 2
     app.admitted.clear()  # both pages answered; their kernels stay until the pages close
     assert count() == 2

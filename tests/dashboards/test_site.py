@@ -142,18 +142,10 @@ def test_nothing_identifying_anywhere_in_the_site(demo_site: Path, demo_results:
     assert not problems, problems[:20]
 
 
-def _republish_copy(demo_results: Any, tmp_path: Path) -> Path:
-    reports = tmp_path / "reports"
-    shutil.copytree(demo_results.reports, reports)
-    return reports
-
-
-def test_only_pages_whose_runs_changed_are_rendered_again(demo_results: Any, tmp_path: Path) -> None:
-    reports = _republish_copy(demo_results, tmp_path)
-    first = publish_site(reports, images=False)
-    assert len(first.rendered) == len(page_states(reports)) and not first.unchanged
+def test_only_pages_whose_runs_changed_are_rendered_again(published_copy: Path, tmp_path: Path) -> None:
+    reports = shutil.copytree(published_copy, tmp_path / "reports")  # published once already (every page rendered)
     again = publish_site(reports, images=False)
-    assert not again.rendered and len(again.unchanged) == len(first.rendered)
+    assert not again.rendered and len(again.unchanged) == len(page_states(reports))
     landing_before = (reports / SITE_DIR / "loti_portfolio" / "index.html").stat().st_ino
     provenance = reports / "cohort_evaluation" / "cohort-C2" / "provenance.json"  # a new run of cohort C2
     record = json.loads(provenance.read_text())
@@ -167,17 +159,15 @@ def test_only_pages_whose_runs_changed_are_rendered_again(demo_results: Any, tmp
     assert (reports / SITE_DIR / "loti_portfolio" / "index.html").stat().st_ino == landing_before
 
 
-def test_a_failed_publish_leaves_the_previous_site_as_it_was(demo_results: Any, tmp_path: Path,
+def test_a_failed_publish_leaves_the_previous_site_as_it_was(published_copy: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    reports = _republish_copy(demo_results, tmp_path)
-    publish_site(reports, images=False)
+    reports = shutil.copytree(published_copy, tmp_path / "reports")
     before = {p: p.read_bytes() for p in (reports / SITE_DIR).rglob("*") if p.is_file()}
 
-    def broken(*args: Any, **kwargs: Any) -> bytes:
+    async def broken(*args: Any, **kwargs: Any) -> bytes:
         raise RuntimeError("chromium went away")
 
-    monkeypatch.setattr(site_module, "figure_image", broken)
-    monkeypatch.setattr(site_module, "stop_image_server", lambda: None)
+    monkeypatch.setattr(site_module.ImageMaker, "_render", broken)
     with pytest.raises(SiteError, match="could not make the PNG of the chart"):
         publish_site(reports, force=True)
     assert {p: p.read_bytes() for p in (reports / SITE_DIR).rglob("*") if p.is_file()} == before
@@ -258,11 +248,10 @@ def test_a_live_page_loads_the_body_prepared_by_the_publish_and_it_equals_the_bu
                          [_decoded(json.loads(c.figure.to_json())) for c in built._body.charts])
 
 
-def test_a_prepared_body_of_other_results_is_never_shown(demo_results: Any, tmp_path: Path) -> None:
+def test_a_prepared_body_of_other_results_is_never_shown(published_copy: Path, tmp_path: Path) -> None:
     from evaluation.dashboards import prepared
 
-    reports = _republish_copy(demo_results, tmp_path)
-    publish_site(reports, images=False)
+    reports = shutil.copytree(published_copy, tmp_path / "reports")
     cohort = DASHBOARD_PAGES["cohort"]
     assert prepared.load_prepared(cohort, "cohort-C2", reports) is not None
     provenance = reports / "cohort_evaluation" / "cohort-C2" / "provenance.json"  # a new run, not yet published

@@ -25,7 +25,7 @@ from evaluation.dashboards.pages import DASHBOARD_PAGES
 from evaluation.dashboards.serve import VoilaServer
 from evaluation.dashboards.site import page_states, publish_site
 from evaluation.run.scheduler import run_manifest
-from support import ROOT
+from support import AXE_JS, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -125,6 +125,7 @@ def test_charts_on_a_published_page_are_interactive(page: Any, voila_server: Voi
 def test_every_published_page_and_live_dashboard_meets_wcag_22_aa(page: Any, voila_server: VoilaServer,
                                                                    demo_site: Path, demo_results: Any) -> None:
     """axe-core on every page of the site and every live dashboard: no serious or critical violation."""
+    page.context.add_init_script(path=str(AXE_JS))  # in every page as it loads, instead of sent after each load
     found = {}
     for state in page_states(demo_results.reports):
         page.goto(_static_url(voila_server, state.path))
@@ -163,12 +164,13 @@ def _correct_answers(store: Path, cohort: str) -> None:
 
 
 def test_new_results_reach_the_site_and_a_live_page_without_a_restart(page: Any, demo_results: Any,
-                                                                      tmp_path: Path) -> None:
-    store, reports = tmp_path / "store.duckdb", tmp_path / "reports"
+                                                                      published_copy: Path, tmp_path: Path) -> None:
+    store, reports = tmp_path / "store.duckdb", shutil.copytree(published_copy, tmp_path / "reports")  # site published
     shutil.copy(demo_results.store, store)
-    shutil.copytree(demo_results.reports, reports)
-    publish_site(reports, images=False)
     with VoilaServer(ROOT / "dashboards", reports, tmp_path / "voila") as server:
+        # Every preheated kernel loaded the body the publish prepared (it did not build it again).
+        built = [line for line in server.build_log.read_text().splitlines() if " built in " in line]
+        assert len(built) == 5 and all(line.endswith("body prepared)") for line in built), built
         open_dashboard(page, server, "cohort")
         before = _headlines(page)
         page.goto(f"{server.base_url}/cohort/cohort-C1/index.html")
