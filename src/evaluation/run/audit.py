@@ -183,6 +183,7 @@ def _check_count(output: str, row: str, column: str, n: float, k: int,
             yield Finding(output, row, column, f"{n:g}",
                           f"its complement {total:g} - {n:g} = {total - n:g} of population '{label}' "
                           f"(total {total:g} published) is under {k}")
+            return  # one finding per place: the first population it leaks against
 
 
 def _results(folder: Path) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -286,7 +287,8 @@ def _table_findings(table: _Table, declared: _Declaration,
             value = numbers.at[label, column] if numbers.index.is_unique else float("nan")
             place = Finding(table.output, str(label), str(column), f"{value:g}",
                             "the same cell is suppressed in another output")
-            quantities.setdefault(("cell", str(label), str(column)), []).append((place, bool(suppressed)))
+            if TOTAL not in (label, column):  # every table has margins called Total: not one quantity
+                quantities.setdefault(("cell", str(label), str(column)), []).append((place, bool(suppressed)))
             if pd.notna(value) and 1 <= value < k and column != TOTAL and label != TOTAL:
                 findings.append(Finding(table.output, str(label), str(column), f"{value:g}",
                                         f"a count of fewer than {k} people in a table with suppressed cells"))
