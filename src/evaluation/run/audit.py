@@ -278,8 +278,9 @@ def _table_findings(table: _Table, declared: _Declaration,
                 findings += _check_count(table.output, f"{position + 1} ({frame[label_column].iat[position]})",
                                          table.people_column, float(value), k, populations)
     numbers = _with_margins(frame)
-    if numbers is None or not (frame == SUPPRESSED_SYMBOL).any().any():
+    if numbers is None:
         return findings
+    has_suppressed = bool((frame == SUPPRESSED_SYMBOL).any().any())
     for label in numbers.index:
         for column in numbers.columns:
             suppressed = frame.set_index(label_column).at[label, column] == SUPPRESSED_SYMBOL \
@@ -289,11 +290,11 @@ def _table_findings(table: _Table, declared: _Declaration,
                             "the same cell is suppressed in another output")
             if TOTAL not in (label, column):  # every table has margins called Total: not one quantity
                 quantities.setdefault(("cell", str(label), str(column)), []).append((place, bool(suppressed)))
-            if pd.notna(value) and 1 <= value < k and column != TOTAL and label != TOTAL:
+            if has_suppressed and pd.notna(value) and 1 <= value < k and TOTAL not in (label, column):
                 findings.append(Finding(table.output, str(label), str(column), f"{value:g}",
                                         f"a count of fewer than {k} people in a table with suppressed cells"))
     one_way = TOTAL not in numbers.columns
-    if one_way and numbers.shape[1] != 1:
+    if not has_suppressed or (one_way and numbers.shape[1] != 1):
         return findings
     for label, column in recoverable_cells(numbers):
         findings.append(Finding(table.output, str(label), str(column), SUPPRESSED_SYMBOL,
