@@ -21,12 +21,13 @@ and fails when
    tables use the first unless a table names one), and, implicitly, each row of a
    published table with margins that has a suppressed cell: a result whose
    ``group`` starts with that row's label (``confidence: baseline to endpoint``
-   for the row ``confidence``), or a count in a sentence, is checked against the
-   row's published total;
+   for the row ``confidence``), or a count in a sentence that names the row's
+   label, is checked against the row's published total;
 3. a suppressed table cell is recoverable from the published margins
    (:func:`~evaluation.statistics.disclosure.recoverable_cells`);
-4. the same quantity (a table's row and column, a result's group and term) is
-   suppressed in one output and published in another.
+4. the same quantity (a row and column of tables over the same dimension, i.e.
+   the same first column; a result's group and term) is suppressed in one
+   output and published in another.
 
 Counts in free text are recognised as ``n = 3`` or ``3 participants`` (people,
 respondents, leaders, members); anything else must be marked with a span. An
@@ -145,13 +146,17 @@ def audit_finished_run(folder: Path) -> dict[str, Any]:
     that an internal run was not audited (internal runs show every figure and
     are written only where nothing publishes from).
     """
-    declared = read_declaration(folder)
+    try:
+        declared = read_declaration(folder)
+        findings = [] if declared.audience == INTERNAL else audit_run_folder(folder)
+    except Exception as error:  # an output the audit cannot read is not published unread
+        return {"cell": None, "exception": DisclosureAuditError.__name__,
+                "message": f"disclosure audit: the run's outputs could not be read ({type(error).__name__}: "
+                           f"{error}); the run was not published"}
     if declared.audience == INTERNAL:
         record: dict[str, Any] = {"audited": False, "audience": INTERNAL,
                                   "note": "internal run: every figure shown; not audited, not for publication"}
-        findings: list[Finding] = []
     else:
-        findings = audit_run_folder(folder)
         record = {"audited": True, "audience": declared.audience, "threshold": declared.k,
                   "findings": [asdict(f) for f in findings]}
     write_atomically(folder / AUDIT_JSON, json.dumps(record, indent=1).encode())
@@ -241,7 +246,10 @@ def _tables(folder: Path) -> Iterator[_Table]:
     index = json.loads(index_path.read_text()) if index_path.exists() else {}
     for path in sorted((folder / "tables").glob("*.csv")):
         entry = index.get(path.stem, {})
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError:  # an empty table publishes nothing
+            continue
         yield _Table(f"tables/{path.name}", frame, entry.get("people_column", "n"), entry.get("population"),
                      _row_totals(frame))
 
@@ -289,7 +297,8 @@ def _table_findings(table: _Table, declared: _Declaration,
             place = Finding(table.output, str(label), str(column), f"{value:g}",
                             "the same cell is suppressed in another output")
             if TOTAL not in (label, column):  # every table has margins called Total: not one quantity
-                quantities.setdefault(("cell", str(label), str(column)), []).append((place, bool(suppressed)))
+                key = ("cell", str(label_column), str(label), str(column))  # same dimension, row and column
+                quantities.setdefault(key, []).append((place, bool(suppressed)))
             if has_suppressed and pd.notna(value) and 1 <= value < k and TOTAL not in (label, column):
                 findings.append(Finding(table.output, str(label), str(column), f"{value:g}",
                                         f"a count of fewer than {k} people in a table with suppressed cells"))
@@ -339,7 +348,10 @@ def _as_list(value: Any) -> list[Any]:
         import numpy as np
 
         data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return data.reshape(value["shape"]).tolist() if "shape" in value else data.tolist()
+        shape = value.get("shape")  # "5, 2" in plotly's JSON
+        if isinstance(shape, str):
+            shape = tuple(int(size) for size in shape.split(","))
+        return data.reshape(shape).tolist() if shape else data.tolist()
     return list(value)
 
 
@@ -360,9 +372,12 @@ def _fill(template: str, trace: dict[str, Any], point: int) -> str:
 
 def _text_findings(output: str, row: str, column: str, text: str, declared: _Declaration,
                    implicit: dict[str, int]) -> list[Finding]:
+    """Counts written in ``text``: against the run's population, and a table row's total if the text names it."""
     findings: list[Finding] = []
+    named = {label: total for label, total in implicit.items()
+             if re.search(rf"\b{re.escape(label)}\b", text, re.IGNORECASE)}
     populations = {**(dict([declared.main]) if declared.main else {}),
-                   **{f"{label} (table row total)": total for label, total in implicit.items()}}
+                   **{f"{label} (table row total)": total for label, total in named.items()}}
     for match in PEOPLE_IN_TEXT.finditer(text):
         n = float(match.group(1) or match.group(2))
         findings += _check_count(output, row, column, n, declared.k, populations)
