@@ -230,9 +230,8 @@ def run(
         raise typer.Exit(code=2)
     target = Store(config.store_path(store))
     output = (reports or DEFAULT_INTERNAL_REPORTS) if audience == INTERNAL else config.reports_dir(reports)
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-        claim_reports_folder(output, audience)
+    try:  # checked before anything runs; the folder is marked when the runs start
+        claim_reports_folder(output, audience, mark=False)
     except AudienceError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None

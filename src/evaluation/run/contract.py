@@ -77,17 +77,18 @@ def check_audience(audience: str) -> str:
     return audience
 
 
-def claim_reports_folder(reports: Path, audience: str) -> None:
+def claim_reports_folder(reports: Path, audience: str, *, mark: bool = True) -> None:
     """Mark ``reports`` as holding runs for ``audience``, or refuse if it holds the other audience's.
 
     A folder marked by an earlier run (``.audience``) keeps its audience. An
     unmarked folder is refused to internal runs when it is named like the
     public default (``reports``) and to public runs when it is named like the
-    internal one (``internal-reports``); otherwise it is marked now.
+    internal one (``internal-reports``); otherwise it is marked now (unless
+    ``mark`` is false: a check that writes nothing).
     """
     check_audience(audience)
-    mark = reports / AUDIENCE_MARK
-    held = mark.read_text().strip() if mark.exists() else None
+    marked = reports / AUDIENCE_MARK
+    held = marked.read_text().strip() if marked.exists() else None
     if held is None:
         name = reports.resolve().name
         if audience == INTERNAL and name == config.DEFAULT_REPORTS.name:
@@ -98,8 +99,8 @@ def claim_reports_folder(reports: Path, audience: str) -> None:
         raise AudienceError(f"{reports} holds {held} reports; an {audience} run may not write there "
                             f"(internal runs go to {DEFAULT_INTERNAL_REPORTS}/, public ones to "
                             f"{config.DEFAULT_REPORTS}/)")
-    if held is None:
-        write_atomically(mark, f"{audience}\n".encode())
+    if held is None and mark:
+        write_atomically(marked, f"{audience}\n".encode())
 
 
 def write_atomically(path: Path, data: bytes) -> None:
