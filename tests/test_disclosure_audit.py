@@ -17,6 +17,7 @@ import pytest
 
 from evaluation.run.audit import AUDIT_JSON, audit_finished_run, audit_run_folder
 from evaluation.run.contract import INTERNAL, PUBLIC, Run
+from evaluation.statistics.disclosure import protect_counts, recoverable_cells, suppress_counts
 from support import ROOT
 
 
@@ -145,6 +146,21 @@ def test_a_public_run_that_leaks_fails_naming_the_output(tmp_path: Path):
     assert json.loads((tmp_path / AUDIT_JSON).read_text())["findings"]
 
 
+def test_the_demo_group_of_four_is_suppressed_with_a_complement():
+    """C2's sex breakdown (README, "Disclosure cases"): 4 women, 3 men, 1 "Prefer not to say" of 8."""
+    participants = pd.read_excel(ROOT / "data" / "demo" / "programme.xlsx", sheet_name="participants")
+    c2 = participants[participants["cohort_id"] == "C2"]
+    by_sex = c2["sex"].value_counts().sort_index()
+    assert by_sex.to_dict() == {"Female": 4, "Male": 3, "Prefer not to say": 1}
+    table = suppress_counts(by_sex)
+    assert table.mask["count"].to_dict() == {"Female": True, "Male": True, "Prefer not to say": True,
+                                             "Total": False}
+    assert recoverable_cells(table.published) == []
+    # Beside the cohort's published 8, the women's 4 is refused on its own too (and so would be a 4 of 12).
+    assert protect_counts(by_sex, total=len(c2)).isna().all()
+    assert (c2["age_band"] == "45-54").sum() == 4
+
+
 @pytest.fixture(scope="module")
 def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo run as `make run` runs it; failed runs kept (unlike tests/conftest.py's demo_run)."""
@@ -161,6 +177,17 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
+def test_the_demo_c1_case_is_refused(demo_runs: Path):
+    """Issue 13's case as today's cohort notebook publishes it: n = 5 beside 8, so 3 can be read off."""
+    audit = json.loads((demo_runs / "_failed" / "cohort_evaluation" / "cohort-C1" / AUDIT_JSON).read_text())
+    reasons = {(f["output"], f["reason"]) for f in audit["findings"]}
+    assert any(output == "results.csv" and "8 - 5 = 3" in reason for output, reason in reasons)
+    assert any(output == "report.html" and "8 - 5 = 3" in reason for output, reason in reasons)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="the cohort notebooks publish n beside the cohort total until they are rewritten "
+                          "(issue 13): cohort-C1, C2 and C3 fail the audit today", strict=True)
 def test_every_demo_run_passes_the_disclosure_audit(demo_runs: Path):
     failed = {}
     for record in sorted(demo_runs.glob("**/audit.json")):
