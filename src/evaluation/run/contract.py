@@ -181,14 +181,47 @@ class Run:
         write_atomically(self.output_dir / READS_JSON, json.dumps(self.reads, indent=1).encode())
         return frame
 
-    def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame) -> pd.DataFrame:
-        """Add tidy estimates to the run's results table (``analysis`` is filled in); returns all so far."""
+    def protect(self, estimates: Iterable[Estimate] | pd.DataFrame, population: str | None = None) -> pd.DataFrame:
+        """Tidy estimates with disclosure control at the run's threshold, ``n`` checked against a population.
+
+        Groups under the threshold lose their statistics; an ``n`` whose
+        complement in the population's total is under the threshold is
+        suppressed, the statistics kept
+        (:func:`~evaluation.statistics.disclosure.protect_people_counts`).
+        ``population`` names a declared population (default: the first
+        declared; none declared: the threshold rule only). Build sentences and
+        charts from the returned frame, so nothing suppressed reaches them.
+        """
+        import pandas as pd
+
+        from ..statistics.disclosure import protect_people_counts
+
+        frame = estimates.copy() if isinstance(estimates, pd.DataFrame) else to_frame(estimates)
+        if population is not None and population not in self.populations:
+            raise KeyError(f"population {population!r} is not declared; declared: "
+                           f"{', '.join(self.populations) or 'none'}")
+        label = population or next(iter(self.populations), None)
+        total = self.populations[label] if label is not None else None
+        return protect_people_counts(frame, total, self.disclosure_threshold)
+
+    def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None
+                        ) -> pd.DataFrame:
+        """Add tidy estimates to the run's results table (``analysis`` is filled in); returns all so far.
+
+        The estimates are protected first (:meth:`protect`, against ``population``
+        or the run's first declared population), so ``results.csv`` never holds
+        an ``n`` that the audit would refuse.
+        """
         import pandas as pd
 
         frame = estimates.copy() if isinstance(estimates, pd.DataFrame) else to_frame(estimates)
         missing = [c for c in TIDY_COLUMNS if c not in frame]
         if missing:
             raise ValueError(f"results lack the tidy columns {missing}")
+        if population is not None or self.populations:
+            frame = self.protect(frame, population)
+        if population is not None:  # the audit checks these rows against this population
+            frame["population"] = population
         frame["analysis"] = self.analysis
         self.results.append(frame[list(TIDY_COLUMNS) + [c for c in frame if c not in TIDY_COLUMNS]])
         combined = pd.concat(self.results, ignore_index=True)
