@@ -70,6 +70,19 @@ def test_the_c1_case_published_safely_passes(tmp_path: Path):
     assert audit_run_folder(tmp_path) == []
 
 
+def test_publish_results_protects_n_against_the_declared_population(tmp_path: Path):
+    run = make_run(tmp_path, populations={"cohort C1": 8})
+    protected = run.protect(tidy(n=5))
+    assert pd.isna(protected.at[0, "n"]) and protected.at[0, "estimate"] == 1.25
+    run.publish_results(pd.concat([tidy(n=5), tidy(n=3, group="b"), tidy(n=8, group="c")], ignore_index=True))
+    published = pd.read_csv(tmp_path / "results.csv")
+    assert published["n"].isna().tolist() == [True, True, False]
+    assert published["estimate"].isna().tolist() == [False, True, False]
+    assert audit_run_folder(tmp_path) == []
+    with pytest.raises(KeyError, match="not declared"):
+        run.protect(tidy(), "cohort C9")
+
+
 def test_a_span_revealing_a_complement_is_refused(tmp_path: Path):
     make_run(tmp_path, populations={"cohort C1": 8})
     write_report(tmp_path, '<p><span data-people="cohort C1">6</span> leaders completed the course.</p>')
@@ -86,8 +99,9 @@ def test_a_span_of_an_undeclared_population_is_refused(tmp_path: Path):
 
 
 def test_an_n_column_under_the_threshold_or_leaking_its_complement_is_refused(tmp_path: Path):
-    run = make_run(tmp_path, populations={"cohort C1": 9})
+    run = make_run(tmp_path)  # results published before the population is declared: not protected
     run.publish_results(pd.concat([tidy(n=3, group="a"), tidy(n=7, group="b"), tidy(n=9, group="c")]))
+    run.population("cohort C1", 9)
     found = {(f.output, f.row, f.column) for f in audit_run_folder(tmp_path)}
     assert ("results.csv", "1", "n") in found and ("results.csv", "1", "estimate") in found  # n = 3
     assert ("results.csv", "2", "n") in found  # 9 - 7 = 2
@@ -139,8 +153,9 @@ def test_an_internal_run_is_not_audited_but_marked(tmp_path: Path):
 
 
 def test_a_public_run_that_leaks_fails_naming_the_output(tmp_path: Path):
-    run = make_run(tmp_path, populations={"cohort C1": 8})
+    run = make_run(tmp_path)
     run.publish_results(tidy(n=5))
+    run.population("cohort C1", 8)
     error = audit_finished_run(tmp_path)
     assert error["exception"] == "DisclosureAuditError" and "results.csv, row 1, column n" in error["message"]
     assert json.loads((tmp_path / AUDIT_JSON).read_text())["findings"]
