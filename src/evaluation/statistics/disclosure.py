@@ -446,8 +446,9 @@ def protect_people_counts(
 
     References
     ----------
-    Government Statistical Service (2014). *Disclosure control guidance for
-    tables produced from administrative sources*.
+    GSS / ONS guidance on disclosure control of linked tables: a value is
+    disclosed by differencing against a total published in any linked output.
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley.
 
     Examples
     --------
