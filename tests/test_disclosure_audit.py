@@ -81,6 +81,9 @@ def test_publish_results_protects_n_against_the_declared_population(tmp_path: Pa
     assert audit_run_folder(tmp_path) == []
     with pytest.raises(KeyError, match="not declared"):
         run.protect(tidy(), "cohort C9")
+    run.publish_results(tidy(n=6, term="leaders_needed"), counts_people=False)  # a sample size, not a group
+    assert pd.read_csv(tmp_path / "results.csv")["n"].iloc[-1] == 6
+    assert audit_run_folder(tmp_path) == []
 
 
 def test_a_span_revealing_a_complement_is_refused(tmp_path: Path):

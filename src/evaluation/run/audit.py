@@ -58,6 +58,7 @@ from .contract import (
     DISCLOSURE_JSON,
     FIGURES_INDEX,
     INTERNAL,
+    NOT_PEOPLE,
     PUBLIC,
     RESULTS_CSV,
     RESULTS_PARQUET,
@@ -227,6 +228,8 @@ def _result_findings(output: str, frame: pd.DataFrame, declared: _Declaration, i
 
 def _own_population(frame: pd.DataFrame, position: int, declared: _Declaration) -> dict[str, int]:
     named = frame["population"].iat[position] if "population" in frame.columns else None
+    if named == NOT_PEOPLE:
+        return {}
     if isinstance(named, str) and named in declared.populations:
         return {named: declared.populations[named]}
     return dict([declared.main]) if declared.main else {}

@@ -60,6 +60,8 @@ AUDIENCES = (PUBLIC, INTERNAL)
 DEFAULT_INTERNAL_REPORTS = Path("internal-reports")
 # A reports folder says which audience it holds; a run for the other audience refuses to write there.
 AUDIENCE_MARK = ".audience"
+# The ``population`` of result rows whose ``n`` is not a number of people of a population (publish_results).
+NOT_PEOPLE = "(not people)"
 
 
 class DisclosureError(ValueError):
@@ -204,13 +206,15 @@ class Run:
         total = self.populations[label] if label is not None else None
         return protect_people_counts(frame, total, self.disclosure_threshold)
 
-    def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None
-                        ) -> pd.DataFrame:
+    def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None,
+                        counts_people: bool = True) -> pd.DataFrame:
         """Add tidy estimates to the run's results table (``analysis`` is filled in); returns all so far.
 
         The estimates are protected first (:meth:`protect`, against ``population``
         or the run's first declared population), so ``results.csv`` never holds
-        an ``n`` that the audit would refuse.
+        an ``n`` that the audit would refuse. ``counts_people=False`` for rows
+        whose ``n`` is not a group of the population (a sample size a roll-out
+        would need, a number of projects): no complement is checked for them.
         """
         import pandas as pd
 
@@ -218,9 +222,11 @@ class Run:
         missing = [c for c in TIDY_COLUMNS if c not in frame]
         if missing:
             raise ValueError(f"results lack the tidy columns {missing}")
-        if population is not None or self.populations:
+        if not counts_people:
+            frame["population"] = NOT_PEOPLE
+        elif population is not None or self.populations:
             frame = self.protect(frame, population)
-        if population is not None:  # the audit checks these rows against this population
+        if counts_people and population is not None:  # the audit checks these rows against this population
             frame["population"] = population
         frame["analysis"] = self.analysis
         self.results.append(frame[list(TIDY_COLUMNS) + [c for c in frame if c not in TIDY_COLUMNS]])
