@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .audit import audit_finished_run
 from .contract import ANALYSIS_ENV, RUN_DIR_ENV, write_atomically
 from .provenance import PROVENANCE_JSON
 
@@ -180,6 +179,8 @@ def execute_run(task: RunTask) -> RunOutcome:
             error = error or {"cell": None, "exception": type(failure).__name__,
                               "message": f"HTML report: {failure}"}
     if not error:  # the disclosure audit of everything the run publishes, before it is published
+        from .audit import audit_finished_run  # imports pandas: not at module level (quick `workbench run`)
+
         error = audit_finished_run(staging)
     seconds = round(time.perf_counter() - clock, 3)
     reads_file = staging / "reads.json"
