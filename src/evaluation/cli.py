@@ -215,27 +215,37 @@ def run(
     wait: WaitOption = 0.0,
     publish_site: Annotated[bool, typer.Option("--publish/--no-publish", help="Then update the published "
                                                "site of dashboards (reports/_site).")] = True,
+    audience: Annotated[str, typer.Option(help="public (suppressed, audited) or internal (every figure; written "
+                                          "to internal-reports/, never published).")] = "public",
 ) -> None:
     """Run the analyses of the manifest with papermill: in parallel, skipping what is up to date."""
     from .failures import check_reports, check_store
+    from .run.contract import DEFAULT_INTERNAL_REPORTS, INTERNAL, AudienceError, claim_reports_folder
     from .run.display import print_plan, print_summary, progress_display
     from .run.scheduler import reports_lock, run_manifest
     from .store import Store
 
-    if executor not in ("local", "dask"):
-        typer.echo("error: --executor must be local or dask", err=True)
+    if executor not in ("local", "dask") or audience not in ("public", INTERNAL):
+        typer.echo("error: --executor must be local or dask, --audience public or internal", err=True)
         raise typer.Exit(code=2)
-    target, output = Store(config.store_path(store)), config.reports_dir(reports)
+    target = Store(config.store_path(store))
+    output = (reports or DEFAULT_INTERNAL_REPORTS) if audience == INTERNAL else config.reports_dir(reports)
+    try:  # checked before anything runs; the folder is marked when the runs start
+        claim_reports_folder(output, audience, mark=False)
+    except AudienceError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    publish_site = publish_site and audience != INTERNAL  # the published site shows public runs only
     with _one_line_on_failure(target.path):
         check_store(target.path, must_exist=True)
         check_reports(output)
         if dry_run:
-            print_plan(_plan(manifest, target, output, select, parameter, force))
+            print_plan(_plan(manifest, target, output, select, parameter, force, audience))
             return
         # Planned under the run lock: a run that waited for another plans from the results it waited for.
         with reports_lock(output, wait=wait) as removed:
             _print_repairs(removed)
-            planned = _plan(manifest, target, output, select, parameter, force)
+            planned = _plan(manifest, target, output, select, parameter, force, audience)
             with progress_display(planned) as on_event:
                 summary = run_manifest(manifest, target, output, jobs=jobs, timeout=timeout, executor=executor,
                                        scheduler=scheduler, on_event=on_event, planned=planned)
@@ -247,7 +257,7 @@ def run(
 
 
 def _plan(manifest: Path, store: object, reports: Path, select: list[str] | None, parameter: list[str] | None,
-          force: bool) -> list:
+          force: bool, audience: str = "public") -> list:
     """The plan of ``workbench run``; a bad manifest, parameter or selection ends the command in one line."""
     from .run.manifest import ManifestError
     from .run.parameters import ParameterError, parse_overrides
@@ -255,7 +265,7 @@ def _plan(manifest: Path, store: object, reports: Path, select: list[str] | None
 
     try:
         return plan_runs(manifest, store, reports, select=select or [], overrides=parse_overrides(parameter or []),
-                         force=force)
+                         force=force, audience=audience)
     except (ManifestError, ParameterError, KeyError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None

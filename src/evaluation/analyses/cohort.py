@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from ..coverage import coverage_note
-from ..statistics.disclosure import suppress_counts
+from ..statistics.disclosure import DEFAULT_THRESHOLD, people_text, suppress_counts
 from ..statistics.paired import (
     CompletePairs,
     cohens_dz,
@@ -152,11 +152,16 @@ def applications_by_type(applications: pd.DataFrame, participants: pd.DataFrame,
 
 def describe_change(estimate: Estimate, construct: str, scale: str = "1-5 scale", *, period: str = "",
                     counted: str = "{n} participants with both surveys",
-                    missing: str = "too few participants with both surveys", confidence_level: float = 0.95) -> str:
+                    missing: str = "too few participants with both surveys", confidence_level: float = 0.95,
+                    people: str | None = None, k: int = DEFAULT_THRESHOLD) -> str:
     """One plain-English sentence for a change, its interval and whether the interval excludes no change.
 
     ``period`` (e.g. "from baseline to endpoint") follows the scale; ``counted`` says who the estimate is
-    about (``{n}`` is replaced by ``estimate.n``); ``missing`` says why an unreported change is missing.
+    about (``{n}`` is replaced by ``people``, else by ``estimate.n``); ``missing`` says why an unreported change
+    is missing. Pass ``people=run.people(n, population)`` (:meth:`evaluation.run.contract.Run.people`) so the
+    count is checked against its population's total. An estimate whose ``n`` was suppressed (0, as
+    :func:`~evaluation.analyses.programme.reporting.row_estimate` gives it) but which is itself published
+    comes from at least ``k`` people: its count is written "``k`` or more", never 0.
     """
     if np.isnan(estimate.estimate):
         return f"{construct.capitalize()}: not reported ({missing})."
@@ -167,4 +172,4 @@ def describe_change(estimate: Estimate, construct: str, scale: str = "1-5 scale"
                else "the interval includes no change, so the data cannot rule out no change")
     during = f" {period}" if period else ""
     return (f"{construct.capitalize()} {direction} by {abs(estimate.estimate):.2f} points on the {scale}{during} "
-            f"({interval}; {counted.format(n=estimate.n)}): {verdict}.")
+            f"({interval}; {counted.format(n=people or people_text(estimate.n or None, k))}): {verdict}.")

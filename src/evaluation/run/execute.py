@@ -178,6 +178,10 @@ def execute_run(task: RunTask) -> RunOutcome:
         except Exception as failure:  # a report that cannot be rendered fails the run, visibly
             error = error or {"cell": None, "exception": type(failure).__name__,
                               "message": f"HTML report: {failure}"}
+    if not error:  # the disclosure audit of everything the run publishes, before it is published
+        from .audit import audit_finished_run  # imports pandas: not at module level (quick `workbench run`)
+
+        error = audit_finished_run(staging)
     seconds = round(time.perf_counter() - clock, 3)
     reads_file = staging / "reads.json"
     provenance = {**task.provenance, "parameters": task.parameters, "status": "failed" if error else "success",
