@@ -321,11 +321,13 @@ def change_evidence(estimate: Estimate, population: str) -> str:
 
 def ratings_finding(ratings: pd.DataFrame, population: str, *, confidence_level: float = 0.95) -> tuple[str, str]:
     """The key finding on ratings (text, strength of evidence) from the suppressed rating rows of
-    :func:`rating_estimates`: each rating with its interval."""
+    :func:`rating_estimates`: each rating with its interval, labelled by a ``label`` column if there is one
+    (else by the construct)."""
     # The measured coverage is the same for each rating: given once, after the ratings.
+    labels = ratings["label"] if "label" in ratings else ratings["group"].str.split(" (", regex=False).str[0]
     parts = [describe_interval(Estimate(row.term, row.estimate, conf_low=row.conf_low, conf_high=row.conf_high),
-                               str(row.group).split(" (")[0], confidence_level=confidence_level)
-             for row in ratings.itertuples()]
+                               str(label), confidence_level=confidence_level)
+             for row, label in zip(ratings.itertuples(), labels, strict=True)]
     coverage = next((quoted_coverage(m) for m in ratings["method"] if isinstance(m, str) and quoted_coverage(m)), "")
     raters = ratings["n"].min() if ratings["n"].notna().all() else float("nan")
     text = ("Mean ratings at the end of the programme (1 = strongly disagree, 5 = strongly agree): "
@@ -388,10 +390,12 @@ def content_table(resources: pd.DataFrame, *, caption: str, source: str = "") ->
     ], caption=caption, source=source)
 
 
-def completion_display(completion: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
-    """The publishable completion counts (:func:`completion_counts`) as a report table."""
+def completion_display(completion: pd.DataFrame, *, caption: str, group_header: str = "Cohort", source: str = ""
+                       ) -> show.Table:
+    """Publishable completion counts (:func:`completion_counts`, or the programme's ``completion_table``) as a
+    report table; the first column holds the groups."""
     return show.table(completion, [
-        show.Column(completion.columns[0], "Cohort"),
+        show.Column(completion.columns[0], group_header),
         show.Column("completed", "Completed (people)", "count"),
         show.Column("withdrawn", "Withdrawn (people)", "count"),
         show.Column("active", "Still taking part (people)", "count"),
