@@ -170,3 +170,24 @@ def test_invalid_samples_are_rejected(samples: tuple[np.ndarray, ...], message: 
 def test_statistic_returning_the_wrong_shape_is_rejected() -> None:
     with pytest.raises(ValueError, match="one value per resample"):
         bca_interval(lambda x, axis: x, np.arange(5.0))
+
+
+def test_left_out_replicates_become_a_plain_english_note_for_the_report() -> None:
+    from evaluation.presentation import Findings
+
+    data = np.array([1.0, 1.0, 1.0, 1.0, 2.0, 0.0, 1.0, 3.0])
+
+    def standardised_mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return x.mean(axis=axis) / x.std(axis=axis, ddof=1)
+
+    findings = Findings("q", "d")
+    try:
+        interval = bca_interval(standardised_mean, data, n_resamples=2000, seed=0, about="the standardised change")
+    finally:
+        findings.close()
+    left_out = 2000 - interval.n_resamples
+    (note,) = findings.notes_
+    assert note.startswith(f"The interval of the standardised change rests on {interval.n_resamples:,} of 2,000 "
+                           f"resamples of the data: in the other {left_out:,} it could not be computed")
+    assert "NaN" not in note and "/" not in note and "bootstrap.py" not in note
