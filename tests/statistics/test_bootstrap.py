@@ -191,3 +191,13 @@ def test_left_out_replicates_become_a_plain_english_note_for_the_report() -> Non
     assert note.startswith(f"The interval of the standardised change rests on {interval.n_resamples:,} of 2,000 "
                            f"resamples of the data: in the other {left_out:,} it could not be computed")
     assert "NaN" not in note and "/" not in note and "bootstrap.py" not in note
+
+
+def test_a_caller_that_silences_numerical_warnings_still_can() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", RuntimeWarning)
+        interval = bca_interval(lambda x: float(np.all(np.diff(x) > 0)), np.arange(8.0), n_resamples=200)
+    assert np.isnan(interval.conf_low) and caught == []

@@ -13,7 +13,13 @@ from scipy.special import ndtr, ndtri
 
 from ..notes import AnalysisNote
 
-__all__ = ["BootstrapInterval", "bca_interval"]
+__all__ = ["BootstrapInterval", "IntervalNote", "bca_interval"]
+
+
+class IntervalNote(AnalysisNote, RuntimeWarning):
+    """An interval that could not be computed in full: a plain-English note for a report's reader
+    (:class:`~evaluation.notes.AnalysisNote`), and still a ``RuntimeWarning`` for callers that silence
+    numerical warnings where NaN bounds say enough."""
 
 
 @dataclass(frozen=True)
@@ -124,14 +130,14 @@ def bca_interval(
       acceleration are NaN.
     * Bootstrap replicates that are NaN or infinite (e.g. a standardised
       effect size on a resample with zero variance) are left out with an
-      :class:`~evaluation.notes.AnalysisNote`, as R's ``boot.ci`` does (Canty & Ripley, package
+      :class:`IntervalNote`, as R's ``boot.ci`` does (Canty & Ripley, package
       ``boot``); the interval is then conditional on the statistic being
       defined.
     * If the estimate or a jackknife value is NaN or infinite, fewer than 2
       replicates are finite, or the estimate lies outside the bootstrap
       distribution (:math:`\\hat z_0 = \\pm\\infty`), the BCa interval is
       undefined: every field but the estimate is NaN (``n_resamples`` 0),
-      with an :class:`~evaluation.notes.AnalysisNote` saying why in plain English.
+      with an :class:`IntervalNote` saying why in plain English.
     * If all jackknife values are equal the acceleration is set to 0: the
       jackknife shows no skewness to correct.
 
@@ -194,7 +200,7 @@ def bca_interval(
             f"data: in the other {left_out:,} it could not be computed (for example, every resampled value was "
             "the same), so they were left out. This is standard practice; the interval describes the "
             "resamples in which the figure exists",
-            AnalysisNote,
+            IntervalNote,
             stacklevel=2,
         )
         replicates = replicates[finite]
@@ -233,7 +239,7 @@ def bca_interval(
 def _undefined(estimate: float, about: str, reason: str) -> BootstrapInterval:
     """Warn, in plain English, that the BCa interval does not exist and return NaN bounds."""
     warnings.warn(f"No interval could be given for {about}: {reason}. The figure itself is shown; "
-                  "read it without a measure of its uncertainty", AnalysisNote, stacklevel=3)
+                  "read it without a measure of its uncertainty", IntervalNote, stacklevel=3)
     return BootstrapInterval(estimate, np.nan, np.nan, np.nan, np.nan, np.nan, 0)
 
 

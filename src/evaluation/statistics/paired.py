@@ -22,8 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
-from evaluation.notes import AnalysisNote
-from evaluation.statistics.bootstrap import bca_interval
+from evaluation.statistics.bootstrap import IntervalNote, bca_interval
 from evaluation.tidy import Estimate
 
 if TYPE_CHECKING:
@@ -544,7 +543,7 @@ def _noncentrality_at(t: float, degrees_of_freedom: int, probability: float) -> 
     warnings.warn(f"No interval could be given for Cohen's d_z (the standardised change): the change is so "
                   f"uniform (t = {t:,.0f} on {degrees_of_freedom} degrees of freedom) that the distribution the "
                   "interval comes from cannot be computed. The effect size itself is shown; it is very large",
-                  AnalysisNote, stacklevel=3)
+                  IntervalNote, stacklevel=3)
     return np.nan
 
 
