@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from evaluation import presentation as show
 from evaluation.run.audit import AUDIT_JSON, audit_finished_run, audit_run_folder
 from evaluation.run.contract import INTERNAL, PUBLIC, Run
 from evaluation.statistics.disclosure import protect_counts, recoverable_cells, suppress_counts
@@ -64,8 +65,8 @@ def test_the_c1_case_published_safely_passes(tmp_path: Path):
     run = make_run(tmp_path, populations={"cohort C1": 8})
     run.publish_table("paired_coverage", C1_COVERAGE, people_column=None)
     run.publish_results(tidy(n=pd.NA))
-    write_report(tmp_path, f"<p>Confidence rose by 1.25 points ({run.people(5, 'cohort C1')} participants with "
-                           f"both surveys; {run.people(8, 'cohort C1')} enrolled).</p>")
+    write_report(tmp_path, f"<p>Confidence rose by 1.25 points ({show.people(5, 'cohort C1')} participants with "
+                           f"both surveys; {show.people(8, 'cohort C1')} enrolled).</p>")
     assert "5 or more" in (tmp_path / "report.html").read_text()
     assert audit_run_folder(tmp_path) == []
 
@@ -150,7 +151,7 @@ def test_a_cell_suppressed_in_one_table_and_published_in_another_is_refused(tmp_
 def test_an_internal_run_is_not_audited_but_marked(tmp_path: Path):
     run = make_run(tmp_path, audience=INTERNAL, populations={"cohort C1": 8})
     run.publish_results(tidy(n=3))
-    assert run.people(3, "cohort C1").endswith(">3</span>")  # internal: every figure shown
+    assert show.people(3, "cohort C1").endswith(">3</span>")  # internal: every figure shown
     assert audit_finished_run(tmp_path) == {}
     assert json.loads((tmp_path / AUDIT_JSON).read_text())["audited"] is False
 

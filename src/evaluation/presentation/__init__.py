@@ -12,7 +12,7 @@ findings as Markdown with a summary and notes on the analysis (:mod:`.findings`)
     findings.notes()     # tagged "notes"
 """
 
-from .findings import Findings, KeyFinding, Markdown, people
+from .findings import Findings, KeyFinding, Markdown, declare_population, people
 from .numbers import (
     MISSING,
     SUPPRESSED,
@@ -29,5 +29,5 @@ from .numbers import (
 )
 from .tables import Column, Table, table
 
-__all__ = ["MISSING", "SUPPRESSED", "Column", "Findings", "KeyFinding", "Markdown", "Table", "count", "date",
+__all__ = ["MISSING", "SUPPRESSED", "Column", "Findings", "KeyFinding", "Markdown", "Table", "count", "date", "declare_population",
            "interval", "money", "number", "p_phrase", "p_value", "people", "percent", "score", "table", "yes_no"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..notes import AnalysisNote
+from ..statistics.disclosure import DEFAULT_THRESHOLD, people_text
 from . import numbers
 
 # Library warnings about deprecated calls concern maintainers, not readers: they pass through to stderr,
@@ -42,21 +43,36 @@ class Markdown:
         return self.text
 
 
-def people(count: float, population: str) -> str:
-    """A count of people in a sentence, marked for the run's disclosure audit with the population it belongs to.
+# The population totals of the run this kernel executes (one run per kernel), declared through
+# :meth:`evaluation.run.contract.Run.population`: a count in a sentence about one of them is written only as
+# far as it and its complement pass the disclosure threshold.
+_POPULATIONS: dict[str, tuple[int, int]] = {}
 
-    A suppressed (missing) count reads ``[c]``.
+
+def declare_population(label: str, total: int, threshold: int = DEFAULT_THRESHOLD) -> None:
+    """Make ``total`` people the population ``label`` that :func:`people` checks counts against."""
+    _POPULATIONS[label] = (total, threshold)
+
+
+def people(count: float | None, population: str) -> str:
+    """A count of people in a sentence, as far as disclosure control allows, marked for the run's audit.
+
+    The number when it and its complement in the declared population pass the threshold, "5 or more" when
+    the group is large enough but its complement is not (or its count was suppressed with its statistics
+    published), ``[c]`` under the threshold (:func:`~evaluation.statistics.disclosure.people_text`). Without
+    a declared population only the threshold applies; the run's audit refuses a label it does not know.
 
     Examples
     --------
-    >>> people(6, "cohort C1")
-    '<span data-people="cohort C1">6</span>'
-    >>> people(float("nan"), "cohort C1")
-    '[c]'
+    >>> people(6, "respondents")
+    '<span data-people="respondents">6</span>'
+    >>> declare_population("cohort C9", 8)
+    >>> people(5, "cohort C9"), people(3, "cohort C9")
+    ('<span data-people="cohort C9">5 or more</span>', '<span data-people="cohort C9">[c]</span>')
     """
-    if numbers.is_missing(count):
-        return numbers.SUPPRESSED
-    return f'<span data-people="{html.escape(population, quote=True)}">{numbers.count(count)}</span>'
+    total, threshold = _POPULATIONS.get(population, (None, DEFAULT_THRESHOLD))
+    text = people_text(None if numbers.is_missing(count) else count, threshold, total=total)
+    return f'<span data-people="{html.escape(population, quote=True)}">{text}</span>'
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ Disclosure control across a run's outputs (docs/methodology.md)::
 
     run = current_run(disclosure_threshold, audience=audience)  # audience: "public" | "internal"
     enrolled = run.population("cohort", len(participants))    # a total the run publishes
-    f"{run.people(5, 'cohort')} participants with both surveys"  # '<span data-people="cohort">5 or more</span>'
+    f"{show.people(5, 'cohort')} participants with both surveys"  # '<span data-people="cohort">5 or more</span>'
 
 A public run is audited once finished (:mod:`evaluation.run.audit`): every
 people count it publishes, in any output, must pass the threshold and the
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import config
+from ..presentation import declare_population
 from ..store import Store
 from ..tidy import TIDY_COLUMNS, Estimate, to_frame
 
@@ -137,8 +138,9 @@ class Run:
     def population(self, label: str, total: int) -> int:
         """Declare a population total the run publishes (a cohort's enrolled, 33 authorities); returns ``total``.
 
-        The audit checks every people count marked with ``label`` (:meth:`people`)
-        or published in a table declared with ``population=label`` against this
+        Counts in sentences about it (:func:`evaluation.presentation.people`) are
+        then written as far as the complement rule allows. The audit checks every
+        people count marked with ``label`` or published in a table declared with ``population=label`` against this
         total: ``n`` and ``total - n`` must both be 0 or at least the threshold.
         The first population declared is the run's own: results' ``n`` and
         tables without a named population are checked against it.
@@ -150,25 +152,9 @@ class Run:
         if label in self.populations and self.populations[label] != int(total):
             raise ValueError(f"population {label!r} declared twice: {self.populations[label]} and {total}")
         self.populations[label] = int(total)
+        declare_population(label, int(total), self.disclosure_threshold)
         self._write_disclosure()
         return int(total)
-
-    def people(self, n: int | None, population: str) -> str:
-        """A count of people for a sentence, marked for the audit: ``<span data-people="LABEL">TEXT</span>``.
-
-        TEXT is the number when it may be published next to the population's
-        total, "5 or more" (the threshold or more) when the group is large
-        enough but its complement is not, ``[c]`` when the group is too small
-        (:func:`~evaluation.statistics.disclosure.people_text`). Markdown and
-        HTML reports keep the span; the audit reads it.
-        """
-        from ..statistics.disclosure import people_text
-
-        if population not in self.populations:
-            raise KeyError(f"population {population!r} is not declared (run.population(label, total) first); "
-                           f"declared: {', '.join(self.populations) or 'none'}")
-        text = people_text(n, self.disclosure_threshold, total=self.populations[population])
-        return f'<span data-people="{population}">{text}</span>'
 
     def _write_disclosure(self) -> None:
         record = {"audience": self.audience, "threshold": self.disclosure_threshold,
