@@ -19,7 +19,7 @@ from scipy import stats
 from .. import presentation as show
 from ..coverage import coverage_note, quoted_coverage
 from ..presentation import numbers, people
-from ..statistics.disclosure import suppress_counts
+from ..statistics.disclosure import TOTAL, suppress_counts
 from ..statistics.paired import (
     CompletePairs,
     cohens_dz,
@@ -152,6 +152,16 @@ def exclusions_table(changes: list[PairedChange]) -> pd.DataFrame:
                           "missing both": c.pairs.missing_both} for c in changes])
 
 
+def without_total_row(table: pd.DataFrame, label_column: str = "construct") -> pd.DataFrame:
+    """A published count table without its ``Total`` row, for tables whose rows count the same people.
+
+    Every scale of the paired analysis is answered by the same participants, so a total across scales is no
+    count of anyone, and it gives each scale's suppressed count back (15 with both surveys over three scales is
+    5 each).
+    """
+    return table[table[label_column] != TOTAL].reset_index(drop=True)
+
+
 def rating_estimates(scores: pd.DataFrame, wave: str = "endpoint", confidence_level: float = 0.95
                      ) -> list[Estimate]:
     """Mean rating (1-5) of each programme-quality construct at a wave, with a t interval."""
@@ -249,7 +259,7 @@ def describe_change(estimate: Estimate, construct: str, scale: str = "1-5 scale"
                else "the interval includes no change, so the data cannot rule out no change")
     during = f" {period}" if period else ""
     return (f"{construct.capitalize()} {direction} by {numbers.score(abs(estimate.estimate))} points on the "
-            f"{scale}{during} ({interval}; {counted.format(n=people(estimate.n, population))}): {verdict}.")
+            f"{scale}{during} ({interval}; {counted.format(n=people(estimate.n or None, population))}): {verdict}.")
 
 
 # ---------------------------------------------------------------------------
@@ -315,7 +325,7 @@ def change_evidence(estimate: Estimate, population: str) -> str:
         strength = "Moderate for a change among these participants (the interval excludes no change)"
     else:
         strength = "Weak: the interval includes no change"
-    return (f"{strength}; {people(estimate.n, population)} people, self-reported, before and after without a "
+    return (f"{strength}; {people(estimate.n or None, population)} people, self-reported, before and after without a "
             "comparison group, so not evidence that the programme caused the change.")
 
 
@@ -329,10 +339,10 @@ def ratings_finding(ratings: pd.DataFrame, population: str, *, confidence_level:
                                str(label), confidence_level=confidence_level)
              for row, label in zip(ratings.itertuples(), labels, strict=True)]
     coverage = next((quoted_coverage(m) for m in ratings["method"] if isinstance(m, str) and quoted_coverage(m)), "")
-    raters = ratings["n"].min() if ratings["n"].notna().all() else float("nan")
+    raters = ratings["n"].min() if ratings["n"].notna().all() else None  # None: a count suppressed, "5 or more"
     text = ("Mean ratings at the end of the programme (1 = strongly disagree, 5 = strongly agree): "
             + "; ".join(parts) + (f" ({coverage.removeprefix('; ')})" if coverage else "") + ".")
-    evidence = (f"Participants' own ratings ({people(raters, population)} or more raters each); they show how the "
+    evidence = (f"Participants' own ratings (raters per rating: {people(raters, population)}); they show how the "
                 "programme was received, not what it achieved. Near the top of a 5-point scale with so few raters "
                 "the intervals are approximate.")
     return text, evidence

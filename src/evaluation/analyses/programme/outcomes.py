@@ -103,7 +103,7 @@ def applications_finding(uses: pd.DataFrame, group: str, population: str, *,
     per_completer = estimate("applications_per_completer")
     mean = describe_interval(per_completer, "applications recorded per completer",
                              shown=partial(numbers.number, digits=1), confidence_level=confidence_level)
-    completers = people(per_completer.n, population) if per_completer.n else numbers.SUPPRESSED
+    completers = people(per_completer.n or None, population)  # a suppressed n of a published estimate: 5 or more
     evidence = (f"Applications recorded by {completers} completers, self-reported, some confirmed by a manager or "
                 "documented; no comparison group, so not evidence that the programme "
                 "caused them.")
