@@ -189,8 +189,8 @@ def report_html(document: ReportDocument, stamp: RunStamp) -> str:
     markdown = _markdown(anchors)
     title = _block(document.title_block, anchors, markdown, charts) if document.title_block else \
         f"<h1>{html.escape(document.title)}</h1>"
-    anchors.sections.clear()  # the contents list the sections after the title
     summary = "".join(_block(b, anchors, markdown, charts) for b in document.summary)
+    anchors.sections.clear()  # the contents list the sections that follow them (not the title, not the summary)
     body = "".join(_block(b, anchors, markdown, charts) for b in document.body)
     marking = f'<p class="report-marking">{MARKING}</p>' if document.audience == INTERNAL else ""
     plotly = f"<script>{_plotly_js(_trace_types(document) <= PREVIEW_TRACE_TYPES)}</script>" if charts else ""

@@ -166,10 +166,9 @@ def build_board_pack(reports: Path, runs: Sequence[str], out: Path, *, title: st
             placed, at = [], contents
             for entry in entries:
                 placed.append((entry, at + 1))
-                writer.add_outline_item(entry.title, at)
+                writer.add_outline_item(title=entry.title, page_number=at)
                 for page in PdfReader(entry.pdf).pages:
-                    page.merge_page(overlay.pages[at])
-                    writer.add_page(page)
+                    writer.add_page(page).merge_page(overlay.pages[at])  # the pack's number over the page
                     at += 1
             writer.add_metadata({"/Title": title, "/Creator": "evaluation workbench (workbench board-pack)"})
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -30,12 +30,17 @@ class PdfError(RuntimeError):
     """A PDF could not be printed; the message says which page and why."""
 
 
-def band(left: str, centre: str, right: str) -> str:
-    """A header or footer template: three cells across the page's margin box (chromium fills the spans)."""
-    return (f'<div style="{_SMALL} width: 100%; margin: 0 16mm; display: flex; justify-content: space-between; '
-            f'align-items: baseline;"><span style="flex: 2; text-align: left;">{left}</span>'
-            f'<span style="flex: 1; text-align: center; font-weight: bold; letter-spacing: 0.08em;">{centre}</span>'
-            f'<span style="flex: 1; text-align: right;">{right}</span></div>')
+def band(left: str, centre: str, right: str, *, align: str = "start") -> str:
+    """A header or footer template: three cells across the page's margin box (chromium fills the spans).
+
+    The centre (the marking) never wraps; ``align="end"`` puts it on the last line of a wrapped left cell,
+    so that a footer's marking is the page's last line.
+    """
+    return (f'<div style="{_SMALL} width: 100%; margin: 0 16mm; display: grid; column-gap: 4mm; '
+            f'grid-template-columns: minmax(0, 2fr) auto minmax(0, 1fr); align-items: {align};">'
+            f'<span style="text-align: left;">{left}</span>'
+            f'<span style="text-align: center; font-weight: bold; letter-spacing: 0.08em; white-space: nowrap;">'
+            f'{centre}</span><span style="text-align: right; white-space: nowrap;">{right}</span></div>')
 
 
 def header_template(report: RenderedReport) -> str:
@@ -46,24 +51,28 @@ def footer_template(report: RenderedReport) -> str:
     stamp = report.stamp
     commit = f", commit {stamp.git_commit[:7]}" if stamp.git_commit else ""
     return band(html.escape(f"{stamp.key}, {stamp.when}{commit}"), report.marking,
-                 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>')
+                'Page <span class="pageNumber"></span> of <span class="totalPages"></span>', align="end")
 
 
 class PdfPrinter:
     """One headless chromium that prints pages to PDF; use as a context manager, or :meth:`close` it."""
 
-    def __init__(self, chromium: Path = CHROMIUM) -> None:
-        if not chromium.exists():
-            raise PdfError(f"{chromium} is missing: `make chromium` installs it (PDFs are printed by chromium)")
-        from playwright.sync_api import sync_playwright
+    def __init__(self, chromium: Path = CHROMIUM, *, browser: Any = None) -> None:
+        """Start chromium, or print in ``browser`` (a Playwright browser the caller launched and closes)."""
+        self._playwright: Any = None
+        self._browser = browser
+        if browser is None:
+            if not chromium.exists():
+                raise PdfError(f"{chromium} is missing: `make chromium` installs it (PDFs are printed by chromium)")
+            from playwright.sync_api import sync_playwright
 
-        self._playwright = sync_playwright().start()
-        try:
-            self._browser = self._playwright.chromium.launch(executable_path=str(chromium),
-                                                              args=list(HEADLESS_CHROMIUM_ARGS))
-        except Exception:
-            self._playwright.stop()
-            raise
+            self._playwright = sync_playwright().start()
+            try:
+                self._browser = self._playwright.chromium.launch(executable_path=str(chromium),
+                                                                  args=list(HEADLESS_CHROMIUM_ARGS))
+            except Exception:
+                self._playwright.stop()
+                raise
         self._context: Any = None
         self._page: Any = None
 
@@ -88,11 +97,12 @@ class PdfPrinter:
         self.close()
 
     def close(self) -> None:
-        try:
-            self._discard_tab()
-            self._browser.close()
-        finally:
-            self._playwright.stop()
+        self._discard_tab()
+        if self._playwright is not None:  # a browser of our own
+            try:
+                self._browser.close()
+            finally:
+                self._playwright.stop()
 
     def print_page(self, page_html: Path, target: Path, *, header: str = "", footer: str = "",
                    background: bool = True) -> None:
