@@ -3,8 +3,12 @@
   var charts = Array.prototype.slice.call(document.querySelectorAll(".report-chart"));
   var config = { responsive: true, displayModeBar: false };
   var drawing = charts.map(function (chart) {
-    var spec = JSON.parse(document.getElementById(chart.dataset.spec).textContent);
-    return Plotly.newPlot(chart, spec.data, spec.layout, config);
+    try {
+      var spec = JSON.parse(document.getElementById(chart.dataset.spec).textContent);
+      return Plotly.newPlot(chart, spec.data, spec.layout, config);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   });
   Promise.all(drawing).then(function () { window.reportChartsDrawn = true; },
                             function (error) { window.reportChartsError = String(error); });

@@ -119,11 +119,11 @@ class PdfPrinter:
                     page.wait_for_function("window.reportChartsDrawn === true || window.reportChartsError",
                                            timeout=CHART_TIMEOUT_MS)
                 except Exception as error:
-                    raise PdfError(f"{page_html}: the charts were not drawn within "
+                    raise PdfError(f"{page_html.name}: the charts were not drawn within "
                                    f"{CHART_TIMEOUT_MS // 1000} s") from error
                 problem = page.evaluate("window.reportChartsError || ''")
                 if problem:
-                    raise PdfError(f"{page_html}: plotly could not draw a chart: {problem}")
+                    raise PdfError(f"{page_html.name}: plotly could not draw a chart: {problem}")
             page.pdf(path=str(target), format="A4", margin=MARGIN, print_background=background,
                      display_header_footer=bool(header or footer), header_template=header or "<span></span>",
                      footer_template=footer or "<span></span>", outline=True, tagged=True)
