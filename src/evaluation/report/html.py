@@ -158,7 +158,7 @@ def _contents(sections: list[tuple[str, str]]) -> str:
         return ""
     items = "".join(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for anchor, text in sections)
     return (f'<nav class="report-contents" aria-labelledby="contents"><h2 id="contents">Contents</h2>'
-            f"<ol>{items}</ol></nav>")
+            f"<ul>{items}</ul></nav>")  # a list without numbers: headings often carry their own
 
 
 @cache
