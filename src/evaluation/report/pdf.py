@@ -10,7 +10,9 @@ M"). chromium embeds the fonts it uses (subsets).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import html
+import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -136,20 +138,21 @@ class PdfPrinter:
         self.print_page(page_html, target, header=header_template(report), footer=footer_template(report))
 
 
-_worker: PdfPrinter | None = None
+# Playwright's synchronous API belongs to the thread that started it: one printer per worker thread (a
+# process-pool worker has one; a Dask worker runs tasks on several).
+_printers = threading.local()
 
 
 def worker_printer() -> PdfPrinter:
-    """This process's printer, started on first use and closed when the process exits (one per worker)."""
-    global _worker
-    if _worker is None:
-        _worker = PdfPrinter()
-        atexit.register(_close_worker_printer)
-    return _worker
+    """This worker thread's printer, started on first use and reused by every later run; it ends with the process."""
+    printer = getattr(_printers, "printer", None)
+    if printer is None:
+        printer = _printers.printer = PdfPrinter()
+        atexit.register(_close_quietly, printer)
+    return printer
 
 
-def _close_worker_printer() -> None:
-    global _worker
-    if _worker is not None:
-        printer, _worker = _worker, None
+def _close_quietly(printer: PdfPrinter) -> None:
+    """Close at exit; from another thread this fails, and chromium then ends with its driver (stdin closed)."""
+    with contextlib.suppress(Exception):
         printer.close()
