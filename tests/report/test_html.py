@@ -82,6 +82,9 @@ STRAY = {
                   "traceback": ["Traceback (most recent call last)", "ValueError: bad input"]},
     "machine path": display("text/html", "<p>Read from /home/analyst/data/roster.csv</p>"),
     "network load": display("text/html", '<script src="https://cdn.example.org/lib.js"></script><p>x</p>'),
+    "interactive widget": {"output_type": "display_data", "metadata": {},
+                           "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "1"},
+                                    "text/plain": "IntSlider(value=0)"}},
 }
 
 
@@ -93,6 +96,7 @@ def test_stray_output_is_kept_out_of_the_report_and_recorded(kind: str, tmp_path
     text = _text(page)
     assert "RuntimeWarning" not in text and "Traceback" not in text and "bad input" not in text
     assert "/home/" not in text and "/work/" not in text and "cdn.example.org" not in page
+    assert "IntSlider" not in text
     assert "Cohort T1: 8 enrolled." in text, "the cell's other output stays"
     assert [(w.cell, w.kind) for w in rendered.withheld] == [(2, kind)]
     assert "/work/" not in rendered.withheld[0].excerpt and "/home/" not in rendered.withheld[0].excerpt, \

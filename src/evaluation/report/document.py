@@ -28,6 +28,7 @@ AUDIENCE_PARAMETER = "audience"
 PUBLIC, INTERNAL = "public", "internal"
 AUDIENCES = (PUBLIC, INTERNAL)
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 # An absolute path on the machine that ran the notebook: a POSIX path under a system or home root, a
 # Windows drive path, or a file:// URL. A URL's path ("https://host/a/b") is not one: the look-behind
@@ -48,7 +49,7 @@ class Withheld:
     """An output kept out of the report: which cell, what kind, and its first line (machine paths redacted)."""
 
     cell: int | None  # the code cell's execution count, as the executed notebook shows it
-    kind: str  # "stderr", "traceback", "machine path", "network load"
+    kind: str  # "stderr", "traceback", "machine path", "network load", "interactive widget"
     excerpt: str
 
     def describe(self) -> str:
@@ -145,6 +146,8 @@ def _choose_output(output: dict[str, Any], cell: int | None) -> Output | Withhel
     data = output.get("data", {})
     if _is_plotly_library(data):
         return None
+    if WIDGET_MIME in data:  # its text form ("HBox(children=...)") means nothing on paper
+        return Withheld(cell, "interactive widget", _first_line(_text(data.get("text/plain", "widget"))))
     if PLOTLY_MIME in data:
         return Output(PLOTLY_MIME, data[PLOTLY_MIME])
     for mime in ("text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain"):
