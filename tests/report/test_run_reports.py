@@ -4,6 +4,7 @@ and fails a run whose PDF cannot be printed; `--no-pdf` writes the HTML only."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 def _workbench(store: Store, reports: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(Path(sys.executable).parent / "workbench"), "run", "--manifest",
                            str(FIXTURES / "manifest.yml"), "--store", str(store.path), "--reports", str(reports),
-                           "--no-publish", "--jobs", "1", *args], capture_output=True, text=True)
+                           "--no-publish", "--jobs", "1", *args], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "400"})  # rich wraps at 80 columns otherwise
 
 
 def test_run_prints_the_pdf_beside_the_html_and_says_what_it_kept_out(base_store: Store, tmp_path: Path):
@@ -59,4 +61,7 @@ def test_a_report_that_cannot_be_printed_fails_its_run_visibly(base_store: Store
     assert done.returncode == 1
     assert "FAILED undrawable/all" in done.stdout and "plotly could not draw a chart" in done.stdout
     assert not (reports / "undrawable" / "all").exists(), "nothing is published"
-    assert (reports / "_failed" / "undrawable" / "all" / "report.html").exists()
+    failed = reports / "_failed" / "undrawable" / "all"
+    assert (failed / "report.html").exists()
+    error = json.loads((failed / "provenance.json").read_text())["error"]
+    assert error["exception"] == "PdfError" and "plotly could not draw a chart" in error["message"]
