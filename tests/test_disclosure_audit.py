@@ -214,3 +214,19 @@ def test_every_demo_run_passes_the_disclosure_audit(demo_runs: Path):
         if findings:
             failed[str(record.parent.relative_to(demo_runs))] = findings[:3]
     assert not failed, json.dumps(failed, indent=1)
+
+
+def test_rows_about_one_cohort_are_protected_against_that_cohort(tmp_path: Path):
+    """A programme of 24 publishes a cohort's estimate from 5 of its 8: 5 of 24 is fine, 5 of 8 gives 3 away."""
+    run = make_run(tmp_path, populations={"all cohorts": 24})
+    run.declare_populations({"cohort C1": 8, "cohort C2": 8})
+    rows = pd.concat([tidy(n=5, group="confidence: C1", population="cohort C1"),
+                      tidy(n=8, group="confidence: C2", population="cohort C2"),
+                      tidy(n=18, group="confidence: all cohorts", population="all cohorts")], ignore_index=True)
+    published = run.publish_results(rows)
+    assert pd.isna(published["n"].iat[0])  # 8 - 5 = 3: suppressed
+    assert published["estimate"].iat[0] == 1.25  # the estimate of 5 people stays
+    assert published["n"].iloc[1:].tolist() == [8, 18]
+    assert audit_run_folder(tmp_path) == []
+    with pytest.raises(KeyError, match="cohort C9"):
+        run.protect(tidy(population="cohort C9"))

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,6 +156,11 @@ class Run:
         self._write_disclosure()
         return int(total)
 
+    def declare_populations(self, totals: Mapping[str, int]) -> None:
+        """:meth:`population` for each label and total (e.g. every cohort of a programme)."""
+        for label, total in totals.items():
+            self.population(label, total)
+
     def _write_disclosure(self) -> None:
         record = {"audience": self.audience, "threshold": self.disclosure_threshold,
                   "populations": self.populations}
@@ -177,14 +182,24 @@ class Run:
         suppressed, the statistics kept
         (:func:`~evaluation.statistics.disclosure.protect_people_counts`).
         ``population`` names a declared population (default: the first
-        declared; none declared: the threshold rule only). Build sentences and
-        charts from the returned frame, so nothing suppressed reaches them.
+        declared; none declared: the threshold rule only); a frame with a
+        ``population`` column is protected row by row against the population each
+        row names (a programme's rows about one cohort against that cohort). Build
+        sentences and charts from the returned frame, so nothing suppressed
+        reaches them.
         """
         import pandas as pd
 
         from ..statistics.disclosure import protect_people_counts
 
         frame = estimates.copy() if isinstance(estimates, pd.DataFrame) else to_frame(estimates)
+        if population is None and "population" in frame.columns:
+            unknown = set(frame["population"]) - set(self.populations)
+            if unknown:
+                raise KeyError(f"population(s) {sorted(unknown)} not declared; declared: {', '.join(self.populations)}")
+            parts = [protect_people_counts(part, self.populations[label], self.disclosure_threshold)
+                     for label, part in frame.groupby("population", sort=False)]
+            return pd.concat(parts).loc[frame.index]
         if population is not None and population not in self.populations:
             raise KeyError(f"population {population!r} is not declared; declared: "
                            f"{', '.join(self.populations) or 'none'}")

@@ -80,8 +80,10 @@ from .participation import (
     survey_coverage,
 )
 from .reporting import (
+    by_population,
     checked,
     checked_counts,
+    cohort_populations,
     describe_cohort_difference,
     describe_interval,
     describe_model_change,
@@ -145,8 +147,10 @@ __all__ = [
     "applications_finding",
     "describe_interval",
     "describe_test",
+    "by_population",
     "checked",
     "checked_counts",
+    "cohort_populations",
     "row_estimate",
     "describe_model_change",
     "suppress",

@@ -79,6 +79,32 @@ def row_estimate(frame: pd.DataFrame, term: str, group: str) -> Estimate:
     return Estimate(term=term, n=int(row["n"]) if pd.notna(row["n"]) else 0, **numbers, **text)
 
 
+def cohort_populations(participants: pd.DataFrame) -> dict[str, int]:
+    """Each cohort's enrolled leaders as a population for disclosure control: ``{"cohort C1": 8, ...}``.
+
+    Examples
+    --------
+    >>> cohort_populations(pd.DataFrame({"cohort_id": ["C1", "C1", "C2"]}))
+    {'cohort C1': 2, 'cohort C2': 1}
+    """
+    return {f"cohort {c}": int(n) for c, n in participants["cohort_id"].value_counts(sort=False).sort_index().items()}
+
+
+def by_population(frame: pd.DataFrame, cohorts: pd.Series) -> pd.DataFrame:
+    """``frame`` with a ``population`` column: ``cohort C1`` for rows about one cohort (group ``... : C1``),
+    :data:`ALL_COHORTS` for the others, so each row's ``n`` is protected against the people it is about.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"group": ["confidence: C1", "confidence: all cohorts"]})
+    >>> by_population(rows, pd.Series(["C1", "C2"]))["population"].tolist()
+    ['cohort C1', 'all cohorts']
+    """
+    about = frame["group"].astype(str).str.rsplit(": ", n=1).str[-1]
+    one_cohort = about.isin(set(cohorts))
+    return frame.assign(population=("cohort " + about).where(one_cohort, ALL_COHORTS))
+
+
 def describe_model_change(estimate: Estimate, construct: str, from_wave: str, to_wave: str, *,
                           confidence_level: float = 0.95) -> str:
     """One plain sentence on a mixed-model change between two waves and whether its interval excludes zero."""
