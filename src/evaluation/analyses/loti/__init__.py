@@ -18,7 +18,8 @@ the two LOTI notebooks take, as tested functions, one module per concept:
 - ``portfolio``: participation of the 33 authorities (:func:`participation_table`), who works with
   whom (:func:`co_participation_matrix`, :func:`collaboration_summary`) and the member survey
   (:func:`member_survey_summary`);
-- ``report``: what the project report shows, section by section (findings, tables, charts);
+- ``report`` and ``portfolio_report``: what the project and portfolio reports show, section by section
+  (findings, tables, charts);
 - ``charts``: the London tile map (:func:`tile_map`) and the other LOTI charts.
 
 The notebooks use ``from evaluation.analyses import loti`` and call ``loti.<name>``: every public
@@ -82,6 +83,21 @@ from .portfolio import (
     participation_estimates,
     participation_table,
 )
+from .portfolio_report import (
+    PORTFOLIO_DESIGN,
+    PORTFOLIO_QUESTION,
+    causal_estimates,
+    causal_section,
+    collaboration_section,
+    named_partners,
+    outcomes_section,
+    participation_section,
+    portfolio_impacts,
+    portfolio_overview,
+    programme_value_section,
+    survey_section,
+    unsupported_projects,
+)
 from .project import (
     LOGIC_STAGES,
     logic_model,
@@ -136,6 +152,19 @@ from .value import (
 )
 
 __all__ = [
+    "PORTFOLIO_DESIGN",
+    "PORTFOLIO_QUESTION",
+    "causal_estimates",
+    "causal_section",
+    "collaboration_section",
+    "named_partners",
+    "outcomes_section",
+    "participation_section",
+    "portfolio_impacts",
+    "portfolio_overview",
+    "programme_value_section",
+    "survey_section",
+    "unsupported_projects",
     "Chart",
     "PROJECT_DESIGN",
     "benefits_supported_by_evidence_note",

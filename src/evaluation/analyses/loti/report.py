@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ... import presentation as show
+from ...charts import bar_chart, interval_chart
 from ...presentation import numbers
 from ...tidy import Estimate, to_frame
 from .charts import alt_text_for_trend, effect_by_time_chart, indicator_trend_chart
@@ -55,7 +56,7 @@ _TERM_WORDS = {
     "att_twfe": "Effect, two-way fixed effects",
     "att_twfe_wild_bootstrap": "Effect, two-way fixed effects (wild cluster bootstrap)",
     "att_twfe_randomisation": "Effect, two-way fixed effects (randomisation inference)",
-    "participant_trend": "Participants' trend per period (descriptive)",
+    "trend_per_period": "Participants' trend per period (descriptive)",
     "naive_post_comparison": "Participants minus others after joining (descriptive)",
 }
 
@@ -102,9 +103,9 @@ def logic_model_table(logic: pd.DataFrame) -> show.Table:
 
 
 def indicator_section(findings: show.Findings, tracking: IndicatorTracking) -> list[Any]:
-    """Indicators against baseline and target: warnings, one finding per indicator, a key finding, the table."""
-    shown: list[Any] = [findings.finding(f"**Warning.** {message}") for message in tracking.warnings["message"]]
-    shown += [findings.finding(describe_indicator(row)) for _, row in tracking.summary.iterrows()]
+    """Indicators against baseline and target: one finding per indicator (or its warnings), a key finding, the
+    table."""
+    shown: list[Any] = [findings.finding(describe_indicator(row)) for _, row in tracking.summary.iterrows()]
     summary = tracking.summary
     tracked = summary[summary["status"].isin(["Green", "Amber", "Red"])]
     if len(summary):
@@ -211,7 +212,7 @@ def impact_table(impacts: dict[str, tuple[pd.DataFrame, ImpactResult]]) -> show.
         show.Column("group", "Indicator"), show.Column("measure", "Measure"),
         show.Column("estimate", "Estimate", "number"), show.Column("conf_low", "Interval, low", "number"),
         show.Column("conf_high", "Interval, high", "number"), show.Column("p_value", "p-value", "p"),
-        show.Column("n", "Authorities", "count")],
+        show.Column("n", "Observations (n)", "count")],
         caption="Impact estimates by indicator (effects in the indicator's unit)",
         notes=["Causal estimates appear only where the design permits them; descriptive rows are not effects."],
         source="LOTI indicator observations")
@@ -240,8 +241,6 @@ def value_section(findings: show.Findings, vfm: ValueForMoney | None, supported:
 
 def present_value_chart(vfm: ValueForMoney, *, project_id: str, base_year: int) -> Chart:
     """Net present value by bearer and cashability (£ thousand), hover rounded to the nearest £ thousand."""
-    from ...charts import bar_chart
-
     cashable = vfm.present_values["cashable"].map({True: " (cashable)", False: " (non-cashable)"})
     pv = vfm.present_values.assign(label=vfm.present_values["bearer"] + cashable,
                                    net_thousands=vfm.present_values["net_present_value"] / 1000)
@@ -289,8 +288,6 @@ def benefits_supported_by_evidence_note(supported: bool | None) -> str:
 def scenario_chart(vfm: ValueForMoney, simulation: MonteCarloResult, supported: bool | None, *, project_id: str,
                    base_year: int) -> Chart:
     """NPSV under each assumption (central, optimism bias, Monte Carlo, unsupported benefits set to zero)."""
-    from ...charts import interval_chart
-
     rows = [{"label": "Central case", "estimate": vfm.value("npsv")}]
     scenario = optimism_bias_scenario(vfm)
     if scenario:
