@@ -96,7 +96,8 @@ def collaboration_section(run: Any, findings: show.Findings, matrix: pd.DataFram
     """Who works with whom: the key finding, the heatmap (published) and the ten most connected authorities."""
     rows = {e.term: e for e in network}
     pairs = rows["collaborating_pairs"]
-    sentence = (f"{numbers.count(pairs.estimate)} of {numbers.count(pairs.n)} pairs of authorities share at least one project (network density "
+    sentence = (f"{numbers.count(pairs.estimate)} of {numbers.count(pairs.n)} pairs of authorities share at least "
+                f"one project (network density "
                 f"{numbers.percent(rows['network_density'].estimate)}); an authority works with "
                 f"{numbers.number(rows['mean_partners'].estimate, digits=1)} others on average, and "
                 f"{numbers.count(rows['pairs_sharing_3_or_more'].estimate)} pairs share three or more projects.")

@@ -142,8 +142,10 @@ def level_alt_text(level_counts: pd.DataFrame) -> str:
         for _, row in level_counts.iterrows())
 
 
-def yearly_status_table(history: pd.DataFrame) -> show.Table:
-    """The participants' mean and its status at the end of each year (:func:`yearly_status`)."""
+def yearly_status_table(history: pd.DataFrame) -> show.Table | show.Markdown:
+    """The participants' mean and its status at the end of each year (:func:`yearly_status`), or why there is none."""
+    if history.empty:
+        return show.Markdown("*No indicator has observations over time, so there is no status history.*")
     return show.table(history, [
         show.Column("indicator_id", "Indicator"), show.Column("year", "Year"),
         show.Column("mean", "Mean of participants", "score"), show.Column("authorities", "Authorities", "count"),
