@@ -194,10 +194,11 @@ def programme_value_section(run: Any, findings: show.Findings, programme: Progra
     values = {e.term: e.estimate for e in programme.estimates}
     npsv = next(e for e in simulation.estimates if e.term == "monte_carlo_npsv")
     first, last = int(funding["year"].min()), int(funding["year"].max())
-    shown: list[Any] = [findings.finding(f"**Warning.** {warning}") for warning in programme.appraisal.warnings]
-    shown.append(findings.finding(
+    for warning in programme.appraisal.warnings:
+        findings.note(warning)
+    shown: list[Any] = [findings.finding(
         f"Over {first} to {last} LOTI's core funding totals {numbers.money(funding['amount'].sum())} (nominal), a "
-        f"present value of {numbers.money(values['programme_pv_core_funding'])} in {base_year} prices."))
+        f"present value of {numbers.money(values['programme_pv_core_funding'])} in {base_year} prices.")]
     shown.append(findings.key(
         "Value for money", f"Across the programme the NPSV is {numbers.money(values['programme_npsv'])} and the BCR "
         f"{numbers.score(values['programme_bcr'])} (central case): each £1 of core funding and project costs returns "

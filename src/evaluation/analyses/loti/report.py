@@ -222,12 +222,13 @@ def impact_table(impacts: dict[str, tuple[pd.DataFrame, ImpactResult]]) -> show.
 
 def value_section(findings: show.Findings, vfm: ValueForMoney | None, supported: bool | None, evidence: str, *,
                   project_id: str, base_year: int) -> list[Any]:
-    """The appraisal's findings (a key finding), warnings, the present values by bearer and their chart."""
+    """The appraisal's findings, the present values by bearer; its warnings go to the notes on the analysis."""
     if vfm is None:
         return [findings.key("Value for money", f"{project_id} has no costs or benefits recorded, so its value for "
                              "money cannot be appraised.", "None: no costs or benefits were recorded.")]
-    shown: list[Any] = [findings.finding(f"**Warning.** {warning}") for warning in vfm.warnings]
-    shown.append(findings.finding(describe_appraisal(vfm)))
+    for warning in vfm.warnings:
+        findings.note(warning)
+    shown: list[Any] = [findings.finding(describe_appraisal(vfm))]
     shown.append(findings.finding(evidence))
     pv = vfm.present_values
     shown.append(show.table(pv, [
