@@ -245,17 +245,20 @@ def membership_section(run: Any, findings: show.Findings, setup: MaturitySetup, 
     run.publish_table("change_by_membership", by_membership, title="Index change by LOTI membership at the start "
                       "of each interval (descriptive)", people_column=None)
     shown: list[Any] = []
+    intervals = list(by_membership["interval"].unique())
     for label, rows in by_membership.groupby("interval", sort=False):
         parts = rows.set_index("group")
         difference = parts.iloc[-1]
-        shown.append(findings.finding(
+        sentence = (
             f"From {period_label(label)}, LOTI members' index changed by "
             f"{numbers.score(parts.loc['LOTI members', 'estimate'], signed=True)} points on average and other "
             f"authorities' by {numbers.score(parts.loc['Non-members', 'estimate'], signed=True)}: a difference of "
             f"{numbers.score(difference['estimate'], signed=True)} "
             f"({_signed_interval(difference['conf_low'], difference['conf_high'], confidence_level)}, "
-            f"{numbers.p_phrase(difference['p_value'])}). This is descriptive: authorities chose to join, so the "
-            "difference is not evidence that membership caused it."))
+            f"{numbers.p_phrase(difference['p_value'])}).")
+        shown.append(findings.key("LOTI members and other authorities", sentence, "Descriptive: authorities chose "
+                                  "to join, so the difference is not evidence that membership caused it.")
+                     if label == intervals[-1] else findings.finding(sentence))
     level = numbers.percent(confidence_level)
     shown.append(show.table(by_membership.assign(period=by_membership["interval"].map(period_label)), [
         show.Column("period", "Between rounds"), show.Column("group", "Group"),
