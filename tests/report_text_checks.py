@@ -72,7 +72,9 @@ def notebook_problems(path: Path) -> list[str]:
         for output in cell.get("outputs", []):
             kind = output.get("output_type")
             if kind == "error" or (kind == "stream" and output.get("name") == "stderr"):
-                problems.append(f"code cell {index}: {kind} output {str(output.get('text', output.get('ename')))[:200]}")
+                what = "stderr" if kind == "stream" else "error"
+                text = str(output.get("text", output.get("ename")))
+                problems.append(f"code cell {index}: {what} output {text[:200]}")
             if kind == "stream" and output.get("name") == "stdout":
                 problems.append(f"code cell {index}: printed output {''.join(output.get('text', ''))[:200]!r}")
             data = output.get("data", {})
