@@ -284,8 +284,14 @@ def ranking_section(run: Any, findings: show.Findings, setup: MaturitySetup, *, 
                                             names=setup.names if named else None)
     run.publish_figure("rank_sensitivity", figure, alt_text=alt)
     spearman, median_width, max_width, same_quarter = estimates
+    own = sensitivity.ranks[sensitivity.ranks["authority_code"] == setup.authority]
+    position = "" if own.empty else (
+        f"{setup.name} is ranked {numbers.count(own['rank'].iloc[0])} of {numbers.count(len(sensitivity.ranks))} "
+        f"(between {numbers.count(own['rank_low'].iloc[0])} and {numbers.count(own['rank_high'].iloc[0])} under "
+        "redrawn weights). ")
     shown: list[Any] = [findings.key(
-        "Rankings", f"When the weights of the domains are redrawn {numbers.count(draws)} times, an authority's rank "
+        "Rankings", position + f"When the weights of the domains are redrawn {numbers.count(draws)} times, an "
+        "authority's rank "
         f"moves over a range of {numbers.number(median_width.estimate)} places (median; up to "
         f"{numbers.number(max_width.estimate)}), and the median authority stays in the same quarter of the ranking "
         f"in {numbers.percent(same_quarter.estimate)} of weightings (rank correlation with the chosen weights "
