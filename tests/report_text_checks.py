@@ -10,6 +10,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
+
+from evaluation import presentation as show
+
 #: Text that must never reach a reader: machine paths, tracebacks, raw missing/boolean values, scientific notation.
 FORBIDDEN = {
     "absolute path": re.compile(r"/work/|/home/|/tmp/|site-packages"),
@@ -99,3 +103,41 @@ def report_problems(path: Path) -> list[str]:
     if dataframes:
         problems.append(f"{dataframes} raw DataFrame table(s) (class=\"dataframe\")")
     return problems
+
+
+# ----------------------------------------------------------------------------------------------
+# For unit tests of report sections (functions that publish through a run and return what to display)
+# ----------------------------------------------------------------------------------------------
+
+
+class RecordingRun:
+    """Stands in for the runner's ``Run``: reads from ``tables`` and records what is published, in order."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame] | None = None) -> None:
+        self.tables = tables or {}
+        self.published: list[tuple[str, str]] = []
+
+    def read(self, name: str) -> pd.DataFrame:
+        return self.tables[name].copy()
+
+    def publish_table(self, name: str, frame: pd.DataFrame, **_: object) -> None:
+        self.published.append(("table", name))
+
+    def publish_results(self, estimates: object) -> None:
+        self.published.append(("results", ""))
+
+    def publish_figure(self, name: str, figure: object, *, alt_text: str) -> None:
+        assert alt_text.strip(), f"figure {name} has no text alternative"
+        self.published.append(("figure", name))
+
+
+def section_text(items: list[object]) -> str:
+    """The Markdown and table HTML a report section displays, as one string (figures left out)."""
+    return "\n".join(getattr(item, "text", "") or getattr(item, "_repr_html_", lambda: "")() for item in items)
+
+
+def quiet_findings() -> show.Findings:
+    """A report's findings that leave warnings to pytest (a notebook's kernel would hand them to the report)."""
+    findings = show.Findings("question", "design")
+    findings.close()
+    return findings

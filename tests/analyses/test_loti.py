@@ -24,6 +24,7 @@ from evaluation.impact.staggered import pre_trend_wald
 from evaluation.reference import london_tile_grid
 from evaluation.simulation import StaggeredDesign, simulate_staggered_panel
 from evaluation.tidy import Estimate, to_frame
+from report_text_checks import RecordingRun, quiet_findings, section_text
 from support import NAIVE_TWFE_CONNECTIVITY, TRUE_CONNECTIVITY_ATT
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -585,28 +586,6 @@ def test_tile_map_labels_every_authority():
 # ----------------------------------------------------------------------------------------------
 
 
-class RecordingRun:
-    """Stands in for the runner's Run: records what a section publishes."""
-
-    def __init__(self) -> None:
-        self.published: list[tuple[str, str]] = []
-
-    def publish_figure(self, name: str, figure: object, *, alt_text: str) -> None:
-        assert alt_text.strip(), name
-        self.published.append(("figure", name))
-
-    def publish_table(self, name: str, frame: pd.DataFrame, **_: object) -> None:
-        self.published.append(("table", name))
-
-    def publish_results(self, estimates: object) -> None:
-        self.published.append(("results", ""))
-
-
-def shown_text(items: list[object]) -> str:
-    """The Markdown and table HTML a section displays, as one string."""
-    return "\n".join(getattr(item, "text", "") or getattr(item, "_repr_html_", lambda: "")() for item in items)
-
-
 def test_value_sentences_follow_the_number_rules():
     vfm = loti.appraise_value_for_money(stage_flows(), price_base_year=2023, optimism_bias_percent=12.5,
                                         stage="ex_post")
@@ -623,14 +602,14 @@ def test_project_sections_give_key_findings_with_evidence_and_tables_in_words():
     specs = pd.DataFrame([indicator(), indicator(indicator_id="I2", baseline=np.nan, baseline_period=pd.NaT)])
     obs = observations([("I1", "A", "2024-07-01", 30.0), ("I1", "B", "2024-07-01", 34.0)])
     tracking = loti.track_project_indicators(specs, obs, PARTICIPANTS)
-    findings = loti_findings()
-    text = shown_text(loti.indicator_section(findings, tracking))
+    findings = quiet_findings()
+    text = section_text(loti.indicator_section(findings, tracking))
     assert "I1 (Days to resolve a repair): the mean of 2 participating authorities was 32.00 days in July 2024" in text
     assert "No baseline: I2 (" in text and 'class="wb-table"' in text and "nan" not in text.lower().split()
     assert [f.heading for f in findings.key_findings] == ["Indicators"]
     assert findings.key_findings[0].text.startswith("1 of 2 indicators can be tracked with data: I1 ")
-    none = loti_findings()
-    assert "No causal claim is made" in shown_text(loti.impact_section(none, {}))
+    none = quiet_findings()
+    assert "No causal claim is made" in section_text(loti.impact_section(none, {}))
     assert none.key_findings[0].evidence.startswith("None")
     assert loti.value_section(none, None, None, "", project_id="P1", base_year=2023)[0].text.startswith(
         "**Value for money.** P1 has no costs or benefits recorded")
@@ -642,7 +621,7 @@ def test_project_sections_give_key_findings_with_evidence_and_tables_in_words():
 def test_project_value_and_risk_sections_publish_what_the_notebook_did():
     vfm = loti.project_value_for_money(stage_flows(), price_base_year=2023, stage="ex_post", label="P1")
     assert loti.project_value_for_money(stage_flows().iloc[0:0], price_base_year=2023) is None
-    run, findings = RecordingRun(), loti_findings()
+    run, findings = RecordingRun(), quiet_findings()
     shown = loti.publish_value_for_money(run, findings, vfm, None, "No causal estimate.", project_id="P1",
                                          base_year=2023)
     shown += loti.publish_risks(run, findings, vfm, None, project_id="P1", base_year=2023, seed=1, n_draws=500,
@@ -655,7 +634,7 @@ def test_project_value_and_risk_sections_publish_what_the_notebook_did():
     key = findings.key_findings[0]
     assert key.heading == "Value for money" and "90% simulation interval" in key.text
     assert "rest on the business case" in key.evidence
-    text = shown_text(shown)
+    text = section_text(shown)
     assert "Yes" in text and "True" not in text and "Present value of benefits (£)" in text
 
 
@@ -665,7 +644,7 @@ def test_impact_table_names_the_measures_in_words(demo):
     assert "Effect of taking part (Callaway-Sant&#x27;Anna)" in html and "att_callaway_santanna" not in html
     assert "Participants&#x27; trend per period (descriptive)" in html
     assert len(loti.impact_estimates(impacts)) == sum(len(r.estimates()) for _, r in impacts.values())
-    findings = loti_findings()
+    findings = quiet_findings()
     loti.impact_section(findings, impacts)
     assert findings.key_findings[0].evidence.startswith("Maryland Scientific Methods Scale level 3 of 5")
     assert "95% interval" in findings.key_findings[0].text
@@ -687,16 +666,8 @@ def test_causal_section_summarises_the_permitted_estimates():
     causal = pd.DataFrame({"indicator_id": ["I1", "I2"], "indicator": ["Clicks", "Ideas"], "permitted": [True, False],
                            "att": [-1.234, np.nan], "conf_low": [-2.0, np.nan], "conf_high": [-0.5, np.nan],
                            "sms_level": [3.0, np.nan], "finding": ["Taking part lowered clicks.", "No causal claim."]})
-    findings = loti_findings()
-    text = shown_text(loti.causal_section(findings, causal))
+    findings = quiet_findings()
+    text = section_text(loti.causal_section(findings, causal))
     assert findings.key_findings[0].text == ("A causal estimate is permitted for 1 of 2 indicators with data: I1 "
                                              "(clicks): -1.23 (95% interval -2.00 to -0.50).")
     assert ">Yes<" in text and ">No<" in text and "nan" not in text
-
-
-def loti_findings():
-    from evaluation import presentation as show
-
-    findings = show.Findings("question", "design")
-    findings.close()  # warnings stay with pytest
-    return findings

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation import presentation as show
 from evaluation.analyses import maturity_report as report
 from evaluation.schemas.loti import MATURITY_DOMAINS
+from report_text_checks import RecordingRun, quiet_findings, section_text
 
 R1, R2 = pd.Timestamp("2023-06-30"), pd.Timestamp("2025-06-30")
 SCORES = {"E09000001": ((2, 3, 4), (3, 3, 5)), "E09000002": ((1, 2, 2), (2, 2, 2)),
@@ -15,28 +15,8 @@ SCORES = {"E09000001": ((2, 3, 4), (3, 3, 5)), "E09000002": ((1, 2, 2), (2, 2, 2
           "E09000005": ((2, 2, 5), (3, 4, 5))}
 
 
-class FakeRun:
-    """Reads from frames and records what is published, like the runner's Run."""
-
-    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
-        self.tables, self.published = tables, []
-
-    def read(self, name: str) -> pd.DataFrame:
-        return self.tables[name].copy()
-
-    def publish_table(self, name: str, frame: pd.DataFrame, **_: object) -> None:
-        self.published.append(("table", name))
-
-    def publish_results(self, estimates: object) -> None:
-        self.published.append(("results", ""))
-
-    def publish_figure(self, name: str, figure: object, *, alt_text: str) -> None:
-        assert alt_text
-        self.published.append(("figure", name))
-
-
 @pytest.fixture
-def run() -> FakeRun:
+def run() -> RecordingRun:
     rows = [(code, day, domain, value) for code, (first, second) in SCORES.items()
             for day, values in ((R1, first), (R2, second))
             for domain, value in zip(MATURITY_DOMAINS, values * 3, strict=True)]  # each triple three times
@@ -44,17 +24,7 @@ def run() -> FakeRun:
     authorities = pd.DataFrame({"gss_code": list(SCORES), "name": ["City", "Barking", "Barnet", "Bexley", "Brent"]})
     membership = pd.DataFrame({"authority_code": ["E09000001", "E09000002", "E09000003"],
                                "joined_on": pd.to_datetime(["2020-01-01"] * 3), "left_on": pd.NaT})
-    return FakeRun({"maturity_assessments": assessments, "authorities": authorities, "membership": membership})
-
-
-def findings() -> show.Findings:
-    made = show.Findings("question", "design")
-    made.close()
-    return made
-
-
-def shown_text(items: list[object]) -> str:
-    return "\n".join(getattr(item, "text", "") or getattr(item, "_repr_html_", lambda: "")() for item in items)
+    return RecordingRun({"maturity_assessments": assessments, "authorities": authorities, "membership": membership})
 
 
 def test_dates_read_the_uk_way():
@@ -73,7 +43,7 @@ def test_prepare_resolves_rounds_and_refuses_them_in_the_wrong_order(run):
 
 def test_london_sections_publish_as_the_notebook_did_and_give_key_findings(run):
     setup = report.prepare(run, "all", "equal", "first", "latest")
-    made = findings()
+    made = quiet_findings()
     shown = (report.overview_section(run, made, setup)
              + report.standing_section(run, made, setup, resamples=200, seed=1)
              + report.change_section(run, made, setup, resamples=200, seed=1)
@@ -88,14 +58,14 @@ def test_london_sections_publish_as_the_notebook_did_and_give_key_findings(run):
     # index = mean of the triple; London's mean change = mean over authorities of (after - before) = 11/15
     assert change.startswith("London authorities' mean maturity index changed by +0.73 points from June 2023 to June "
                              "2025 (95% interval +") and "paired over 5 authorities" in change
-    text = shown_text(shown)
+    text = section_text(shown)
     assert "30 June 2023 to 30 June 2025" in text and "2023-06-30" not in text
     assert "nan" not in text.lower().split() and "True" not in text
 
 
 def test_one_authority_sections_compare_with_london(run):
     setup = report.prepare(run, "E09000003", "equal", "first", "latest")
-    made = findings()
+    made = quiet_findings()
     shown = (report.standing_section(run, made, setup, resamples=200, seed=1)
              + report.change_section(run, made, setup, resamples=200, seed=1)
              + report.membership_section(run, made, setup)
@@ -104,4 +74,4 @@ def test_one_authority_sections_compare_with_london(run):
     assert [k.heading for k in made.key_findings] == ["Barnet against London", "Change in Barnet", "Rankings"]
     assert made.key_findings[2].text.startswith("Barnet is ranked 1 of 5 (between 1 and ")
     assert made.key_findings[1].text.startswith("Barnet's index changed by +0.67 points from June 2023 to June 2025")
-    assert "Shown in the London report" in shown_text(shown)
+    assert "Shown in the London report" in section_text(shown)
