@@ -183,8 +183,9 @@ def effect_by_time_chart(result: ImpactResult, *, per: str = "month", alpha: flo
             if wald is not None else "")
     figure = interval_chart(rows, label="label", title=f"{result.indicator_id}: effect by time since joining",
                             x_title=f"Effect on {result.indicator_name.lower()} ({result.unit}), Callaway-Sant'Anna, "
-                            f"{1 - alpha:.0%} pointwise intervals; before joining: one-{per} placebo changes{test}")
+                            f"{1 - alpha:.0%} pointwise intervals<br>before joining: one-{per} placebo changes{test}")
     figure.update_yaxes(automargin=True)
+    figure.update_xaxes(automargin=True)  # the axis title runs over two lines
     alt_text = (f"Estimated effect on {result.indicator_name} by time since joining (Callaway-Sant'Anna); before "
                 f"joining, each point is the change over one {per} in joiners less that in comparison authorities, "
                 f"the placebo effects the pre-trend test checks{test}: "
