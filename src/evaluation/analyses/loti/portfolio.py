@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ...presentation import numbers, people
 from ...statistics.disclosure import suppress_small_groups
 from ...tidy import NAN, Estimate, to_frame
 from ..cohort import construct_scores, rating_estimates
@@ -178,10 +179,24 @@ def member_survey_summary(scores: pd.DataFrame, authorities: pd.DataFrame, *, wa
     return suppress_small_groups(frame, k)
 
 
-def describe_rating(row: pd.Series) -> str:
-    """One sentence on a mean survey score and its interval (or why it is not shown)."""
+def describe_rating(row: pd.Series, *, confidence_level: float = 0.95) -> str:
+    """One sentence on a mean survey score and its interval (or why it is not shown).
+
+    The number of respondents is marked for the disclosure audit with its population ("LOTI member survey, ..."
+    and the group after the colon).
+
+    Examples
+    --------
+    >>> row = pd.Series({"group": "satisfaction: All members", "estimate": 3.912, "conf_low": 3.71,
+    ...                  "conf_high": 4.1, "n": 60, "scale": "1-5"})
+    >>> print(describe_rating(row))  # doctest: +NORMALIZE_WHITESPACE
+    satisfaction: All members: mean 3.91 on the 1-5 scale (95% interval 3.71 to 4.10, <span
+    data-people="LOTI member survey, All members">60</span> respondents).
+    """
     if pd.isna(row["estimate"]):
         return f"{row['group']}: not shown (fewer respondents than the disclosure threshold)."
     scale = row.get("scale") or "answer"
-    return (f"{row['group']}: mean {row['estimate']:.2f} on the {scale} scale (95% CI {row['conf_low']:.2f} to "
-            f"{row['conf_high']:.2f}, {int(row['n'])} respondents).")
+    respondents = people(row["n"], f"LOTI member survey, {str(row['group']).split(': ')[-1]}")
+    interval = numbers.interval(row["conf_low"], row["conf_high"], confidence_level=confidence_level)
+    return (f"{row['group']}: mean {numbers.score(row['estimate'])} on the {scale} scale ({interval}, "
+            f"{respondents} respondents).")
