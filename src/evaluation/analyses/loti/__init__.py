@@ -74,12 +74,14 @@ from .indicators import (
 )
 from .portfolio import (
     MEMBER_SURVEY,
+    SURVEY_RESPONDENTS,
     co_participation_matrix,
     collaboration_summary,
     describe_rating,
     funding_table,
     member_survey_scores,
     member_survey_summary,
+    survey_respondents,
     participation_estimates,
     participation_table,
 )
@@ -238,6 +240,7 @@ __all__ = [
     "ProgrammeValue",
     "programme_value_for_money",
     "MEMBER_SURVEY",
+    "SURVEY_RESPONDENTS",
     "participation_table",
     "participation_estimates",
     "funding_table",
@@ -245,6 +248,7 @@ __all__ = [
     "collaboration_summary",
     "member_survey_scores",
     "member_survey_summary",
+    "survey_respondents",
     "describe_rating",
     "tile_map",
     "co_participation_heatmap",

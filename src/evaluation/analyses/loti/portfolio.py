@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 
 MEMBER_SURVEY = "loti-member-survey"
+#: The population of the member survey's counts for disclosure control: its respondents at the wave reported.
+SURVEY_RESPONDENTS = "LOTI member survey respondents"
 
 
 def participation_table(authorities: pd.DataFrame, membership: pd.DataFrame, project_authorities: pd.DataFrame
@@ -150,6 +152,18 @@ def member_survey_scores(responses: pd.DataFrame, instrument: pd.DataFrame) -> p
     return scores
 
 
+def survey_respondents(scores: pd.DataFrame, *, wave: str | None = None) -> int:
+    """Respondents to the member survey at ``wave`` (default: the latest, as :func:`member_survey_summary`).
+
+    Examples
+    --------
+    >>> survey_respondents(pd.DataFrame({"participant": ["a", "a", "b", "c"], "wave": ["w1", "w1", "w1", "w0"]}))
+    2
+    """
+    wave = max(scores["wave"].unique()) if wave is None else wave
+    return int(scores.loc[scores["wave"] == wave, "participant"].nunique())
+
+
 def member_survey_summary(scores: pd.DataFrame, authorities: pd.DataFrame, *, wave: str | None = None,
                           confidence_level: float = 0.95, k: int = 5) -> pd.DataFrame:
     """Mean score of each construct, overall and for Inner and Outer London, with small groups suppressed.
@@ -182,8 +196,8 @@ def member_survey_summary(scores: pd.DataFrame, authorities: pd.DataFrame, *, wa
 def describe_rating(row: pd.Series, *, confidence_level: float = 0.95) -> str:
     """One sentence on a mean survey score and its interval (or why it is not shown).
 
-    The number of respondents is marked for the disclosure audit with its population ("LOTI member survey, ..."
-    and the group after the colon).
+    The number of respondents is marked for the disclosure audit with its population, the survey's respondents
+    (:data:`SURVEY_RESPONDENTS`): Inner and Outer London are parts of it.
 
     Examples
     --------
@@ -191,12 +205,12 @@ def describe_rating(row: pd.Series, *, confidence_level: float = 0.95) -> str:
     ...                  "conf_high": 4.1, "n": 60, "scale": "1-5"})
     >>> print(describe_rating(row))  # doctest: +NORMALIZE_WHITESPACE
     satisfaction: All members: mean 3.91 on the 1-5 scale (95% interval 3.71 to 4.10, <span
-    data-people="LOTI member survey, All members">60</span> respondents).
+    data-people="LOTI member survey respondents">60</span> respondents).
     """
     if pd.isna(row["estimate"]):
         return f"{row['group']}: not shown (fewer respondents than the disclosure threshold)."
     scale = row.get("scale") or "answer"
-    respondents = people(row["n"], f"LOTI member survey, {str(row['group']).split(': ')[-1]}")
+    respondents = people(row["n"], SURVEY_RESPONDENTS)
     interval = numbers.interval(row["conf_low"], row["conf_high"], confidence_level=confidence_level)
     return (f"{row['group']}: mean {numbers.score(row['estimate'])} on the {scale} scale ({interval}, "
             f"{respondents} respondents).")
