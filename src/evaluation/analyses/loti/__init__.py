@@ -81,9 +81,9 @@ from .portfolio import (
     funding_table,
     member_survey_scores,
     member_survey_summary,
-    survey_respondents,
     participation_estimates,
     participation_table,
+    survey_respondents,
 )
 from .portfolio_report import (
     PORTFOLIO_DESIGN,
