@@ -35,7 +35,7 @@ def describe_test(estimate: pd.Series | Estimate, question: str, *, alpha: float
     >>> describe_test(Estimate("t", 0.2, p_value=0.003, n=5), "Did the change differ between cohorts")
     'Did the change differ between cohorts? p = 0.003: a difference at the 5% level.'
     >>> describe_test(Estimate("t", 0.2, p_value=0.41, n=5), "Did it differ")[:60]
-    'Did it differ? p = 0.410: no evidence of a difference at the 5'
+    'Did it differ? p = 0.410: no evidence of a difference at the'
     """
     p = estimate.p_value
     if numbers.is_missing(p):
