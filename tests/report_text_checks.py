@@ -1,4 +1,4 @@
-"""Checks of what a reader sees in an executed notebook and its report.html (shared by the report-text tests).
+"""Checks of what a reader sees in an executed notebook and its report.html (tests/test_report_text.py).
 
 Each check returns a list of problems (empty when the run reads cleanly), so a test can report them all at once.
 """
@@ -123,7 +123,7 @@ class RecordingRun:
     def publish_table(self, name: str, frame: pd.DataFrame, **_: object) -> None:
         self.published.append(("table", name))
 
-    def publish_results(self, estimates: object) -> None:
+    def publish_results(self, estimates: object, **_: object) -> None:
         self.published.append(("results", ""))
 
     def publish_figure(self, name: str, figure: object, *, alt_text: str) -> None:

@@ -1,38 +1,29 @@
 """What a reader of each executed demo report sees: formatted findings, tables in words, no machine output.
 
-For every run of an analysis listed here (from the session fixture ``demo_run``, the whole demo manifest):
-no stderr stream and no error in the executed notebook; in the visible text of report.html (outside
-<script> and <style>) no Traceback, no machine path, no ``NaN``/``NaT``/``True``/``False`` and no number in
-exponent form; no DataFrame display (no ``class="dataframe"`` table, no DataFrame shown only as plain text);
-the summary and notes cells present, tagged and showing their sections.
-
-Helper A's analyses are in ``PRESENTED_A``, each list with its own test functions, so that another list joins
-this file without touching these.
+For every run of the default manifest (the session fixture ``demo_run``): no stderr, error or printed output
+and no DataFrame display in the executed notebook; in the visible text of the notebook's displays and of
+report.html (outside <script> and <style>) no traceback, machine path, ``NaN``/``NaT``/``True``/``False`` or
+number in exponent form; the summary and notes cells last, tagged, showing their sections. The checks are in
+``report_text_checks``.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-# The cohort, programme and governance reports (issue 13, helper A).
-PRESENTED_A = ["cohort_evaluation", "programme_evaluation", "programme_risks", "peer_challenge_followup_all"]
+from evaluation.store import Store
+from report_text_checks import notebook_problems, report_problems
 
-#: What must never reach a reader: a traceback, a machine path, a missing-value or boolean repr, raw exponents.
-FORBIDDEN = re.compile(r"Traceback|/work/|/home/|/tmp/|site-packages|\bNaN\b|\bNaT\b|\bTrue\b|\bFalse\b|"
-                       r"\de[-+]0\d")
-_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
-_TAG = re.compile(r"<[^>]+>")
+ANALYSES = ["cohort_evaluation", "programme_evaluation", "programme_risks", "peer_challenge_followup_all",
+            "project_evaluation", "portfolio_evaluation", "maturity_london"]
 
 
-def visible_text(page: str) -> str:
-    """The text a browser shows of an HTML page: tags, scripts and styles removed, entities decoded."""
-    return html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", page)))
+@pytest.fixture(scope="module")
+def reports(demo_run: tuple[Store, Path]) -> Path:
+    return demo_run[1]
 
 
 def runs_of(reports: Path, analysis: str) -> list[Path]:
@@ -41,83 +32,53 @@ def runs_of(reports: Path, analysis: str) -> list[Path]:
     return runs
 
 
-def outputs(notebook: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, o) for i, cell in enumerate(notebook["cells"]) for o in cell.get("outputs", [])]
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_executed_notebooks_show_no_machine_output(reports: Path, analysis: str) -> None:
+    for run in runs_of(reports, analysis):
+        assert notebook_problems(run / "notebook.ipynb") == [], run.name
 
 
-def problems_in_notebook(notebook: dict[str, Any]) -> list[str]:
-    """Every stderr stream, error and DataFrame display of an executed notebook, as messages."""
-    found = []
-    for i, output in outputs(notebook):
-        kind = output.get("output_type")
-        if kind == "stream" and output.get("name") == "stderr":
-            found.append(f"cell {i}: stderr {''.join(output['text'])[:200]!r}")
-        elif kind == "error":
-            found.append(f"cell {i}: error {output.get('ename')}")
-        data = output.get("data", {})
-        shown = "".join(data.get("text/html", ""))
-        if 'class="dataframe"' in shown:
-            found.append(f"cell {i}: a DataFrame table (with its index)")
-        if set(data) == {"text/plain"} and re.search(r"^\s*\d+\s+\S", "".join(data["text/plain"]), re.M):
-            found.append(f"cell {i}: a DataFrame or Series shown as plain text")
-    return found
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_reports_read_as_formatted_text(reports: Path, analysis: str) -> None:
+    for run in runs_of(reports, analysis):
+        assert report_problems(run / "report.html") == [], run.name
+        assert 'class="wb-table"' in (run / "report.html").read_text(encoding="utf-8"), f"{run.name}: no table"
 
 
-def problems_in_page(page: str) -> list[str]:
-    """What a reader should not see in a report page's visible text, each with its context."""
-    text = visible_text(page)
-    found = [f"{m.group(0)!r} in ...{text[max(0, m.start() - 60):m.end() + 30]!r}" for m in FORBIDDEN.finditer(text)]
-    if 'class="dataframe"' in page:
-        found.append('a DataFrame table (class="dataframe")')
-    return found
-
-
-def tagged(notebook: dict[str, Any], tag: str) -> list[dict[str, Any]]:
-    return [c for c in notebook["cells"] if tag in c.get("metadata", {}).get("tags", [])]
-
-
-def test_the_checks_catch_what_they_are_for():
-    page = ('<style>td{x:1}</style><p>p = 3.739372e-08 from /work/wt/src/x.py: NaN</p>'
-            '<table class="dataframe"></table><script>var True = 1;</script>')
-    found = " ".join(problems_in_page(page))
-    assert "e-08" in found and "/work/" in found and "NaN" in found and "dataframe" in found
-    assert "True" not in found  # inside <script>, not visible
-    assert problems_in_page("<p>Mean 0.78 (95% interval 0.34 to 0.95); Yes; p &lt; 0.001; 9 NaNs-free</p>") == []
-    notebook = {"cells": [{"outputs": [{"output_type": "stream", "name": "stderr", "text": ["warn"]},
-                                       {"output_type": "execute_result",
-                                        "data": {"text/plain": ["   a\n0  1\n1  2"]}}]}]}
-    assert len(problems_in_notebook(notebook)) == 2
-
-
-@pytest.mark.parametrize("analysis", PRESENTED_A)
-def test_executed_notebooks_of_a_show_no_machine_output(demo_run, analysis):
-    _, reports = demo_run
+@pytest.mark.parametrize("analysis", ANALYSES)
+def test_reports_have_a_summary_with_evidence_and_notes(reports: Path, analysis: str) -> None:
     for run in runs_of(reports, analysis):
         notebook = json.loads((run / "notebook.ipynb").read_text())
-        assert problems_in_notebook(notebook) == [], run.name
-
-
-@pytest.mark.parametrize("analysis", PRESENTED_A)
-def test_reports_of_a_read_as_formatted_text(demo_run, analysis):
-    _, reports = demo_run
-    for run in runs_of(reports, analysis):
-        page = (run / "report.html").read_text(encoding="utf-8")
-        assert problems_in_page(page) == [], run.name
-        assert 'class="wb-table"' in page, f"{run.name}: no report table"
-
-
-@pytest.mark.parametrize("analysis", PRESENTED_A)
-def test_reports_of_a_end_with_a_tagged_summary_and_notes(demo_run, analysis):
-    _, reports = demo_run
-    for run in runs_of(reports, analysis):
-        notebook = json.loads((run / "notebook.ipynb").read_text())
-        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-        summary, notes = tagged(notebook, "summary"), tagged(notebook, "notes")
-        assert len(summary) == len(notes) == 1 and code[-2:] == [summary[0], notes[0]], run.name
-        shown = ["".join(o.get("data", {}).get("text/markdown", "")) for c in (*summary, *notes)
-                 for o in c["outputs"]]
+        shown = ["".join(o.get("data", {}).get("text/markdown", "")) for cell in notebook["cells"]
+                 for tag in ("summary", "notes") if tag in cell.get("metadata", {}).get("tags", [])
+                 for o in cell["outputs"]]
+        assert len(shown) == 2, run.name
         assert shown[0].startswith("## Summary") and "**Key findings**" in shown[0], run.name
         assert "Strength of evidence:" in shown[0] and "What this evaluation can and cannot show" in shown[0]
         assert shown[1].startswith("## Notes on the analysis"), run.name
-        page = visible_text((run / "report.html").read_text(encoding="utf-8"))
-        assert "Summary" in page and "Notes on the analysis" in page, run.name
+
+
+def test_the_checks_find_what_they_look_for(tmp_path: Path) -> None:
+    """The checks are not vacuous: a notebook and a page with each fault are caught."""
+
+    def cell(outputs: list[dict], tags: list[str] | None = None) -> dict:
+        return {"cell_type": "code", "metadata": {"tags": tags or []}, "outputs": outputs, "source": ""}
+
+    notebook = {"cells": [
+        cell([{"output_type": "stream", "name": "stderr", "text": "RuntimeWarning: /work/x/paired.py"}]),
+        cell([{"output_type": "display_data", "data": {"text/plain": "   a\n0  1.0\n1  NaN"}}]),
+        cell([{"output_type": "display_data", "data": {"text/html": '<table class="dataframe"><td>True</td></table>',
+                                                        "text/plain": "x"}}]),
+        cell([{"output_type": "display_data", "data": {"text/markdown": "p = 3.7e-08"}}]),
+        cell([], ["notes"]), cell([], ["summary"])]}
+    path = tmp_path / "notebook.ipynb"
+    path.write_text(json.dumps(notebook))
+    problems = "\n".join(notebook_problems(path))
+    for fault in ("stderr", "plain-text table", "raw DataFrame", "True/False", "scientific notation",
+                  "not tagged summary and notes"):
+        assert fault in problems, fault
+    page = tmp_path / "report.html"
+    page.write_text('<script>var x = NaN;</script><p>Traceback in /home/me</p><table class="dataframe"></table>')
+    problems = "\n".join(report_problems(page))
+    assert "traceback" in problems and "absolute path" in problems and "DataFrame" in problems
+    assert "NaN" not in problems  # text inside <script> is not visible
