@@ -9,6 +9,7 @@ figure's hover text, a table recoverable from its margins, a cell suppressed in 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -181,39 +182,36 @@ def test_the_demo_group_of_four_is_suppressed_with_a_complement():
 
 
 @pytest.fixture(scope="module")
-def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo run as `make run` runs it; failed runs kept (unlike tests/conftest.py's demo_run)."""
-    from evaluation.ingest.pseudonymise import DEMO_KEY
-    from evaluation.ingest.service import read_plan, run_ingest
-    from evaluation.run.scheduler import run_manifest
-    from evaluation.store import Store
-
-    folder = tmp_path_factory.mktemp("demo-audit")
-    store = Store(folder / "store" / "workbench.duckdb")
-    run_ingest(read_plan(ROOT / "data" / "demo" / "ingest.yml"), store, DEMO_KEY, command="audit fixture")
-    run_manifest(ROOT / "notebooks" / "manifest.yml", store, folder / "reports", jobs=2)
-    return folder / "reports"
+def demo_reports(demo_run: tuple[object, Path]) -> Path:
+    return demo_run[1]
 
 
 @pytest.mark.slow
-def test_the_demo_c1_case_is_refused(demo_runs: Path):
-    """Issue 13's case as today's cohort notebook publishes it: n = 5 beside 8, so 3 can be read off."""
-    audit = json.loads((demo_runs / "_failed" / "cohort_evaluation" / "cohort-C1" / AUDIT_JSON).read_text())
-    reasons = {(f["output"], f["reason"]) for f in audit["findings"]}
-    assert any(output == "results.csv" and "8 - 5 = 3" in reason for output, reason in reasons)
-    assert any(output == "report.html" and "8 - 5 = 3" in reason for output, reason in reasons)
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(reason="the cohort notebooks publish n beside the cohort total until they are rewritten "
-                          "(issue 13): cohort-C1, C2 and C3 fail the audit today", strict=True)
-def test_every_demo_run_passes_the_disclosure_audit(demo_runs: Path):
-    failed = {}
-    for record in sorted(demo_runs.glob("**/audit.json")):
-        findings = json.loads(record.read_text()).get("findings", [])
-        if findings:
-            failed[str(record.parent.relative_to(demo_runs))] = findings[:3]
+def test_every_demo_run_passes_the_disclosure_audit(demo_reports: Path):
+    audits = sorted(demo_reports.glob("*/*/audit.json"))
+    runs = sorted(demo_reports.glob("*/*/provenance.json"))
+    assert len(audits) == len(runs) >= 18  # every published run was audited
+    failed = {str(a.parent.relative_to(demo_reports)): json.loads(a.read_text())["findings"][:3] for a in audits
+              if not json.loads(a.read_text())["audited"] or json.loads(a.read_text())["findings"]}
     assert not failed, json.dumps(failed, indent=1)
+
+
+@pytest.mark.slow
+def test_the_demo_c1_case_is_refused(demo_reports: Path, tmp_path: Path):
+    """Issue 13's case planted in the published C1 run: its coverage table suppresses 5 and 3 beside 8; the
+    sentence "5 participants with both surveys" and an ``n`` of 5 would give the 3 away."""
+    run = tmp_path / "cohort-C1"
+    shutil.copytree(demo_reports / "cohort_evaluation" / "cohort-C1", run)
+    page = (run / "report.html").read_text(encoding="utf-8")
+    (run / "report.html").write_text(page.replace(
+        "</body>", '<p>Confidence rose (<span data-people="cohort C1">5</span> participants with both surveys).</p>'
+                   "</body>"), encoding="utf-8")
+    results = pd.read_csv(run / "results.csv")
+    results.loc[results["term"] == "mean_change", "n"] = 5
+    results.to_csv(run / "results.csv", index=False)
+    reasons = {(f.output, f.reason) for f in audit_run_folder(run)}
+    assert any(output == "results.csv" and "8 - 5 = 3" in reason for output, reason in reasons), reasons
+    assert any(output == "report.html" and "8 - 5 = 3" in reason for output, reason in reasons), reasons
 
 
 def test_rows_about_one_cohort_are_protected_against_that_cohort(tmp_path: Path):

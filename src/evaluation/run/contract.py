@@ -193,19 +193,24 @@ class Run:
         from ..statistics.disclosure import protect_people_counts
 
         frame = estimates.copy() if isinstance(estimates, pd.DataFrame) else to_frame(estimates)
+        # n = 0: a figure about no group of people (a total cost, a day rate), published as it is (the
+        # threshold rule would blank it because 0 < k), as evaluation.analyses.programme.reporting.suppress does.
+        nobody = pd.to_numeric(frame["n"], errors="coerce").eq(0)
+        people = frame[~nobody]
         if population is None and "population" in frame.columns:
-            unknown = set(frame["population"]) - set(self.populations)
+            unknown = set(people["population"]) - set(self.populations)
             if unknown:
                 raise KeyError(f"population(s) {sorted(unknown)} not declared; declared: {', '.join(self.populations)}")
             parts = [protect_people_counts(part, self.populations[label], self.disclosure_threshold)
-                     for label, part in frame.groupby("population", sort=False)]
-            return pd.concat(parts).loc[frame.index]
-        if population is not None and population not in self.populations:
-            raise KeyError(f"population {population!r} is not declared; declared: "
-                           f"{', '.join(self.populations) or 'none'}")
-        label = population or next(iter(self.populations), None)
-        total = self.populations[label] if label is not None else None
-        return protect_people_counts(frame, total, self.disclosure_threshold)
+                     for label, part in people.groupby("population", sort=False)]
+        else:
+            if population is not None and population not in self.populations:
+                raise KeyError(f"population {population!r} is not declared; declared: "
+                               f"{', '.join(self.populations) or 'none'}")
+            label = population or next(iter(self.populations), None)
+            total = self.populations[label] if label is not None else None
+            parts = [protect_people_counts(people, total, self.disclosure_threshold)]
+        return pd.concat([*parts, frame[nobody].assign(suppressed=False)]).loc[frame.index]
 
     def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None,
                         counts_people: bool = True) -> pd.DataFrame:
