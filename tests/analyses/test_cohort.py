@@ -250,7 +250,8 @@ def test_report_findings_of_a_cohort_come_from_the_suppressed_table():
     text, evidence = cohort.ratings_finding(ratings, "cohort C1")
     assert "quality: 4.00 (95% interval 3.12 to 4.88)" in text
     assert "relevance: not reported" in text
-    assert "[c] or more raters" in evidence  # a suppressed count stays suppressed
+    # the fewest raters of a reported rating (5, or "5 or more" beside a declared total); the suppressed 3 never
+    assert 'raters per rating: <span data-people="cohort C1">5' in evidence and ">3<" not in evidence
     changes = suppress_small_groups(to_frame([
         Estimate("mean_change", 1.25, conf_low=0.63, conf_high=1.87, n=5, group="confidence: baseline to endpoint"),
         Estimate("mean_change", 0.5, conf_low=0.1, conf_high=0.9, n=4, group="competence: baseline to endpoint")]), 5)

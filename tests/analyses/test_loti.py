@@ -512,7 +512,7 @@ def test_rating_sentence_marks_respondents_for_the_disclosure_audit():
                      "n": 30.0, "scale": "1-5"})
     assert loti.describe_rating(row, confidence_level=0.9) == (
         'value: Inner London: mean 3.63 on the 1-5 scale (90% interval 3.29 to 3.98, <span data-people="LOTI member '
-        'survey, Inner London">30</span> respondents).')
+        'survey respondents">30</span> respondents).')
 
 
 # ----------------------------------------------------------------------------------------------

@@ -339,10 +339,12 @@ def ratings_finding(ratings: pd.DataFrame, population: str, *, confidence_level:
                                str(label), confidence_level=confidence_level)
              for row, label in zip(ratings.itertuples(), labels, strict=True)]
     coverage = next((quoted_coverage(m) for m in ratings["method"] if isinstance(m, str) and quoted_coverage(m)), "")
-    raters = ratings["n"].min() if ratings["n"].notna().all() else None  # None: a count suppressed, "5 or more"
+    published = ratings.loc[ratings["estimate"].notna(), "n"]  # raters of the ratings that are reported
+    raters = published.min() if published.notna().all() else None  # None: a count hidden, "5 or more"
     text = ("Mean ratings at the end of the programme (1 = strongly disagree, 5 = strongly agree): "
             + "; ".join(parts) + (f" ({coverage.removeprefix('; ')})" if coverage else "") + ".")
-    evidence = (f"Participants' own ratings (raters per rating: {people(raters, population)}); they show how the "
+    shown = people(raters, population) if len(published) else numbers.SUPPRESSED
+    evidence = (f"Participants' own ratings (raters per rating: {shown}); they show how the "
                 "programme was received, not what it achieved. Near the top of a 5-point scale with so few raters "
                 "the intervals are approximate.")
     return text, evidence

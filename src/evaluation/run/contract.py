@@ -210,7 +210,10 @@ class Run:
             label = population or next(iter(self.populations), None)
             total = self.populations[label] if label is not None else None
             parts = [protect_people_counts(people, total, self.disclosure_threshold)]
-        return pd.concat([*parts, frame[nobody].assign(suppressed=False)]).loc[frame.index]
+        if nobody.any():
+            parts.append(frame[nobody].assign(suppressed=False))
+        protected = pd.concat(parts).loc[frame.index]
+        return protected.assign(suppressed=protected["suppressed"].astype(bool))
 
     def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None,
                         counts_people: bool = True) -> pd.DataFrame:
