@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import config
-from ..presentation import declare_population
 from ..store import Store
 from ..tidy import TIDY_COLUMNS, Estimate, to_frame
 
@@ -152,6 +151,8 @@ class Run:
         if label in self.populations and self.populations[label] != int(total):
             raise ValueError(f"population {label!r} declared twice: {self.populations[label]} and {total}")
         self.populations[label] = int(total)
+        from ..presentation import declare_population  # imports pandas: not when the runner plans
+
         declare_population(label, int(total), self.disclosure_threshold)
         self._write_disclosure()
         return int(total)
@@ -195,7 +196,7 @@ class Run:
         frame = estimates.copy() if isinstance(estimates, pd.DataFrame) else to_frame(estimates)
         # n = 0: a figure about no group of people (a total cost, a day rate), published as it is (the
         # threshold rule would blank it because 0 < k), as evaluation.analyses.programme.reporting.suppress does.
-        nobody = pd.to_numeric(frame["n"], errors="coerce").eq(0)
+        nobody = pd.to_numeric(frame["n"], errors="coerce").astype(float).eq(0).to_numpy()
         people = frame[~nobody]
         if population is None and "population" in frame.columns:
             unknown = set(people["population"]) - set(self.populations)

@@ -462,7 +462,7 @@ def protect_people_counts(
     result = suppress_small_groups(frame, k, n_col=n_col, value_cols=value_cols)
     if "suppressed" in frame.columns:
         result["suppressed"] = result["suppressed"] | frame["suppressed"].fillna(False).astype(bool)
-    sizes = pd.to_numeric(frame[n_col], errors="coerce")
+    sizes = pd.to_numeric(frame[n_col], errors="coerce").astype(float)  # nullable Int64 (a protected n): NaN
     leaks = np.array([not count_publishable(n, total, k) for n in sizes]) & sizes.notna().to_numpy()
     pinned = np.zeros(len(result), dtype=bool)
     if total is not None and not pd.isna(total):
@@ -677,7 +677,7 @@ def _recoverable_positions(mask: np.ndarray, lines: list[_Line]) -> list[tuple[i
 def _small_group_problems(
     frame: pd.DataFrame, k: int, n_col: str, value_cols: Sequence[str]
 ) -> Iterable[tuple[object, str, float, str]]:
-    sizes = pd.to_numeric(frame[n_col], errors="coerce")
+    sizes = pd.to_numeric(frame[n_col], errors="coerce").astype(float)  # nullable Int64 (a protected n): NaN
     present = [column for column in value_cols if column in frame.columns]
     for row, n in sizes.items():
         if pd.isna(n) or not 1 <= n < k:
