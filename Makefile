@@ -8,21 +8,30 @@ STORE ?= data/store/workbench.duckdb
 AXE_VERSION := 4.14.1
 AXE := .cache/node/node_modules/axe-core/axe.min.js
 
-.PHONY: run test serve publish lab install chromium demo dictionary lint benchmarks clean
+.PHONY: run test serve publish lab install chromium pdf-tools demo dictionary lint benchmarks clean
 
-run: $(STAMP)  ## Ingest the embedded demo data and run every analysis of the default manifest
+run: $(STAMP) chromium  ## Ingest the embedded demo data and run every analysis of the default manifest (HTML + PDF)
 	$(BIN)/workbench ingest --demo --store $(STORE) data/demo/ingest.yml
 	$(BIN)/workbench run --store $(STORE)
 
-test: $(STAMP) chromium $(AXE)  ## Lint (seconds), then run the whole test suite
+test: $(STAMP) chromium pdf-tools $(AXE)  ## Lint (seconds), then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# Debian's chromium drives the browser tests and kaleido's static images; never a downloaded browser.
+# A Debian package, installed when its command is missing (through sudo unless root).
+define apt_install
+	@command -v $(1) >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $(2); }
+endef
+
+# Debian's chromium prints the reports' PDFs and drives the browser tests and kaleido's static images; never a
+# downloaded browser.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+	$(call apt_install,chromium,chromium)
+
+# poppler-utils (pdftotext, pdftoppm, pdffonts): the report tests read the PDFs with them.
+pdf-tools:
+	$(call apt_install,pdftotext,poppler-utils)
 
 install: $(STAMP)
 

@@ -41,3 +41,11 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Path]:
     summary = run_manifest(ROOT / "notebooks" / "manifest.yml", store, reports, jobs=2)
     assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
     return store, reports
+
+
+@pytest.fixture(autouse=True)
+def no_declared_population() -> None:
+    """Each test starts with no population declared: a kernel runs one run, a test process many."""
+    from evaluation.presentation import findings
+
+    findings._POPULATIONS.clear()

@@ -68,7 +68,9 @@ def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, x_title: str, 
     """A single-series bar chart (for counts and rates)."""
     import plotly.graph_objects as go
 
-    figure = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=FOCUS))
+    # Hover text rounded as the report rounds (at most 2 decimal places, no trailing zeros).
+    figure = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=FOCUS,
+                              hovertemplate="%{x}: %{y:,.2~f}<extra></extra>"))
     figure.update_layout(template=template(), title=title, xaxis_title=x_title, yaxis_title=y_title,
                          showlegend=False)
     return figure

@@ -7,12 +7,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import config
 from .dashboards.serve import MAX_LIVE_PAGES
+
+if TYPE_CHECKING:
+    from .run.scheduler import RunSummary
 
 app = typer.Typer(
     help="Evaluation workbench: ingest survey exports and programme records, run the analyses, serve dashboards.",
@@ -215,39 +218,67 @@ def run(
     wait: WaitOption = 0.0,
     publish_site: Annotated[bool, typer.Option("--publish/--no-publish", help="Then update the published "
                                                "site of dashboards (reports/_site).")] = True,
+    audience: Annotated[str, typer.Option(help="public (suppressed, audited) or internal (every figure; written "
+                                          "to internal-reports/, never published).")] = "public",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Print each report as an A4 PDF (report.pdf "
+                                      "beside report.html; chromium, about a second a report).")] = True,
 ) -> None:
     """Run the analyses of the manifest with papermill: in parallel, skipping what is up to date."""
+    import os
+
     from .failures import check_reports, check_store
+    from .run.contract import DEFAULT_INTERNAL_REPORTS, INTERNAL, AudienceError, claim_reports_folder
     from .run.display import print_plan, print_summary, progress_display
+    from .run.execute import REPORT_PDF_ENV
     from .run.scheduler import reports_lock, run_manifest
     from .store import Store
 
-    if executor not in ("local", "dask"):
-        typer.echo("error: --executor must be local or dask", err=True)
+    if executor not in ("local", "dask") or audience not in ("public", INTERNAL):
+        typer.echo("error: --executor must be local or dask, --audience public or internal", err=True)
         raise typer.Exit(code=2)
-    target, output = Store(config.store_path(store)), config.reports_dir(reports)
+    target = Store(config.store_path(store))
+    output = (reports or DEFAULT_INTERNAL_REPORTS) if audience == INTERNAL else config.reports_dir(reports)
+    try:  # checked before anything runs; the folder is marked when the runs start
+        claim_reports_folder(output, audience, mark=False)
+    except AudienceError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    publish_site = publish_site and audience != INTERNAL  # the published site shows public runs only
     with _one_line_on_failure(target.path):
         check_store(target.path, must_exist=True)
         check_reports(output)
         if dry_run:
-            print_plan(_plan(manifest, target, output, select, parameter, force))
+            print_plan(_plan(manifest, target, output, select, parameter, force, audience))
             return
+        os.environ[REPORT_PDF_ENV] = "1" if pdf else "0"  # read where each run's task is made
         # Planned under the run lock: a run that waited for another plans from the results it waited for.
         with reports_lock(output, wait=wait) as removed:
             _print_repairs(removed)
-            planned = _plan(manifest, target, output, select, parameter, force)
+            planned = _plan(manifest, target, output, select, parameter, force, audience)
             with progress_display(planned) as on_event:
                 summary = run_manifest(manifest, target, output, jobs=jobs, timeout=timeout, executor=executor,
                                        scheduler=scheduler, on_event=on_event, planned=planned)
             print_summary(summary)
+            _print_withheld(summary)
             if publish_site:  # under the run lock: one publish at a time, from results no run is changing
                 _publish(output)
     if summary.failures:
         raise typer.Exit(code=1)
 
 
+def _print_withheld(summary: RunSummary) -> None:
+    """Outputs a report left out (stderr, tracebacks, machine paths): said here, recorded in provenance.json."""
+    for planned in summary.planned:
+        outcome = planned.outcome
+        if outcome is not None and outcome.withheld:
+            typer.echo(f"note: {outcome.key}: {len(outcome.withheld)} output(s) kept out of the report (recorded in "
+                       f"{outcome.path}/provenance.json under report.withheld):", err=True)
+            for line in outcome.withheld:
+                typer.echo(f"  {line}", err=True)
+
+
 def _plan(manifest: Path, store: object, reports: Path, select: list[str] | None, parameter: list[str] | None,
-          force: bool) -> list:
+          force: bool, audience: str = "public") -> list:
     """The plan of ``workbench run``; a bad manifest, parameter or selection ends the command in one line."""
     from .run.manifest import ManifestError
     from .run.parameters import ParameterError, parse_overrides
@@ -255,7 +286,7 @@ def _plan(manifest: Path, store: object, reports: Path, select: list[str] | None
 
     try:
         return plan_runs(manifest, store, reports, select=select or [], overrides=parse_overrides(parameter or []),
-                         force=force)
+                         force=force, audience=audience)
     except (ManifestError, ParameterError, KeyError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
@@ -295,6 +326,34 @@ def publish(
         with reports_lock(output, wait=wait) as removed:  # never beside a run that is publishing results
             _print_repairs(removed)
             _publish(output, images=images, force=force)
+
+
+@app.command("board-pack")
+def board_pack(
+    runs: Annotated[list[str] | None, typer.Argument(help="Runs as analysis/run-id (globs allowed), in the "
+                                                     "pack's order. Default: programme_evaluation/all, "
+                                                     "portfolio_evaluation/all, project_evaluation/*.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="The pack's PDF file.")] = Path("board-pack.pdf"),
+    title: Annotated[str, typer.Option(help="The pack's title, on its contents page and every page's "
+                                       "number.")] = "Board pack",
+    reports: Annotated[Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or "
+                                                 "reports/).")] = None,
+) -> None:
+    """Join published reports' PDFs into one board pack: a contents page, then each report, numbered across the
+    pack (docs/reports.md)."""
+    from .report.pack import DEFAULT_PACK, PackError, build_board_pack
+    from .report.pdf import PdfError
+
+    output = config.reports_dir(reports)
+    try:
+        pack = build_board_pack(output, runs or list(DEFAULT_PACK), out, title=title)
+    except (PackError, PdfError) as error:
+        typer.echo(f"error: no board pack was written: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"Wrote {pack.path}: {len(pack.entries)} reports, {pack.pages} pages "
+               f"({pack.contents_pages} of contents){', marked ' + pack.marking if pack.marking else ''}")
+    for entry, first in pack.entries:
+        typer.echo(f"  page {first:>3}  {entry.stamp.key}: {entry.title} ({entry.pages} pages)")
 
 
 @app.command()

@@ -1575,6 +1575,14 @@ they withdraw after session 1, 2 or 3, are marked absent from then on and answer
 Everyone else attends each session with probability {ATTENDANCE_RATE}. Some protected characteristics are blank
 or "Prefer not to say". Completers report 0-3 applications each between the endpoint and the follow-up.
 
+### Disclosure cases
+
+Small groups next to a published total, kept in the data so that disclosure control is tested on them
+(`tests/test_disclosure_audit.py`): in C1, 5 of the 8 have both the baseline and the endpoint survey and 3 miss
+the endpoint (issue 13: publishing "5 participants with both surveys" beside "8 enrolled" gives the 3 away);
+in C2, 4 of the 8 are women (3 men, 1 "Prefer not to say") and 4 are aged 45-54: groups of 4 next to their
+total, which a count table must suppress together with a complement.
+
 Costs total exactly £{PILOT_BUDGET_GBP:,} (2024 prices). Facilitation: {FACILITATION_DAYS_PER_COHORT} days per
 cohort at £{FACILITATION_DAY_RATE_GBP}/day against a market rate of £{MARKET_DAY_RATE_GBP}/day, so facilitation
 cost **£{facilitation_saving:,}** less than at the market rate (3 x {FACILITATION_DAYS_PER_COHORT} days x

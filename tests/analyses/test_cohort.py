@@ -15,8 +15,8 @@ import pytest
 from scipy import stats
 
 from evaluation.analyses import cohort
-from evaluation.statistics.disclosure import SUPPRESSED_SYMBOL
-from evaluation.tidy import Estimate
+from evaluation.statistics.disclosure import SUPPRESSED_SYMBOL, suppress_small_groups
+from evaluation.tidy import Estimate, to_frame
 
 LABELS = "1=Strongly disagree; 2=Disagree; 3=Neither agree nor disagree; 4=Agree; 5=Strongly agree"
 
@@ -217,8 +217,103 @@ def test_applications_by_type_counts_people_not_records_and_suppresses():
 def test_describe_change_says_direction_interval_and_verdict():
     up = Estimate("mean_change", 0.42, conf_low=0.1, conf_high=0.74, n=8)
     flat = Estimate("mean_change", -0.1, conf_low=-0.5, conf_high=0.3, n=8)
-    assert cohort.describe_change(up, "confidence").startswith("Confidence rose by 0.42 points")
-    assert "excludes no change" in cohort.describe_change(up, "confidence")
-    assert "fell" in cohort.describe_change(flat, "competence")
-    assert "cannot rule out no change" in cohort.describe_change(flat, "competence")
-    assert "not reported" in cohort.describe_change(Estimate("mean_change", np.nan), "application")
+    sentence = cohort.describe_change(up, "confidence", population="cohort C1")
+    assert sentence == ('Confidence rose by 0.42 points on the 1-5 scale (95% interval +0.10 to +0.74; '
+                        '<span data-people="cohort C1">8</span> participants with both surveys): the interval '
+                        'excludes no change.')
+    assert "fell by 0.10" in cohort.describe_change(flat, "competence", population="c")
+    assert "-0.50 to +0.30" in cohort.describe_change(flat, "competence", population="c")
+    assert "cannot rule out no change" in cohort.describe_change(flat, "competence", population="c")
+    assert "not reported" in cohort.describe_change(Estimate("mean_change", np.nan), "application", population="c")
+    no_interval = cohort.describe_change(Estimate("mean_change", 0.3, n=6), "confidence", population="c")
+    assert "no interval could be computed" in no_interval and "cannot say whether" in no_interval
+    assert "nan" not in no_interval.lower()
+
+
+def test_describe_interval_uses_the_number_rules():
+    from evaluation.presentation import numbers
+
+    cost = Estimate("x", 2083.3, conf_low=1900, conf_high=2300)
+    assert cohort.describe_interval(cost, "Cost", shown=numbers.money) == "Cost: £2,083 (95% interval £1,900 to £2,300)"
+    share = Estimate("r", 0.25, conf_low=0.1, conf_high=0.5)
+    assert cohort.describe_interval(share, "Drop-out", shown=numbers.percent, confidence_level=0.9) == \
+        "Drop-out: 25% (90% interval 10% to 50%)"
+    assert cohort.describe_interval(Estimate("m", 3.739372), "Mean") == "Mean: 3.74"  # no interval, no brackets
+    assert "not reported" in cohort.describe_interval(Estimate("m", np.nan), "Mean")
+
+
+def test_report_findings_of_a_cohort_come_from_the_suppressed_table():
+    ratings = suppress_small_groups(to_frame([
+        Estimate("mean_rating_quality", 4.0, conf_low=3.12, conf_high=4.88, n=5, method="mean with t interval",
+                 group="quality (endpoint)"),
+        Estimate("mean_rating_relevance", 4.5, conf_low=4.0, conf_high=5.0, n=3, group="relevance (endpoint)")]), 5)
+    text, evidence = cohort.ratings_finding(ratings, "cohort C1")
+    assert "quality: 4.00 (95% interval 3.12 to 4.88)" in text
+    assert "relevance: not reported" in text
+    # the fewest raters of a reported rating (5, or "5 or more" beside a declared total); the suppressed 3 never
+    assert 'raters per rating: <span data-people="cohort C1">5' in evidence and ">3<" not in evidence
+    changes = suppress_small_groups(to_frame([
+        Estimate("mean_change", 1.25, conf_low=0.63, conf_high=1.87, n=5, group="confidence: baseline to endpoint"),
+        Estimate("mean_change", 0.5, conf_low=0.1, conf_high=0.9, n=4, group="competence: baseline to endpoint")]), 5)
+    text, evidence = cohort.change_finding(changes, "confidence", "cohort C1")
+    assert text.startswith("Confidence rose by 1.25 points") and evidence.startswith("Moderate")
+    assert '<span data-people="cohort C1">5</span> people' in evidence
+    text, evidence = cohort.change_finding(changes, "competence", "cohort C1")
+    assert "not reported" in text and evidence.startswith("None")
+    with pytest.raises(KeyError, match="application"):
+        cohort.change_finding(changes, "application", "cohort C1")
+    assert list(cohort.mean_changes(changes)["label"]) == ["confidence", "competence"]
+
+
+def test_alt_texts_and_content_sentence():
+    assert cohort.estimates_alt_text("Ratings", ["quality", "relevance"], [4.0, np.nan]) == \
+        "Ratings: quality: 4.00; relevance: suppressed"
+    rates = pd.DataFrame({"session": [1, 2], "attendance_rate": [0.875, 0.625], "other": [0.5, 1.0]})
+    assert cohort.rates_alt_text(rates, "Attendance") == "Attendance: session 1: 88%; session 2: 62%"
+    assert cohort.rates_alt_text(rates, "Other", "other") == "Other: session 1: 50%; session 2: 100%"
+    resources = pd.DataFrame({"resource_id": ["R1", "R2", "Total"], "views": [2700, 3689, 6389],
+                              "downloads": [245, 475, 720], "reusing_organisations": [1, 10, 11]})
+    assert cohort.content_finding(resources, "Cohort C1").startswith(
+        "Cohort C1 published 2 open resources: 6,389 views, 720 downloads, 11 organisations known to reuse them")
+
+
+def test_report_tables_have_no_index_raw_numbers_or_flags():
+    reliability = to_frame([Estimate("cronbach_alpha", 0.7793240557, conf_low=0.3448946974, conf_high=0.95, n=8,
+                                     group="confidence (baseline)"),
+                            Estimate("mcdonald_omega", 0.79, n=8, group="confidence (baseline)")])
+    table = cohort.reliability_table(reliability, caption="Reliability")
+    assert table.rows == (("confidence (baseline)", "Cronbach's alpha", "0.78", "0.34", "0.95", "8"),
+                          ("confidence (baseline)", "McDonald's omega", "0.79", "–", "–", "8"))
+    coverage = pd.DataFrame({"construct": ["confidence"], "paired": ["[c]"], "missing baseline": ["0"],
+                             "missing endpoint": ["[c]"], "missing both": ["0"], "Total": ["8"]})
+    assert cohort.coverage_table(coverage).rows == (("confidence", "[c]", "0", "[c]", "0", "8"),)
+    resources = pd.DataFrame({"resource_id": ["R1", "Total"], "title": ["Guide", "1 resources"],
+                              "resource_type": ["Guide", ""], "licence": ["OGL-3.0", ""],
+                              "published_on": ["2024-07-16", ""], "views": [2700, 2700], "downloads": [245, 245],
+                              "reusing_organisations": [1, 1]})
+    rows = cohort.content_table(resources, caption="Content").rows
+    assert rows[0][3] == "16 July 2024" and rows[1][3] == "" and rows[0][4] == "2,700"
+    rates = cohort.attendance_rate(pd.DataFrame({"session": [1, 1, 2, 2], "attended": [True, False, True, True]}))
+    assert cohort.attendance_table(rates, caption="Attendance").rows == (("1", "50%", "2"), ("2", "100%", "2"))
+
+
+def test_paired_changes_and_multi_item_reliability_cover_every_construct(instrument):
+    rng = np.random.default_rng(3)
+    scores = pd.DataFrame([{"participant": f"p{i}", "wave": wave, "construct": construct,
+                            "score": float(rng.integers(1, 6))}
+                           for i in range(8) for wave in ("baseline", "endpoint")
+                           for construct in ("confidence", "competence")])
+    changes = cohort.paired_changes(scores, ("confidence", "competence"), "baseline", "endpoint", resamples=200)
+    assert [c.construct for c in changes] == ["confidence", "competence"]
+    assert len(cohort.change_estimates(changes)) == sum(len(c.estimates) for c in changes) == 10
+    answers = {(f"p{i}", "baseline"): {item: float(rng.integers(1, 6)) for item in ("c1", "c2", "c3", "c4", "q1")}
+               for i in range(8)}
+    estimates = cohort.multi_item_reliability(long_responses(answers), instrument, "baseline",
+                                              ("confidence", "quality"))
+    assert [e.group for e in estimates] == ["confidence (baseline)"] * 2  # quality has one item: no alpha
+
+
+def test_report_helpers_doctests():
+    import doctest
+
+    assert doctest.testmod(cohort).failed == 0

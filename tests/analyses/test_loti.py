@@ -24,6 +24,7 @@ from evaluation.impact.staggered import pre_trend_wald
 from evaluation.reference import london_tile_grid
 from evaluation.simulation import StaggeredDesign, simulate_staggered_panel
 from evaluation.tidy import Estimate, to_frame
+from report_text_checks import RecordingRun, quiet_findings, section_text
 from support import NAIVE_TWFE_CONNECTIVITY, TRUE_CONNECTIVITY_ATT
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -149,7 +150,7 @@ def test_indicator_without_baseline_gets_a_visible_warning_never_silence():
     assert tracking.warnings[["indicator_id", "issue"]].values.tolist() == [["I2", "no baseline"]]
     estimates = {e.group: e for e in loti.tracking_estimates(tracking)}
     assert math.isnan(estimates["I2"].estimate) and "WARNING" in estimates["I2"].method
-    assert loti.describe_indicator(tracking.summary.iloc[1]).startswith("NO BASELINE: I2 (")
+    assert loti.describe_indicator(tracking.summary.iloc[1]).startswith("No baseline: I2 (")
 
 
 def test_indicators_without_data_or_with_a_wrong_way_target_are_kept_with_warnings():
@@ -205,7 +206,8 @@ def test_permitted_impact_matches_hand_did_and_formula_twfe():
     assert {e.term for e in result.causal} == set(loti.CAUSAL_TERMS)
     assert any(e.term == "pre_trend_wald" for e in result.event_study)
     assert result.sms.level == 3
-    assert "Headline" in result.narrative and "NO CAUSAL CLAIM" not in result.narrative
+    assert "Headline" in result.narrative and "No causal claim" not in result.narrative
+    assert "95% interval" in result.narrative and "CI" not in result.narrative  # one set of number rules
 
 
 def staggered_loti_panel(seed: int) -> pd.DataFrame:
@@ -247,7 +249,7 @@ def test_not_permitted_impact_reports_no_causal_rows_and_says_so():
     assert not result.decision.permitted
     assert result.causal == [] and result.event_study == [] and result.dynamic == [] and result.headline is None
     assert not any(loti.is_causal(e.term) for e in result.estimates())
-    assert "NO CAUSAL CLAIM IS MADE" in result.narrative
+    assert "**No causal claim is made**" in result.narrative
     terms = {e.term: e for e in result.estimates()}
     assert terms["causal_estimate_permitted"].estimate == 0.0
     # the descriptive trend is an OLS of value on t with authority fixed effects, clustered by authority
@@ -505,8 +507,12 @@ def test_member_survey_scores_split_scales_and_suppress_small_groups():
     assert "on the 0-10 scale" in loti.describe_rating(recommend)
 
 
-def test_money_puts_the_sign_before_the_pound():
-    assert (loti.money(-172_294.7), loti.money(1500)) == ("-£172,295", "£1,500")
+def test_rating_sentence_marks_respondents_for_the_disclosure_audit():
+    row = pd.Series({"group": "value: Inner London", "estimate": 3.6312, "conf_low": 3.2871, "conf_high": 3.98,
+                     "n": 30.0, "scale": "1-5"})
+    assert loti.describe_rating(row, confidence_level=0.9) == (
+        'value: Inner London: mean 3.63 on the 1-5 scale (90% interval 3.29 to 3.98, <span data-people="LOTI member '
+        'survey respondents">30</span> respondents).')
 
 
 # ----------------------------------------------------------------------------------------------
@@ -557,7 +563,7 @@ def test_demo_pipeline_yields_no_causal_estimate(demo):
     _, result = results["IND01"]
     assert not result.decision.permitted and result.headline is None
     assert not any(loti.is_causal(term) for term in to_frame(result.estimates())["term"])
-    assert "NO CAUSAL CLAIM IS MADE" in result.narrative
+    assert "**No causal claim is made**" in result.narrative
 
 
 def test_demo_indicator_without_baseline_is_flagged(demo):
@@ -573,3 +579,95 @@ def test_tile_map_labels_every_authority():
     figure = loti.tile_map(grid.assign(value=range(33))[["gss_code", "value"]], value="value", title="t",
                            colour_title="v")
     assert len(figure.layout.annotations) == 33
+
+
+# ----------------------------------------------------------------------------------------------
+# What the reports show (loti.report, loti.portfolio_report): sentences by the number rules, sections
+# ----------------------------------------------------------------------------------------------
+
+
+def test_value_sentences_follow_the_number_rules():
+    vfm = loti.appraise_value_for_money(stage_flows(), price_base_year=2023, optimism_bias_percent=12.5,
+                                        stage="ex_post")
+    assert "BCR 2.00" in loti.describe_appraisal(vfm) and "returns £2.00 of benefits" in loti.describe_appraisal(vfm)
+    assert loti.describe_switching(vfm) == ("Benefits would have to be 50% lower, or costs 100% higher, than "
+                                            "estimated before the NPSV fell to zero.")
+    assert "uplifted by 12.5% for optimism bias" in loti.describe_optimism_bias(vfm)
+    simulation = loti.simulate_value_for_money(vfm, seed=1, n_draws=2000)
+    sentence = loti.describe_monte_carlo(simulation)
+    assert sentence.startswith("Across 2,000 simulated draws the NPSV averages £") and "% of draws" in sentence
+
+
+def test_project_sections_give_key_findings_with_evidence_and_tables_in_words():
+    specs = pd.DataFrame([indicator(), indicator(indicator_id="I2", baseline=np.nan, baseline_period=pd.NaT)])
+    obs = observations([("I1", "A", "2024-07-01", 30.0), ("I1", "B", "2024-07-01", 34.0)])
+    tracking = loti.track_project_indicators(specs, obs, PARTICIPANTS)
+    findings = quiet_findings()
+    text = section_text(loti.indicator_section(findings, tracking))
+    assert "I1 (Days to resolve a repair): the mean of 2 participating authorities was 32.00 days in July 2024" in text
+    assert "No baseline: I2 (" in text and 'class="wb-table"' in text and "nan" not in text.lower().split()
+    assert [f.heading for f in findings.key_findings] == ["Indicators"]
+    assert findings.key_findings[0].text.startswith("1 of 2 indicators can be tracked with data: I1 ")
+    none = quiet_findings()
+    assert "No causal claim is made" in section_text(loti.impact_section(none, {}))
+    assert none.key_findings[0].evidence.startswith("None")
+    assert loti.value_section(none, None, None, "", project_id="P1", base_year=2023)[0].text.startswith(
+        "**Value for money.** P1 has no costs or benefits recorded")
+    history = loti.yearly_status(tracking.over_time)
+    assert "Year" in loti.yearly_status_table(history)._repr_html_()
+    assert "no status history" in loti.yearly_status_table(history.iloc[0:0]).text
+
+
+def test_project_value_and_risk_sections_publish_what_the_notebook_did():
+    vfm = loti.project_value_for_money(stage_flows(), price_base_year=2023, stage="ex_post", label="P1")
+    assert loti.project_value_for_money(stage_flows().iloc[0:0], price_base_year=2023) is None
+    run, findings = RecordingRun(), quiet_findings()
+    shown = loti.publish_value_for_money(run, findings, vfm, None, "No causal estimate.", project_id="P1",
+                                         base_year=2023)
+    shown += loti.publish_risks(run, findings, vfm, None, project_id="P1", base_year=2023, seed=1, n_draws=500,
+                                value_per_incident=0.0)
+    assert run.published == [("results", ""), ("table", "present_values"), ("table", "flows"),
+                             ("figure", "present_value_by_bearer"), ("results", ""), ("figure", "npsv_scenarios")]
+    figures = [item for item in shown if hasattr(item, "to_plotly_json")]
+    assert [f.data[0].hovertemplate for f in figures] == ["%{x}: £%{y:,.0f} thousand<extra></extra>",
+                                                          "%{y}: £%{x:,.0f} thousand<extra></extra>"]
+    key = findings.key_findings[0]
+    assert key.heading == "Value for money" and "90% simulation interval" in key.text
+    assert "rest on the business case" in key.evidence
+    text = section_text(shown)
+    assert "Yes" in text and "True" not in text and "Present value of benefits (£)" in text
+
+
+def test_impact_table_names_the_measures_in_words(demo):
+    impacts = demo_impact(demo, "P03")
+    html = loti.impact_table(impacts)._repr_html_()
+    assert "Effect of taking part (Callaway-Sant&#x27;Anna)" in html and "att_callaway_santanna" not in html
+    assert "Participants&#x27; trend per period (descriptive)" in html
+    assert len(loti.impact_estimates(impacts)) == sum(len(r.estimates()) for _, r in impacts.values())
+    findings = quiet_findings()
+    loti.impact_section(findings, impacts)
+    assert findings.key_findings[0].evidence.startswith("Maryland Scientific Methods Scale level 3 of 5")
+    assert "95% interval" in findings.key_findings[0].text
+
+
+def test_portfolio_helpers_moved_from_the_notebook(demo):
+    impacts = {code: result for code, (_, result) in demo_impact(demo, "P04").items()}
+    assert loti.unsupported_projects(demo["projects"], demo["indicators"], impacts) == ["P04"]  # no effect found
+    assert [e.term for e in loti.causal_estimates(impacts)] == [
+        e.term for r in impacts.values() for e in r.context + r.causal]
+    partners = pd.DataFrame({"authority_code": ["A", "B"], "partners": [1, 3], "shared_projects": [2, 5]})
+    named = loti.named_partners(partners, pd.DataFrame({"gss_code": ["A", "B"], "name": ["Alpha", "Beta"]}))
+    assert named["name"].tolist() == ["Beta", "Alpha"]
+    assert loti.level_alt_text(pd.DataFrame({"level": ["community"], "Green": [2], "Red": [0], "Total": [2]})) == (
+        "Stacked bars of the number of indicators by status at each level: community: Green 2")
+
+
+def test_causal_section_summarises_the_permitted_estimates():
+    causal = pd.DataFrame({"indicator_id": ["I1", "I2"], "indicator": ["Clicks", "Ideas"], "permitted": [True, False],
+                           "att": [-1.234, np.nan], "conf_low": [-2.0, np.nan], "conf_high": [-0.5, np.nan],
+                           "sms_level": [3.0, np.nan], "finding": ["Taking part lowered clicks.", "No causal claim."]})
+    findings = quiet_findings()
+    text = section_text(loti.causal_section(findings, causal))
+    assert findings.key_findings[0].text == ("A causal estimate is permitted for 1 of 2 indicators with data: I1 "
+                                             "(clicks): -1.23 (95% interval -2.00 to -0.50).")
+    assert ">Yes<" in text and ">No<" in text and "nan" not in text

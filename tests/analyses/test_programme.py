@@ -20,10 +20,13 @@ import pytest
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
+from evaluation import presentation as show
 from evaluation.analyses import cohort
 from evaluation.analyses import programme as pg
+from evaluation.analyses.programme import report
 from evaluation.ingest.pseudonymise import DEMO_KEY
 from evaluation.ingest.service import read_plan, run_ingest
+from evaluation.presentation import numbers
 from evaluation.statistics import two_sample
 from evaluation.statistics.disclosure import assert_no_disclosure_risks
 from evaluation.statistics.models import adjust_p_values
@@ -462,16 +465,20 @@ def test_sentences():
     assert pg.describe_model_change(change, "confidence", "baseline", "endpoint").startswith(
         "Confidence rose by 0.50 points on the 1-5 scale from baseline to endpoint (95% interval +0.20 to +0.80")
     assert "not reported" in pg.describe_model_change(Estimate("m", np.nan), "confidence", "a", "b")
-    assert pg.describe_interval(Estimate("r", 0.25, conf_low=0.1, conf_high=0.5), "Drop-out", percent=True) == \
-        "Drop-out: 25% (95% interval 10% to 50%)"
-    assert "no evidence of a difference" in pg.describe_test(Estimate("t", 0.1, p_value=0.4), "Differ")
+    assert pg.describe_interval(Estimate("r", 0.25, conf_low=0.1, conf_high=0.5), "Drop-out",
+                                shown=numbers.percent) == "Drop-out: 25% (95% interval 10% to 50%)"
+    assert "p = 0.400: no evidence of a difference" in pg.describe_test(Estimate("t", 0.1, p_value=0.4), "Differ")
+    assert "p < 0.001: a difference at the 5% level" in pg.describe_test(Estimate("t", 1, p_value=3.7e-08), "Differ")
+    assert '<span data-people="all cohorts">17</span> leaders' in pg.describe_model_change(
+        change, "confidence", "baseline", "endpoint")
     frame = to_frame([change.with_context(group="confidence: all cohorts")])
     assert pg.row_estimate(frame, "mixed_model_change", "confidence: all cohorts").conf_high == 0.8
 
     tests = to_frame([Estimate("wave_x_cohort_wald", 0.3, p_value=0.5, n=6, group="confidence"),
                       Estimate("cohort_change_permutation", 0.35, p_value=0.6, n=6, group="confidence")])
     sentence = pg.describe_cohort_difference(tests, "confidence")
-    assert "0.30 points" in sentence and "p = 0.50" in sentence and "Permutation check" in sentence
+    assert "0.30 points" in sentence and "p = 0.500" in sentence and "Permutation check" in sentence
+    assert "p = 0.600." in sentence
     hidden = pg.suppress(tests, 7)
     assert pg.describe_cohort_difference(hidden, "confidence").endswith("Not tested or not reported (too few people).")
 
@@ -587,3 +594,101 @@ def test_demo_published_tables_pass_the_disclosure_audit(demo):
     pg.checked(pg.suppress(to_frame(pg.completion_rate(participants))))
     pg.checked(pg.attendance_by_session(demo["attendance"], participants))
     pg.checked(pg.item_models(demo["responses"], demo["instrument"], "baseline", "endpoint"))
+
+
+# ---------------------------------------------------------------------------
+# The programme report's sentences and tables (analyses/programme/report.py)
+
+
+class RecordingRun:
+    """What a notebook's run publishes, recorded (a stand-in for evaluation.run.contract.Run)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.figures: dict[str, str] = {}
+
+    def publish_table(self, name, frame, *, title="", people_column="n"):
+        self.tables[name] = frame
+
+    def publish_figure(self, name, figure, *, alt_text):
+        self.figures[name] = alt_text
+
+
+def test_rollout_planning_uses_only_published_figures():
+    rng = np.random.default_rng(5)
+    scores = pd.DataFrame([{"participant": f"p{i}", "cohort": "C1", "wave": wave, "construct": c,
+                            "score": 3 + (wave == "endpoint") * rng.normal(0.6, 0.5)}
+                           for i in range(12) for wave in ("baseline", "endpoint")
+                           for c in ("confidence", "competence")])
+    participants = pd.DataFrame({"participant_id": [f"p{i}" for i in range(20)]})  # 12 with both surveys, 8 not
+    planning = pg.rollout_planning(scores, participants, ("confidence", "competence"), "baseline", "endpoint", k=5)
+    sd = pg.change_sd(scores, "confidence", "baseline", "endpoint")
+    rate = pg.paired_completion_rate(scores, participants, "confidence", "baseline", "endpoint")
+    assert planning.rate.estimate == pytest.approx(rate.estimate) == pytest.approx(12 / 20)
+    expected = to_frame(pg.rollout_requirements(sd, rate))
+    got = planning.planning[planning.planning["group"] == "confidence"].set_index("term")["estimate"]
+    assert got["pairs_needed"] == expected.set_index("term").loc["pairs_needed", "estimate"]
+    plan = pg.rollout_plan({"confidence": sd.estimate}, rate.estimate)
+    assert planning.plan[planning.plan["construct"] == "confidence"]["minimum_detectable_change"].tolist() == \
+        pytest.approx(plan["minimum_detectable_change"].tolist())
+    # With too few people the rate is suppressed and the plan assumes everyone completes.
+    few = pg.rollout_planning(scores, participants, ("confidence",), "baseline", "endpoint", k=13)
+    assert math.isnan(few.rate.estimate) and few.plan["expected_pairs"].iloc[0] == 8
+    key, evidence, others = report.rollout_findings(planning.planning, planning.rate, target_change=0.5, power=0.8,
+                                                    cohort_size=8)
+    assert key.startswith("To detect a 0.50-point change in confidence with 80% power")
+    assert others.startswith("- To detect a 0.50-point change in competence") and "confidence" not in others
+
+
+def test_programme_tables_and_sentences_read_as_words(roster):
+    equality = pd.DataFrame({"characteristic": ["sex", "sex", "age_band"], "outcome": ["completion"] * 3,
+                             "group": ["sex: Female", "sex: Male", "age_band: all groups"],
+                             "term": ["completion_rate", "completion_rate", "not_reported"],
+                             "estimate": [0.8, 0.7, np.nan], "conf_low": [0.5, 0.4, np.nan],
+                             "conf_high": [0.95, 0.9, np.nan], "p_value": [0.5, np.nan, np.nan],
+                             "p_value_holm": [1.0, np.nan, np.nan], "n": [6, 6, np.nan],
+                             "note": ["", "", "not reported: groups too small"]})
+    table = report.equality_table(equality)
+    assert [row[0] for row in table.rows] == ["sex", "sex"] and table.rows[0][4] == "0.80"
+    assert "Not reported, because a group is smaller than the disclosure threshold: age band." in table.notes
+    assert "groups too small" not in " ".join(" ".join(r) for r in table.rows)
+    hidden = report.equality_table(equality[equality["note"] != ""])
+    assert isinstance(hidden, show.Markdown) and "age band" in hidden.text
+    assert report.equality_finding(equality) == ("Equality: 1 of 2 characteristic-outcome comparisons could be "
+                                                 "reported; the rest have a group smaller than the disclosure "
+                                                 "threshold.")
+    money = to_frame([Estimate("total_cost", 50000, n=0, group="all cohorts"),
+                      Estimate("cost_per_participant", 2083.33, n=0, group="all cohorts"),
+                      Estimate("cost_per_completer", 2631.6, n=0, group="all cohorts"),
+                      Estimate("cost_per_point_gained", 2519.4, conf_low=2045.2, conf_high=3280.1, n=17,
+                               group="all cohorts"),
+                      Estimate("days", 36, n=0, group="facilitation"),
+                      Estimate("day_rate_saving", 9000, n=0, group="facilitation"),
+                      Estimate("saving_share", 0.2777, n=0, group="facilitation")])
+    assert [row[2] for row in report.value_table(money).rows] == ["£50,000", "£2,083", "£2,632", "£2,519", "36",
+                                                                   "£9,000", "28%"]
+    key, evidence, others = report.value_findings(money)
+    assert key == ("Cost per point of confidence gained per completer: £2,519 (95% interval £2,045 to £3,280).")
+    assert "saved £9,000 (28% of the market cost" in others
+    sessions = pd.DataFrame({"attendance_rate": [0.625, 0.875], "attendance_rate_still_enrolled": [0.79, 0.95]})
+    assert report.attendance_finding(sessions) == ("Attendance among leaders still enrolled ranged from 79% to 95% a "
+                                                   "session (all enrolled: 62% to 88%).")
+    instrument = pd.DataFrame({"item_id": ["a", "b"], "wording": ["I lead change.", "I explain."]})
+    items = pd.DataFrame({"term": ["a", "b"], "p_value_holm": [0.003, 0.2]})
+    assert report.items_finding(items, instrument) == "1 of 2 survey items moved at the 5% level after Holm " \
+                                                      "adjustment: “I lead change”."
+    run = RecordingRun()
+    published = report.publish_completion_tables(run, roster, {"cohort_id": ("completion_by_cohort", "By cohort")},
+                                                 k=5)
+    pd.testing.assert_frame_equal(run.tables["completion_by_cohort"], published["cohort_id"])
+    pd.testing.assert_frame_equal(published["cohort_id"], pg.checked_counts(pg.completion_table(roster, k=5), 5))
+
+
+def test_dropout_baseline_differences_joins_each_construct(roster):
+    rng = np.random.default_rng(9)
+    scores = pd.DataFrame([{"participant": p, "wave": "baseline", "construct": c, "score": float(rng.integers(1, 6))}
+                           for p in roster["participant_id"] for c in ("confidence", "competence")])
+    joined = pg.dropout_baseline_differences(scores, roster, ("confidence", "competence"), resamples=99)
+    separate = [e for c in ("confidence", "competence")
+                for e in pg.dropout_baseline_difference(scores, roster, c, resamples=99)]
+    assert joined == separate

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from evaluation.notes import AnalysisNote
 from evaluation.statistics.bootstrap import bca_interval
 
 # Spatial test data, column A (Efron & Tibshirani, 1993, p. 180; R package
@@ -124,7 +125,7 @@ def test_undefined_replicates_are_dropped_with_a_warning() -> None:
         with np.errstate(divide="ignore", invalid="ignore"):
             return x.mean(axis=axis) / x.std(axis=axis, ddof=1)
 
-    with pytest.warns(RuntimeWarning, match="left out"):
+    with pytest.warns(AnalysisNote, match="left out"):
         interval = bca_interval(standardised_mean, data, n_resamples=5000, seed=0)
     assert 0 < interval.n_resamples < 5000
     assert np.isfinite([interval.conf_low, interval.conf_high]).all()
@@ -136,7 +137,7 @@ def test_estimate_outside_bootstrap_distribution_gives_nan_with_warning() -> Non
     def strictly_increasing(x: np.ndarray, axis: int = -1) -> np.ndarray:
         return np.all(np.diff(x, axis=axis) > 0, axis=axis).astype(float)
 
-    with pytest.warns(RuntimeWarning, match="outside the bootstrap distribution"):
+    with pytest.warns(AnalysisNote, match="outside the range"):
         interval = bca_interval(strictly_increasing, np.arange(8.0), n_resamples=500)
     assert interval.estimate == 1.0
     assert np.isnan(interval.conf_low) and np.isnan(interval.conf_high)
@@ -147,7 +148,7 @@ def test_undefined_jackknife_gives_nan_with_warning() -> None:
         with np.errstate(divide="ignore"):
             return 1 / np.ptp(x, axis=axis)
 
-    with pytest.warns(RuntimeWarning, match="jackknife"):
+    with pytest.warns(AnalysisNote, match="jackknife"):
         interval = bca_interval(inverse_spread, np.array([0.0, 1.0]), n_resamples=100)
     assert interval.estimate == 1.0 and np.isnan(interval.conf_low)
 
@@ -169,3 +170,34 @@ def test_invalid_samples_are_rejected(samples: tuple[np.ndarray, ...], message: 
 def test_statistic_returning_the_wrong_shape_is_rejected() -> None:
     with pytest.raises(ValueError, match="one value per resample"):
         bca_interval(lambda x, axis: x, np.arange(5.0))
+
+
+def test_left_out_replicates_become_a_plain_english_note_for_the_report() -> None:
+    from evaluation.presentation import Findings
+
+    data = np.array([1.0, 1.0, 1.0, 1.0, 2.0, 0.0, 1.0, 3.0])
+
+    def standardised_mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return x.mean(axis=axis) / x.std(axis=axis, ddof=1)
+
+    findings = Findings("q", "d")
+    try:
+        interval = bca_interval(standardised_mean, data, n_resamples=2000, seed=0, about="the standardised change")
+    finally:
+        findings.close()
+    left_out = 2000 - interval.n_resamples
+    (note,) = findings.notes_
+    assert note.startswith(f"The interval of the standardised change rests on {interval.n_resamples:,} of 2,000 "
+                           f"resamples of the data: in the other {left_out:,} it could not be computed")
+    assert "NaN" not in note and "/" not in note and "bootstrap.py" not in note
+
+
+def test_a_caller_that_silences_numerical_warnings_still_can() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", RuntimeWarning)
+        interval = bca_interval(lambda x: float(np.all(np.diff(x) > 0)), np.arange(8.0), n_resamples=200)
+    assert np.isnan(interval.conf_low) and caught == []

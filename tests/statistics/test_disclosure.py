@@ -19,7 +19,11 @@ from evaluation.statistics.disclosure import (
     SUPPRESSED_SYMBOL,
     TOTAL,
     assert_no_disclosure_risks,
+    count_publishable,
     find_disclosure_risks,
+    people_text,
+    protect_counts,
+    protect_people_counts,
     recoverable_cells,
     suppress_counts,
     suppress_small_groups,
@@ -291,3 +295,59 @@ def test_find_disclosure_risks_in_count_tables():
     assert_no_disclosure_risks(suppress_counts(LIKERT).published)
     with pytest.raises(AssertionError, match="recoverable"):
         assert_no_disclosure_risks(primary_only(LIKERT))
+
+
+# The complement rule (GSS guidance on linked tables and differencing): a count next to its published total.
+@pytest.mark.parametrize(("n", "total", "published"), [
+    (0, 8, True),    # nobody: reveals nothing about a person
+    (8, 8, True),    # everybody: the complement is 0
+    (5, 8, False),   # issue 13's C1: 8 - 5 = 3 with both surveys' complement
+    (3, 8, False),   # under the threshold
+    (5, 10, True),   # 5 and 5
+    (6, 10, False),  # 10 - 6 = 4
+    (7, 20, True),
+    (5, None, True),  # no total published: the threshold rule only
+    (4, None, False),
+])
+def test_count_publishable_textbook_cases(n, total, published):
+    assert count_publishable(n, total, 5) is published
+
+
+def test_every_figure_is_publishable_at_threshold_one():  # an internal run
+    assert all(count_publishable(n, total, 1) for total in range(12) for n in range(total + 1))
+
+
+def test_a_count_larger_than_its_population_is_an_error():
+    with pytest.raises(ValueError, match="cannot belong"):
+        count_publishable(9, 8)
+
+
+def test_the_c1_case_keeps_the_change_and_hides_its_n():
+    change = to_frame([Estimate("mean_change", 1.25, 0.2, conf_low=0.63, conf_high=1.87, n=5, group="confidence"),
+                       Estimate("mean_change", 0.4, 0.3, n=3, group="tiny"),
+                       Estimate("completion", 1.0, n=8, group="everyone")])
+    protected = protect_people_counts(change, total=8).set_index("group")
+    assert pd.isna(protected.at["confidence", "n"]) and protected.at["confidence", "estimate"] == 1.25
+    assert pd.isna(protected.at["tiny", "n"]) and pd.isna(protected.at["tiny", "estimate"])
+    assert protected.at["everyone", "n"] == 8
+    assert list(protected["suppressed"]) == [False, True, False]
+    assert people_text(5, total=8) == "5 or more" and people_text(3, total=8) == SUPPRESSED_SYMBOL
+
+
+@pytest.mark.parametrize("total", range(5, 16))
+def test_a_published_group_with_hidden_n_never_pins_its_size(total):
+    """Brute force over every group size: the sizes consistent with 'statistics shown, n hidden' are >= 2."""
+    k = 5
+    frame = pd.DataFrame({"estimate": 1.0, "n": range(total + 1)})
+    protected = protect_people_counts(frame, total=total, k=k)
+    hidden_but_shown = [n for n in range(total + 1)
+                        if pd.isna(protected.at[n, "n"]) and pd.notna(protected.at[n, "estimate"])]
+    assert len(hidden_but_shown) != 1, f"T={total}: a reader learns n={hidden_but_shown}"
+    for n in hidden_but_shown:  # each is a group of at least k with a complement under k
+        assert n >= k and 1 <= total - n < k
+
+
+def test_protect_counts_judges_overlapping_groups_each_against_the_total():
+    # People reporting each kind of application (one person may report several): no margins to add up.
+    counts = pd.Series({"pilot": 4, "policy": 6, "service": 9, "team": 12, "none": 0})
+    assert protect_counts(counts, total=12).tolist() == [pd.NA, 6, pd.NA, 12, 0]

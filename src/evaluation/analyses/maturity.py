@@ -590,9 +590,11 @@ def change_dumbbell_chart(table: pd.DataFrame, name: str, from_label: str, to_la
                                     name=f"line {i}"))
     # A ring for the earlier round and a smaller dot for the later one: an unchanged domain shows both.
     figure.add_trace(go.Scatter(x=table["score_from"], y=table["domain"], mode="markers", name=from_label,
-                                marker={"size": 15, "color": "rgba(0,0,0,0)", "line": {"color": FOCUS, "width": 2}}))
+                                marker={"size": 15, "color": "rgba(0,0,0,0)", "line": {"color": FOCUS, "width": 2}},
+                                hovertemplate=f"%{{y}}, {from_label}: %{{x:.2f}}<extra></extra>"))
     figure.add_trace(go.Scatter(x=table["score_to"], y=table["domain"], mode="markers", name=to_label,
-                                marker={"size": 9, "color": FOCUS}))
+                                marker={"size": 9, "color": FOCUS},
+                                hovertemplate=f"%{{y}}, {to_label}: %{{x:.2f}}<extra></extra>"))
     figure.update_layout(template=template(), title=f"{name}: domain scores, {from_label} and {to_label}",
                          xaxis={"title": "Score (1 = lowest, 5 = highest)", "range": [0.8, 5.2], "dtick": 1},
                          yaxis={"categoryorder": "array", "categoryarray": list(table["domain"])[::-1], "title": None,
@@ -616,6 +618,7 @@ def london_dot_plot(summaries: dict[str, pd.DataFrame], confidence_level: float 
         figure.add_trace(go.Scatter(
             x=summary["london_mean"], y=summary["measure"], mode="markers", name=label,
             marker={"size": 11, "color": CATEGORICAL[i % len(CATEGORICAL)], "symbol": symbols[i % len(symbols)]},
+            hovertemplate=f"%{{y}}, {label}: %{{x:.2f}}<extra></extra>",
             error_x={"type": "data", "symmetric": False, "array": summary["mean_high"] - summary["london_mean"],
                      "arrayminus": summary["london_mean"] - summary["mean_low"], "thickness": 1.5}))
         parts.append(f"{label}: " + ", ".join(f"{m} {v:.2f}" for m, v in

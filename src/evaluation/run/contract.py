@@ -12,13 +12,24 @@ Inside a notebook run by ``workbench run``::
 The runner tells the kernel where to write through environment variables; in
 an interactive session the same calls write to ``reports/_scratch/``. Every
 read is hashed and recorded (``reads.json``) for the run's provenance.
+
+Disclosure control across a run's outputs (docs/methodology.md)::
+
+    run = current_run(disclosure_threshold, audience=audience)  # audience: "public" | "internal"
+    enrolled = run.population("cohort", len(participants))    # a total the run publishes
+    f"{show.people(5, 'cohort')} participants with both surveys"  # '<span data-people="cohort">5 or more</span>'
+
+A public run is audited once finished (:mod:`evaluation.run.audit`): every
+people count it publishes, in any output, must pass the threshold and the
+complement rule against its declared population. An internal run publishes
+every figure, is not audited and is written only under ``internal-reports/``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,14 +47,62 @@ ANALYSIS_ENV = "WORKBENCH_ANALYSIS"
 RESULTS_CSV = "results.csv"
 RESULTS_PARQUET = "results.parquet"
 READS_JSON = "reads.json"
+DISCLOSURE_JSON = "disclosure.json"
 FIGURES_INDEX = "figures/index.json"
 TABLES_INDEX = "tables/index.json"
 # Renders figures in the notebook and keeps them in the HTML report (nbconvert keeps the "notebook" form).
 PLOTLY_RENDERER = "plotly_mimetype+notebook"
 
 
+PUBLIC, INTERNAL = "public", "internal"
+AUDIENCES = (PUBLIC, INTERNAL)
+# Internal runs go here by default: the dashboards and the published site read only reports/.
+DEFAULT_INTERNAL_REPORTS = Path("internal-reports")
+# A reports folder says which audience it holds; a run for the other audience refuses to write there.
+AUDIENCE_MARK = ".audience"
+# The ``population`` of result rows whose ``n`` is not a number of people of a population (publish_results).
+NOT_PEOPLE = "(not people)"
+
+
 class DisclosureError(ValueError):
     """A table about people has a group smaller than the disclosure threshold."""
+
+
+class AudienceError(ValueError):
+    """A run would write into a reports folder of the other audience (internal figures into the public site)."""
+
+
+def check_audience(audience: str) -> str:
+    """``audience`` if it is ``"public"`` or ``"internal"``; otherwise a ValueError naming the choices."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience {audience!r} is not one of {', '.join(map(repr, AUDIENCES))}")
+    return audience
+
+
+def claim_reports_folder(reports: Path, audience: str, *, mark: bool = True) -> None:
+    """Mark ``reports`` as holding runs for ``audience``, or refuse if it holds the other audience's.
+
+    A folder marked by an earlier run (``.audience``) keeps its audience. An
+    unmarked folder is refused to internal runs when it is named like the
+    public default (``reports``) and to public runs when it is named like the
+    internal one (``internal-reports``); otherwise it is marked now (unless
+    ``mark`` is false: a check that writes nothing).
+    """
+    check_audience(audience)
+    marked = reports / AUDIENCE_MARK
+    held = marked.read_text().strip() if marked.exists() else None
+    if held is None:
+        name = reports.resolve().name
+        if audience == INTERNAL and name == config.DEFAULT_REPORTS.name:
+            held = PUBLIC
+        elif audience == PUBLIC and name == DEFAULT_INTERNAL_REPORTS.name:
+            held = INTERNAL
+    if held is not None and held != audience:
+        raise AudienceError(f"{reports} holds {held} reports; an {audience} run may not write there "
+                            f"(internal runs go to {DEFAULT_INTERNAL_REPORTS}/, public ones to "
+                            f"{config.DEFAULT_REPORTS}/)")
+    if held is None and mark:
+        write_atomically(marked, f"{audience}\n".encode())
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -66,9 +125,47 @@ class Run:
     analysis: str
     output_dir: Path
     store: Store
-    disclosure_threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD
+    disclosure_threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD  # effective: 1 for an internal run
     reads: list[dict[str, Any]] = field(default_factory=list)
     results: list[pd.DataFrame] = field(default_factory=list)
+    audience: str = PUBLIC
+    populations: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._write_disclosure()
+
+    def population(self, label: str, total: int) -> int:
+        """Declare a population total the run publishes (a cohort's enrolled, 33 authorities); returns ``total``.
+
+        Counts in sentences about it (:func:`evaluation.presentation.people`) are
+        then written as far as the complement rule allows. The audit checks every
+        people count marked with ``label`` or published in a table declared with ``population=label`` against this
+        total: ``n`` and ``total - n`` must both be 0 or at least the threshold.
+        The first population declared is the run's own: results' ``n`` and
+        tables without a named population are checked against it.
+        """
+        if not label or any(c in label for c in "\"<>&"):
+            raise ValueError(f"population label {label!r}: use plain text without quotes or < > &")
+        if int(total) != total or total < 0:
+            raise ValueError(f"population {label!r}: total {total!r} is not a whole number of people")
+        if label in self.populations and self.populations[label] != int(total):
+            raise ValueError(f"population {label!r} declared twice: {self.populations[label]} and {total}")
+        self.populations[label] = int(total)
+        from ..presentation import declare_population  # imports pandas: not when the runner plans
+
+        declare_population(label, int(total), self.disclosure_threshold)
+        self._write_disclosure()
+        return int(total)
+
+    def declare_populations(self, totals: Mapping[str, int]) -> None:
+        """:meth:`population` for each label and total (e.g. every cohort of a programme)."""
+        for label, total in totals.items():
+            self.population(label, total)
+
+    def _write_disclosure(self) -> None:
+        record = {"audience": self.audience, "threshold": self.disclosure_threshold,
+                  "populations": self.populations}
+        write_atomically(self.output_dir / DISCLOSURE_JSON, json.dumps(record, indent=1, sort_keys=True).encode())
 
     def read(self, table: str, where: str = "", params: Sequence[Any] = ()) -> pd.DataFrame:
         """A table from the store (``where`` is SQL with ``?`` placeholders); the read is recorded and hashed."""
@@ -78,14 +175,69 @@ class Run:
         write_atomically(self.output_dir / READS_JSON, json.dumps(self.reads, indent=1).encode())
         return frame
 
-    def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame) -> pd.DataFrame:
-        """Add tidy estimates to the run's results table (``analysis`` is filled in); returns all so far."""
+    def protect(self, estimates: Iterable[Estimate] | pd.DataFrame, population: str | None = None) -> pd.DataFrame:
+        """Tidy estimates with disclosure control at the run's threshold, ``n`` checked against a population.
+
+        Groups under the threshold lose their statistics; an ``n`` whose
+        complement in the population's total is under the threshold is
+        suppressed, the statistics kept
+        (:func:`~evaluation.statistics.disclosure.protect_people_counts`).
+        ``population`` names a declared population (default: the first
+        declared; none declared: the threshold rule only); a frame with a
+        ``population`` column is protected row by row against the population each
+        row names (a programme's rows about one cohort against that cohort). Build
+        sentences and charts from the returned frame, so nothing suppressed
+        reaches them.
+        """
+        import pandas as pd
+
+        from ..statistics.disclosure import protect_people_counts
+
+        frame = estimates.copy() if isinstance(estimates, pd.DataFrame) else to_frame(estimates)
+        # n = 0: a figure about no group of people (a total cost, a day rate), published as it is (the
+        # threshold rule would blank it because 0 < k), as evaluation.analyses.programme.reporting.suppress does.
+        nobody = pd.to_numeric(frame["n"], errors="coerce").astype(float).eq(0).to_numpy()
+        people = frame[~nobody]
+        if population is None and "population" in frame.columns:
+            unknown = set(people["population"]) - set(self.populations)
+            if unknown:
+                raise KeyError(f"population(s) {sorted(unknown)} not declared; declared: {', '.join(self.populations)}")
+            parts = [protect_people_counts(part, self.populations[label], self.disclosure_threshold)
+                     for label, part in people.groupby("population", sort=False)]
+        else:
+            if population is not None and population not in self.populations:
+                raise KeyError(f"population {population!r} is not declared; declared: "
+                               f"{', '.join(self.populations) or 'none'}")
+            label = population or next(iter(self.populations), None)
+            total = self.populations[label] if label is not None else None
+            parts = [protect_people_counts(people, total, self.disclosure_threshold)]
+        if nobody.any():
+            parts.append(frame[nobody].assign(suppressed=False))
+        protected = pd.concat(parts).loc[frame.index]
+        return protected.assign(suppressed=protected["suppressed"].astype(bool))
+
+    def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None,
+                        counts_people: bool = True) -> pd.DataFrame:
+        """Add tidy estimates to the run's results table (``analysis`` is filled in); returns all so far.
+
+        The estimates are protected first (:meth:`protect`, against ``population``
+        or the run's first declared population), so ``results.csv`` never holds
+        an ``n`` that the audit would refuse. ``counts_people=False`` for rows
+        whose ``n`` is not a group of the population (a sample size a roll-out
+        would need, a number of projects): no complement is checked for them.
+        """
         import pandas as pd
 
         frame = estimates.copy() if isinstance(estimates, pd.DataFrame) else to_frame(estimates)
         missing = [c for c in TIDY_COLUMNS if c not in frame]
         if missing:
             raise ValueError(f"results lack the tidy columns {missing}")
+        if not counts_people:
+            frame["population"] = NOT_PEOPLE
+        elif population is not None or self.populations:
+            frame = self.protect(frame, population)
+        if counts_people and population is not None:  # the audit checks these rows against this population
+            frame["population"] = population
         frame["analysis"] = self.analysis
         self.results.append(frame[list(TIDY_COLUMNS) + [c for c in frame if c not in TIDY_COLUMNS]])
         combined = pd.concat(self.results, ignore_index=True)
@@ -93,13 +245,18 @@ class Run:
         combined.to_parquet(self.output_dir / RESULTS_PARQUET, index=False)
         return combined
 
-    def publish_table(self, name: str, frame: pd.DataFrame, *, title: str = "", people_column: str | None = "n"
-                      ) -> Path:
+    def publish_table(self, name: str, frame: pd.DataFrame, *, title: str = "", people_column: str | None = "n",
+                      population: str | None = None) -> Path:
         """Publish a table for the dashboards; refuses any group of fewer people than the threshold.
 
         ``people_column`` counts people per row (None for tables not about
         people, e.g. costs). Suppressed rows must carry NaN, not a small count.
+        ``population`` names the declared population (:meth:`population`) the
+        rows' people belong to; the audit checks each count's complement
+        against its total (default: the run's first population).
         """
+        if population is not None and population not in self.populations:
+            raise KeyError(f"table '{name}': population {population!r} is not declared")
         if people_column is not None:
             counts = frame[people_column]
             small = counts.notna() & (counts > 0) & (counts < self.disclosure_threshold)
@@ -108,7 +265,8 @@ class Run:
                                       f"{self.disclosure_threshold} people; suppress them first")
         path = self.output_dir / "tables" / f"{name}.csv"
         write_atomically(path, frame_to_csv(frame))
-        self._index(TABLES_INDEX, name, {"title": title or name, "people_column": people_column})
+        self._index(TABLES_INDEX, name, {"title": title or name, "people_column": people_column,
+                                         "population": population})
         return path
 
     def publish_figure(self, name: str, figure: go.Figure, *, alt_text: str) -> Path:
@@ -128,17 +286,31 @@ class Run:
         write_atomically(path, json.dumps(index, indent=1, sort_keys=True).encode())
 
 
-def current_run(disclosure_threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD, analysis: str = "interactive"
-                ) -> Run:
-    """The run this kernel belongs to (set by the runner), or a scratch run for interactive use."""
+def current_run(disclosure_threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD, analysis: str = "interactive",
+                audience: str = PUBLIC) -> Run:
+    """The run this kernel belongs to (set by the runner), or a scratch run for interactive use.
+
+    ``audience`` is the notebook's ``audience`` parameter: ``"public"`` (the
+    default) suppresses at ``disclosure_threshold``; ``"internal"`` shows every
+    figure (``run.disclosure_threshold`` is then 1) and refuses to write into a
+    public reports folder. Interactive internal runs write to
+    ``internal-reports/_scratch/``.
+    """
     import plotly.io as pio
 
+    check_audience(audience)
+    if disclosure_threshold < 1:
+        raise ValueError(f"disclosure_threshold must be at least 1, not {disclosure_threshold}")
     pio.renderers.default = PLOTLY_RENDERER
     run_dir = os.environ.get(RUN_DIR_ENV)
     if run_dir is None:
-        output = config.reports_dir() / "_scratch" / analysis
+        reports = config.reports_dir() if audience == PUBLIC else DEFAULT_INTERNAL_REPORTS
+        output = reports / "_scratch" / analysis
     else:
+        reports = Path(os.environ.get(config.REPORTS_ENV) or Path(run_dir).parent.parent)
         output = Path(run_dir)
         analysis = os.environ.get(ANALYSIS_ENV, analysis)
+    claim_reports_folder(reports, audience)
     output.mkdir(parents=True, exist_ok=True)
-    return Run(analysis, output, Store(config.store_path()), disclosure_threshold)
+    threshold = disclosure_threshold if audience == PUBLIC else 1
+    return Run(analysis, output, Store(config.store_path()), threshold, audience=audience)

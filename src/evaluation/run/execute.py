@@ -1,4 +1,4 @@
-"""Execute one run in a worker process: papermill, the HTML report, provenance, an atomic publish.
+"""Execute one run in a worker process: papermill, the HTML and PDF reports, provenance, an atomic publish.
 
 The run writes into a staging folder. Only a successful run is moved into
 ``reports/<analysis>/<run-id>/`` (a rename, so readers never see a half-written
@@ -27,8 +27,10 @@ SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM
 
 EXECUTED_NOTEBOOK = "notebook.ipynb"
 REPORT_HTML = "report.html"
+REPORT_PDF = "report.pdf"
 FAILED_DIR = "_failed"
 FORKED_KERNELS_ENV = "WORKBENCH_FORKED_KERNELS"
+REPORT_PDF_ENV = "WORKBENCH_REPORT_PDF"  # "0": no report.pdf (``workbench run --no-pdf``)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class RunTask:
     # Fork the kernel from the worker's pre-imported zygote (kernels.py), or start a fresh interpreter
     # (WORKBENCH_FORKED_KERNELS=0 where the run is started).
     forked_kernel: bool = field(default_factory=lambda: os.environ.get(FORKED_KERNELS_ENV) != "0")
+    # Print report.pdf beside report.html (WORKBENCH_REPORT_PDF=0 where the run is started: HTML only).
+    pdf: bool = field(default_factory=lambda: os.environ.get(REPORT_PDF_ENV) != "0")
 
 
 @dataclass
@@ -58,6 +62,7 @@ class RunOutcome:
     seconds: float
     path: str
     error: dict[str, Any] = field(default_factory=dict)
+    withheld: list[str] = field(default_factory=list)  # outputs kept out of the report (stderr, paths ...)
 
     @property
     def key(self) -> str:
@@ -124,14 +129,23 @@ def _describe_failure(error: BaseException, executed: Path) -> dict[str, Any]:
     return {"cell": _interrupted_cell(executed), "exception": kind, "message": message}
 
 
-def _write_report(executed: Path, target: Path) -> None:
-    """The executed notebook as HTML without code cells, for readers who never open code."""
-    import nbformat
-    from nbconvert import HTMLExporter
+def _write_reports(executed: Path, staging: Path, provenance: dict[str, Any], *, pdf: bool) -> dict[str, Any]:
+    """report.html (and report.pdf) of the executed notebook; what the renderer recorded, for provenance."""
+    from ..report import RunStamp, render_html
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    write_atomically(target, body.encode("utf-8"))
+    stamp = RunStamp(provenance["analysis"], provenance["run_id"], provenance["started_at"],
+                     provenance.get("git_commit"))
+    clock = time.perf_counter()
+    rendered = render_html(executed, staging / REPORT_HTML, stamp)
+    seconds = {"html_seconds": round(time.perf_counter() - clock, 3)}
+    if pdf:
+        from ..report.pdf import worker_printer
+
+        clock = time.perf_counter()
+        worker_printer().print_report(staging / REPORT_HTML, staging / REPORT_PDF, rendered)
+        seconds["pdf_seconds"] = round(time.perf_counter() - clock, 3)  # the first includes starting chromium
+    return {"title": rendered.title, "audience": rendered.audience, "pdf": pdf, **seconds,
+            "withheld": [w.as_dict() for w in rendered.withheld]}
 
 
 def execute_run(task: RunTask) -> RunOutcome:
@@ -172,23 +186,31 @@ def execute_run(task: RunTask) -> RunOutcome:
         if kernel.has_kernel:
             run_sync(kernel.shutdown_kernel)(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
+    report: dict[str, Any] = {}
     if executed.exists():
-        try:
-            _write_report(executed, staging / REPORT_HTML)
-        except Exception as failure:  # a report that cannot be rendered fails the run, visibly
-            error = error or {"cell": None, "exception": type(failure).__name__,
-                              "message": f"HTML report: {failure}"}
+        try:  # a failed run's partly executed notebook gets its HTML page, not a PDF
+            report = _write_reports(executed, staging, {**task.provenance, "started_at": started},
+                                    pdf=task.pdf and not error)
+        except Exception as failure:  # a report that cannot be rendered or printed fails the run, visibly
+            error = error or {"cell": None, "exception": type(failure).__name__, "message": f"report: {failure}"}
+    if not error:  # the disclosure audit of everything the run publishes, before it is published
+        from .audit import audit_finished_run  # imports pandas: not at module level (quick `workbench run`)
+
+        error = audit_finished_run(staging)
     seconds = round(time.perf_counter() - clock, 3)
     reads_file = staging / "reads.json"
     provenance = {**task.provenance, "parameters": task.parameters, "status": "failed" if error else "success",
                   "started_at": started, "finished_at": _now(), "seconds": seconds, "error": error,
-                  "reads": json.loads(reads_file.read_text()) if reads_file.exists() else []}
+                  "reads": json.loads(reads_file.read_text()) if reads_file.exists() else [], "report": report}
     write_atomically(staging / PROVENANCE_JSON, json.dumps(provenance, indent=1, sort_keys=True).encode())
     target = reports / FAILED_DIR / task.analysis / task.run_id if error else final
     _replace_dir(staging, target)
     if not error:
         shutil.rmtree(reports / FAILED_DIR / task.analysis / task.run_id, ignore_errors=True)
-    return RunOutcome(task.analysis, task.run_id, provenance["status"], seconds, str(target), error)
+    from ..report import Withheld
+
+    withheld = [Withheld(**w).describe() for w in report.get("withheld", [])]
+    return RunOutcome(task.analysis, task.run_id, provenance["status"], seconds, str(target), error, withheld)
 
 
 def remove_leftovers(reports: Path) -> list[str]:

@@ -78,6 +78,7 @@ class RunSpec:
     parameters: dict[str, Any]
     inputs: tuple[InputSpec, ...]
     after: tuple[str, ...]
+    audience: str = "public"  # "internal": shows every figure, written only under internal-reports/
 
     @property
     def key(self) -> str:
@@ -157,14 +158,19 @@ def run_id(grid_values: dict[str, Any], overrides: dict[str, Any]) -> str:
 
 
 def expand_runs(analyses: dict[str, Analysis], store_values: dict[str, tuple[str, ...]],
-                overrides: dict[str, str] | None = None) -> list[RunSpec]:
+                overrides: dict[str, str] | None = None, audience: str = "public") -> list[RunSpec]:
     """Every run of every analysis, in dependency order, with typed and checked parameters.
 
     ``store_values`` maps ``"table.column"`` to the values stored there.
     ``overrides`` (from ``-p``) apply to every analysis that declares the name;
     a name no analysis declares is an error, as is a wrong type or a value
-    outside its choices. Nothing here starts a kernel.
+    outside its choices. ``audience`` (``workbench run --audience``) is passed
+    to every notebook that declares an ``audience`` parameter and recorded on
+    every run; it is not part of the run id (the audiences' runs live in
+    separate folders). Nothing here starts a kernel.
     """
+    if "audience" in (overrides or {}):
+        raise ParameterError("audience is set with --audience, not -p: it decides the reports folder too")
     overrides = overrides or {}
     declared = {name: declared_parameters(a.notebook) for name, a in analyses.items()}
     for key in overrides:
@@ -196,8 +202,10 @@ def expand_runs(analyses: dict[str, Analysis], store_values: dict[str, tuple[str
             for spec in analysis.inputs:
                 where, params = _bind(spec.get("where", ""), parameters, name)
                 inputs.append(InputSpec(spec["table"], where, params))
+            if "audience" in declared[name] and audience != declared[name]["audience"].default:
+                parameters["audience"] = declared[name]["audience"].convert(audience, notebook)
             runs.append(RunSpec(name, run_id(grid, non_default), analysis.notebook, parameters, tuple(inputs),
-                                analysis.after))
+                                analysis.after, audience))
     return runs
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Store
+from .contract import PUBLIC, check_audience, claim_reports_folder
 from .execute import FAILED_DIR, RunOutcome, RunTask, execute_run, prepare_worker, remove_leftovers
 from .manifest import Analysis, ManifestError, RunSpec, expand_runs, load_manifest
 from .provenance import (
@@ -84,11 +85,17 @@ def select_analyses(analyses: dict[str, Analysis], patterns: list[str]) -> tuple
 
 
 def plan_runs(manifest: Path, store: Store, reports: Path, *, select: list[str] | None = None,
-              overrides: dict[str, str] | None = None, force: bool = False) -> list[PlannedRun]:
-    """Every selected run with its action and the reason; checks all parameters before anything runs."""
+              overrides: dict[str, str] | None = None, force: bool = False, audience: str = PUBLIC
+              ) -> list[PlannedRun]:
+    """Every selected run with its action and the reason; checks all parameters before anything runs.
+
+    ``audience`` goes to every notebook declaring an ``audience`` parameter;
+    ``reports`` must hold that audience's runs (:func:`~evaluation.run.contract.claim_reports_folder`).
+    """
+    check_audience(audience)
     analyses, run_patterns = select_analyses(load_manifest(manifest), select or [])
     sources = sorted({s for a in analyses.values() for s in a.for_each.values()})
-    runs = expand_runs(analyses, store.distinct_values(sources), overrides)
+    runs = expand_runs(analyses, store.distinct_values(sources), overrides, audience)
     # A run with non-default parameters ("cohort-C1~1a2b3c4d") is selected by its base id too.
     runs = [r for r in runs if any(fnmatch.fnmatch(r.key, p) or fnmatch.fnmatch(r.key.split("~")[0], p)
                                    for p in run_patterns)]
@@ -180,6 +187,7 @@ def execute_plan(planned: list[PlannedRun], store: Store, reports: Path, *, exec
         task = RunTask(p.spec.analysis, p.spec.run_id, str(p.spec.notebook), p.spec.parameters, str(reports),
                        str(store.path), timeout,
                        {"analysis": p.spec.analysis, "run_id": p.spec.run_id, "git_commit": commit,
+                        "audience": p.spec.audience,
                         "notebook": str(p.spec.notebook), "reason": p.reason,
                         "fingerprint": fingerprint(p.spec, hashes, upstream).as_dict()})
         in_flight += 1
@@ -251,18 +259,24 @@ def run_manifest(manifest: Path, store: Store, reports: Path, *, select: list[st
                  overrides: dict[str, str] | None = None, force: bool = False, jobs: int | None = None,
                  timeout: int | None = None, executor: str = "local", scheduler: str | None = None,
                  on_event: Callable[[PlannedRun, str], None] = lambda p, e: None,
-                 planned: list[PlannedRun] | None = None, wait: float = 0.0) -> RunSummary:
+                 planned: list[PlannedRun] | None = None, wait: float = 0.0, audience: str = PUBLIC
+                 ) -> RunSummary:
     """Plan and execute; the whole of ``workbench run`` without its display.
 
     Without ``planned``, holds the run lock (:func:`reports_lock`) while it
     plans and runs; a caller passing ``planned`` holds the lock itself, around
     its planning too, so that a run that waited plans from the results it waited for.
+    Public runs and internal runs (``audience``) never share a reports folder
+    (:class:`~evaluation.run.contract.AudienceError`).
     """
     if planned is None:
+        claim_reports_folder(reports, audience)
         with reports_lock(reports, wait=wait):
             return _run_planned(store, reports, plan_runs(manifest, store, reports, select=select,
-                                                          overrides=overrides, force=force),
+                                                          overrides=overrides, force=force, audience=audience),
                                 jobs, timeout, executor, scheduler, on_event)
+    for audience_of_run in {p.spec.audience for p in planned}:
+        claim_reports_folder(reports, audience_of_run)
     return _run_planned(store, reports, planned, jobs, timeout, executor, scheduler, on_event)
 
 

@@ -11,7 +11,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtr, ndtri
 
-__all__ = ["BootstrapInterval", "bca_interval"]
+from ..notes import AnalysisNote
+
+__all__ = ["BootstrapInterval", "IntervalNote", "bca_interval"]
+
+
+class IntervalNote(AnalysisNote, RuntimeWarning):
+    """An interval that could not be computed in full: a plain-English note for a report's reader
+    (:class:`~evaluation.notes.AnalysisNote`), and still a ``RuntimeWarning`` for callers that silence
+    numerical warnings where NaN bounds say enough."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ def bca_interval(
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
     seed: int = 0,
+    about: str = "the statistic",
 ) -> BootstrapInterval:
     """Two-sided BCa bootstrap confidence interval for a one-sample or paired statistic.
 
@@ -96,6 +105,9 @@ def bca_interval(
     seed : int
         Seed for :func:`numpy.random.default_rng`; the same seed gives the
         same interval.
+    about : str
+        What the statistic is, in words (e.g. "the rank-biserial
+        correlation"), for the notes a report's reader gets.
 
     Returns
     -------
@@ -117,15 +129,15 @@ def bca_interval(
       estimate, the standard error is 0 and the bias correction and
       acceleration are NaN.
     * Bootstrap replicates that are NaN or infinite (e.g. a standardised
-      effect size on a resample with zero variance) are left out with a
-      ``RuntimeWarning``, as R's ``boot.ci`` does (Canty & Ripley, package
+      effect size on a resample with zero variance) are left out with an
+      :class:`IntervalNote`, as R's ``boot.ci`` does (Canty & Ripley, package
       ``boot``); the interval is then conditional on the statistic being
       defined.
     * If the estimate or a jackknife value is NaN or infinite, fewer than 2
       replicates are finite, or the estimate lies outside the bootstrap
       distribution (:math:`\\hat z_0 = \\pm\\infty`), the BCa interval is
       undefined: every field but the estimate is NaN (``n_resamples`` 0),
-      with a ``RuntimeWarning`` saying why.
+      with an :class:`IntervalNote` saying why in plain English.
     * If all jackknife values are equal the acceleration is set to 0: the
       jackknife shows no skewness to correct.
 
@@ -175,21 +187,25 @@ def bca_interval(
         raise ValueError("statistic must return one value per resample")
 
     if not np.isfinite(estimate) or not np.isfinite(jackknife).all():
-        return _undefined(estimate, "the estimate or a jackknife value is NaN or infinite")
+        return _undefined(estimate, about, "leaving out one observation at a time made it incalculable "
+                          "(the jackknife step of the method)")
     finite = np.isfinite(replicates)
     if not finite.all():
         # Resamples on which the statistic is undefined (e.g. zero variance)
         # are left out, as R's boot.ci does; the interval is then conditional
         # on the statistic being defined.
+        left_out = int(n_resamples - finite.sum())
         warnings.warn(
-            f"{n_resamples - finite.sum()} of {n_resamples} bootstrap replicates were NaN or "
-            "infinite and were left out of the BCa interval",
-            RuntimeWarning,
+            f"The interval of {about} rests on {n_resamples - left_out:,} of {n_resamples:,} resamples of the "
+            f"data: in the other {left_out:,} it could not be computed (for example, every resampled value was "
+            "the same), so they were left out. This is standard practice; the interval describes the "
+            "resamples in which the figure exists",
+            IntervalNote,
             stacklevel=2,
         )
         replicates = replicates[finite]
     if replicates.size < 2:
-        return _undefined(estimate, "fewer than 2 bootstrap replicates are finite")
+        return _undefined(estimate, about, "fewer than 2 resamples of the data gave a value")
     standard_error = float(np.std(replicates, ddof=1))
     if np.all(replicates == estimate):
         return BootstrapInterval(estimate, estimate, estimate, 0.0, np.nan, np.nan, replicates.size)
@@ -197,7 +213,8 @@ def bca_interval(
         np.count_nonzero(replicates < estimate) + 0.5 * np.count_nonzero(replicates == estimate)
     ) / replicates.size
     if share_below in (0.0, 1.0):
-        return _undefined(estimate, "the estimate lies outside the bootstrap distribution")
+        return _undefined(estimate, about, "the figure from the data lies outside the range of the figures from "
+                          "its resamples (the bootstrap distribution)")
     bias_correction = float(ndtri(share_below))
 
     deviations = jackknife.mean() - jackknife
@@ -219,9 +236,10 @@ def bca_interval(
     )
 
 
-def _undefined(estimate: float, reason: str) -> BootstrapInterval:
-    """Warn that the BCa interval does not exist and return NaN bounds."""
-    warnings.warn(f"BCa interval undefined: {reason}", RuntimeWarning, stacklevel=3)
+def _undefined(estimate: float, about: str, reason: str) -> BootstrapInterval:
+    """Warn, in plain English, that the BCa interval does not exist and return NaN bounds."""
+    warnings.warn(f"No interval could be given for {about}: {reason}. The figure itself is shown; "
+                  "read it without a measure of its uncertainty", IntervalNote, stacklevel=3)
     return BootstrapInterval(estimate, np.nan, np.nan, np.nan, np.nan, np.nan, 0)
 
 

@@ -30,6 +30,20 @@ poorly") can identify individuals. Before anything is published:
    :func:`suppress_small_groups`). Published tables mark suppressed values
    ``[c]`` (confidential), the symbol of the GSS guidance on symbols in tables.
 
+5. **Counts next to a published total (the complement rule).** A count of
+   people ``n`` about a population whose total ``T`` is published elsewhere
+   in the same output (a cohort's enrolled, the programme's participants,
+   London's 33 authorities) gives its complement ``T - n`` away. Such a count
+   is published only if ``n == 0`` or ``n >= k`` and (``T - n == 0`` or
+   ``T - n >= k``) (:func:`count_publishable`); otherwise it is shown ``[c]``.
+   The statistics of the group (its mean, interval) stay published when the
+   group itself has at least ``k`` people and the values its size could take
+   (``k .. T - 1`` with a complement under ``k``) are at least two; its size
+   is then given in words as "``k`` or more" (:func:`people_text`), which pins
+   neither the group nor its complement (:func:`protect_people_counts`).
+   With cohorts of about eight and ``k = 5``, almost any split of a cohort has
+   a part under 5, so most counts of a cohort's subgroups are suppressed.
+
 The audit protects against exact recovery from totals. It does not compute
 protection intervals (how narrowly bounds pin a value), nor complementary
 suppression between a published all-cohorts estimate and per-cohort ones:
@@ -43,6 +57,11 @@ produced from administrative sources*. ONS / GSS.
 Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley. (Tabular
 data: threshold rule, secondary cell suppression, auditing a pattern.)
 Analysis Function (GSS). *Symbols in tables, definitions and help*.
+Office for National Statistics (2020). *Disclosure control guidance for
+tables produced from surveys* / GSS *Statistical disclosure control: linked
+tables and differencing* (secondary suppression protects a cell against
+subtraction from totals published in any linked output, not only its own
+table).
 """
 
 from __future__ import annotations
@@ -61,7 +80,11 @@ __all__ = [
     "TOTAL",
     "SuppressedTable",
     "assert_no_disclosure_risks",
+    "count_publishable",
     "find_disclosure_risks",
+    "people_text",
+    "protect_counts",
+    "protect_people_counts",
     "recoverable_cells",
     "suppress_counts",
     "suppress_small_groups",
@@ -314,6 +337,177 @@ def suppress_small_groups(
     return result
 
 
+def count_publishable(n: float, total: float | None, k: int = DEFAULT_THRESHOLD) -> bool:
+    """Whether a count of people may be published next to its population's published total.
+
+    .. math::
+
+        \\text{publish } n \\iff n = 0 \\;\\lor\\; \\bigl(n \\ge k \\;\\land\\;
+        (T - n = 0 \\;\\lor\\; T - n \\ge k)\\bigr)
+
+    The first condition is the threshold rule; the second protects the
+    complement ``T - n`` that a reader gets by subtraction.
+
+    Parameters
+    ----------
+    n : float
+        The count (people in a group). Missing counts are not publishable.
+    total : float or None
+        The published total of the population the group belongs to; None when
+        no total is published (the threshold rule only).
+    k : int
+        Threshold (1 publishes everything: an internal run).
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    Government Statistical Service (2014). *Disclosure control guidance for
+    tables produced from administrative sources* (threshold rule; secondary
+    suppression against totals and linked tables).
+
+    Examples
+    --------
+    >>> count_publishable(5, 8), count_publishable(5, 10), count_publishable(8, 8), count_publishable(0, 8)
+    (False, True, True, True)
+    """
+    if n is None or pd.isna(n):
+        return False
+    if n == 0:
+        return True
+    if n < k:
+        return False
+    if total is None or pd.isna(total):
+        return True
+    if n > total:
+        raise ValueError(f"a count of {n:g} people cannot belong to a population of {total:g}")
+    return total - n == 0 or total - n >= k
+
+
+def people_text(n: float | None, k: int = DEFAULT_THRESHOLD, *, total: float | None = None) -> str:
+    """How a count of people is written in a sentence: the number when publishable, else a safe range.
+
+    ``"5"`` when :func:`count_publishable`; ``"5 or more"`` (``k`` or more)
+    when the group has at least ``k`` people but its complement is small, or
+    when ``n`` was already suppressed (missing) with the group's statistics
+    published; ``"[c]"`` when the group is under ``k``.
+
+    Examples
+    --------
+    >>> people_text(5, total=8), people_text(5, total=12), people_text(3, total=8), people_text(None)
+    ('5 or more', '5', '[c]', '5 or more')
+    """
+    if n is None or pd.isna(n):
+        return f"{k} or more"
+    if count_publishable(n, total, k):
+        return f"{int(n)}"
+    return f"{k} or more" if n >= k else SUPPRESSED_SYMBOL
+
+
+def protect_people_counts(
+    frame: pd.DataFrame,
+    total: float | None,
+    k: int = DEFAULT_THRESHOLD,
+    *,
+    n_col: str = "n",
+    value_cols: Sequence[str] = STATISTIC_COLUMNS,
+) -> pd.DataFrame:
+    """Suppress the ``n`` of every row whose count would reveal a small complement of ``total``.
+
+    A tidy frame (one row per estimate, ``n`` people behind it) about a
+    population whose total ``total`` is published: each row's ``n`` is kept
+    only if :func:`count_publishable`. A row with :math:`1 \\le n < k` also
+    loses its statistics (:func:`suppress_small_groups`). A row with
+    :math:`n \\ge k` but a complement under ``k`` keeps its statistics and
+    loses only ``n`` -- unless the sizes it could then have,
+    :math:`\\max(k, T - k + 1) .. T - 1`, are a single value (:math:`T = k + 1`),
+    which would give ``n`` back: then its statistics go too. Write such a
+    group's size with :func:`people_text` ("5 or more").
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A tidy frame (suppressed by :func:`suppress_small_groups` or not).
+    total : float or None
+        The published total of the population every row's group belongs to
+        (e.g. the cohort's enrolled). None applies the threshold rule only.
+    k : int
+        Threshold.
+    n_col, value_cols
+        As in :func:`suppress_small_groups`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``n_col`` as nullable ``Int64`` (missing where suppressed)
+        and the ``suppressed`` column true where the statistics were blanked.
+
+    References
+    ----------
+    GSS / ONS guidance on disclosure control of linked tables: a value is
+    disclosed by differencing against a total published in any linked output.
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"estimate": [0.4, 0.9, 0.2], "n": [8, 5, 3]})
+    >>> protect_people_counts(frame, total=8)
+       estimate     n  suppressed
+    0       0.4     8       False
+    1       0.9  <NA>       False
+    2       NaN  <NA>        True
+    """
+    result = suppress_small_groups(frame, k, n_col=n_col, value_cols=value_cols)
+    if "suppressed" in frame.columns:
+        result["suppressed"] = result["suppressed"] | frame["suppressed"].fillna(False).astype(bool)
+    sizes = pd.to_numeric(frame[n_col], errors="coerce").astype(float)  # nullable Int64 (a protected n): NaN
+    leaks = np.array([not count_publishable(n, total, k) for n in sizes]) & sizes.notna().to_numpy()
+    pinned = np.zeros(len(result), dtype=bool)
+    if total is not None and not pd.isna(total):
+        pinned = leaks & (sizes.to_numpy() >= k) & (max(k, total - k + 1) >= total - 1)
+    present = [column for column in value_cols if column in result.columns]
+    result.loc[pinned, present] = np.nan
+    result[n_col] = result[n_col].mask(leaks)
+    result["suppressed"] = result["suppressed"].to_numpy() | pinned
+    return result
+
+
+def protect_counts(
+    counts: pd.Series, total: float | None, k: int = DEFAULT_THRESHOLD
+) -> pd.Series:
+    """Counts of people in (possibly overlapping) groups of one population, each checked against its total.
+
+    For breakdowns that do not add up to the total (people reporting each
+    kind of application: one person may report several), every count is
+    judged on its own with :func:`count_publishable`; for a partition of the
+    population use :func:`suppress_counts` (complementary suppression with
+    margins).
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Counts of people by group.
+    total : float or None
+        The population's published total.
+    k : int
+        Threshold.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable ``Int64``, missing where suppressed.
+
+    Examples
+    --------
+    >>> protect_counts(pd.Series({"pilot": 4, "policy": 6, "team": 12}), total=12).tolist()
+    [<NA>, 6, 12]
+    """
+    keep = np.array([count_publishable(n, total, k) for n in counts], dtype=bool)
+    return counts.astype("Int64").where(keep)
+
+
 def find_disclosure_risks(
     frame: pd.DataFrame,
     k: int = DEFAULT_THRESHOLD,
@@ -483,7 +677,7 @@ def _recoverable_positions(mask: np.ndarray, lines: list[_Line]) -> list[tuple[i
 def _small_group_problems(
     frame: pd.DataFrame, k: int, n_col: str, value_cols: Sequence[str]
 ) -> Iterable[tuple[object, str, float, str]]:
-    sizes = pd.to_numeric(frame[n_col], errors="coerce")
+    sizes = pd.to_numeric(frame[n_col], errors="coerce").astype(float)  # nullable Int64 (a protected n): NaN
     present = [column for column in value_cols if column in frame.columns]
     for row, n in sizes.items():
         if pd.isna(n) or not 1 <= n < k:

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
-from evaluation.statistics.bootstrap import bca_interval
+from evaluation.statistics.bootstrap import IntervalNote, bca_interval
 from evaluation.tidy import Estimate
 
 if TYPE_CHECKING:
@@ -540,8 +540,10 @@ def _noncentrality_at(t: float, degrees_of_freedom: int, probability: float) -> 
                 except ValueError:  # nct.cdf gave NaN inside the bracket
                     break
             width *= 2
-    warnings.warn(f"the noncentral t distribution cannot be evaluated at t={t:.6g} with {degrees_of_freedom} df: "
-                  "no d_z interval", RuntimeWarning, stacklevel=3)
+    warnings.warn(f"No interval could be given for Cohen's d_z (the standardised change): the change is so "
+                  f"uniform (t = {t:,.0f} on {degrees_of_freedom} degrees of freedom) that the distribution the "
+                  "interval comes from cannot be computed. The effect size itself is shown; it is very large",
+                  IntervalNote, stacklevel=3)
     return np.nan
 
 
@@ -605,6 +607,7 @@ def rank_biserial(
     return _bootstrapped_effect_size(
         "rank_biserial",
         "Matched-pairs rank-biserial correlation, BCa bootstrap CI",
+        "the rank-biserial correlation (an effect size of the change)",
         _rank_biserial_correlation,
         _differences(pre, post),
         confidence_level=confidence_level,
@@ -616,6 +619,7 @@ def rank_biserial(
 def _bootstrapped_effect_size(
     term: str,
     method: str,
+    about: str,
     effect_size: Callable[..., np.ndarray],
     differences: np.ndarray,
     *,
@@ -636,6 +640,7 @@ def _bootstrapped_effect_size(
             confidence_level=confidence_level,
             n_resamples=n_resamples,
             seed=seed,
+            about=about,
         )
     return Estimate(
         term,

@@ -18,6 +18,8 @@ the two LOTI notebooks take, as tested functions, one module per concept:
 - ``portfolio``: participation of the 33 authorities (:func:`participation_table`), who works with
   whom (:func:`co_participation_matrix`, :func:`collaboration_summary`) and the member survey
   (:func:`member_survey_summary`);
+- ``report`` and ``portfolio_report``: what the project and portfolio reports show, section by section
+  (findings, tables, charts);
 - ``charts``: the London tile map (:func:`tile_map`) and the other LOTI charts.
 
 The notebooks use ``from evaluation.analyses import loti`` and call ``loti.<name>``: every public
@@ -72,6 +74,7 @@ from .indicators import (
 )
 from .portfolio import (
     MEMBER_SURVEY,
+    SURVEY_RESPONDENTS,
     co_participation_matrix,
     collaboration_summary,
     describe_rating,
@@ -80,11 +83,51 @@ from .portfolio import (
     member_survey_summary,
     participation_estimates,
     participation_table,
+    survey_respondents,
+)
+from .portfolio_report import (
+    PORTFOLIO_DESIGN,
+    PORTFOLIO_QUESTION,
+    causal_estimates,
+    causal_section,
+    collaboration_section,
+    named_partners,
+    outcomes_section,
+    participation_section,
+    portfolio_impacts,
+    portfolio_overview,
+    programme_value_section,
+    survey_section,
+    unsupported_projects,
 )
 from .project import (
     LOGIC_STAGES,
     logic_model,
     project_summary,
+)
+from .report import (
+    PROJECT_DESIGN,
+    Chart,
+    benefits_supported_by_evidence_note,
+    impact_charts,
+    impact_estimates,
+    impact_section,
+    impact_table,
+    indicator_section,
+    level_alt_text,
+    logic_model_table,
+    present_value_chart,
+    project_question,
+    project_value_for_money,
+    publish_charts,
+    publish_risks,
+    publish_value_for_money,
+    risk_section,
+    scenario_chart,
+    summary_table,
+    supported_benefits,
+    value_section,
+    yearly_status_table,
 )
 from .value import (
     CORE_FUNDING,
@@ -104,7 +147,6 @@ from .value import (
     describe_stage,
     describe_switching,
     evidence_sensitivity,
-    money,
     optimism_bias_scenario,
     programme_value_for_money,
     project_flows,
@@ -112,6 +154,41 @@ from .value import (
 )
 
 __all__ = [
+    "PORTFOLIO_DESIGN",
+    "PORTFOLIO_QUESTION",
+    "causal_estimates",
+    "causal_section",
+    "collaboration_section",
+    "named_partners",
+    "outcomes_section",
+    "participation_section",
+    "portfolio_impacts",
+    "portfolio_overview",
+    "programme_value_section",
+    "survey_section",
+    "unsupported_projects",
+    "Chart",
+    "PROJECT_DESIGN",
+    "benefits_supported_by_evidence_note",
+    "impact_charts",
+    "impact_estimates",
+    "impact_section",
+    "impact_table",
+    "indicator_section",
+    "level_alt_text",
+    "logic_model_table",
+    "present_value_chart",
+    "project_question",
+    "project_value_for_money",
+    "publish_charts",
+    "publish_risks",
+    "publish_value_for_money",
+    "risk_section",
+    "scenario_chart",
+    "summary_table",
+    "supported_benefits",
+    "value_section",
+    "yearly_status_table",
     "LOGIC_STAGES",
     "logic_model",
     "project_summary",
@@ -151,7 +228,6 @@ __all__ = [
     "simulate_value_for_money",
     "benefits_supported_by_evidence",
     "evidence_sensitivity",
-    "money",
     "describe_appraisal",
     "describe_stage",
     "describe_optimism_bias",
@@ -164,6 +240,7 @@ __all__ = [
     "ProgrammeValue",
     "programme_value_for_money",
     "MEMBER_SURVEY",
+    "SURVEY_RESPONDENTS",
     "participation_table",
     "participation_estimates",
     "funding_table",
@@ -171,6 +248,7 @@ __all__ = [
     "collaboration_summary",
     "member_survey_scores",
     "member_survey_summary",
+    "survey_respondents",
     "describe_rating",
     "tile_map",
     "co_participation_heatmap",

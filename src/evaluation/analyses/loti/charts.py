@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ...presentation import numbers
 from ...reference import london_tile_grid
 from ...tidy import Estimate, to_frame
 from .indicators import STATUS_COLOURS, STATUSES, event_time_label
@@ -117,7 +118,8 @@ def indicator_trend_chart(panel: pd.DataFrame, indicator: pd.Series, *, title: s
         if mask.any():
             series = panel[mask].groupby("period")["value"].mean()
             figure.add_trace(go.Scatter(x=series.index, y=series.to_numpy(), mode="lines", name=name,
-                                        line={"color": colour, "width": 2}))
+                                        line={"color": colour, "width": 2},
+                                        hovertemplate=f"{name}, %{{x|%B %Y}}: %{{y:.2f}}<extra></extra>"))
     joined = sorted(panel.loc[panel["participant"], "joined_on"].dropna().unique())
     for date in joined[:6]:
         figure.add_vline(x=pd.Timestamp(date), line={"color": "#BFBFBF", "dash": "dash"})
@@ -177,11 +179,13 @@ def effect_by_time_chart(result: ImpactResult, *, per: str = "month", alpha: flo
     rows = interval_rows(result.dynamic)
     rows["label"] = [event_time_label(term, per) for term in rows["term"]]
     wald = result.pre_trend[0] if result.pre_trend else None
-    test = (f"; pre-trend test F = {wald.statistic:.2f}, p = {wald.p_value:.3f}" if wald is not None else "")
+    test = (f"; pre-trend test F = {numbers.score(wald.statistic)}, {numbers.p_phrase(wald.p_value)}"
+            if wald is not None else "")
     figure = interval_chart(rows, label="label", title=f"{result.indicator_id}: effect by time since joining",
                             x_title=f"Effect on {result.indicator_name.lower()} ({result.unit}), Callaway-Sant'Anna, "
-                            f"{1 - alpha:.0%} pointwise intervals; before joining: one-{per} placebo changes{test}")
+                            f"{1 - alpha:.0%} pointwise intervals<br>before joining: one-{per} placebo changes{test}")
     figure.update_yaxes(automargin=True)
+    figure.update_xaxes(automargin=True)  # the axis title runs over two lines
     alt_text = (f"Estimated effect on {result.indicator_name} by time since joining (Callaway-Sant'Anna); before "
                 f"joining, each point is the change over one {per} in joiners less that in comparison authorities, "
                 f"the placebo effects the pre-trend test checks{test}: "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ...impact.indicators import track_indicators
+from ...presentation import numbers
 from ...tidy import NAN, Estimate
 
 if TYPE_CHECKING:
@@ -283,16 +284,27 @@ def tracking_estimates(tracking: IndicatorTracking) -> list[Estimate]:
 
 
 def describe_indicator(row: pd.Series) -> str:
-    """One sentence on an indicator's latest value, progress, range across authorities and status (or its warning)."""
+    """One sentence on an indicator's latest value, progress, range across authorities and status (or its warning).
+
+    Examples
+    --------
+    >>> row = pd.Series({"indicator_id": "IND03", "name": "Sites connected", "unit": "%", "status": "Amber",
+    ...     "participants_observed": 20, "latest_mean": 65.992, "latest_period": "2025-12-01", "latest_lowest": 54.78,
+    ...     "latest_highest": 72.2, "progress": 0.668, "baseline": 37.8, "target": 80.0, "expected_progress": 1.0})
+    >>> describe_indicator(row)[:93]
+    'IND03 (Sites connected): the mean of 20 participating authorities was 65.99% in December 2025'
+    """
     label = f"{row['indicator_id']} ({row['name']})"
     if row["status"] in ("No baseline", "No target", "Invalid definition", "No data"):
-        return f"{row['status'].upper()}: {row['warning']}"
+        return f"{row['status']}: {row['warning']}"
     unit = unit_phrase(row["unit"]).replace("percentage points", "%")
-    return (f"{label}: the mean of {row['participants_observed']} participating authorities was "
-            f"{row['latest_mean']:.2f} {unit} in {pd.Timestamp(row['latest_period']):%B %Y} (authorities ranged from "
-            f"{row['latest_lowest']:.2f} to {row['latest_highest']:.2f}), {row['progress']:.0%} of the way from the "
-            f"baseline {row['baseline']:g} to the target {row['target']:g} against {row['expected_progress']:.0%} "
-            f"expected by then: {row['status']}.")
+    unit = unit if unit == "%" else f" {unit}"
+    return (f"{label}: the mean of {numbers.count(row['participants_observed'])} participating authorities was "
+            f"{numbers.score(row['latest_mean'])}{unit} in {pd.Timestamp(row['latest_period']):%B %Y} (authorities "
+            f"ranged from {numbers.score(row['latest_lowest'])} to {numbers.score(row['latest_highest'])}), "
+            f"{numbers.percent(row['progress'])} of the way from the baseline {numbers.number(row['baseline'])} to the "
+            f"target {numbers.number(row['target'])} against {numbers.percent(row['expected_progress'])} expected by "
+            f"then: {row['status']}.")
 
 
 def event_time_label(term: str, per: str = "month") -> str:

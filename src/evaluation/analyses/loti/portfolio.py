@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ...presentation import numbers, people
 from ...statistics.disclosure import suppress_small_groups
 from ...tidy import NAN, Estimate, to_frame
 from ..cohort import construct_scores, rating_estimates
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 
 MEMBER_SURVEY = "loti-member-survey"
+#: The population of the member survey's counts for disclosure control: its respondents at the wave reported.
+SURVEY_RESPONDENTS = "LOTI member survey respondents"
 
 
 def participation_table(authorities: pd.DataFrame, membership: pd.DataFrame, project_authorities: pd.DataFrame
@@ -149,6 +152,18 @@ def member_survey_scores(responses: pd.DataFrame, instrument: pd.DataFrame) -> p
     return scores
 
 
+def survey_respondents(scores: pd.DataFrame, *, wave: str | None = None) -> int:
+    """Respondents to the member survey at ``wave`` (default: the latest, as :func:`member_survey_summary`).
+
+    Examples
+    --------
+    >>> survey_respondents(pd.DataFrame({"participant": ["a", "a", "b", "c"], "wave": ["w1", "w1", "w1", "w0"]}))
+    2
+    """
+    wave = max(scores["wave"].unique()) if wave is None else wave
+    return int(scores.loc[scores["wave"] == wave, "participant"].nunique())
+
+
 def member_survey_summary(scores: pd.DataFrame, authorities: pd.DataFrame, *, wave: str | None = None,
                           confidence_level: float = 0.95, k: int = 5) -> pd.DataFrame:
     """Mean score of each construct, overall and for Inner and Outer London, with small groups suppressed.
@@ -178,10 +193,24 @@ def member_survey_summary(scores: pd.DataFrame, authorities: pd.DataFrame, *, wa
     return suppress_small_groups(frame, k)
 
 
-def describe_rating(row: pd.Series) -> str:
-    """One sentence on a mean survey score and its interval (or why it is not shown)."""
+def describe_rating(row: pd.Series, *, confidence_level: float = 0.95) -> str:
+    """One sentence on a mean survey score and its interval (or why it is not shown).
+
+    The number of respondents is marked for the disclosure audit with its population, the survey's respondents
+    (:data:`SURVEY_RESPONDENTS`): Inner and Outer London are parts of it.
+
+    Examples
+    --------
+    >>> row = pd.Series({"group": "satisfaction: All members", "estimate": 3.912, "conf_low": 3.71,
+    ...                  "conf_high": 4.1, "n": 60, "scale": "1-5"})
+    >>> print(describe_rating(row))  # doctest: +NORMALIZE_WHITESPACE
+    satisfaction: All members: mean 3.91 on the 1-5 scale (95% interval 3.71 to 4.10, <span
+    data-people="LOTI member survey respondents">60</span> respondents).
+    """
     if pd.isna(row["estimate"]):
         return f"{row['group']}: not shown (fewer respondents than the disclosure threshold)."
     scale = row.get("scale") or "answer"
-    return (f"{row['group']}: mean {row['estimate']:.2f} on the {scale} scale (95% CI {row['conf_low']:.2f} to "
-            f"{row['conf_high']:.2f}, {int(row['n'])} respondents).")
+    respondents = people(row["n"], SURVEY_RESPONDENTS)
+    interval = numbers.interval(row["conf_low"], row["conf_high"], confidence_level=confidence_level)
+    return (f"{row['group']}: mean {numbers.score(row['estimate'])} on the {scale} scale ({interval}, "
+            f"{respondents} respondents).")

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ...presentation import numbers
+
 if TYPE_CHECKING:
     pass
 
@@ -73,7 +75,7 @@ def project_summary(projects: pd.DataFrame, project_authorities: pd.DataFrame, a
     mine = project_authorities[project_authorities["project_id"] == project_id]
 
     def day(value: object) -> str:
-        return pd.Timestamp(value).strftime("%d %B %Y") if pd.notna(value) else "(open)"
+        return numbers.date(pd.Timestamp(value)) if pd.notna(value) else "(open)"
 
     joined = mine["joined_on"].dropna()
     joining = (f"{day(joined.min())} to {day(joined.max())}" if joined.nunique() > 1
@@ -85,7 +87,7 @@ def project_summary(projects: pd.DataFrame, project_authorities: pd.DataFrame, a
         ("Stage", project["stage"]),
         ("Start", day(project["start_date"])),
         ("End", day(project.get("end_date"))),
-        ("Budget (GBP, nominal)", f"£{float(project['budget_gbp']):,.0f}"),
+        ("Budget (GBP, nominal)", numbers.money(float(project["budget_gbp"]))),
         ("Participating authorities", str(mine["authority_code"].nunique())),
         ("Joined", joining),
     ]

@@ -23,6 +23,8 @@ from ...economics.discounting import (
     switching_values,
 )
 from ...economics.monte_carlo import MonteCarloResult, Triangular, simulate_appraisal
+from ...presentation import numbers
+from ...presentation.numbers import money
 from ...tidy import NAN, Estimate
 from .impact import ImpactResult
 
@@ -359,25 +361,25 @@ def evidence_sensitivity(vfm: ValueForMoney, supported: bool | None) -> list[Est
             Estimate("bcr_without_unsupported_benefits", 0.0, method=method, group=vfm.label)]
 
 
-def money(amount: float) -> str:
-    """Pounds with thousands separators and the sign before the pound sign.
+def _ratio(value: float) -> str:
+    """A benefit-cost ratio: 2 decimal places, or "not defined" (no costs)."""
+    return numbers.score(value) if np.isfinite(value) else "not defined"
 
-    Examples
-    --------
-    >>> money(-172294.7), money(1500)
-    ('-£172,295', '£1,500')
-    """
-    return f"-£{-amount:,.0f}" if amount < 0 else f"£{amount:,.0f}"
+
+def _uplift(percent: float) -> str:
+    """An optimism bias uplift given in percent (``10.0`` -> ``10%``)."""
+    return numbers.percent(percent / 100, digits=0 if float(percent).is_integer() else 1)
 
 
 def describe_appraisal(vfm: ValueForMoney) -> str:
     """One sentence on the central NPSV and BCR and what they mean (point values: see the Monte Carlo for a range)."""
     npsv, bcr = vfm.value("npsv"), vfm.value("bcr")
-    meaning = (f"each £1 of cost returns £{bcr:.2f} of benefits in present value" if np.isfinite(bcr) else "")
+    meaning = (f", and each £1 of cost returns {money(bcr, pence=True)} of benefits in present value"
+               if np.isfinite(bcr) else "")
     verdict = "benefits exceed costs" if npsv > 0 else "costs exceed benefits"
-    return (f"{vfm.label}: NPSV {money(npsv)} and BCR {bcr:.2f} (central case, "
+    return (f"{vfm.label}: NPSV {money(npsv)} and BCR {_ratio(bcr)} (central case, "
             f"{financial_year_label(vfm.price_base_year)} prices discounted to {vfm.discount_year}; a point value, "
-            f"its range comes from the Monte Carlo below): {verdict}, and {meaning}. {describe_stage(vfm)}")
+            f"its range comes from the Monte Carlo below): {verdict}{meaning}. {describe_stage(vfm)}")
 
 
 def describe_stage(vfm: ValueForMoney) -> str:
@@ -392,7 +394,7 @@ def describe_stage(vfm: ValueForMoney) -> str:
     'Appraisal stage: ex ante appraisal on forecast costs: the ce'
     """
     if vfm.stage == "ex_ante":
-        uplift = (f"here {vfm.optimism_bias_percent:g}% on costs" if vfm.optimism_bias_percent > 0 else
+        uplift = (f"here {_uplift(vfm.optimism_bias_percent)} on costs" if vfm.optimism_bias_percent > 0 else
                   "but no uplift was given (0%), which the Green Book accepts only where risks are fully mitigated")
         return f"Appraisal stage: {STAGE_TREATMENT['ex_ante']}, {uplift}."
     return f"Appraisal stage: {STAGE_TREATMENT['ex_post']}."
@@ -407,8 +409,8 @@ def optimism_bias_scenario(vfm: ValueForMoney) -> tuple[str, float] | None:
     if vfm.optimism_bias_percent <= 0:
         return None
     if vfm.stage == "ex_ante":
-        return f"Before optimism bias ({vfm.optimism_bias_percent:g}%)", vfm.value("npsv_before_optimism_bias")
-    return f"Optimism bias +{vfm.optimism_bias_percent:g}% (sensitivity)", vfm.value("npsv_optimism_bias")
+        return f"Before optimism bias ({_uplift(vfm.optimism_bias_percent)})", vfm.value("npsv_before_optimism_bias")
+    return f"Optimism bias +{_uplift(vfm.optimism_bias_percent)} (sensitivity)", vfm.value("npsv_optimism_bias")
 
 
 def describe_optimism_bias(vfm: ValueForMoney) -> str | None:
@@ -416,11 +418,12 @@ def describe_optimism_bias(vfm: ValueForMoney) -> str | None:
     if vfm.optimism_bias_percent <= 0:
         return None
     if vfm.stage == "ex_ante":
-        return (f"The central case includes a {vfm.optimism_bias_percent:g}% optimism bias uplift of costs (ex ante "
-                f"appraisal); before it the NPSV would be {money(vfm.value('npsv_before_optimism_bias'))} and the BCR "
-                f"{vfm.value('bcr_before_optimism_bias'):.2f}, shown for comparison only.")
-    return (f"As a sensitivity, with costs uplifted by {vfm.optimism_bias_percent:g}% for optimism bias the NPSV is "
-            f"{money(vfm.value('npsv_optimism_bias'))} and the BCR {vfm.value('bcr_optimism_bias'):.2f} (an ex post "
+        return (f"The central case includes a {_uplift(vfm.optimism_bias_percent)} optimism bias uplift of costs (ex "
+                f"ante appraisal); before it the NPSV would be {money(vfm.value('npsv_before_optimism_bias'))} and the "
+                f"BCR {_ratio(vfm.value('bcr_before_optimism_bias'))}, shown for comparison only.")
+    return (f"As a sensitivity, with costs uplifted by {_uplift(vfm.optimism_bias_percent)} for optimism bias the NPSV "
+            f"is {money(vfm.value('npsv_optimism_bias'))} and the BCR {_ratio(vfm.value('bcr_optimism_bias'))} (an ex "
+            "post "
             "evaluation on outturn costs needs no uplift in its central case).")
 
 
@@ -428,9 +431,10 @@ def describe_monte_carlo(result: MonteCarloResult) -> str:
     """One sentence on the simulated NPSV and BCR with their 90% simulation intervals."""
     rows = {e.term.removeprefix("monte_carlo_"): e for e in result.estimates}
     npsv, bcr, positive = rows["npsv"], rows["bcr"], rows["probability_npsv_positive"]
-    return (f"Across {npsv.n:,} simulated draws the NPSV averages {money(npsv.estimate)} (90% simulation interval "
-            f"{money(npsv.conf_low)} to {money(npsv.conf_high)}) and the BCR {bcr.estimate:.2f} ({bcr.conf_low:.2f} to "
-            f"{bcr.conf_high:.2f}); the NPSV is positive in {positive.estimate:.0%} of draws, so "
+    return (f"Across {numbers.count(npsv.n)} simulated draws the NPSV averages {money(npsv.estimate)} (90% simulation "
+            f"interval {money(npsv.conf_low)} to {money(npsv.conf_high)}) and the BCR {_ratio(bcr.estimate)} "
+            f"({_ratio(bcr.conf_low)} to {_ratio(bcr.conf_high)}); the NPSV is positive in "
+            f"{numbers.percent(positive.estimate)} of draws, so "
             + ("the case for value for money survives the stated uncertainty." if positive.estimate >= 0.9 else
                "value for money is uncertain under the stated ranges." if positive.estimate >= 0.1 else
                "costs exceed benefits under almost every combination of the stated ranges."))
@@ -440,9 +444,10 @@ def describe_switching(vfm: ValueForMoney) -> str:
     """One sentence on switching values."""
     fall, rise = vfm.value("switching_benefits_fall_percent"), vfm.value("switching_costs_rise_percent")
     if vfm.value("npsv") >= 0:
-        return (f"Benefits would have to be {fall:.0f}% lower, or costs {rise:.0f}% higher, than estimated before "
-                "the NPSV fell to zero.")
-    return (f"Benefits would have to be {-fall:.0f}% higher, or costs {-rise:.0f}% lower, than estimated for the "
+        return (f"Benefits would have to be {numbers.percent(fall / 100)} lower, or costs "
+                f"{numbers.percent(rise / 100)} higher, than estimated before the NPSV fell to zero.")
+    return (f"Benefits would have to be {numbers.percent(-fall / 100)} higher, or costs {numbers.percent(-rise / 100)} "
+            "lower, than estimated for the "
             "NPSV to reach zero.")
 
 

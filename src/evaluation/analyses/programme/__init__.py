@@ -25,13 +25,15 @@ takes, as tested functions, one module per concept:
 - ``value``: costs and value for money (:func:`cost_summary`, :func:`day_rate_comparison`,
   :func:`value_for_money`);
 - ``rollout``: roll-out planning by power (:func:`change_sd`, :func:`paired_completion_rate`,
-  :func:`rollout_requirements`, :func:`rollout_plan`, :func:`rollout_chart`, :func:`rollout_sentence`);
+  :func:`rollout_requirements`, :func:`rollout_plan`, :func:`rollout_chart`, :func:`rollout_sentence`), all of
+  it from published figures in one call (:func:`rollout_planning`);
 - ``reporting``: the publishing helpers, sentences and disclosure-checked tables (:func:`describe_interval`,
   :func:`describe_test`, :func:`describe_model_change`, :func:`describe_cohort_difference`,
   :func:`interval_alt_text`, :func:`row_estimate`, :func:`suppress`, :func:`checked`,
   :func:`checked_counts`).
 
-The programme notebook uses ``from evaluation.analyses import programme as analysis`` and calls
+The report's question, design, findings and tables in words are in ``report`` (imported as a module, not
+re-exported here). The programme notebook uses ``from evaluation.analyses import programme as analysis`` and calls
 ``analysis.<name>``: every public name of the modules is available here.
 
 Conventions follow :mod:`evaluation.statistics`: changes are later wave minus
@@ -68,17 +70,20 @@ from .equality import (
     completion_by_group,
     equality_analysis,
 )
-from .outcomes import applications_summary, content_summary, evidence_table
+from .outcomes import applications_finding, applications_summary, content_summary, evidence_table
 from .participation import (
     attendance_by_session,
     completion_rate,
     completion_table,
     dropout_baseline_difference,
+    dropout_baseline_differences,
     survey_coverage,
 )
 from .reporting import (
+    by_population,
     checked,
     checked_counts,
+    cohort_populations,
     describe_cohort_difference,
     describe_interval,
     describe_model_change,
@@ -88,10 +93,12 @@ from .reporting import (
     suppress,
 )
 from .rollout import (
+    RolloutPlanning,
     change_sd,
     paired_completion_rate,
     rollout_chart,
     rollout_plan,
+    rollout_planning,
     rollout_requirements,
     rollout_sentence,
 )
@@ -115,6 +122,7 @@ __all__ = [
     "survey_coverage",
     "attendance_by_session",
     "dropout_baseline_difference",
+    "dropout_baseline_differences",
     "CHARACTERISTICS",
     "NOT_KNOWN",
     "NOT_REPORTED",
@@ -134,10 +142,15 @@ __all__ = [
     "rollout_plan",
     "rollout_chart",
     "rollout_sentence",
+    "RolloutPlanning",
+    "rollout_planning",
+    "applications_finding",
     "describe_interval",
     "describe_test",
+    "by_population",
     "checked",
     "checked_counts",
+    "cohort_populations",
     "row_estimate",
     "describe_model_change",
     "suppress",

@@ -7,14 +7,17 @@ suppressed where they are about people; views, downloads and reusing organisatio
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...presentation import numbers, people
 from ...statistics.disclosure import DEFAULT_THRESHOLD, SuppressedTable, suppress_counts
 from ...statistics.two_sample import proportion_estimate
 from ...tidy import Estimate
+from ..cohort import describe_interval
 from .change import ALL_COHORTS
 
 
@@ -81,3 +84,27 @@ def content_summary(content: pd.DataFrame) -> pd.DataFrame:
     total.update({"resource_id": "Total", "title": f"{len(table)} resources",
                   **{c: int(table[c].sum()) for c in ("views", "downloads", "reusing_organisations")}})
     return pd.concat([table.astype({"published_on": str}), pd.DataFrame([total])], ignore_index=True)
+
+
+def applications_finding(uses: pd.DataFrame, group: str, population: str, *,
+                         confidence_level: float = 0.95) -> tuple[str, str]:
+    """The key finding on applications at work (text, strength of evidence), from the suppressed rows of
+    :func:`applications_summary` for ``group``."""
+    rows = uses[uses["group"] == group].set_index("term")
+
+    def estimate(term: str) -> Estimate:
+        row = rows.loc[term]
+        return Estimate(term, float(row["estimate"]), conf_low=float(row["conf_low"]),
+                        conf_high=float(row["conf_high"]), n=int(row["n"]) if pd.notna(row["n"]) else 0)
+
+    share = describe_interval(estimate("share_reporting_application"),
+                              "Completers with at least one recorded application at work", shown=numbers.percent,
+                              confidence_level=confidence_level)
+    per_completer = estimate("applications_per_completer")
+    mean = describe_interval(per_completer, "applications recorded per completer",
+                             shown=partial(numbers.number, digits=1), confidence_level=confidence_level)
+    completers = people(per_completer.n or None, population)  # a suppressed n of a published estimate: 5 or more
+    evidence = (f"Applications recorded by {completers} completers, self-reported, some confirmed by a manager or "
+                "documented; no comparison group, so not evidence that the programme "
+                "caused them.")
+    return f"{share}; {mean}.", evidence

@@ -201,3 +201,11 @@ def dropout_baseline_difference(scores: pd.DataFrame, participants: pd.DataFrame
                     method=f"{shift.method}; Mann-Whitney {kind[exact_rank]} permutation p"),
             replace(mean, p_value=p_mean, group=group,
                     method=f"{mean.method}; {kind[exact_mean]} permutation p")]
+
+
+def dropout_baseline_differences(scores: pd.DataFrame, participants: pd.DataFrame, constructs: tuple[str, ...], *,
+                                 confidence_level: float = 0.95, resamples: int = 9999, seed: int = 0
+                                 ) -> list[Estimate]:
+    """:func:`dropout_baseline_difference` of each construct, in order."""
+    return [e for c in constructs for e in dropout_baseline_difference(
+        scores, participants, c, confidence_level=confidence_level, resamples=resamples, seed=seed)]

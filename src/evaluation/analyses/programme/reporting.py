@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ...coverage import quoted_coverage
+from ...presentation import numbers
 from ...statistics.disclosure import (
     DEFAULT_THRESHOLD,
     STATISTIC_COLUMNS,
@@ -23,33 +23,8 @@ from ...statistics.disclosure import (
 )
 from ...tidy import Estimate
 from ..cohort import describe_change
-
-
-def describe_interval(estimate: Estimate, what: str, *, unit: str = "", digits: int = 2,
-                      confidence_level: float = 0.95, percent: bool = False) -> str:
-    """One plain phrase: ``what``, the estimate and its interval, or that it is not reported.
-
-    ``percent`` shows a proportion as a whole percentage; otherwise ``unit`` is prefixed (e.g. "£"). When the
-    coverage study measured this kind of interval short of 93% (a note in ``method``,
-    :func:`evaluation.coverage.coverage_note`), the measured coverage is given beside it.
-
-    Examples
-    --------
-    >>> describe_interval(Estimate("x", 2083.3, conf_low=1900, conf_high=2300), "Cost per participant", unit="£",
-    ...                   digits=0)
-    'Cost per participant: £2,083 (95% interval £1,900 to £2,300)'
-    """
-    if estimate.estimate != estimate.estimate:
-        return f"{what}: not reported (too few people, or not estimable)"
-
-    def fmt(value: float) -> str:
-        return f"{100 * value:.0f}%" if percent else f"{unit}{value:,.{digits}f}"
-
-    interval = ""
-    if estimate.conf_low == estimate.conf_low and estimate.conf_high == estimate.conf_high:
-        interval = (f" ({round(100 * confidence_level)}% interval {fmt(estimate.conf_low)} to {fmt(estimate.conf_high)}"
-                    f"{quoted_coverage(estimate.method)})")
-    return f"{what}: {fmt(estimate.estimate)}{interval}"
+from ..cohort import describe_interval as describe_interval  # re-exported: the programme notebook uses it
+from .change import ALL_COHORTS
 
 
 def describe_test(estimate: pd.Series | Estimate, question: str, *, alpha: float = 0.05) -> str:
@@ -59,15 +34,17 @@ def describe_test(estimate: pd.Series | Estimate, question: str, *, alpha: float
     --------
     >>> describe_test(Estimate("t", 0.2, p_value=0.003, n=5), "Did the change differ between cohorts")
     'Did the change differ between cohorts? p = 0.003: a difference at the 5% level.'
+    >>> describe_test(Estimate("t", 0.2, p_value=0.41, n=5), "Did it differ")[:60]
+    'Did it differ? p = 0.410: no evidence of a difference at the'
     """
     p = estimate.p_value
-    if p != p:
+    if numbers.is_missing(p):
         return f"{question}? Not tested or not reported (too few people)."
-    level = f"{100 * alpha:g}%"
+    level = numbers.percent(alpha, digits=0 if float(100 * alpha).is_integer() else 1)
     if p < alpha:
-        return f"{question}? p = {p:.2g}: a difference at the {level} level."
-    return (f"{question}? p = {p:.2f}: no evidence of a difference at the {level} level (which is not evidence "
-            "of no difference: small groups can miss real differences).")
+        return f"{question}? {numbers.p_phrase(p)}: a difference at the {level} level."
+    return (f"{question}? {numbers.p_phrase(p)}: no evidence of a difference at the {level} level (which is not "
+            "evidence of no difference: small groups can miss real differences).")
 
 
 def checked(frame: pd.DataFrame, k: int = DEFAULT_THRESHOLD, *, n_col: str = "n") -> pd.DataFrame:
@@ -102,10 +79,36 @@ def row_estimate(frame: pd.DataFrame, term: str, group: str) -> Estimate:
     return Estimate(term=term, n=int(row["n"]) if pd.notna(row["n"]) else 0, **numbers, **text)
 
 
+def cohort_populations(participants: pd.DataFrame) -> dict[str, int]:
+    """Each cohort's enrolled leaders as a population for disclosure control: ``{"cohort C1": 8, ...}``.
+
+    Examples
+    --------
+    >>> cohort_populations(pd.DataFrame({"cohort_id": ["C1", "C1", "C2"]}))
+    {'cohort C1': 2, 'cohort C2': 1}
+    """
+    return {f"cohort {c}": int(n) for c, n in participants["cohort_id"].value_counts(sort=False).sort_index().items()}
+
+
+def by_population(frame: pd.DataFrame, cohorts: pd.Series) -> pd.DataFrame:
+    """``frame`` with a ``population`` column: ``cohort C1`` for rows about one cohort (group ``... : C1``),
+    :data:`ALL_COHORTS` for the others, so each row's ``n`` is protected against the people it is about.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"group": ["confidence: C1", "confidence: all cohorts"]})
+    >>> by_population(rows, pd.Series(["C1", "C2"]))["population"].tolist()
+    ['cohort C1', 'all cohorts']
+    """
+    about = frame["group"].astype(str).str.rsplit(": ", n=1).str[-1]
+    one_cohort = about.isin(set(cohorts))
+    return frame.assign(population=("cohort " + about).where(one_cohort, ALL_COHORTS))
+
+
 def describe_model_change(estimate: Estimate, construct: str, from_wave: str, to_wave: str, *,
                           confidence_level: float = 0.95) -> str:
     """One plain sentence on a mixed-model change between two waves and whether its interval excludes zero."""
-    return describe_change(estimate, construct, period=f"from {from_wave} to {to_wave}",
+    return describe_change(estimate, construct, period=f"from {from_wave} to {to_wave}", population=ALL_COHORTS,
                            counted="at least {n} leaders surveyed at each wave",
                            missing="too few leaders surveyed at both waves", confidence_level=confidence_level)
 
@@ -132,23 +135,22 @@ def describe_cohort_difference(tests: pd.DataFrame, construct: str, *, alpha: fl
     wald = row_estimate(tests, "wave_x_cohort_wald", construct)
     permutation = row_estimate(tests, "cohort_change_permutation", construct)
     question = f"Did the change in {construct} differ between cohorts"
-    if wald.estimate == wald.estimate:
-        question += f" (largest minus smallest cohort change {wald.estimate:.2f} points, mixed-model Wald test)"
+    if not numbers.is_missing(wald.estimate):
+        question += (f" (largest minus smallest cohort change {numbers.score(wald.estimate)} points, mixed-model "
+                     "Wald test)")
     text = describe_test(wald, question, alpha=alpha)
-    if permutation.p_value == permutation.p_value:
-        text += f" Permutation check on leaders with both surveys: p = {permutation.p_value:.2f}."
+    if not numbers.is_missing(permutation.p_value):
+        text += f" Permutation check on leaders with both surveys: {numbers.p_phrase(permutation.p_value)}."
     return text
 
 
 def interval_alt_text(frame: pd.DataFrame, intro: str, *, label: str = "label", signed: bool = True) -> str:
     """Text alternative of an interval chart: ``intro``, then each label's estimate and interval (or
     "suppressed"), so a screen-reader user gets every number the chart shows."""
-    sign = "+" if signed else ""
-
     def one(row: pd.Series) -> str:
         if pd.isna(row["estimate"]):
             return f"{row[label]} suppressed"
-        return (f"{row[label]} {row['estimate']:{sign}.2f} "
-                f"({row['conf_low']:{sign}.2f} to {row['conf_high']:{sign}.2f})")
+        low, estimate, high = (numbers.score(row[c], signed=signed) for c in ("conf_low", "estimate", "conf_high"))
+        return f"{row[label]} {estimate} ({low} to {high})"
 
     return f"{intro}: " + "; ".join(one(row) for _, row in frame.iterrows())

@@ -8,6 +8,7 @@ needed, the minimum detectable change by number of cohorts, its chart and the se
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,10 +16,12 @@ import pandas as pd
 from scipy import stats
 
 from ...charts import CATEGORICAL, REFERENCE_LINE, template
+from ...presentation import numbers
 from ...statistics.paired import complete_pairs
 from ...statistics.power import cohorts_needed, paired_minimum_detectable_change, paired_power, paired_sample_size
 from ...statistics.two_sample import proportion_estimate
-from ...tidy import Estimate
+from ...tidy import Estimate, to_frame
+from .reporting import checked, row_estimate, suppress
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -189,11 +192,48 @@ def rollout_sentence(planning: pd.DataFrame, construct: str, rate: Estimate, *, 
     if "pairs_needed" not in rows.index or pd.isna(rows.loc["pairs_needed", "estimate"]):
         return f"Roll-out planning for {construct}: not reported (too few leaders with both surveys)."
     needed = rows.loc["pairs_needed"]
-    text = (f"To detect a {target_change:g}-point change in {construct} with {power:.0%} power a roll-out evaluation "
-            f"needs {needed['estimate']:.0f} leaders with both surveys (range {needed['conf_low']:.0f} to "
-            f"{needed['conf_high']:.0f} over the interval of the spread of changes)")
-    if "cohorts_needed" in rows.index and rate.estimate == rate.estimate:
-        text += (f", about {rows.loc['cohorts_needed', 'estimate']:.0f} cohorts of {cohort_size} at the observed "
-                 f"{rate.estimate:.0%} of enrolled leaders giving both surveys")
+    text = (f"To detect a {numbers.score(target_change)}-point change in {construct} with {numbers.percent(power)} "
+            f"power a roll-out evaluation needs {numbers.count(needed['estimate'])} leaders with both surveys (range "
+            f"{numbers.count(needed['conf_low'])} to {numbers.count(needed['conf_high'])} over the interval of the "
+            "spread of changes)")
+    if "cohorts_needed" in rows.index and not numbers.is_missing(rate.estimate):
+        text += (f", about {numbers.count(rows.loc['cohorts_needed', 'estimate'])} cohorts of {cohort_size} at the "
+                 f"observed {numbers.percent(rate.estimate)} of enrolled leaders giving both surveys")
     mdc = rows.loc["mdc_one_cohort_all_complete", "estimate"]
-    return text + f"; one cohort of {cohort_size} who all complete can detect {mdc:.2f} points."
+    return text + f"; one cohort of {cohort_size} who all complete can detect {numbers.score(mdc)} points."
+
+
+@dataclass(frozen=True)
+class RolloutPlanning:
+    """Everything the report's roll-out section publishes, all from disclosure-checked figures.
+
+    ``observed``: the spread of changes and the share of leaders with both surveys (suppressed, checked);
+    ``planning``: :func:`rollout_requirements` of each construct (suppressed, checked); ``plan``:
+    :func:`rollout_plan` at the observed completion rate (100% if it was not reported); ``rate``: that rate's
+    published estimate.
+    """
+
+    observed: pd.DataFrame
+    planning: pd.DataFrame
+    plan: pd.DataFrame
+    rate: Estimate
+
+
+def rollout_planning(scores: pd.DataFrame, participants: pd.DataFrame, constructs: tuple[str, ...], from_wave: str,
+                     to_wave: str, *, k: int, target_change: float = 0.5, alpha: float = 0.05, power: float = 0.8,
+                     cohort_size: int = 8, confidence_level: float = 0.95) -> RolloutPlanning:
+    """Roll-out planning from what may be published: the observed spreads and completion rate are suppressed
+    and checked first, and the requirements and plan are computed from those published figures."""
+    sds = [change_sd(scores, c, from_wave, to_wave, confidence_level=confidence_level) for c in constructs]
+    both_waves = paired_completion_rate(scores, participants, constructs[0], from_wave, to_wave,
+                                        confidence_level=confidence_level)
+    observed = checked(suppress(to_frame([*sds, both_waves]), k), k)
+    published_sds = [row_estimate(observed, "sd_change", c) for c in constructs]
+    rate = row_estimate(observed, "paired_completion_rate", constructs[0])
+    requirements = [e for sd in published_sds for e in rollout_requirements(
+        sd, rate, target_change=target_change, alpha=alpha, power=power, cohort_size=cohort_size)]
+    planning = checked(suppress(to_frame(requirements), k), k)
+    plan = rollout_plan({sd.group: sd.estimate for sd in published_sds},
+                        1.0 if numbers.is_missing(rate.estimate) else rate.estimate, target_change=target_change,
+                        alpha=alpha, power=power, cohort_size=cohort_size)
+    return RolloutPlanning(observed, planning, plan, rate)
