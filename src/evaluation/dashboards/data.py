@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import config
+from ..presentation import numbers
 from ..run.contract import FIGURES_INDEX, RESULTS_CSV, RESULTS_PARQUET, TABLES_INDEX
 from ..run.execute import FAILED_DIR, REPORT_HTML
 from ..run.provenance import PROVENANCE_JSON
@@ -387,6 +388,8 @@ class PublishedTable:
                     row.append(Cell(f"{SUPPRESSED_SYMBOL} {SUPPRESSED_TEXT}", suppressed=True, numeric=True))
                 elif column in numeric and raw.strip() != "":
                     row.append(Cell(format_published_number(raw, column), numeric=True))
+                elif raw.strip() in ("True", "False"):  # how pandas writes a yes/no column
+                    row.append(Cell(numbers.yes_no(raw.strip() == "True")))
                 else:
                     row.append(Cell(raw if raw.strip() != "" else "", numeric=column in numeric))
             rows.append(row)

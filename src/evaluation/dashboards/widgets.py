@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from ..presentation import numbers
 from .data import (
     SUPPRESSED_NOTE,
     SUPPRESSED_SYMBOL,
@@ -283,7 +284,7 @@ def results_table(run: PublishedRun, *, terms: Sequence[str] | None = None, peop
             if key == "n":
                 return format_value(value)
             if key == "p_value":
-                return "<0.001" if float(value) < 0.001 else f"{float(value):.3f}"
+                return numbers.p_value(float(value))
             return f"{float(value):.2f}"
 
         rows.append({"term": str(record.get("term", "")), "group": str(record.get("group", "")),
