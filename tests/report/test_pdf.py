@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from dashboard_browser import ARTIFACTS, accessibility_problems
 from pdf_tools import fonts, ink_fraction, page_count, page_image, pdf_text, pixels_near
@@ -102,3 +105,26 @@ def test_demo_reports_have_a_pdf_and_screenshots(kind: str, page: Any, demo_repo
     images = _screenshots(page, copy, pdf, kind)
     assert all(ink_fraction(image) > 0.005 for image in images)
     assert not accessibility_problems(page)
+
+
+@pytest.mark.parametrize("kind", list(DEMO_KINDS))
+def test_the_summary_numbers_of_each_demo_pdf_are_the_published_results(kind: str, demo_reports: Path):
+    """Every decimal number of a demo report's summary is printed in its PDF and is a result of ``results.csv``
+    (an estimate or an interval end, as a number or a percentage) to the decimals shown."""
+    folder = demo_reports / DEMO_KINDS[kind]
+    notebook = json.loads((folder / "notebook.ipynb").read_text())
+    summary = "".join("".join(output.get("data", {}).get("text/markdown", "")) for cell in notebook["cells"]
+                      if "summary" in cell.get("metadata", {}).get("tags", []) for output in cell["outputs"])
+    shown = re.findall(r"(?<![\w.])[-+]?\d[\d,]*\.\d+", summary)
+    assert shown, f"{kind}: no number in the summary"
+    printed = " ".join(pdf_text(folder / "report.pdf").split())
+    assert [number for number in shown if number not in printed] == []
+    results = pd.read_csv(folder / "results.csv")
+    published = pd.concat([results[c] for c in ("estimate", "conf_low", "conf_high")]).dropna().abs().to_numpy()
+
+    def is_published(number: str) -> bool:
+        value, decimals = abs(float(number.replace(",", ""))), len(number.split(".")[1])
+        tolerance = 0.5 * 10 ** -decimals + 1e-9
+        return bool(((abs(published - value) <= tolerance) | (abs(100 * published - value) <= tolerance)).any())
+
+    assert [number for number in shown if not is_published(number)] == []
