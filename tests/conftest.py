@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,26 @@ def no_declared_population() -> None:
     from evaluation.presentation import findings
 
     findings._POPULATIONS.clear()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    from evaluation.config import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs it (or deselect with -m \"not browser\")")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[object]:
+    """One headless chromium for every browser test of the session: Playwright's sync API allows one
+    instance per thread, so the dashboard and report tests share it."""
+    from playwright.sync_api import sync_playwright
+
+    from evaluation.config import HEADLESS_CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=list(HEADLESS_CHROMIUM_ARGS))
+        yield launched
+        launched.close()

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.config import CHROMIUM, HEADLESS_CHROMIUM_ARGS
 from evaluation.dashboards.serve import VoilaServer
 from support import ROOT
 
@@ -55,13 +54,6 @@ def demo_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs it (or deselect with -m \"not browser\")")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
 def voila_server(demo_results: DemoResults, chromium: Path, tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[VoilaServer]:
     """Voila serving dashboards/ on a free 127.0.0.1 port, with preheated kernels, as `workbench serve` does."""
@@ -69,16 +61,6 @@ def voila_server(demo_results: DemoResults, chromium: Path, tmp_path_factory: py
     server.start(timeout=180)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=list(HEADLESS_CHROMIUM_ARGS))
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

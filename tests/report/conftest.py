@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from synthetic_reports import STAMP, Printed, notebook, write_notebook
 
-from evaluation.config import CHROMIUM, HEADLESS_CHROMIUM_ARGS
 from evaluation.report import render_html
 from evaluation.report.pdf import PdfPrinter
 from support import TESTS
@@ -25,21 +24,9 @@ REPORTS_ENV = "WORKBENCH_REPORT_TESTS_REPORTS"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs it (or deselect with -m \"not browser\")")
+def printer(browser: Any) -> Iterator[PdfPrinter]:
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext is missing: `make pdf-tools` installs poppler-utils")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(HEADLESS_CHROMIUM_ARGS))
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="session")
-def printer(browser: Any) -> Iterator[PdfPrinter]:
     with PdfPrinter(browser=browser) as shared:
         yield shared
 
