@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluation.ingest.service import IngestJob, run_ingest
+from evaluation.run.execute import REPORT_PDF_ENV
 from evaluation.store import Store
 from support import BASE_TABLES, FIXTURES, ROOT, TEST_KEY
 
@@ -39,7 +40,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Path]:
     store = Store(folder / "store" / "workbench.duckdb")
     run_ingest(read_plan(ROOT / "data" / "demo" / "ingest.yml"), store, DEMO_KEY, command="demo_run fixture")
     reports = folder / "reports"
-    summary = run_manifest(ROOT / "notebooks" / "manifest.yml", store, reports, jobs=2)
+    with pytest.MonkeyPatch.context() as patch:  # the demo's reports are printed, whichever test asks first
+        patch.setenv(REPORT_PDF_ENV, "1")
+        summary = run_manifest(ROOT / "notebooks" / "manifest.yml", store, reports, jobs=2)
     assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
     return store, reports
 
