@@ -226,5 +226,9 @@ def test_rows_about_one_cohort_are_protected_against_that_cohort(tmp_path: Path)
     assert published["estimate"].iat[0] == 1.25  # the estimate of 5 people stays
     assert published["n"].iloc[1:].tolist() == [8, 18]
     assert audit_run_folder(tmp_path) == []
+    # rows without a population are about the run's own, the first declared (24): 18 stays, 21 (24 - 21 = 3) goes
+    unlabelled = run.protect(pd.concat([tidy(n=5, population="cohort C1"), tidy(n=18, population=None),
+                                        tidy(n=21, population=None)], ignore_index=True))
+    assert unlabelled["n"].isna().tolist() == [True, False, True] and unlabelled["n"].iat[1] == 18
     with pytest.raises(KeyError, match="cohort C9"):
         run.protect(tidy(population="cohort C9"))

@@ -199,11 +199,14 @@ class Run:
         nobody = pd.to_numeric(frame["n"], errors="coerce").astype(float).eq(0).to_numpy()
         people = frame[~nobody]
         if population is None and "population" in frame.columns:
-            unknown = set(people["population"]) - set(self.populations)
+            # a row without a population is about the run's own (the first declared)
+            labels = people["population"].where(people["population"].notna(), next(iter(self.populations), None))
+            unknown = set(labels) - set(self.populations)
             if unknown:
-                raise KeyError(f"population(s) {sorted(unknown)} not declared; declared: {', '.join(self.populations)}")
+                raise KeyError(f"population(s) {sorted(map(str, unknown))} not declared; declared: "
+                               f"{', '.join(self.populations) or 'none'}")
             parts = [protect_people_counts(part, self.populations[label], self.disclosure_threshold)
-                     for label, part in people.groupby("population", sort=False)]
+                     for label, part in people.groupby(labels, sort=False)]
         else:
             if population is not None and population not in self.populations:
                 raise KeyError(f"population {population!r} is not declared; declared: "
