@@ -18,7 +18,7 @@ import pytest
 
 from evaluation import presentation as show
 from evaluation.run.audit import AUDIT_JSON, audit_finished_run, audit_run_folder
-from evaluation.run.contract import INTERNAL, PUBLIC, Run
+from evaluation.run.contract import INTERNAL, PUBLIC, DisclosureError, Run
 from evaluation.statistics.disclosure import protect_counts, recoverable_cells, suppress_counts
 from support import ROOT
 
@@ -131,6 +131,23 @@ def test_a_table_recoverable_from_its_margins_is_refused(tmp_path: Path):
     (finding,) = audit_run_folder(tmp_path)
     assert (finding.output, finding.row, finding.column) == ("tables/completion.csv", "C1", "completed")
     assert "recovered" in finding.reason
+
+
+def test_a_share_beside_its_base_is_refused_where_it_gives_a_small_count_back(tmp_path: Path):
+    """Attendance of 62.5% of a cohort of 8 says 3 were absent: refused when published, and found by the audit
+    when a table declaring its shares was written without that check."""
+    run = make_run(tmp_path, populations={"cohort C1": 8})
+    rates = pd.DataFrame({"session": [1, 2], "attendance_rate": [0.625, 1.0], "n": [8, 8]})
+    with pytest.raises(DisclosureError, match="row 1, column 'attendance_rate'"):
+        run.publish_table("attendance", rates, shares={"attendance_rate": "n"})
+    assert not (tmp_path / "tables" / "attendance.csv").exists(), "nothing is written when refused"
+    run.publish_table("attendance", rates.assign(attendance_rate=[float("nan"), 1.0]),
+                      shares={"attendance_rate": "n"})
+    assert audit_run_folder(tmp_path) == []
+    rates.to_csv(tmp_path / "tables" / "attendance.csv", index=False)  # as a notebook without the check would
+    (finding,) = audit_run_folder(tmp_path)
+    assert (finding.output, finding.row, finding.column) == ("tables/attendance.csv", "1 (1)", "attendance_rate")
+    assert "count of 5" in finding.reason
 
 
 def test_a_cell_suppressed_in_one_table_and_published_in_another_is_refused(tmp_path: Path):

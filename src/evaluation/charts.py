@@ -64,6 +64,30 @@ def interval_chart(frame: pd.DataFrame, *, label: str, title: str, x_title: str,
     return figure
 
 
+def rate_chart(frame: pd.DataFrame, *, x: str, rate: str, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Bars of a share of people (0 to 1, drawn as 0-100%), each suppressed share (NaN) marked ``[c]`` in place.
+
+    A chart of protected rates (:func:`~evaluation.statistics.disclosure.protect_shares`) must not leave a
+    reader wondering why a bar is missing: the gap carries ``[c]`` and the chart says what it means.
+    """
+    from .statistics.disclosure import SUPPRESSED_SYMBOL
+
+    figure = bar_chart(frame.assign(_percent=100 * frame[rate]), x=x, y="_percent", title=title, x_title=x_title,
+                       y_title=y_title)
+    figure.update_traces(hovertemplate="%{x}: %{y:.0f}%<extra></extra>")
+    figure.update_yaxes(range=[0, 105], ticksuffix="%")
+    figure.update_xaxes(type="category")  # sessions 1, 2, 3: labels, not a scale with 1.5
+    hidden = frame.loc[frame[rate].isna(), x]
+    for position in hidden:
+        figure.add_annotation(x=position, y=0, text=SUPPRESSED_SYMBOL, showarrow=False, yanchor="bottom")
+    if len(hidden):
+        figure.add_annotation(text=f"{SUPPRESSED_SYMBOL}: not shown, it would reveal a small number of people",
+                              xref="paper", yref="paper", x=0, y=-0.3, xanchor="left", yanchor="top",
+                              showarrow=False)
+        figure.update_layout(margin={"b": 120})
+    return figure
+
+
 def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, x_title: str, y_title: str) -> go.Figure:
     """A single-series bar chart (for counts and rates)."""
     import plotly.graph_objects as go

@@ -193,8 +193,22 @@ def test_completion_counts_suppress_small_cells():
 def test_attendance_rate_is_share_on_the_register():
     attendance = pd.DataFrame({"session": [1, 1, 1, 1, 2, 2, 2, 2],
                                "attended": [True, True, False, True, False, False, True, True]})
+    rates = cohort.attendance_rate(attendance, k=1)  # an internal run: every rate shown
+    assert rates.to_dict("list") == {"session": [1, 2], "attendance_rate": [0.75, 0.5], "n": [4, 4],
+                                     "suppressed": [False, False]}
+
+
+def test_attendance_rates_that_give_a_small_number_absent_are_suppressed():
+    """A register of 8: 8 of 8 attending is published; 5 of 8 (3 absent) and 3 of 8 are not."""
+    attendance = pd.DataFrame({"session": [1] * 8 + [2] * 8 + [3] * 8,
+                               "attended": [True] * 8 + [True] * 5 + [False] * 3 + [True] * 3 + [False] * 5})
     rates = cohort.attendance_rate(attendance)
-    assert rates.to_dict("list") == {"session": [1, 2], "attendance_rate": [0.75, 0.5], "n": [4, 4]}
+    assert rates["attendance_rate"].tolist()[0] == 1.0 and rates["attendance_rate"].isna().tolist() == [False,
+                                                                                                       True, True]
+    assert rates["suppressed"].tolist() == [False, True, True]
+    assert cohort.attendance_summary(attendance) == (
+        "Over 3 sessions leaders attended 67% of the 24 places (people on the register times sessions).")
+    assert "not shown" in cohort.attendance_summary(attendance.iloc[8:16])  # 5 of 8 places: 3 missed
 
 
 def test_applications_by_type_counts_people_not_records_and_suppresses():
@@ -293,8 +307,11 @@ def test_report_tables_have_no_index_raw_numbers_or_flags():
                               "reusing_organisations": [1, 1]})
     rows = cohort.content_table(resources, caption="Content").rows
     assert rows[0][3] == "16 July 2024" and rows[1][3] == "" and rows[0][4] == "2,700"
-    rates = cohort.attendance_rate(pd.DataFrame({"session": [1, 1, 2, 2], "attended": [True, False, True, True]}))
+    register = pd.DataFrame({"session": [1, 1, 2, 2], "attended": [True, False, True, True]})
+    rates = cohort.attendance_rate(register, k=1)
     assert cohort.attendance_table(rates, caption="Attendance").rows == (("1", "50%", "2"), ("2", "100%", "2"))
+    protected = cohort.attendance_table(cohort.attendance_rate(register), caption="Attendance")
+    assert protected.rows == (("1", "[c]", "2"), ("2", "[c]", "2"))
 
 
 def test_paired_changes_and_multi_item_reliability_cover_every_construct(instrument):

@@ -270,10 +270,13 @@ def test_attendance_by_session_separates_those_who_had_withdrawn():
     attendance = pd.DataFrame({"participant_id": ["a", "b", "c", "d"] * 2, "session": [1] * 4 + [2] * 4,
                                "session_date": [pd.Timestamp("2024-01-17")] * 4 + [pd.Timestamp("2024-02-21")] * 4,
                                "attended": [True, True, False, True, True, False, True, False]})
-    table = pg.attendance_by_session(attendance, roster)
+    table = pg.attendance_by_session(attendance, roster, k=1)
     assert table["attendance_rate"].tolist() == [0.75, 0.5]
     assert table["still_enrolled"].tolist() == [4, 3]
     assert table["attendance_rate_still_enrolled"].tolist() == pytest.approx([0.75, 2 / 3])
+    protected = pg.attendance_by_session(attendance, roster)  # k = 5: 3 of 4 gives 1 absent back
+    assert protected[["attendance_rate", "attendance_rate_still_enrolled"]].isna().all().all()
+    assert protected["suppressed"].tolist() == [True, True]
 
 
 def test_dropout_baseline_difference_combines_the_two_sample_methods(roster):
@@ -670,9 +673,12 @@ def test_programme_tables_and_sentences_read_as_words(roster):
     key, evidence, others = report.value_findings(money)
     assert key == ("Cost per point of confidence gained per completer: £2,519 (95% interval £2,045 to £3,280).")
     assert "saved £9,000 (28% of the market cost" in others
-    sessions = pd.DataFrame({"attendance_rate": [0.625, 0.875], "attendance_rate_still_enrolled": [0.79, 0.95]})
-    assert report.attendance_finding(sessions) == ("Attendance among leaders still enrolled ranged from 79% to 95% a "
-                                                   "session (all enrolled: 62% to 88%).")
+    sessions = pd.DataFrame({"attendance_rate": [0.625, 0.875, 0.75],
+                             "attendance_rate_still_enrolled": [0.79, np.nan, np.nan]})
+    assert report.attendance_finding(sessions) == (
+        "Attendance: among all enrolled leaders it ranged from 62% to 88% a session; among leaders still enrolled "
+        "it was 79% in the one session shown (2 of 3 sessions not shown). A session's rate is not shown when the "
+        "leaders attending or absent number fewer than the disclosure threshold.")
     instrument = pd.DataFrame({"item_id": ["a", "b"], "wording": ["I lead change.", "I explain."]})
     items = pd.DataFrame({"term": ["a", "b"], "p_value_holm": [0.003, 0.2]})
     assert report.items_finding(items, instrument) == "1 of 2 survey items moved at the 5% level after Holm " \

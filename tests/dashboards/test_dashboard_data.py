@@ -165,6 +165,17 @@ def test_suppressed_cells_are_shown_as_suppressed_never_zero(reports: Path) -> N
     assert "[c]</abbr> suppressed" in markup and ">0<" not in markup
 
 
+def test_a_rate_protected_in_its_row_is_shown_suppressed_and_the_flag_is_not_a_column(reports: Path) -> None:
+    run = Run("suppression_example", reports / "suppression_example" / "all", store=None)  # type: ignore[arg-type]
+    rates = pd.DataFrame({"session": [1, 2], "attendance_rate": [float("nan"), 1.0], "n": [8, 8],
+                          "suppressed": [True, False]})
+    run.publish_table("attendance", rates, title="Attendance", shares={"attendance_rate": "n"})
+    table = load_run("suppression_example", None, reports).table("attendance")
+    assert list(table.frame.columns) == ["session", "attendance_rate", "n"]
+    assert [cell.text for cell in table.cells()[0]] == ["1", "[c] suppressed", "8"]
+    assert table.as_shown().iloc[1].tolist() == ["2", "1", "8"]
+
+
 def test_suppressed_estimates_read_suppressed(reports: Path) -> None:
     results = load_run("suppression_example", None, reports).results
     assert describe_estimate(results.iloc[0].to_dict()) == "[c] suppressed"

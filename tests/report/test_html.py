@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from synthetic_reports import STAMP, display, notebook, stream, write_notebook
+from synthetic_reports import STAMP, _code, display, notebook, stream, write_notebook
 
 from evaluation.report import MARKING, read_document, render_html, report_html
 
@@ -27,6 +27,19 @@ def test_the_summary_comes_right_after_the_title_then_the_contents_then_the_sect
                                                    "Notes on the analysis")]
     assert positions == sorted(positions)
     assert page.count("Did confidence rise?") == 1, "the summary is moved, not copied"
+
+
+def test_a_cell_tagged_title_names_the_report_in_place_of_the_first_heading():
+    content = notebook()
+    content["cells"].insert(2, _code([display("text/markdown", "# LOTI project evaluation: Cyber security (P03)")],
+                                     tags=("title",)))
+    document = read_document(content)
+    page = report_html(document, STAMP)
+    assert document.title == "LOTI project evaluation: Cyber security (P03)"
+    assert "<title>LOTI project evaluation: Cyber security (P03)</title>" in page
+    assert page.count("Cyber security (P03)") == 2, "in the page title and the heading, not again in the body"
+    assert "Synthetic cohort evaluation" not in page
+    assert "This report evaluates one synthetic cohort." in page, "the introduction stays"
 
 
 def test_the_contents_link_every_section_heading_to_its_anchor():

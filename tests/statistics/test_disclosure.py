@@ -24,7 +24,9 @@ from evaluation.statistics.disclosure import (
     people_text,
     protect_counts,
     protect_people_counts,
+    protect_shares,
     recoverable_cells,
+    share_publishable,
     suppress_counts,
     suppress_small_groups,
 )
@@ -351,3 +353,22 @@ def test_protect_counts_judges_overlapping_groups_each_against_the_total():
     # People reporting each kind of application (one person may report several): no margins to add up.
     counts = pd.Series({"pilot": 4, "policy": 6, "service": 9, "team": 12, "none": 0})
     assert protect_counts(counts, total=12).tolist() == [pd.NA, 6, pd.NA, 12, 0]
+
+
+@pytest.mark.parametrize("attending, register", [(a, t) for t in (8, 24) for a in range(t + 1)])
+def test_a_share_is_published_exactly_when_its_counts_are(attending: int, register: int):
+    """Every share a register of 8 or 24 can produce: published iff attending and absent are 0 or at least 5
+    (counted by hand here, not through count_publishable)."""
+    absent = register - attending
+    safe = (attending == 0 or attending >= 5) and (absent == 0 or absent >= 5)
+    assert share_publishable(attending / register, register, 5) is safe
+
+
+def test_protect_shares_blanks_only_the_shares_that_give_a_small_count_back():
+    sessions = pd.DataFrame({"session": [1, 2, 3, 4], "rate": [7 / 8, 1.0, 0.0, 5 / 8], "n": [8, 8, 8, 8],
+                             "rate_enrolled": [19 / 20, 15 / 20, 1.0, 10 / 20], "enrolled": [20, 20, 8, 20]})
+    protected = protect_shares(sessions, {"rate": "n", "rate_enrolled": "enrolled"})
+    assert protected["rate"].isna().tolist() == [True, False, False, True]  # 1 absent; 3 absent
+    assert protected["rate_enrolled"].isna().tolist() == [True, False, False, False]  # 1 of 20 absent
+    assert sessions["rate"].notna().all(), "the input is not changed"
+    assert not share_publishable(0.5, float("nan")), "a share of an unknown base is not published"

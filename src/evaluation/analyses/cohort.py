@@ -19,7 +19,7 @@ from scipy import stats
 from .. import presentation as show
 from ..coverage import coverage_note, quoted_coverage
 from ..presentation import numbers, people
-from ..statistics.disclosure import TOTAL, suppress_counts
+from ..statistics.disclosure import DEFAULT_THRESHOLD, TOTAL, protect_shares, share_publishable, suppress_counts
 from ..statistics.paired import (
     CompletePairs,
     cohens_dz,
@@ -189,11 +189,43 @@ def completion_counts(participants: pd.DataFrame, by: str = "cohort_id", k: int 
     return suppress_counts(table, k=k).formatted().reset_index()
 
 
-def attendance_rate(attendance: pd.DataFrame) -> pd.DataFrame:
-    """Share of enrolled participants attending each session (``n`` = people on the register)."""
+def attendance_rate(attendance: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Share of enrolled participants attending each session (``n`` = people on the register), protected.
+
+    A session's rate beside its register gives the number absent back (62% of
+    8: 3 absent), so a rate whose attending or absent count is under ``k`` is
+    suppressed (:func:`~evaluation.statistics.disclosure.protect_shares`;
+    ``suppressed`` marks it). :func:`attendance_summary` gives the cohort's
+    attendance over all sessions.
+    """
     grouped = attendance.groupby("session")["attended"]
-    return pd.DataFrame({"session": grouped.mean().index, "attendance_rate": grouped.mean().to_numpy(),
-                         "n": grouped.size().to_numpy()})
+    rates = pd.DataFrame({"session": grouped.mean().index, "attendance_rate": grouped.mean().to_numpy(),
+                          "n": grouped.size().to_numpy()})
+    protected = protect_shares(rates, {"attendance_rate": "n"}, k)
+    return protected.assign(suppressed=protected["attendance_rate"].isna() & rates["attendance_rate"].notna())
+
+
+def attendance_summary(attendance: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> str:
+    """One sentence on attendance over all sessions, as a share of the places (people times sessions).
+
+    The share is given only if the places attended and missed both number at
+    least ``k`` (:func:`~evaluation.statistics.disclosure.share_publishable`).
+
+    Examples
+    --------
+    >>> register = pd.DataFrame({"session": [1] * 8 + [2] * 8, "attended": [True] * 11 + [False] * 5})
+    >>> attendance_summary(register)
+    'Over 2 sessions leaders attended 69% of the 16 places (people on the register times sessions).'
+    """
+    places, sessions = len(attendance), attendance["session"].nunique()
+    if places == 0:
+        return "No attendance was recorded."
+    share = attendance["attended"].astype(bool).mean()
+    if not share_publishable(share, places, k):
+        return (f"Over {numbers.count(sessions)} sessions the share of the {numbers.count(places)} places "
+                f"attended is not shown: the places attended or missed number fewer than {numbers.count(k)}.")
+    return (f"Over {numbers.count(sessions)} sessions leaders attended {numbers.percent(share)} of the "
+            f"{numbers.count(places)} places (people on the register times sessions).")
 
 
 def applications_by_type(applications: pd.DataFrame, participants: pd.DataFrame, k: int = 5) -> pd.DataFrame:
@@ -424,15 +456,17 @@ def attendance_table(rates: pd.DataFrame, *, caption: str, source: str = "") -> 
 
 
 def rates_alt_text(rates: pd.DataFrame, intro: str, column: str = "attendance_rate") -> str:
-    """A bar chart's text alternative: ``intro``, then each session's rate in ``column`` as a percentage.
+    """A bar chart's text alternative: ``intro``, then each session's rate in ``column`` as a percentage
+    (``[c]`` where it was suppressed).
 
     Examples
     --------
-    >>> rates_alt_text(pd.DataFrame({"session": [1, 2], "attendance_rate": [0.875, 0.625]}), "Attendance")
-    'Attendance: session 1: 88%; session 2: 62%'
+    >>> rates_alt_text(pd.DataFrame({"session": [1, 2], "attendance_rate": [0.875, None]}), "Attendance")
+    'Attendance: session 1: 88%; session 2: [c] (not shown)'
     """
-    return f"{intro}: " + "; ".join(f"session {session}: {numbers.percent(rate)}"
-                                    for session, rate in zip(rates["session"], rates[column], strict=True))
+    return f"{intro}: " + "; ".join(
+        f"session {session}: {numbers.SUPPRESSED + ' (not shown)' if pd.isna(rate) else numbers.percent(rate)}"
+        for session, rate in zip(rates["session"], rates[column], strict=True))
 
 
 def content_finding(resources: pd.DataFrame, scope: str) -> str:

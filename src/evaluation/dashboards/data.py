@@ -435,6 +435,17 @@ def _counts_people(column: str) -> bool:
     return name in PEOPLE_COUNT_WORDS or name.startswith(("n ", "number of people", "people "))
 
 
+def _marked(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table whose rows carry a ``suppressed`` flag (a protected rate) as shown: ``[c]`` in each flagged row's
+    empty cells, the flag column dropped."""
+    if "suppressed" not in frame:
+        return frame
+    flagged = frame["suppressed"].str.strip().str.lower().isin(("true", "1", "yes"))
+    shown = frame.drop(columns="suppressed")
+    empty = shown.apply(lambda column: column.str.strip() == "")
+    return shown.mask(empty.apply(lambda column: column & flagged), SUPPRESSED_SYMBOL)
+
+
 def read_table_csv(path: Path) -> pd.DataFrame:
     """A published CSV with every cell as text (so ``[c]`` and empty cells survive as published).
 
@@ -563,8 +574,8 @@ class PublishedRun:
             raise self._missing(f"the table '{name}'")
         entry = self.tables_index[name]
         return PublishedTable(name, str(entry.get("title") or name),
-                              read_table_csv(self.path / "tables" / f"{name}.csv"), entry.get("people_column"),
-                              self.threshold)
+                              _marked(read_table_csv(self.path / "tables" / f"{name}.csv")),
+                              entry.get("people_column"), self.threshold)
 
     @property
     def threshold(self) -> int:

@@ -12,7 +12,7 @@ findings as Markdown with a summary and notes on the analysis (:mod:`.findings`)
     findings.notes()     # tagged "notes"
 """
 
-from .findings import Findings, KeyFinding, Markdown, declare_population, people
+from .findings import Findings, KeyFinding, Markdown, declare_population, people, title
 from .numbers import (
     MISSING,
     SUPPRESSED,
@@ -31,4 +31,4 @@ from .tables import Column, Table, table
 
 __all__ = ["MISSING", "SUPPRESSED", "Column", "Findings", "KeyFinding", "Markdown", "Table", "count", "date",
            "declare_population", "interval", "money", "number", "p_phrase", "p_value", "people", "percent", "score",
-           "table", "yes_no"]
+           "table", "title", "yes_no"]

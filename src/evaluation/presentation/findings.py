@@ -49,6 +49,20 @@ class Markdown:
 _POPULATIONS: dict[str, tuple[int, int]] = {}
 
 
+def title(text: str) -> Markdown:
+    """The report's title when it depends on the run (the project a run is about).
+
+    Display it in a code cell tagged ``title``: the report puts it in place of the
+    first Markdown cell's ``#`` heading (:mod:`evaluation.report.document`).
+
+    Examples
+    --------
+    >>> title("LOTI project evaluation: Cyber security (P03)")
+    # LOTI project evaluation: Cyber security (P03)
+    """
+    return Markdown(f"# {' '.join(text.split())}")
+
+
 def declare_population(label: str, total: int, threshold: int = DEFAULT_THRESHOLD) -> None:
     """Make ``total`` people the population ``label`` that :func:`people` checks counts against."""
     _POPULATIONS[label] = (total, threshold)

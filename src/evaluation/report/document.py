@@ -1,7 +1,9 @@
 """What a report shows, read from an executed notebook: its title, summary, sections, and what is kept out.
 
 The report's order is fixed by conventions the notebooks follow (docs/reports.md):
-the first Markdown cell is the title and introduction; the cells tagged ``summary``
+the first Markdown cell is the title and introduction (a code cell tagged ``title`` that
+displays a Markdown ``#`` heading, e.g. naming the project a run is about, replaces its
+heading); the cells tagged ``summary``
 come right after it (they run last, because they need every finding); then the
 rest in notebook order. Code is never shown, only outputs.
 
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 SUMMARY_TAG = "summary"
+TITLE_TAG = "title"
 NOTES_TAG = "notes"
 AUDIENCE_PARAMETER = "audience"
 PUBLIC, INTERNAL = "public", "internal"
@@ -189,6 +192,12 @@ def read_document(executed: Path | dict[str, Any]) -> ReportDocument:
                     block.outputs.append(chosen)
             if not block.outputs:
                 continue
+            if TITLE_TAG in tags:
+                heading = _title(Block("markdown", markdown="\n".join(
+                    str(o.content) for o in block.outputs if o.mime == "text/markdown")), default="")
+                if heading:
+                    title_block = _retitled(title_block, heading)
+                    continue
         else:
             continue
         (summary if SUMMARY_TAG in tags else body).append(block)
@@ -196,10 +205,21 @@ def read_document(executed: Path | dict[str, Any]) -> ReportDocument:
     return ReportDocument(title, title_block, summary, body, audience, withheld)
 
 
-def _title(block: Block | None) -> str:
+def _title(block: Block | None, default: str = "Report") -> str:
     """The text of the title cell's first ``#`` heading (Markdown emphasis removed)."""
     if block is not None:
         for line in block.markdown.splitlines():
             if re.match(r"#\s", line):
                 return re.sub(r"[*_`]", "", line[1:]).strip()
-    return "Report"
+    return default
+
+
+def _retitled(block: Block | None, heading: str) -> Block:
+    """The title cell with its first ``#`` heading replaced by ``heading`` (added if it had none)."""
+    lines = block.markdown.splitlines() if block is not None else []
+    first = next((i for i, line in enumerate(lines) if re.match(r"#\s", line)), None)
+    if first is None:
+        lines.insert(0, f"# {heading}")
+    else:
+        lines[first] = f"# {heading}"
+    return Block("markdown", markdown="\n".join(lines), tags=block.tags if block is not None else ())

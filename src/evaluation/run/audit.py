@@ -5,8 +5,9 @@ results' ``n`` column or a chart's hover text gives the suppressed number, or
 its complement, away. This module reads what a run folder publishes:
 
 * ``results.csv`` / ``results.parquet``: the ``n`` column (and the statistics of small groups);
-* ``tables/*.csv`` with ``tables/index.json``: the ``people_column`` of each table, and cells
-  suppressed (``[c]``) in tables with ``Total`` margins;
+* ``tables/*.csv`` with ``tables/index.json``: the ``people_column`` of each table, the shares
+  of people it declares with their base (``shares``), and cells suppressed (``[c]``) in tables
+  with ``Total`` margins;
 * ``figures/*.json``: text, hover text and hover templates filled with each point's ``customdata``;
 * ``report.html``: visible text, and the people counts marked
   ``<span data-people="LABEL">N</span>`` (:meth:`evaluation.run.contract.Run.people`);
@@ -15,7 +16,9 @@ and fails when
 
 1. a people count is in ``1 .. k-1`` (the threshold rule);
 2. a people count ``n`` and its complement ``T - n`` against the total ``T`` of
-   its population break :func:`~evaluation.statistics.disclosure.count_publishable`.
+   its population break :func:`~evaluation.statistics.disclosure.count_publishable`
+   (a share ``p`` of a base ``T`` published beside it counts as ``n = pT``:
+   :func:`~evaluation.statistics.disclosure.share_publishable`).
    Populations are those the run declared (``disclosure.json``,
    :meth:`~evaluation.run.contract.Run.population`: spans name theirs, results and
    tables use the first unless a table names one), and, implicitly, each row of a
@@ -53,6 +56,7 @@ from ..statistics.disclosure import (
     count_publishable,
     find_disclosure_risks,
     recoverable_cells,
+    share_publishable,
 )
 from .contract import (
     DISCLOSURE_JSON,
@@ -242,6 +246,7 @@ class _Table:
     people_column: str | None
     population: str | None
     row_totals: dict[str, int]
+    shares: dict[str, str]
 
 
 def _tables(folder: Path) -> Iterator[_Table]:
@@ -254,7 +259,7 @@ def _tables(folder: Path) -> Iterator[_Table]:
         except pd.errors.EmptyDataError:  # an empty table publishes nothing
             continue
         yield _Table(f"tables/{path.name}", frame, entry.get("people_column", "n"), entry.get("population"),
-                     _row_totals(frame))
+                     _row_totals(frame), dict(entry.get("shares", {})))
 
 
 def _with_margins(frame: pd.DataFrame) -> pd.DataFrame | None:
@@ -288,6 +293,14 @@ def _table_findings(table: _Table, declared: _Declaration,
             if pd.notna(value):
                 findings += _check_count(table.output, f"{position + 1} ({frame[label_column].iat[position]})",
                                          table.people_column, float(value), k, populations)
+    for share, base in table.shares.items():
+        values = pd.to_numeric(frame[share], errors="coerce")
+        bases = pd.to_numeric(frame[base], errors="coerce")
+        for position, (value, of) in enumerate(zip(values, bases, strict=True)):
+            if not share_publishable(value, of, k):
+                findings.append(Finding(table.output, f"{position + 1} ({frame[label_column].iat[position]})",
+                                        share, f"{value:g}", f"a share of {of:g} people: it gives back a count "
+                                        f"of {round(value * of):g} whose count or complement is under {k}"))
     numbers = _with_margins(frame)
     if numbers is None:
         return findings

@@ -249,15 +249,22 @@ class Run:
         return combined
 
     def publish_table(self, name: str, frame: pd.DataFrame, *, title: str = "", people_column: str | None = "n",
-                      population: str | None = None) -> Path:
+                      population: str | None = None, shares: Mapping[str, str] | None = None) -> Path:
         """Publish a table for the dashboards; refuses any group of fewer people than the threshold.
 
         ``people_column`` counts people per row (None for tables not about
         people, e.g. costs). Suppressed rows must carry NaN, not a small count.
         ``population`` names the declared population (:meth:`population`) the
         rows' people belong to; the audit checks each count's complement
-        against its total (default: the run's first population).
+        against its total (default: the run's first population). ``shares``
+        maps each column holding a share of people to the column of its base
+        (``{"attendance_rate": "n"}``): a share that gives back a count or
+        complement under the threshold is refused
+        (:func:`~evaluation.statistics.disclosure.protect_shares` them first),
+        and the audit checks them again.
         """
+        from ..statistics.disclosure import share_publishable
+
         if population is not None and population not in self.populations:
             raise KeyError(f"table '{name}': population {population!r} is not declared")
         if people_column is not None:
@@ -266,10 +273,18 @@ class Run:
             if small.any():
                 raise DisclosureError(f"table '{name}': {int(small.sum())} row(s) with fewer than "
                                       f"{self.disclosure_threshold} people; suppress them first")
+        for share, base in (shares or {}).items():
+            for row, (value, of) in enumerate(zip(frame[share], frame[base], strict=True), start=1):
+                if not share_publishable(value, of, self.disclosure_threshold):
+                    raise DisclosureError(
+                        f"table '{name}', row {row}, column '{share}': {value:.4g} of {of:g} people gives back a "
+                        f"count or complement under {self.disclosure_threshold}; protect_shares it first")
         path = self.output_dir / "tables" / f"{name}.csv"
         write_atomically(path, frame_to_csv(frame))
-        self._index(TABLES_INDEX, name, {"title": title or name, "people_column": people_column,
-                                         "population": population})
+        entry: dict[str, Any] = {"title": title or name, "people_column": people_column, "population": population}
+        if shares:
+            entry["shares"] = dict(shares)
+        self._index(TABLES_INDEX, name, entry)
         return path
 
     def publish_figure(self, name: str, figure: go.Figure, *, alt_text: str) -> Path:

@@ -66,7 +66,7 @@ table).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +85,9 @@ __all__ = [
     "people_text",
     "protect_counts",
     "protect_people_counts",
+    "protect_shares",
     "recoverable_cells",
+    "share_publishable",
     "suppress_counts",
     "suppress_small_groups",
 ]
@@ -506,6 +508,79 @@ def protect_counts(
     """
     keep = np.array([count_publishable(n, total, k) for n in counts], dtype=bool)
     return counts.astype("Int64").where(keep)
+
+
+def share_publishable(share: float, of: float, k: int = DEFAULT_THRESHOLD) -> bool:
+    """Whether a share of a published number of people may be published beside it.
+
+    A share :math:`p` of :math:`T` people gives the count :math:`n = pT` back
+    (62.5% of a cohort of 8 is 5 attending, so 3 absent), so the share is
+    published only if that count is (:func:`count_publishable`):
+
+    .. math::
+
+        \\text{publish } p \\iff n = 0 \\;\\lor\\; \\bigl(n \\ge k \\;\\land\\;
+        (T - n = 0 \\;\\lor\\; T - n \\ge k)\\bigr), \\quad n = \\operatorname{round}(pT)
+
+    Parameters
+    ----------
+    share : float
+        Proportion between 0 and 1; a missing share publishes nothing and passes.
+    of : float
+        The number of people it is a share of (published beside it, or known).
+    k : int
+        Threshold.
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    Government Statistical Service (2014). *Disclosure control guidance for
+    tables produced from administrative sources* (percentages with their base
+    are treated as the counts they give back).
+
+    Examples
+    --------
+    >>> share_publishable(0.625, 8), share_publishable(1.0, 8), share_publishable(0.75, 24)
+    (False, True, True)
+    """
+    if pd.isna(share):
+        return True
+    if pd.isna(of):
+        return False
+    return count_publishable(int(round(float(share) * float(of))), float(of), k)
+
+
+def protect_shares(frame: pd.DataFrame, shares: Mapping[str, str], k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Suppress (NaN) each share whose count or complement in its base is under the threshold.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per group, with the shares and the numbers of people they are shares of.
+    shares : mapping of str to str
+        Each share column and the column of its base (``{"attendance_rate": "n"}``).
+    k : int
+        Threshold (:func:`share_publishable`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, the shares that give a small count back set to NaN.
+
+    Examples
+    --------
+    >>> rates = pd.DataFrame({"session": [1, 2], "attendance_rate": [0.625, 1.0], "n": [8, 8]})
+    >>> protect_shares(rates, {"attendance_rate": "n"})["attendance_rate"].tolist()
+    [nan, 1.0]
+    """
+    protected = frame.copy()
+    for share, of in shares.items():
+        keep = [share_publishable(p, t, k) for p, t in zip(frame[share], frame[of], strict=True)]
+        protected[share] = frame[share].astype(float).where(keep)
+    return protected
 
 
 def find_disclosure_risks(

@@ -5,7 +5,7 @@ GLA Economics evaluates each project's effectiveness and outcomes at organisatio
 economic level, and the value for money of the programme as a whole. This package holds every step
 the two LOTI notebooks take, as tested functions, one module per concept:
 
-- ``project``: a project's summary and its logic model (:func:`logic_model`);
+- ``project``: a project's title, summary and logic model (:func:`project_title`, :func:`logic_model`);
 - ``indicators``: indicators against baseline and target with a RAG status
   (:func:`track_project_indicators`);
 - ``impact``: the authority x period panel and the impact evaluation (:func:`indicator_panel`,
@@ -104,6 +104,7 @@ from .project import (
     LOGIC_STAGES,
     logic_model,
     project_summary,
+    project_title,
 )
 from .report import (
     PROJECT_DESIGN,
@@ -192,6 +193,7 @@ __all__ = [
     "LOGIC_STAGES",
     "logic_model",
     "project_summary",
+    "project_title",
     "DIRECTIONS",
     "LEVELS",
     "STATUSES",

@@ -30,6 +30,20 @@ def _one_project(projects: pd.DataFrame, project_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
+def project_title(projects: pd.DataFrame, project_id: str) -> str:
+    """The report title of one project's evaluation: its title and identifier.
+
+    Examples
+    --------
+    >>> project_title(pd.DataFrame({"project_id": ["P03"], "title": ["Cyber security"]}), "P03")
+    'LOTI project evaluation: Cyber security (P03)'
+    """
+    row = projects.loc[projects["project_id"] == project_id]
+    if row.empty:
+        raise KeyError(f"project {project_id!r} is not in the projects table")
+    return f"LOTI project evaluation: {row['title'].iat[0]} ({project_id})"
+
+
 def logic_model(projects: pd.DataFrame, project_id: str) -> pd.DataFrame:
     """The project's logic model (theory of change) as a small table.
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ...statistics.disclosure import DEFAULT_THRESHOLD, SuppressedTable, suppress_counts
+from ...statistics.disclosure import DEFAULT_THRESHOLD, SuppressedTable, protect_shares, suppress_counts
 from ...statistics.two_sample import (
     hodges_lehmann_two_sample,
     proportion_estimate,
@@ -116,8 +116,13 @@ def survey_coverage(scores: pd.DataFrame, participants: pd.DataFrame, *, constru
     return suppress_counts(table, k=k)
 
 
-def attendance_by_session(attendance: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
-    """Attendance per session, all cohorts together.
+def attendance_by_session(attendance: pd.DataFrame, participants: pd.DataFrame,
+                          k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Attendance per session, all cohorts together, each rate protected against its base.
+
+    A rate whose attending or absent count is under ``k`` is suppressed
+    (:func:`~evaluation.statistics.disclosure.protect_shares`; ``suppressed``
+    marks the row): 88% of 24 is 3 absent.
 
     Parameters
     ----------
@@ -125,12 +130,15 @@ def attendance_by_session(attendance: pd.DataFrame, participants: pd.DataFrame) 
         Register, one row per participant and session.
     participants : pandas.DataFrame
         The roster (for withdrawal dates).
+    k : int
+        Disclosure threshold.
 
     Returns
     -------
     pandas.DataFrame
         ``session``, ``n`` (people on the register), ``attendance_rate`` (share of them attending),
-        ``still_enrolled`` (not withdrawn before the session date) and ``attendance_rate_still_enrolled``.
+        ``still_enrolled`` (not withdrawn before the session date), ``attendance_rate_still_enrolled``
+        and ``suppressed``.
     """
     withdrawn = participants.set_index("participant_id")["withdrawn_on"]
     register = attendance.assign(withdrawn_on=attendance["participant_id"].map(withdrawn))
@@ -143,7 +151,11 @@ def attendance_by_session(attendance: pd.DataFrame, participants: pd.DataFrame) 
         rows.append({"session": int(session), "n": len(group), "attendance_rate": group["attended"].mean(),
                      "still_enrolled": len(enrolled),
                      "attendance_rate_still_enrolled": enrolled["attended"].mean() if len(enrolled) else np.nan})
-    return pd.DataFrame(rows)
+    rates = pd.DataFrame(rows)
+    shares = {"attendance_rate": "n", "attendance_rate_still_enrolled": "still_enrolled"}
+    protected = protect_shares(rates, shares, k)
+    hidden = [protected[share].isna() & rates[share].notna() for share in shares]
+    return protected.assign(suppressed=hidden[0] | hidden[1])
 
 
 def dropout_baseline_difference(scores: pd.DataFrame, participants: pd.DataFrame, construct: str, *,

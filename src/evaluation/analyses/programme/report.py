@@ -216,11 +216,21 @@ def dropout_findings(gaps: pd.DataFrame, *, alpha: float = 0.05, confidence_leve
 
 
 def attendance_finding(sessions: pd.DataFrame) -> str:
-    """The range of attendance a session, among leaders still enrolled and among all enrolled."""
-    still, everyone = sessions["attendance_rate_still_enrolled"], sessions["attendance_rate"]
-    return (f"Attendance among leaders still enrolled ranged from {numbers.percent(still.min())} to "
-            f"{numbers.percent(still.max())} a session (all enrolled: {numbers.percent(everyone.min())} to "
-            f"{numbers.percent(everyone.max())}).")
+    """The range of attendance a session among all enrolled and among those still enrolled, from the published
+    (protected) rates of :func:`attendance_by_session`, saying how many sessions' rates are not shown."""
+    parts = []
+    for column, whom in (("attendance_rate", "all enrolled leaders"),
+                         ("attendance_rate_still_enrolled", "leaders still enrolled")):
+        shown, hidden = sessions[column].dropna(), int(sessions[column].isna().sum())
+        gap = (f" ({numbers.count(hidden)} of {numbers.count(len(sessions))} sessions not shown)" if hidden else "")
+        if len(shown) > 1:
+            parts.append(f"among {whom} it ranged from {numbers.percent(shown.min())} to "
+                         f"{numbers.percent(shown.max())} a session{gap}")
+        else:
+            parts.append(f"among {whom} it was {numbers.percent(shown.iat[0])} in the one session shown{gap}"
+                         if len(shown) else f"among {whom} no session's rate can be shown")
+    return (f"Attendance: {parts[0]}; {parts[1]}. A session's rate is not shown when the leaders attending or "
+            "absent number fewer than the disclosure threshold.")
 
 
 def equality_finding(equality: pd.DataFrame) -> str:
