@@ -54,10 +54,24 @@ class LivePage:
 
 
 def _message(msg_type: str, content: dict[str, Any], session: str, metadata: dict[str, Any] | None = None) -> str:
-    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "board",
-              "date": "", "version": "5.3"}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content,
-                       "channel": "shell", "buffers": []})
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "session": session,
+        "username": "board",
+        "date": "",
+        "version": "5.3",
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": metadata or {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
 
 
 async def _fetch_assets(client: Any, base: str, paths: list[str]) -> None:
@@ -71,8 +85,9 @@ async def published_page(client: Any, base: str, path: str) -> Outcome:
         response = await client.fetch(f"{base}/{path}", request_timeout=LEVEL_TIMEOUT_S)
         folder = "/" + path.rsplit("/", 1)[0] + "/" if "/" in path else "/"
         assets = SITE_ASSET.findall(response.body.decode())
-        await asyncio.gather(*(client.fetch(_resolve(base, folder, a), request_timeout=LEVEL_TIMEOUT_S)
-                               for a in set(assets)))
+        await asyncio.gather(
+            *(client.fetch(_resolve(base, folder, a), request_timeout=LEVEL_TIMEOUT_S) for a in set(assets))
+        )
         return Outcome("page", time.perf_counter() - started)
     except Exception as error:  # every failure is counted, none stops the level
         return Outcome("error", time.perf_counter() - started, f"{type(error).__name__}: {error}")
@@ -107,12 +122,20 @@ async def live_page(client: Any, base: str, notebook: str, pages: list[LivePage]
         pages.append(page)
         session = uuid.uuid4().hex
         page.socket = await websocket_connect(
-            f"{base.replace('http', 'ws', 1)}/api/kernels/{page.kernel_id}/channels?session_id={session}")
+            f"{base.replace('http', 'ws', 1)}/api/kernels/{page.kernel_id}/channels?session_id={session}"
+        )
         comm_id = uuid.uuid4().hex
-        page.socket.write_message(_message("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control",
-                                                         "data": {}}, session, {"version": WIDGET_CONTROL_VERSION}))
-        page.socket.write_message(_message("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}},
-                                           session))
+        page.socket.write_message(
+            _message(
+                "comm_open",
+                {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}},
+                session,
+                {"version": WIDGET_CONTROL_VERSION},
+            )
+        )
+        page.socket.write_message(
+            _message("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}, session)
+        )
         # The state message is found by its comm and method without decoding it: one event loop plays every
         # reader, and decoding megabytes of widget state in it would delay the other readers' timings.
         wanted = (comm_id.encode(), b'"update_states"')
@@ -132,8 +155,18 @@ async def close_pages(client: Any, base: str, pages: list[LivePage]) -> None:
     for page in pages:
         if page.socket is not None:
             page.socket.close()
-    await asyncio.gather(*(client.fetch(f"{base}/voila/api/shutdown/{p.kernel_id}", method="POST", body="",
-                                        raise_error=False, request_timeout=60) for p in pages))
+    await asyncio.gather(
+        *(
+            client.fetch(
+                f"{base}/voila/api/shutdown/{p.kernel_id}",
+                method="POST",
+                body="",
+                raise_error=False,
+                request_timeout=60,
+            )
+            for p in pages
+        )
+    )
 
 
 async def browser_time(browser: Any, url: str, live: bool) -> float | None:
@@ -166,16 +199,27 @@ def summarise(outcomes: list[Outcome], n: int) -> dict[str, Any]:
         seconds = [o.seconds for o in outcomes if o.kind == kind]
         if not seconds:
             return {"count": 0}
-        return {"count": len(seconds), "median_s": round(float(np.median(seconds)), 2),
-                "p95_s": round(float(np.percentile(seconds, 95)), 2), "max_s": round(max(seconds), 2)}
+        return {
+            "count": len(seconds),
+            "median_s": round(float(np.median(seconds)), 2),
+            "p95_s": round(float(np.percentile(seconds, 95)), 2),
+            "max_s": round(max(seconds), 2),
+        }
 
     errors = [o.detail for o in outcomes if o.kind == "error"]
-    return {"n": n, "page": stats("page"), "live": stats("live"), "capacity": stats("capacity"),
-            "errors": len(errors), "error_examples": errors[:3]}
+    return {
+        "n": n,
+        "page": stats("page"),
+        "live": stats("live"),
+        "capacity": stats("capacity"),
+        "errors": len(errors),
+        "error_examples": errors[:3],
+    }
 
 
-async def level(base: str, n: int, *, live: bool, notebook: str, site_path: str, browser: Any,
-                memory: Any) -> dict[str, Any]:
+async def level(
+    base: str, n: int, *, live: bool, notebook: str, site_path: str, browser: Any, memory: Any
+) -> dict[str, Any]:
     """N clients at once (and one browser page beside them); their outcomes summarised, with ``memory()`` (bytes
     of PSS of the server and its kernels) read while every live page is still open."""
     from tornado.httpclient import AsyncHTTPClient
@@ -185,8 +229,10 @@ async def level(base: str, n: int, *, live: bool, notebook: str, site_path: str,
     client = AsyncHTTPClient(force_instance=True, max_clients=max(10, n * 8))
     pages: list[LivePage] = []
     url = f"{base}/voila/render/{notebook}.ipynb" if live else f"{base}/{site_path}"
-    clients = [live_page(client, base, notebook, pages) if live else published_page(client, base, site_path)
-               for _ in range(min(n, MAX_CLIENTS))]
+    clients = [
+        live_page(client, base, notebook, pages) if live else published_page(client, base, site_path)
+        for _ in range(min(n, MAX_CLIENTS))
+    ]
     gathered = asyncio.gather(*clients, browser_time(browser, url, live))
     results = await asyncio.wait_for(gathered, LEVEL_TIMEOUT_S + 30)
     outcomes, seen = list(results[:-1]), results[-1]

@@ -136,10 +136,19 @@ def demo_results(folder: Path) -> Path:
     """Ingest the demo data and run every analysis into ``folder``; returns the reports folder."""
     store, reports = folder / "store" / "workbench.duckdb", folder / "reports"
     workbench = str(Path(sys.executable).with_name("workbench"))
-    subprocess.run([workbench, "ingest", "--demo", "--store", str(store), "data/demo/ingest.yml"], cwd=ROOT,
-                   check=True, capture_output=True)
-    subprocess.run([workbench, "run", "--store", str(store), "--reports", str(reports), "--jobs", "2"], cwd=ROOT,
-                   check=True, capture_output=True, env={**os.environ, config.REPORTS_ENV: str(reports)})
+    subprocess.run(
+        [workbench, "ingest", "--demo", "--store", str(store), "data/demo/ingest.yml"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [workbench, "run", "--store", str(store), "--reports", str(reports), "--jobs", "2"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, config.REPORTS_ENV: str(reports)},
+    )
     return reports
 
 
@@ -194,8 +203,9 @@ def wait_for_live_page(page: object, timeout_ms: int = 60_000) -> None:
         page.locator(".wb-root .js-plotly-plot").first.wait_for(state="visible", timeout=timeout_ms)  # type: ignore
 
 
-def time_loads(server: VoilaServer, notebook: str, runs: int, browser: object,
-               loads: dict[str, int]) -> dict[str, object]:
+def time_loads(
+    server: VoilaServer, notebook: str, runs: int, browser: object, loads: dict[str, int]
+) -> dict[str, object]:
     """``runs`` timed loads of one dashboard, each against a freshly preheated kernel.
 
     ``loads`` counts the loads of each notebook so far: each load takes the pooled kernel and Voila
@@ -223,17 +233,21 @@ def time_loads(server: VoilaServer, notebook: str, runs: int, browser: object,
             failures.append(f"load {i + 1}: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
         finally:
             context.close()
-    return {"median_s": round(np.median(seconds), 2) if seconds else None,
-            "runs_s": [round(s, 2) for s in seconds],
-            "live_median_s": round(np.median(live), 2) if live else None, "failures": failures,
-            "shows": " / ".join(sorted(kinds)) or "nothing",
-            "target_met": bool(seconds) and bool(np.median(seconds) < TARGET_SECONDS)}
+    return {
+        "median_s": round(np.median(seconds), 2) if seconds else None,
+        "runs_s": [round(s, 2) for s in seconds],
+        "live_median_s": round(np.median(live), 2) if live else None,
+        "failures": failures,
+        "shows": " / ".join(sorted(kinds)) or "nothing",
+        "target_met": bool(seconds) and bool(np.median(seconds) < TARGET_SECONDS),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reports", type=Path, default=None, help="Published results (default: $WORKBENCH_REPORTS "
-                                                                     "or reports/).")
+    parser.add_argument(
+        "--reports", type=Path, default=None, help="Published results (default: $WORKBENCH_REPORTS or reports/)."
+    )
     parser.add_argument("--demo", action="store_true", help="Build demo results in a temporary folder first.")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-preheat", action="store_true", help="Serve without preheated kernels.")
@@ -254,8 +268,20 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="dash-load-") as temp:
             reports = demo_results(Path(temp)) if args.demo else config.reports_dir(args.reports).resolve()
             levels = [int(n) for n in args.concurrency.split(",")]
-            print(json.dumps(load_test(reports, levels, args.dashboard, args.pool_size, args.max_live,
-                                       Path(temp), parts=args.parts.split(",")), indent=1))
+            print(
+                json.dumps(
+                    load_test(
+                        reports,
+                        levels,
+                        args.dashboard,
+                        args.pool_size,
+                        args.max_live,
+                        Path(temp),
+                        parts=args.parts.split(","),
+                    ),
+                    indent=1,
+                )
+            )
         return
     from playwright.sync_api import sync_playwright
 
@@ -265,14 +291,19 @@ def main() -> None:
             sys.exit(f"no results in {reports}: run `workbench run` first, or pass --demo")
         table: dict[str, object] = {}
         served = served_folder(Path(temp) / "served")
-        with VoilaServer(served, reports, Path(temp) / "voila", preheat=not args.no_preheat) as server, \
-                sync_playwright() as playwright:
+        with (
+            VoilaServer(served, reports, Path(temp) / "voila", preheat=not args.no_preheat) as server,
+            sync_playwright() as playwright,
+        ):
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(HEADLESS_CHROMIUM_ARGS))
             # Baseline and dashboards alternate, so a change in the machine's load touches both alike.
             loads: dict[str, int] = {}
             for notebook in [name for dashboard in args.dashboards for name in (BASELINE, dashboard)]:
-                timed = time_loads(server, notebook, args.runs, browser, loads) if not args.no_preheat else \
-                    time_cold(server, notebook, args.runs, browser)
+                timed = (
+                    time_loads(server, notebook, args.runs, browser, loads)
+                    if not args.no_preheat
+                    else time_cold(server, notebook, args.runs, browser)
+                )
                 table.setdefault(notebook, []).append(timed)
                 print(notebook, json.dumps(timed), file=sys.stderr, flush=True)  # progress (a run takes minutes)
             browser.close()
@@ -281,20 +312,37 @@ def main() -> None:
     for notebook, (timed,) in table.items():
         timed["ratio_to_baseline"] = round(timed["median_s"] / baseline, 2) if timed["median_s"] else None
         dashboards[notebook] = timed
-    print(json.dumps({"metric": "seconds from navigation to the first plotly figure visible",
-                      "preheated": not args.no_preheat, "runs": args.runs, "target_s": TARGET_SECONDS,
-                      "baseline_median_s": round(baseline, 2),
-                      "baseline": "a bare Voila notebook showing one plotly chart, timed alternately with the pages",
-                      "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
-                      "dashboards": dashboards}, indent=1))
+    print(
+        json.dumps(
+            {
+                "metric": "seconds from navigation to the first plotly figure visible",
+                "preheated": not args.no_preheat,
+                "runs": args.runs,
+                "target_s": TARGET_SECONDS,
+                "baseline_median_s": round(baseline, 2),
+                "baseline": "a bare Voila notebook showing one plotly chart, timed alternately with the pages",
+                "cpus": os.cpu_count(),
+                "load_average_1min": round(os.getloadavg()[0], 2),
+                "dashboards": dashboards,
+            },
+            indent=1,
+        )
+    )
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def load_test(reports: Path, levels: list[int], dashboard: str, pool_size: int, max_live: int,
-              workdir: Path, parts: Sequence[str] = ("published", "live")) -> dict[str, object]:
+def load_test(
+    reports: Path,
+    levels: list[int],
+    dashboard: str,
+    pool_size: int,
+    max_live: int,
+    workdir: Path,
+    parts: Sequence[str] = ("published", "live"),
+) -> dict[str, object]:
     """The load test (see the module docstring): published site (and a bare static server over the same folder,
     level by level beside it), then live pages, at each N of ``levels``."""
     import asyncio
@@ -308,8 +356,9 @@ def load_test(reports: Path, levels: list[int], dashboard: str, pool_size: int, 
     table: dict[str, list[dict[str, object]]] = {kind: [] for kind in ("published", "live") if kind in parts}
     bare_rows: list[dict[str, object]] = []
     with contextlib.ExitStack() as stack:
-        server = VoilaServer(ROOT / "dashboards", reports, workdir / "voila", pool_size=pool_size,
-                             max_live_pages=max_live)
+        server = VoilaServer(
+            ROOT / "dashboards", reports, workdir / "voila", pool_size=pool_size, max_live_pages=max_live
+        )
         server.start(timeout=90 + 15 * pool_size * len(DASHBOARDS))  # every pool filled: a minute or more
         stack.callback(server.stop)
         bare = stack.enter_context(bare_static_server(reports / SITE_DIR))
@@ -318,25 +367,39 @@ def load_test(reports: Path, levels: list[int], dashboard: str, pool_size: int, 
             from playwright.async_api import async_playwright
 
             async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                           args=list(HEADLESS_CHROMIUM_ARGS))
+                browser = await playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=list(HEADLESS_CHROMIUM_ARGS)
+                )
                 for kind in table:
                     for n in levels:
                         wait_until_quiet(server, pool_size)
-                        summary = await level(server.base_url, n, live=kind == "live", notebook=dashboard,
-                                              site_path=site_path, browser=browser, memory=server.memory_pss)
+                        summary = await level(
+                            server.base_url,
+                            n,
+                            live=kind == "live",
+                            notebook=dashboard,
+                            site_path=site_path,
+                            browser=browser,
+                            memory=server.memory_pss,
+                        )
                         print(kind, json.dumps(summary), file=sys.stderr, flush=True)
                         table[kind].append(summary)
                         if kind == "published":  # the same clients, the same files, a bare static server
-                            baseline = await level(bare, n, live=False, notebook=dashboard, site_path=site_path,
-                                                   browser=None, memory=lambda: 0)
+                            baseline = await level(
+                                bare,
+                                n,
+                                live=False,
+                                notebook=dashboard,
+                                site_path=site_path,
+                                browser=None,
+                                memory=lambda: 0,
+                            )
                             print("bare static", json.dumps(baseline), file=sys.stderr, flush=True)
                             bare_rows.append(baseline)
                 await browser.close()
 
         asyncio.run(all_levels())
-    for rows, outcome in ((table.get("published", []), "page"), (table.get("live", []), "live"),
-                          (bare_rows, "page")):
+    for rows, outcome in ((table.get("published", []), "page"), (table.get("live", []), "live"), (bare_rows, "page")):
         first = next((row[outcome].get("p95_s") for row in rows if row["n"] == 1), None)
         for row in rows:
             p95 = row[outcome].get("p95_s")
@@ -346,10 +409,17 @@ def load_test(reports: Path, levels: list[int], dashboard: str, pool_size: int, 
         row["bare_static_p95_s"] = bare_p95
         row["bare_static_p95_ratio_to_n1"] = baseline["p95_ratio_to_n1"]
         row["p95_ratio_to_bare_static"] = round(row["page"]["p95_s"] / bare_p95, 2) if bare_p95 else None
-    return {"dashboard": dashboard, "site_page": site_path, "pool_size": pool_size, "max_live_pages": max_live,
-            "max_clients": MAX_CLIENTS, "cpus": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
-            "bare_static": "python -m http.server over the same _site folder, fetched by the same clients",
-            **table}
+    return {
+        "dashboard": dashboard,
+        "site_page": site_path,
+        "pool_size": pool_size,
+        "max_live_pages": max_live,
+        "max_clients": MAX_CLIENTS,
+        "cpus": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "bare_static": "python -m http.server over the same _site folder, fetched by the same clients",
+        **table,
+    }
 
 
 @contextlib.contextmanager
@@ -361,8 +431,11 @@ def bare_static_server(folder: Path) -> Iterator[str]:
     from evaluation.dashboards.serve import LOCALHOST, free_port
 
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", LOCALHOST,
-                                "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", LOCALHOST, "--directory", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://{LOCALHOST}:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -410,8 +483,11 @@ def time_cold(server: VoilaServer, notebook: str, runs: int, browser: object) ->
         seconds.append(time.perf_counter() - started)
         context.close()
         time.sleep(1.0)
-    return {"median_s": round(np.median(seconds), 2), "runs_s": [round(s, 2) for s in seconds],
-            "target_met": bool(np.median(seconds) < TARGET_SECONDS)}
+    return {
+        "median_s": round(np.median(seconds), 2),
+        "runs_s": [round(s, 2) for s in seconds],
+        "target_met": bool(np.median(seconds) < TARGET_SECONDS),
+    }
 
 
 if __name__ == "__main__":

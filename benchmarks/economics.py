@@ -47,11 +47,11 @@ from evaluation.impact.staggered import callaway_santanna
 
 DRAWS, YEARS, SEED = 100_000, 10, 7
 INPUTS = {
-    "capital": Triangular(400_000, 500_000, 800_000),    # year 0
-    "running": Pert(40_000, 50_000, 90_000),             # every year
-    "users": Normal(1_200, 200),                         # from year 1
-    "benefit_per_user": LogNormal(np.log(250), 0.35),    # in year 1
-    "persistence": Uniform(0.7, 0.95),                   # share of the benefit kept each later year
+    "capital": Triangular(400_000, 500_000, 800_000),  # year 0
+    "running": Pert(40_000, 50_000, 90_000),  # every year
+    "users": Normal(1_200, 200),  # from year 1
+    "benefit_per_user": LogNormal(np.log(250), 0.35),  # in year 1
+    "persistence": Uniform(0.7, 0.95),  # share of the benefit kept each later year
 }
 AUTHORITIES, MONTHS, ADOPTION = 33, 120, (37, 61, 85)  # a third never adopt; the rest in three waves
 
@@ -71,8 +71,9 @@ def numpy_appraisal() -> dict[str, float]:
     capital = rng.triangular(400_000, 500_000, 800_000, DRAWS)
     pert = INPUTS["running"]
     width = pert.high - pert.low
-    running = pert.low + width * rng.beta(1 + pert.shape * (pert.mode - pert.low) / width,
-                                          1 + pert.shape * (pert.high - pert.mode) / width, DRAWS)
+    running = pert.low + width * rng.beta(
+        1 + pert.shape * (pert.mode - pert.low) / width, 1 + pert.shape * (pert.high - pert.mode) / width, DRAWS
+    )
     users = rng.normal(1_200, 200, DRAWS)
     benefit_per_user = rng.lognormal(np.log(250), 0.35, DRAWS)
     persistence = rng.uniform(0.7, 0.95, DRAWS)
@@ -80,15 +81,24 @@ def numpy_appraisal() -> dict[str, float]:
     pv_benefits = users * benefit_per_user * (persistence[:, None] ** np.arange(YEARS - 1) @ factors[1:])
     pv_costs = capital + running * factors.sum()
     npsv, bcr = pv_benefits - pv_costs, pv_benefits / pv_costs
-    return {"npsv": float(npsv.mean()), "npsv_p5": float(np.percentile(npsv, 5)), "bcr": float(bcr.mean()),
-            "bcr_median": float(np.median(bcr)), "probability_npsv_positive": float(np.mean(npsv > 0))}
+    return {
+        "npsv": float(npsv.mean()),
+        "npsv_p5": float(np.percentile(npsv, 5)),
+        "bcr": float(bcr.mean()),
+        "bcr_median": float(np.median(bcr)),
+        "probability_npsv_positive": float(np.mean(npsv > 0)),
+    }
 
 
 def ours_appraisal() -> dict[str, float]:
     estimates = {e.term: e for e in simulate_appraisal(project_model, INPUTS, seed=SEED, n_draws=DRAWS).estimates}
-    return {"npsv": estimates["npsv"].estimate, "npsv_p5": estimates["npsv"].conf_low,
-            "bcr": estimates["bcr"].estimate, "bcr_median": estimates["bcr_median"].estimate,
-            "probability_npsv_positive": estimates["probability_npsv_positive"].estimate}
+    return {
+        "npsv": estimates["npsv"].estimate,
+        "npsv_p5": estimates["npsv"].conf_low,
+        "bcr": estimates["bcr"].estimate,
+        "bcr_median": estimates["bcr_median"].estimate,
+        "probability_npsv_positive": estimates["probability_npsv_positive"].estimate,
+    }
 
 
 def timed(call: Callable[[], object]) -> tuple[float, object]:
@@ -113,10 +123,15 @@ def bench_monte_carlo(repeats: int) -> dict[str, object]:
     ours, baseline = results["ours"], results["numpy"]
     for term, value in baseline.items():
         assert np.isclose(ours[term], value, rtol=1e-9), (term, ours[term], value)
-    return {"draws": DRAWS, "years": YEARS, "uncertain_inputs": len(INPUTS),
-            "result": {term: round(value, 4) for term, value in ours.items()},
-            "ours_median_s": round(medians["ours"], 4), "numpy_median_s": round(medians["numpy"], 4),
-            "ratio_ours_over_numpy": round(medians["ours"] / medians["numpy"], 2)}
+    return {
+        "draws": DRAWS,
+        "years": YEARS,
+        "uncertain_inputs": len(INPUTS),
+        "result": {term: round(value, 4) for term, value in ours.items()},
+        "ours_median_s": round(medians["ours"], 4),
+        "numpy_median_s": round(medians["numpy"], 4),
+        "ratio_ours_over_numpy": round(medians["ours"] / medians["numpy"], 2),
+    }
 
 
 def staggered_panel(seed: int = 3) -> pd.DataFrame:
@@ -126,10 +141,16 @@ def staggered_panel(seed: int = 3) -> pd.DataFrame:
     unit = np.repeat(np.arange(AUTHORITIES), MONTHS)
     month = np.tile(np.arange(1, MONTHS + 1), AUTHORITIES)
     treated = (month >= first[unit]).astype(int)  # NaN (never) compares False
-    y = (rng.normal(50, 5, AUTHORITIES)[unit] + np.sin(month / 6) + 0.02 * month + 2.0 * treated
-         + rng.normal(0, 1, unit.size))
-    return pd.DataFrame({"unit": [f"LA{u:02d}" for u in unit], "time": month, "y": y, "treated": treated,
-                         "first_treated": first[unit]})
+    y = (
+        rng.normal(50, 5, AUTHORITIES)[unit]
+        + np.sin(month / 6)
+        + 0.02 * month
+        + 2.0 * treated
+        + rng.normal(0, 1, unit.size)
+    )
+    return pd.DataFrame(
+        {"unit": [f"LA{u:02d}" for u in unit], "time": month, "y": y, "treated": treated, "first_treated": first[unit]}
+    )
 
 
 def bench_did(repeats: int) -> dict[str, object]:
@@ -138,21 +159,28 @@ def bench_did(repeats: int) -> dict[str, object]:
     calls = {
         "twfe_did": lambda: twfe_did(panel, "y", "unit", "time", "treated")[0],
         "statsmodels_ols": lambda: smf.ols("y ~ treated + C(unit) + C(time)", data=panel).fit(
-            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True),
+            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+        ),
         "callaway_santanna": lambda: callaway_santanna(panel, "y", "unit", "time", "first_treated")[0],
-        "wild_cluster_bootstrap_p": lambda: wild_cluster_bootstrap_p(panel, "y", "unit", "time", "treated",
-                                                                     reps=999, seed=1)[0],
+        "wild_cluster_bootstrap_p": lambda: wild_cluster_bootstrap_p(
+            panel, "y", "unit", "time", "treated", reps=999, seed=1
+        )[0],
     }
     medians, results = alternate(calls, repeats)
     ours, baseline = results["twfe_did"], results["statsmodels_ols"]
     assert np.isclose(ours.estimate, baseline.params["treated"], rtol=1e-8)
     assert np.isclose(ours.std_error, baseline.bse["treated"], rtol=1e-8)
     cs, wild = results["callaway_santanna"], results["wild_cluster_bootstrap_p"]
-    return {"authorities": AUTHORITIES, "months": MONTHS, "rows": len(panel),
-            "twfe_att": [round(ours.estimate, 4), round(ours.std_error, 4)],
-            "cs_att": [round(cs.estimate, 4), round(cs.std_error, 4)], "wild_p": wild.p_value,
-            "median_s": {name: round(value, 4) for name, value in medians.items()},
-            "ratio_twfe_over_statsmodels": round(medians["twfe_did"] / medians["statsmodels_ols"], 2)}
+    return {
+        "authorities": AUTHORITIES,
+        "months": MONTHS,
+        "rows": len(panel),
+        "twfe_att": [round(ours.estimate, 4), round(ours.std_error, 4)],
+        "cs_att": [round(cs.estimate, 4), round(cs.std_error, 4)],
+        "wild_p": wild.p_value,
+        "median_s": {name: round(value, 4) for name, value in medians.items()},
+        "ratio_twfe_over_statsmodels": round(medians["twfe_did"] / medians["statsmodels_ols"], 2),
+    }
 
 
 def main() -> None:

@@ -51,8 +51,9 @@ def write_inputs(folder: Path, respondents: int) -> tuple[Path, Path, Path]:
     rng = np.random.default_rng(1)
     instrument = folder / "instrument.csv"
     rows = [f"item_{i:02d},benchmark,confidence,Item {i},1,5,FALSE,{LABELS}" for i in range(ITEMS)]
-    instrument.write_text("item_id,survey,construct,wording,scale_min,scale_max,reverse_coded,labels\n"
-                          + "\n".join(rows) + "\n")
+    instrument.write_text(
+        "item_id,survey,construct,wording,scale_min,scale_max,reverse_coded,labels\n" + "\n".join(rows) + "\n"
+    )
     mapping = folder / "mapping.yml"
     mapping.write_text("survey: benchmark\nformat: tidy\nwave: baseline\n")
     people = np.repeat(np.arange(respondents), ITEMS)
@@ -65,8 +66,10 @@ def write_inputs(folder: Path, respondents: int) -> tuple[Path, Path, Path]:
         handle.write("respondent,item_id,value,submitted_at\n")
         for start in range(0, people.size, 200_000):
             chunk = slice(start, start + 200_000)
-            lines = [f"person{p}@example.org,item_{i:02d},{v},{s.replace('T', ' ')}"
-                     for p, i, v, s in zip(people[chunk], items[chunk], values[chunk], stamps[chunk], strict=True)]
+            lines = [
+                f"person{p}@example.org,item_{i:02d},{v},{s.replace('T', ' ')}"
+                for p, i, v, s in zip(people[chunk], items[chunk], values[chunk], stamps[chunk], strict=True)
+            ]
             handle.write("\n".join(lines) + "\n")
     return survey, mapping, instrument
 
@@ -145,15 +148,20 @@ def main() -> None:
         bare, insert, ingest, peaks = [], [], [], []
         for repeat in range(args.repeats):
             bare.append(timed_child(BARE_READ.format(survey=str(survey)))[0])
-            insert.append(timed_child(BARE_INSERT.format(survey=str(survey),
-                                                         store=str(folder / f"bare{repeat}.duckdb")))[0])
+            insert.append(
+                timed_child(BARE_INSERT.format(survey=str(survey), store=str(folder / f"bare{repeat}.duckdb")))[0]
+            )
             store = folder / f"store{repeat}" / "workbench.duckdb"
-            seconds, peak = timed_child(INGEST.format(store=str(store), instrument=str(instrument),
-                                                      survey=str(survey), mapping=str(mapping), rows=rows))
+            seconds, peak = timed_child(
+                INGEST.format(
+                    store=str(store), instrument=str(instrument), survey=str(survey), mapping=str(mapping), rows=rows
+                )
+            )
             ingest.append(seconds)
             peaks.append(peak)
         result = {
-            "rows": rows, "file_mb": round(survey.stat().st_size / 1e6, 1),
+            "rows": rows,
+            "file_mb": round(survey.stat().st_size / 1e6, 1),
             "bare_pyarrow_read_s": round(np.median(bare), 3),
             "bare_duckdb_insert_s": round(np.median(insert), 3),
             "ingest_s": round(np.median(ingest), 3),

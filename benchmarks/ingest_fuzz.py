@@ -56,8 +56,7 @@ def main() -> int:
     violations: list[str] = []
 
     @seed(args.seed)
-    @settings(max_examples=args.examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=args.examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(damage=damaged_exports())
     def check(damage: Damage) -> None:
         try:
@@ -67,17 +66,28 @@ def main() -> int:
             violations.append(str(violation))
         except Exception as error:  # noqa: BLE001 - a traceback is the worst outcome; count and show it
             outcome = "TRACEBACK"
-            violations.append(f"{damage.job.path.name}, {damage.kind} ({damage.detail}): "
-                              f"{type(error).__name__}: {error}")
+            violations.append(
+                f"{damage.job.path.name}, {damage.kind} ({damage.detail}): {type(error).__name__}: {error}"
+            )
         outcomes[damage.kind][outcome] += 1
 
     started = time.perf_counter()
     check()
     seconds = time.perf_counter() - started
     total = sum(sum(c.values()) for c in outcomes.values())
-    print(json.dumps({"examples": total, "seconds": round(seconds, 1), "seed": args.seed,
-                      "outcomes": {kind: dict(c) for kind, c in sorted(outcomes.items())},
-                      "violations": violations[:50], "violation_count": len(violations)}, indent=1))
+    print(
+        json.dumps(
+            {
+                "examples": total,
+                "seconds": round(seconds, 1),
+                "seed": args.seed,
+                "outcomes": {kind: dict(c) for kind, c in sorted(outcomes.items())},
+                "violations": violations[:50],
+                "violation_count": len(violations),
+            },
+            indent=1,
+        )
+    )
     return 1 if violations else 0
 
 

@@ -47,12 +47,21 @@ def papermill_loop(store: Path, out: Path, env: dict[str, str]) -> float:
     out.mkdir(parents=True)
     start = time.perf_counter()
     for p in planned:
-        command = [str(BIN / "papermill"), str(p.spec.notebook), str(out / f"{p.spec.analysis}-{p.spec.run_id}.ipynb"),
-                   "--cwd", str(p.spec.notebook.parent), "--no-progress-bar"]
+        command = [
+            str(BIN / "papermill"),
+            str(p.spec.notebook),
+            str(out / f"{p.spec.analysis}-{p.spec.run_id}.ipynb"),
+            "--cwd",
+            str(p.spec.notebook.parent),
+            "--no-progress-bar",
+        ]
         for name, value in p.spec.parameters.items():
             command += ["-p", name, str(value)]
-        run_env = {**env, "WORKBENCH_RUN_DIR": str(out / "contract" / p.spec.key),
-                   "WORKBENCH_ANALYSIS": p.spec.analysis}
+        run_env = {
+            **env,
+            "WORKBENCH_RUN_DIR": str(out / "contract" / p.spec.key),
+            "WORKBENCH_ANALYSIS": p.spec.analysis,
+        }
         done = subprocess.run(command, env=run_env, cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"papermill failed for {p.spec.key}:\n{done.stderr[-2000:]}")
@@ -67,11 +76,17 @@ def main() -> None:
         folder = Path(tmp)
         store, reports = folder / "store" / "workbench.duckdb", folder / "reports"
         env = {**os.environ, "WORKBENCH_STORE": str(store), "WORKBENCH_REPORTS": str(reports)}
-        subprocess.run([str(BIN / "workbench"), "ingest", "--demo", "--store", str(store), "data/demo/ingest.yml"],
-                       check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "workbench"), "ingest", "--demo", "--store", str(store), "data/demo/ingest.yml"],
+            check=True,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         workbench = [str(BIN / "workbench"), "run", "--store", str(store), "--reports", str(reports)]
-        subprocess.run(workbench + ["--jobs", "2", "--no-pdf"], check=True, env=env, cwd=ROOT,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            workbench + ["--jobs", "2", "--no-pdf"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+        )
         from evaluation.run.scheduler import plan_runs
         from evaluation.store import Store
 
@@ -82,18 +97,29 @@ def main() -> None:
             forced.append(timed(workbench + ["--force", "--jobs", "2", "--no-pdf"], env))
             unchanged.append(timed(workbench, env))
             with_pdf.append(timed(workbench + ["--force", "--jobs", "2"], env))
-            pdf_seconds += [json.loads(p.read_text())["report"]["pdf_seconds"]
-                            for p in reports.glob("*/*/provenance.json")]
+            pdf_seconds += [
+                json.loads(p.read_text())["report"]["pdf_seconds"] for p in reports.glob("*/*/provenance.json")
+            ]
         a, b, c, d = (np.median(x) for x in (loop, forced, unchanged, with_pdf))
-        print(json.dumps({
-            "runs_in_manifest": runs, "repeats": args.repeats, "cores": os.cpu_count(),
-            "a_papermill_cli_loop_s": round(a, 2), "b_workbench_force_jobs2_s": round(b, 2),
-            "c_workbench_nothing_changed_s": round(c, 2), "d_workbench_force_jobs2_with_pdf_s": round(d, 2),
-            "ratio_b_over_a": round(b / a, 3), "ratio_d_over_b_pdf_cost": round(d / b, 3),
-            "pdf_seconds_per_report_median": round(float(np.median(pdf_seconds)), 2),
-            "pdf_seconds_per_report_max": round(float(np.max(pdf_seconds)), 2),
-            "targets": "b/a <= 0.4; c < 3 s; make run (ingest + d + site) < 180 s",
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "runs_in_manifest": runs,
+                    "repeats": args.repeats,
+                    "cores": os.cpu_count(),
+                    "a_papermill_cli_loop_s": round(a, 2),
+                    "b_workbench_force_jobs2_s": round(b, 2),
+                    "c_workbench_nothing_changed_s": round(c, 2),
+                    "d_workbench_force_jobs2_with_pdf_s": round(d, 2),
+                    "ratio_b_over_a": round(b / a, 3),
+                    "ratio_d_over_b_pdf_cost": round(d / b, 3),
+                    "pdf_seconds_per_report_median": round(float(np.median(pdf_seconds)), 2),
+                    "pdf_seconds_per_report_max": round(float(np.max(pdf_seconds)), 2),
+                    "targets": "b/a <= 0.4; c < 3 s; make run (ingest + d + site) < 180 s",
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -79,8 +79,8 @@ def cohort_tables(folder: Path) -> tuple[float, dict[str, pd.DataFrame]]:
         "participants": store.read_table("participants", "cohort_id = ?", [COHORT]),
         "attendance": store.read_table("attendance", "cohort_id = ?", [COHORT]),
         "applications": store.read_table(
-            "applications", "participant_id IN (SELECT participant_id FROM participants WHERE cohort_id = ?)",
-            [COHORT]),
+            "applications", "participant_id IN (SELECT participant_id FROM participants WHERE cohort_id = ?)", [COHORT]
+        ),
     }
     return ingest_s, tables
 
@@ -93,18 +93,24 @@ def cohort_analysis(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
     started = time.perf_counter()
     scores = analysis.construct_scores(responses, instrument, analysis.OUTCOMES + analysis.RATINGS)
     steps["construct_scores"] = time.perf_counter() - started
-    steps["rating_estimates"] = seconds(lambda: analysis.rating_estimates(
-        scores[scores["construct"].isin(analysis.RATINGS)], "endpoint", CONFIDENCE))
-    steps["paired_change_x3"] = seconds(lambda: [
-        analysis.paired_change(scores, c, from_wave, to_wave, confidence_level=CONFIDENCE, resamples=RESAMPLES,
-                               seed=SEED) for c in analysis.OUTCOMES])
+    steps["rating_estimates"] = seconds(
+        lambda: analysis.rating_estimates(scores[scores["construct"].isin(analysis.RATINGS)], "endpoint", CONFIDENCE)
+    )
+    steps["paired_change_x3"] = seconds(
+        lambda: [
+            analysis.paired_change(
+                scores, c, from_wave, to_wave, confidence_level=CONFIDENCE, resamples=RESAMPLES, seed=SEED
+            )
+            for c in analysis.OUTCOMES
+        ]
+    )
     multi_item = [c for c in analysis.OUTCOMES if (instrument["construct"] == c).sum() >= 3]
-    steps["reliability"] = seconds(lambda: [analysis.reliability(responses, instrument, c, from_wave)
-                                            for c in multi_item])
+    steps["reliability"] = seconds(
+        lambda: [analysis.reliability(responses, instrument, c, from_wave) for c in multi_item]
+    )
     steps["completion_counts"] = seconds(lambda: analysis.completion_counts(participants))
     steps["attendance_rate"] = seconds(lambda: analysis.attendance_rate(tables["attendance"]))
-    steps["applications_by_type"] = seconds(lambda: analysis.applications_by_type(tables["applications"],
-                                                                                    participants))
+    steps["applications_by_type"] = seconds(lambda: analysis.applications_by_type(tables["applications"], participants))
     return steps
 
 
@@ -113,10 +119,15 @@ def bench_cohort(repeats: int) -> dict[str, object]:
         ingest_s, tables = cohort_tables(Path(folder))
     runs = [cohort_analysis(tables) for _ in range(repeats)]
     totals = [sum(run.values()) for run in runs]
-    return {"cohort": COHORT, "participants": len(tables["participants"]), "responses": len(tables["responses"]),
-            "demo_ingest_s": round(ingest_s, 2), "median_total_s": round(float(np.median(totals)), 3),
-            "runs_total_s": [round(t, 3) for t in totals],
-            "median_step_s": {step: round(float(np.median([run[step] for run in runs])), 4) for step in runs[0]}}
+    return {
+        "cohort": COHORT,
+        "participants": len(tables["participants"]),
+        "responses": len(tables["responses"]),
+        "demo_ingest_s": round(ingest_s, 2),
+        "median_total_s": round(float(np.median(totals)), 3),
+        "runs_total_s": [round(t, 3) for t in totals],
+        "median_step_s": {step: round(float(np.median([run[step] for run in runs])), 4) for step in runs[0]},
+    }
 
 
 def programme_scores(cohorts: int, seed: int = 1) -> pd.DataFrame:
@@ -128,12 +139,18 @@ def programme_scores(cohorts: int, seed: int = 1) -> pd.DataFrame:
     latent = 3 + rng.normal(0, 0.5, people)[:, None] + wave_effect[cohort_of]  # people x waves
     items = np.clip(np.rint(latent[:, :, None] + rng.normal(0, 0.8, (people, len(WAVES), ITEMS))), 1, 5)
     index = pd.MultiIndex.from_product([np.arange(people), WAVES], names=["participant", "wave"])
-    wide = pd.DataFrame(items.reshape(people * len(WAVES), ITEMS), index=index,
-                        columns=[f"item_{i:02d}" for i in range(ITEMS)])
+    wide = pd.DataFrame(
+        items.reshape(people * len(WAVES), ITEMS), index=index, columns=[f"item_{i:02d}" for i in range(ITEMS)]
+    )
     score = scale_scores(wide)
-    return pd.DataFrame({"participant": index.get_level_values("participant"),
-                         "cohort": np.repeat(cohort_of, len(WAVES)),
-                         "wave": index.get_level_values("wave"), "score": score.to_numpy()})
+    return pd.DataFrame(
+        {
+            "participant": index.get_level_values("participant"),
+            "cohort": np.repeat(cohort_of, len(WAVES)),
+            "wave": index.get_level_values("wave"),
+            "score": score.to_numpy(),
+        }
+    )
 
 
 def bench_mixed_model(cohorts: int) -> dict[str, object]:
@@ -143,9 +160,16 @@ def bench_mixed_model(cohorts: int) -> dict[str, object]:
     started = time.perf_counter()
     fit = mixed_model_change(scores, "score", "wave", "cohort", "participant", wave_order=WAVES)
     fit_s = time.perf_counter() - started
-    return {"cohorts": cohorts, "participants": cohorts * PARTICIPANTS, "item_responses": len(scores) * ITEMS,
-            "fixed_effects": len(fit.result.fe_params), "generate_s": round(generate_s, 3),
-            "fit_s": round(fit_s, 2), "converged": fit.converged, "warnings": list(fit.warnings)}
+    return {
+        "cohorts": cohorts,
+        "participants": cohorts * PARTICIPANTS,
+        "item_responses": len(scores) * ITEMS,
+        "fixed_effects": len(fit.result.fe_params),
+        "generate_s": round(generate_s, 3),
+        "fit_s": round(fit_s, 2),
+        "converged": fit.converged,
+        "warnings": list(fit.warnings),
+    }
 
 
 def standardised_mean(changes: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -165,15 +189,25 @@ def bench_bootstrap(n: int, repeats: int) -> dict[str, object]:
         ours = bca_interval(standardised_mean, changes, n_resamples=BOOTSTRAP_RESAMPLES, seed=seed)
         ours_s.append(time.perf_counter() - started)
         started = time.perf_counter()
-        theirs = stats.bootstrap((changes,), standardised_mean, n_resamples=BOOTSTRAP_RESAMPLES, method="BCa",
-                                 rng=np.random.default_rng(seed))
+        theirs = stats.bootstrap(
+            (changes,),
+            standardised_mean,
+            n_resamples=BOOTSTRAP_RESAMPLES,
+            method="BCa",
+            rng=np.random.default_rng(seed),
+        )
         scipy_s.append(time.perf_counter() - started)
     ours_median, scipy_median = float(np.median(ours_s)), float(np.median(scipy_s))
-    return {"n": n, "resamples": BOOTSTRAP_RESAMPLES, "d_z": round(ours.estimate, 4),
-            "ours_ci": [round(ours.conf_low, 4), round(ours.conf_high, 4)],
-            "scipy_ci": [round(theirs.confidence_interval.low, 4), round(theirs.confidence_interval.high, 4)],
-            "ours_median_s": round(ours_median, 4), "scipy_median_s": round(scipy_median, 4),
-            "ratio_ours_over_scipy": round(ours_median / scipy_median, 3)}
+    return {
+        "n": n,
+        "resamples": BOOTSTRAP_RESAMPLES,
+        "d_z": round(ours.estimate, 4),
+        "ours_ci": [round(ours.conf_low, 4), round(ours.conf_high, 4)],
+        "scipy_ci": [round(theirs.confidence_interval.low, 4), round(theirs.confidence_interval.high, 4)],
+        "ours_median_s": round(ours_median, 4),
+        "scipy_median_s": round(scipy_median, 4),
+        "ratio_ours_over_scipy": round(ours_median / scipy_median, 3),
+    }
 
 
 def main() -> None:

@@ -60,7 +60,7 @@ def chromium() -> Path:
     from evaluation.config import CHROMIUM
 
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs it (or deselect with -m \"not browser\")")
+        pytest.fail(f'{CHROMIUM} is missing: `make chromium` installs it (or deselect with -m "not browser")')
     return CHROMIUM
 
 

@@ -61,7 +61,7 @@ def forbidden_text(text: str) -> list[str]:
     problems = []
     for what, pattern in FORBIDDEN.items():
         for match in list(pattern.finditer(text))[:3]:
-            context = text[max(0, match.start() - 40):match.end() + 40].replace("\n", " ")
+            context = text[max(0, match.start() - 40) : match.end() + 40].replace("\n", " ")
             problems.append(f"{what}: ...{context}...")
     return problems
 
@@ -82,12 +82,17 @@ def notebook_problems(path: Path) -> list[str]:
             if kind == "stream" and output.get("name") == "stdout":
                 problems.append(f"code cell {index}: printed output {''.join(output.get('text', ''))[:200]!r}")
             data = output.get("data", {})
-            if "text/plain" in data and set(data) <= {"text/plain"} and re.search(r"^\s*\d+\s", "".join(
-                    data["text/plain"]), re.MULTILINE) and "dataframe" not in "".join(data.get("text/html", "")):
-                problems.append(f"code cell {index}: a plain-text table with an index: "
-                                f"{''.join(data['text/plain'])[:120]!r}")
+            if (
+                "text/plain" in data
+                and set(data) <= {"text/plain"}
+                and re.search(r"^\s*\d+\s", "".join(data["text/plain"]), re.MULTILINE)
+                and "dataframe" not in "".join(data.get("text/html", ""))
+            ):
+                problems.append(
+                    f"code cell {index}: a plain-text table with an index: {''.join(data['text/plain'])[:120]!r}"
+                )
             if "text/html" in data and 'class="dataframe"' in "".join(data["text/html"]):
-                problems.append(f"code cell {index}: a raw DataFrame (class=\"dataframe\")")
+                problems.append(f'code cell {index}: a raw DataFrame (class="dataframe")')
             shown = "".join(data.get("text/markdown", "")) + visible_text("".join(data.get("text/html", "")))[0]
             problems += [f"code cell {index}: {p}" for p in forbidden_text(shown)]
     tags = [cell.get("metadata", {}).get("tags", []) for cell in code[-2:]]
@@ -101,7 +106,7 @@ def report_problems(path: Path) -> list[str]:
     text, dataframes = visible_text(path.read_text())
     problems = forbidden_text(text)
     if dataframes:
-        problems.append(f"{dataframes} raw DataFrame table(s) (class=\"dataframe\")")
+        problems.append(f'{dataframes} raw DataFrame table(s) (class="dataframe")')
     return problems
 
 

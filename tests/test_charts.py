@@ -9,8 +9,14 @@ from evaluation.charts import rate_chart
 
 def test_a_suppressed_rate_is_marked_in_place_and_explained():
     rates = pd.DataFrame({"session": [1, 2, 3], "attendance_rate": [None, 0.79, 0.625]})
-    figure = rate_chart(rates, x="session", rate="attendance_rate", title="Attendance", x_title="Session",
-                        y_title="Attending (% of enrolled)")
+    figure = rate_chart(
+        rates,
+        x="session",
+        rate="attendance_rate",
+        title="Attendance",
+        x_title="Session",
+        y_title="Attending (% of enrolled)",
+    )
     (bars,) = figure.data
     assert list(bars.y[1:]) == [79.0, 62.5] and pd.isna(bars.y[0])
     marks = [a for a in figure.layout.annotations if a.text == "[c]"]
@@ -21,6 +27,12 @@ def test_a_suppressed_rate_is_marked_in_place_and_explained():
 
 def test_a_chart_without_suppression_carries_no_note():
     rates = pd.DataFrame({"session": [1, 2], "attendance_rate": [1.0, 0.0]})
-    figure = rate_chart(rates, x="session", rate="attendance_rate", title="Attendance", x_title="Session",
-                        y_title="Attending (% of enrolled)")
+    figure = rate_chart(
+        rates,
+        x="session",
+        rate="attendance_rate",
+        title="Attendance",
+        x_title="Session",
+        y_title="Attending (% of enrolled)",
+    )
     assert not figure.layout.annotations

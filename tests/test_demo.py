@@ -22,8 +22,10 @@ def file_contents(root: Path) -> dict[str, object]:
         name = path.relative_to(root).as_posix()
         if path.suffix == ".xlsx":
             book = openpyxl.load_workbook(path, read_only=True)
-            contents[name] = (book.properties.title,
-                              {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets})
+            contents[name] = (
+                book.properties.title,
+                {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets},
+            )
             book.close()
         else:
             contents[name] = path.read_bytes()

@@ -24,17 +24,35 @@ from support import ROOT
 
 
 def make_run(folder: Path, *, audience: str = PUBLIC, populations: dict[str, int] | None = None) -> Run:
-    run = Run("cohort_evaluation", folder, store=None, disclosure_threshold=5 if audience == PUBLIC else 1,  # type: ignore[arg-type]
-              audience=audience)
+    run = Run(
+        "cohort_evaluation",
+        folder,
+        store=None,
+        disclosure_threshold=5 if audience == PUBLIC else 1,  # type: ignore[arg-type]
+        audience=audience,
+    )
     for label, total in (populations or {}).items():
         run.population(label, total)
     return run
 
 
 def tidy(**columns) -> pd.DataFrame:
-    frame = pd.DataFrame({"term": "mean_change", "group": "confidence: baseline to endpoint", "estimate": 1.25,
-                          "std_error": 0.2, "statistic": 6.0, "p_value": 0.004, "conf_low": 0.63,
-                          "conf_high": 1.87, "n": 8, "method": "paired t", "analysis": ""}, index=[0])
+    frame = pd.DataFrame(
+        {
+            "term": "mean_change",
+            "group": "confidence: baseline to endpoint",
+            "estimate": 1.25,
+            "std_error": 0.2,
+            "statistic": 6.0,
+            "p_value": 0.004,
+            "conf_low": 0.63,
+            "conf_high": 1.87,
+            "n": 8,
+            "method": "paired t",
+            "analysis": "",
+        },
+        index=[0],
+    )
     return frame.assign(**columns)
 
 
@@ -46,8 +64,14 @@ def outputs(findings) -> set[str]:
     return {f.output for f in findings}
 
 
-C1_COVERAGE = pd.DataFrame({"construct": ["confidence", "Total"], "paired": ["[c]", "[c]"],
-                            "missing endpoint": ["[c]", "[c]"], "Total": ["8", "8"]})
+C1_COVERAGE = pd.DataFrame(
+    {
+        "construct": ["confidence", "Total"],
+        "paired": ["[c]", "[c]"],
+        "missing endpoint": ["[c]", "[c]"],
+        "Total": ["8", "8"],
+    }
+)
 
 
 def test_the_c1_case_is_refused_in_the_results_and_the_sentence(tmp_path: Path):
@@ -56,8 +80,7 @@ def test_the_c1_case_is_refused_in_the_results_and_the_sentence(tmp_path: Path):
     run.publish_results(tidy(n=5))
     write_report(tmp_path, "<p>Confidence rose by 1.25 points (5 participants with both surveys).</p>")
     findings = audit_run_folder(tmp_path)
-    assert {(f.output, f.row, f.column) for f in findings} >= {("results.csv", "1", "n"),
-                                                                ("results.parquet", "1", "n")}
+    assert {(f.output, f.row, f.column) for f in findings} >= {("results.csv", "1", "n"), ("results.parquet", "1", "n")}
     sentence = [f for f in findings if f.output == "report.html"]
     assert sentence and "5 participants with both surveys" in sentence[0].row and "8 - 5 = 3" in sentence[0].reason
 
@@ -66,8 +89,11 @@ def test_the_c1_case_published_safely_passes(tmp_path: Path):
     run = make_run(tmp_path, populations={"cohort C1": 8})
     run.publish_table("paired_coverage", C1_COVERAGE, people_column=None)
     run.publish_results(tidy(n=pd.NA))
-    write_report(tmp_path, f"<p>Confidence rose by 1.25 points ({show.people(5, 'cohort C1')} participants with "
-                           f"both surveys; {show.people(8, 'cohort C1')} enrolled).</p>")
+    write_report(
+        tmp_path,
+        f"<p>Confidence rose by 1.25 points ({show.people(5, 'cohort C1')} participants with "
+        f"both surveys; {show.people(8, 'cohort C1')} enrolled).</p>",
+    )
     assert "5 or more" in (tmp_path / "report.html").read_text()
     assert audit_run_folder(tmp_path) == []
 
@@ -115,8 +141,14 @@ def test_an_n_column_under_the_threshold_or_leaking_its_complement_is_refused(tm
 
 def test_a_figure_hover_text_is_refused(tmp_path: Path):
     run = make_run(tmp_path)
-    figure = go.Figure(go.Bar(x=["A", "B"], y=[0.6, 0.9], customdata=[[8], [3]],
-                              hovertemplate="%{x}: %{y:.0%} (n = %{customdata[0]})<extra></extra>"))
+    figure = go.Figure(
+        go.Bar(
+            x=["A", "B"],
+            y=[0.6, 0.9],
+            customdata=[[8], [3]],
+            hovertemplate="%{x}: %{y:.0%} (n = %{customdata[0]})<extra></extra>",
+        )
+    )
     run.publish_figure("ratings", figure, alt_text="Ratings by group")
     (finding,) = audit_run_folder(tmp_path)
     assert finding.output == "figures/ratings.json" and finding.column == "hovertemplate"
@@ -125,8 +157,14 @@ def test_a_figure_hover_text_is_refused(tmp_path: Path):
 
 def test_a_table_recoverable_from_its_margins_is_refused(tmp_path: Path):
     run = make_run(tmp_path)
-    leaky = pd.DataFrame({"cohort": ["C1", "C2", "Total"], "completed": ["[c]", "9", "13"],
-                          "withdrawn": ["6", "5", "11"], "Total": ["10", "14", "24"]})
+    leaky = pd.DataFrame(
+        {
+            "cohort": ["C1", "C2", "Total"],
+            "completed": ["[c]", "9", "13"],
+            "withdrawn": ["6", "5", "11"],
+            "Total": ["10", "14", "24"],
+        }
+    )
     run.publish_table("completion", leaky, people_column=None)
     (finding,) = audit_run_folder(tmp_path)
     assert (finding.output, finding.row, finding.column) == ("tables/completion.csv", "C1", "completed")
@@ -141,8 +179,7 @@ def test_a_share_beside_its_base_is_refused_where_it_gives_a_small_count_back(tm
     with pytest.raises(DisclosureError, match="row 1, column 'attendance_rate'"):
         run.publish_table("attendance", rates, shares={"attendance_rate": "n"})
     assert not (tmp_path / "tables" / "attendance.csv").exists(), "nothing is written when refused"
-    run.publish_table("attendance", rates.assign(attendance_rate=[float("nan"), 1.0]),
-                      shares={"attendance_rate": "n"})
+    run.publish_table("attendance", rates.assign(attendance_rate=[float("nan"), 1.0]), shares={"attendance_rate": "n"})
     assert audit_run_folder(tmp_path) == []
     rates.to_csv(tmp_path / "tables" / "attendance.csv", index=False)  # as a notebook without the check would
     (finding,) = audit_run_folder(tmp_path)
@@ -152,16 +189,29 @@ def test_a_share_beside_its_base_is_refused_where_it_gives_a_small_count_back(tm
 
 def test_a_cell_suppressed_in_one_table_and_published_in_another_is_refused(tmp_path: Path):
     run = make_run(tmp_path)
-    run.publish_table("completion", pd.DataFrame({"cohort": ["C1", "C2", "Total"], "completed": ["[c]", "[c]", "20"],
-                                                  "withdrawn": ["[c]", "[c]", "8"], "Total": ["13", "15", "28"]}),
-                      people_column=None)
+    run.publish_table(
+        "completion",
+        pd.DataFrame(
+            {
+                "cohort": ["C1", "C2", "Total"],
+                "completed": ["[c]", "[c]", "20"],
+                "withdrawn": ["[c]", "[c]", "8"],
+                "Total": ["13", "15", "28"],
+            }
+        ),
+        people_column=None,
+    )
     run.publish_table("completers", pd.DataFrame({"cohort": ["C1"], "completed": ["9"]}), people_column=None)
     assert any(f.output == "tables/completers.csv" and f.row == "C1" for f in audit_run_folder(tmp_path)) is False
     # "completers" has no margins, so its cells are not quantities the audit can match; a table with margins is:
-    run.publish_table("completers", pd.DataFrame({"cohort": ["C1", "Total"], "completed": ["9", "9"]}),
-                      people_column=None)
-    run.publish_table("withdrawn", pd.DataFrame({"cohort": ["C1", "C2", "Total"], "completed": ["[c]", "[c]", "20"]}),
-                      people_column=None)
+    run.publish_table(
+        "completers", pd.DataFrame({"cohort": ["C1", "Total"], "completed": ["9", "9"]}), people_column=None
+    )
+    run.publish_table(
+        "withdrawn",
+        pd.DataFrame({"cohort": ["C1", "C2", "Total"], "completed": ["[c]", "[c]", "20"]}),
+        people_column=None,
+    )
     found = audit_run_folder(tmp_path)
     assert ("tables/completers.csv", "C1", "completed") in {(f.output, f.row, f.column) for f in found}
 
@@ -190,8 +240,7 @@ def test_the_demo_group_of_four_is_suppressed_with_a_complement():
     by_sex = c2["sex"].value_counts().sort_index()
     assert by_sex.to_dict() == {"Female": 4, "Male": 3, "Prefer not to say": 1}
     table = suppress_counts(by_sex)
-    assert table.mask["count"].to_dict() == {"Female": True, "Male": True, "Prefer not to say": True,
-                                             "Total": False}
+    assert table.mask["count"].to_dict() == {"Female": True, "Male": True, "Prefer not to say": True, "Total": False}
     assert recoverable_cells(table.published) == []
     # Beside the cohort's published 8, the women's 4 is refused on its own too (and so would be a 4 of 12).
     assert protect_counts(by_sex, total=len(c2)).isna().all()
@@ -208,8 +257,11 @@ def test_every_demo_run_passes_the_disclosure_audit(demo_reports: Path):
     audits = sorted(demo_reports.glob("*/*/audit.json"))
     runs = sorted(demo_reports.glob("*/*/provenance.json"))
     assert len(audits) == len(runs) >= 18  # every published run was audited
-    failed = {str(a.parent.relative_to(demo_reports)): json.loads(a.read_text())["findings"][:3] for a in audits
-              if not json.loads(a.read_text())["audited"] or json.loads(a.read_text())["findings"]}
+    failed = {
+        str(a.parent.relative_to(demo_reports)): json.loads(a.read_text())["findings"][:3]
+        for a in audits
+        if not json.loads(a.read_text())["audited"] or json.loads(a.read_text())["findings"]
+    }
     assert not failed, json.dumps(failed, indent=1)
 
 
@@ -220,9 +272,13 @@ def test_the_demo_c1_case_is_refused(demo_reports: Path, tmp_path: Path):
     run = tmp_path / "cohort-C1"
     shutil.copytree(demo_reports / "cohort_evaluation" / "cohort-C1", run)
     page = (run / "report.html").read_text(encoding="utf-8")
-    (run / "report.html").write_text(page.replace(
-        "</body>", '<p>Confidence rose (<span data-people="cohort C1">5</span> participants with both surveys).</p>'
-                   "</body>"), encoding="utf-8")
+    (run / "report.html").write_text(
+        page.replace(
+            "</body>",
+            '<p>Confidence rose (<span data-people="cohort C1">5</span> participants with both surveys).</p></body>',
+        ),
+        encoding="utf-8",
+    )
     results = pd.read_csv(run / "results.csv")
     results.loc[results["term"] == "mean_change", "n"] = 5
     results.to_csv(run / "results.csv", index=False)
@@ -235,17 +291,26 @@ def test_rows_about_one_cohort_are_protected_against_that_cohort(tmp_path: Path)
     """A programme of 24 publishes a cohort's estimate from 5 of its 8: 5 of 24 is fine, 5 of 8 gives 3 away."""
     run = make_run(tmp_path, populations={"all cohorts": 24})
     run.declare_populations({"cohort C1": 8, "cohort C2": 8})
-    rows = pd.concat([tidy(n=5, group="confidence: C1", population="cohort C1"),
-                      tidy(n=8, group="confidence: C2", population="cohort C2"),
-                      tidy(n=18, group="confidence: all cohorts", population="all cohorts")], ignore_index=True)
+    rows = pd.concat(
+        [
+            tidy(n=5, group="confidence: C1", population="cohort C1"),
+            tidy(n=8, group="confidence: C2", population="cohort C2"),
+            tidy(n=18, group="confidence: all cohorts", population="all cohorts"),
+        ],
+        ignore_index=True,
+    )
     published = run.publish_results(rows)
     assert pd.isna(published["n"].iat[0])  # 8 - 5 = 3: suppressed
     assert published["estimate"].iat[0] == 1.25  # the estimate of 5 people stays
     assert published["n"].iloc[1:].tolist() == [8, 18]
     assert audit_run_folder(tmp_path) == []
     # rows without a population are about the run's own, the first declared (24): 18 stays, 21 (24 - 21 = 3) goes
-    unlabelled = run.protect(pd.concat([tidy(n=5, population="cohort C1"), tidy(n=18, population=None),
-                                        tidy(n=21, population=None)], ignore_index=True))
+    unlabelled = run.protect(
+        pd.concat(
+            [tidy(n=5, population="cohort C1"), tidy(n=18, population=None), tidy(n=21, population=None)],
+            ignore_index=True,
+        )
+    )
     assert unlabelled["n"].isna().tolist() == [True, False, True] and unlabelled["n"].iat[1] == 18
     with pytest.raises(KeyError, match="cohort C9"):
         run.protect(tidy(population="cohort C9"))

@@ -23,14 +23,24 @@ from evaluation.store import Store
 from support import FIXTURES, ROOT, TEST_KEY
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
-SURVEY = ["--demo", str(FIXTURES / "qualtrics_valid.csv"), "--mapping", str(FIXTURES / "qualtrics.yml"),
-          "--cohort", "T1", "--wave", "endpoint"]
+SURVEY = [
+    "--demo",
+    str(FIXTURES / "qualtrics_valid.csv"),
+    "--mapping",
+    str(FIXTURES / "qualtrics.yml"),
+    "--cohort",
+    "T1",
+    "--wave",
+    "endpoint",
+]
 MANIFEST = ["--manifest", str(FIXTURES / "runner" / "manifest.yml")]
 
 
 def _fingerprint(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def _one_line(result: subprocess.CompletedProcess, *words: str) -> str:
@@ -55,24 +65,34 @@ def _namespace_works() -> bool:
     return probe.returncode == 0
 
 
-needs_namespace = pytest.mark.skipif(not _namespace_works(),
-                                     reason="`unshare -rm` (a private mount namespace) is not available here, and "
-                                            "permissions alone cannot make a folder read-only for root")
+needs_namespace = pytest.mark.skipif(
+    not _namespace_works(),
+    reason="`unshare -rm` (a private mount namespace) is not available here, and "
+    "permissions alone cannot make a folder read-only for root",
+)
 
 
 def _in_namespace(setup: str, *args: str) -> subprocess.CompletedProcess:
     """Run ``workbench ARGS`` after the shell commands ``setup``, in a private mount namespace."""
     command = " ".join(shlex.quote(a) for a in [str(WORKBENCH), *args])
-    return subprocess.run(["unshare", "-rm", "sh", "-c", f"{setup} && exec {command}"], capture_output=True,
-                          text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f"{setup} && exec {command}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
 
 
 def test_a_damaged_store_file(base_store: Store, tmp_path: Path):
     base_store.path.write_bytes(b"this is not a database" * 100)
     before = _fingerprint(base_store.path.parent)
     for args in (["ingest", *SURVEY], ["validate"], ["run", *MANIFEST, "--reports", str(tmp_path / "reports")]):
-        _one_line(_workbench(*args, "--store", str(base_store.path)), f"the store at {base_store.path} cannot be "
-                  "read", "restore it from a backup")
+        _one_line(
+            _workbench(*args, "--store", str(base_store.path)),
+            f"the store at {base_store.path} cannot be read",
+            "restore it from a backup",
+        )
     assert _fingerprint(base_store.path.parent) == before
     assert not (tmp_path / "reports").exists()
 
@@ -80,8 +100,11 @@ def test_a_damaged_store_file(base_store: Store, tmp_path: Path):
 def test_a_missing_store(tmp_path: Path):
     missing = tmp_path / "store" / "workbench.duckdb"
     for args in (["validate"], ["run", *MANIFEST, "--reports", str(tmp_path / "reports")]):
-        _one_line(_workbench(*args, "--store", str(missing)), f"there is no store at {missing}",
-                  "run `workbench ingest` first")
+        _one_line(
+            _workbench(*args, "--store", str(missing)),
+            f"there is no store at {missing}",
+            "run `workbench ingest` first",
+        )
     assert sorted(tmp_path.iterdir()) == []
 
 
@@ -89,16 +112,21 @@ def test_a_store_path_that_is_a_folder(tmp_path: Path):
     folder = tmp_path / "store"
     folder.mkdir()
     for args in (["ingest", *SURVEY], ["validate"], ["run", *MANIFEST]):
-        _one_line(_workbench(*args, "--store", str(folder)), f"the store path {folder} is a folder",
-                  f"--store {folder / 'workbench.duckdb'}")
+        _one_line(
+            _workbench(*args, "--store", str(folder)),
+            f"the store path {folder} is a folder",
+            f"--store {folder / 'workbench.duckdb'}",
+        )
     assert list(folder.iterdir()) == []
 
 
 def test_a_reports_path_that_is_a_file(base_store: Store, tmp_path: Path):
     reports = tmp_path / "reports"
     reports.write_text("not a folder")
-    _one_line(_workbench("run", *MANIFEST, "--store", str(base_store.path), "--reports", str(reports)),
-              f"the reports path {reports} is a file")
+    _one_line(
+        _workbench("run", *MANIFEST, "--store", str(base_store.path), "--reports", str(reports)),
+        f"the reports path {reports} is a file",
+    )
     assert reports.read_text() == "not a folder"
 
 
@@ -107,8 +135,11 @@ def test_a_read_only_store_folder(base_store: Store):
     folder = base_store.path.parent
     before = _fingerprint(folder)
     read_only = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder}"
-    _one_line(_in_namespace(read_only, "ingest", *SURVEY, "--store", str(base_store.path)),
-              "read-only file system", "nothing was changed")
+    _one_line(
+        _in_namespace(read_only, "ingest", *SURVEY, "--store", str(base_store.path)),
+        "read-only file system",
+        "nothing was changed",
+    )
     _one_line(_in_namespace(read_only, "validate", "--store", str(base_store.path)), "read-only file system")
     assert _fingerprint(folder) == before
 
@@ -118,8 +149,11 @@ def test_a_read_only_reports_folder(base_store: Store, tmp_path: Path):
     reports = tmp_path / "reports"
     reports.mkdir()
     read_only = f"mount --bind {reports} {reports} && mount -o remount,bind,ro {reports}"
-    _one_line(_in_namespace(read_only, "run", *MANIFEST, "--store", str(base_store.path), "--reports",
-                            str(reports)), "read-only file system", str(reports))
+    _one_line(
+        _in_namespace(read_only, "run", *MANIFEST, "--store", str(base_store.path), "--reports", str(reports)),
+        "read-only file system",
+        str(reports),
+    )
     assert list(reports.iterdir()) == []
 
 
@@ -135,16 +169,26 @@ def test_a_full_disk(base_store: Store, tmp_path: Path):
     header, respondents = (FIXTURES / "qualtrics_valid.csv").read_bytes().split(b"\n")[:3], []
     for line in (FIXTURES / "qualtrics_valid.csv").read_bytes().split(b"\n")[3:-1]:
         line = line.rstrip(b"\r")
-        answered = line[:line.rindex(b',"')] if line.endswith(b'"') else line.rsplit(b",", 1)[0]
+        answered = line[: line.rindex(b',"')] if line.endswith(b'"') else line.rsplit(b",", 1)[0]
         respondents.append(answered + b"," + b"y" * 30_000 + b"\r")
     export.write_bytes(b"\n".join(header + respondents) + b"\n")
     fingerprint = f"sha256sum $(find {disk} -type f | sort) | sed 's|{disk}||'"
     args = ["ingest", str(export), *SURVEY[2:], "--store", str(disk / "workbench.duckdb")]
     command = " ".join(shlex.quote(a) for a in [str(WORKBENCH), *args])
-    result = subprocess.run(["unshare", "-rm", "sh", "-c", f"{copy} && {fingerprint} && echo ---- && "
-                             f"{{ {command}; echo \"exit $?\"; }} && echo ---- && {fingerprint}"],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT,
-                            env={**os.environ, KEY_ENV: TEST_KEY.decode()})  # the base store's key
+    result = subprocess.run(
+        [
+            "unshare",
+            "-rm",
+            "sh",
+            "-c",
+            f'{copy} && {fingerprint} && echo ---- && {{ {command}; echo "exit $?"; }} && echo ---- && {fingerprint}',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, KEY_ENV: TEST_KEY.decode()},
+    )  # the base store's key
     assert result.stdout.count("----\n") == 2, (result.stdout, result.stderr)
     before, outcome, after = result.stdout.split("----\n")
     assert "exit 2" in outcome, (result.stdout, result.stderr)

@@ -44,8 +44,9 @@ def test_no_name_or_email_in_the_store_or_any_written_file(demo_run: tuple[Store
     # else the workbench writes -- the database and every report, table, figure and index -- is checked.
     written = [store.path] + [p for p in reports.rglob("*") if p.is_file()]
     assert len(written) > 20
-    leaks = [(p.name, pattern.pattern.decode()) for p in written for pattern in patterns
-             if pattern.search(p.read_bytes())]
+    leaks = [
+        (p.name, pattern.pattern.decode()) for p in written for pattern in patterns if pattern.search(p.read_bytes())
+    ]
     assert not leaks
 
 
@@ -66,8 +67,13 @@ def test_the_raw_archive_is_private(demo_run: tuple[Store, Path]):
 
 def _published(reports: Path) -> list[Path]:
     """What dashboards and board papers read: results, tables and figures (not the evaluator's own report)."""
-    return [p for p in reports.rglob("*") if p.is_file() and not p.is_relative_to(reports / "_failed")
-            and ("tables" in p.parts or "figures" in p.parts or p.name.startswith("results."))]
+    return [
+        p
+        for p in reports.rglob("*")
+        if p.is_file()
+        and not p.is_relative_to(reports / "_failed")
+        and ("tables" in p.parts or "figures" in p.parts or p.name.startswith("results."))
+    ]
 
 
 def test_no_participant_identifier_is_published(demo_run: tuple[Store, Path]):

@@ -17,8 +17,15 @@ import pytest
 from evaluation.store import Store
 from report_text_checks import notebook_problems, report_problems
 
-ANALYSES = ["cohort_evaluation", "programme_evaluation", "programme_risks", "peer_challenge_followup_all",
-            "project_evaluation", "portfolio_evaluation", "maturity_london"]
+ANALYSES = [
+    "cohort_evaluation",
+    "programme_evaluation",
+    "programme_risks",
+    "peer_challenge_followup_all",
+    "project_evaluation",
+    "portfolio_evaluation",
+    "maturity_london",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +56,13 @@ def test_reports_read_as_formatted_text(reports: Path, analysis: str) -> None:
 def test_reports_have_a_summary_with_evidence_and_notes(reports: Path, analysis: str) -> None:
     for run in runs_of(reports, analysis):
         notebook = json.loads((run / "notebook.ipynb").read_text())
-        shown = ["".join(o.get("data", {}).get("text/markdown", "")) for cell in notebook["cells"]
-                 for tag in ("summary", "notes") if tag in cell.get("metadata", {}).get("tags", [])
-                 for o in cell["outputs"]]
+        shown = [
+            "".join(o.get("data", {}).get("text/markdown", ""))
+            for cell in notebook["cells"]
+            for tag in ("summary", "notes")
+            if tag in cell.get("metadata", {}).get("tags", [])
+            for o in cell["outputs"]
+        ]
         assert len(shown) == 2, run.name
         assert shown[0].startswith("## Summary") and "**Key findings**" in shown[0], run.name
         assert "Strength of evidence:" in shown[0] and "What this evaluation can and cannot show" in shown[0]
@@ -64,18 +75,34 @@ def test_the_checks_find_what_they_look_for(tmp_path: Path) -> None:
     def cell(outputs: list[dict], tags: list[str] | None = None) -> dict:
         return {"cell_type": "code", "metadata": {"tags": tags or []}, "outputs": outputs, "source": ""}
 
-    notebook = {"cells": [
-        cell([{"output_type": "stream", "name": "stderr", "text": "RuntimeWarning: /work/x/paired.py"}]),
-        cell([{"output_type": "display_data", "data": {"text/plain": "   a\n0  1.0\n1  NaN"}}]),
-        cell([{"output_type": "display_data", "data": {"text/html": '<table class="dataframe"><td>True</td></table>',
-                                                        "text/plain": "x"}}]),
-        cell([{"output_type": "display_data", "data": {"text/markdown": "p = 3.7e-08"}}]),
-        cell([], ["notes"]), cell([], ["summary"])]}
+    notebook = {
+        "cells": [
+            cell([{"output_type": "stream", "name": "stderr", "text": "RuntimeWarning: /work/x/paired.py"}]),
+            cell([{"output_type": "display_data", "data": {"text/plain": "   a\n0  1.0\n1  NaN"}}]),
+            cell(
+                [
+                    {
+                        "output_type": "display_data",
+                        "data": {"text/html": '<table class="dataframe"><td>True</td></table>', "text/plain": "x"},
+                    }
+                ]
+            ),
+            cell([{"output_type": "display_data", "data": {"text/markdown": "p = 3.7e-08"}}]),
+            cell([], ["notes"]),
+            cell([], ["summary"]),
+        ]
+    }
     path = tmp_path / "notebook.ipynb"
     path.write_text(json.dumps(notebook))
     problems = "\n".join(notebook_problems(path))
-    for fault in ("stderr", "plain-text table", "raw DataFrame", "True/False", "scientific notation",
-                  "not tagged summary and notes"):
+    for fault in (
+        "stderr",
+        "plain-text table",
+        "raw DataFrame",
+        "True/False",
+        "scientific notation",
+        "not tagged summary and notes",
+    ):
         assert fault in problems, fault
     page = tmp_path / "report.html"
     page.write_text('<script>var x = NaN;</script><p>Traceback in /home/me</p><table class="dataframe"></table>')

@@ -25,8 +25,9 @@ def _committed_notebooks() -> list[Path]:
 @pytest.mark.parametrize("notebook", _committed_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_committed_notebooks_have_no_outputs_or_execution_counts(notebook: Path):
     cells = json.loads(notebook.read_text())["cells"]
-    dirty = [i for i, c in enumerate(cells)
-             if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    dirty = [
+        i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))
+    ]
     assert not dirty, f"{notebook.name}: cells {dirty} have outputs; run nbstripout"
 
 
@@ -45,8 +46,10 @@ def test_every_command_has_help(command: list[str]):
 def test_ingest_without_a_key_explains_how_to_set_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("WORKBENCH_PSEUDONYM_KEY", raising=False)
     monkeypatch.setenv("WORKBENCH_PSEUDONYM_KEY_FILE", str(tmp_path / "absent.key"))
-    result = CliRunner().invoke(app, ["ingest", "--store", str(tmp_path / "s.duckdb"),
-                                      str(ROOT / "tests" / "fixtures" / "base" / "cohorts.csv")])
+    result = CliRunner().invoke(
+        app,
+        ["ingest", "--store", str(tmp_path / "s.duckdb"), str(ROOT / "tests" / "fixtures" / "base" / "cohorts.csv")],
+    )
     assert result.exit_code == 2
     assert "WORKBENCH_PSEUDONYM_KEY" in result.output
     assert not (tmp_path / "s.duckdb").exists()

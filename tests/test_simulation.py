@@ -24,8 +24,9 @@ def test_likert_truth_matches_the_demo_generators_planted_change():
 
 
 def test_likert_cohorts_have_drop_out_and_ratings_at_the_endpoint_only():
-    data = simulate_likert_cohorts(LikertDesign(cohort_sizes=(5, 9), dropouts=2, non_response=0.0),
-                                   np.random.default_rng(1))
+    data = simulate_likert_cohorts(
+        LikertDesign(cohort_sizes=(5, 9), dropouts=2, non_response=0.0), np.random.default_rng(1)
+    )
     assert data.groupby("cohort")["participant"].nunique().to_dict() == {"C1": 5, "C2": 9}
     answered = data.dropna(subset=["score"]).groupby("wave")["participant"].nunique()
     assert answered.to_dict() == {"baseline": 14, "endpoint": 10, "follow-up": 10}

@@ -27,18 +27,33 @@ def template() -> go.layout.Template:
     import plotly.io as pio
 
     if TEMPLATE_NAME not in pio.templates:
-        pio.templates[TEMPLATE_NAME] = go.layout.Template(layout=go.Layout(
-            colorway=list(CATEGORICAL), font={"family": FONT, "size": 14, "color": "#0B0C0C"},
-            paper_bgcolor="white", plot_bgcolor="white", title={"x": 0, "xanchor": "left"},
-            xaxis={"showgrid": False, "linecolor": "#0B0C0C", "ticks": "outside", "zeroline": False},
-            yaxis={"showgrid": True, "gridcolor": "#D9D9D9", "zeroline": False},
-            legend={"orientation": "h", "y": -0.2}, margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        ))
+        pio.templates[TEMPLATE_NAME] = go.layout.Template(
+            layout=go.Layout(
+                colorway=list(CATEGORICAL),
+                font={"family": FONT, "size": 14, "color": "#0B0C0C"},
+                paper_bgcolor="white",
+                plot_bgcolor="white",
+                title={"x": 0, "xanchor": "left"},
+                xaxis={"showgrid": False, "linecolor": "#0B0C0C", "ticks": "outside", "zeroline": False},
+                yaxis={"showgrid": True, "gridcolor": "#D9D9D9", "zeroline": False},
+                legend={"orientation": "h", "y": -0.2},
+                margin={"l": 60, "r": 20, "t": 60, "b": 60},
+            )
+        )
     return pio.templates[TEMPLATE_NAME]
 
 
-def interval_chart(frame: pd.DataFrame, *, label: str, title: str, x_title: str, reference: float | None = 0.0,
-                   estimate: str = "estimate", low: str = "conf_low", high: str = "conf_high") -> go.Figure:
+def interval_chart(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    title: str,
+    x_title: str,
+    reference: float | None = 0.0,
+    estimate: str = "estimate",
+    low: str = "conf_low",
+    high: str = "conf_high",
+) -> go.Figure:
     """Estimates with their intervals, one row per label (a dot-and-whisker chart).
 
     Rows whose estimate is missing (suppressed) are shown as "suppressed", not as zero.
@@ -47,19 +62,44 @@ def interval_chart(frame: pd.DataFrame, *, label: str, title: str, x_title: str,
 
     shown = frame[frame[estimate].notna()]
     hidden = frame[frame[estimate].isna()]
-    figure = go.Figure(go.Scatter(
-        x=shown[estimate], y=shown[label], mode="markers", marker={"color": FOCUS, "size": 11},
-        error_x={"type": "data", "symmetric": False, "array": shown[high] - shown[estimate],
-                 "arrayminus": shown[estimate] - shown[low], "color": FOCUS, "thickness": 2},
-        hovertemplate="%{y}: %{x:.2f}<extra></extra>", name="estimate (95% interval)"))
+    figure = go.Figure(
+        go.Scatter(
+            x=shown[estimate],
+            y=shown[label],
+            mode="markers",
+            marker={"color": FOCUS, "size": 11},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": shown[high] - shown[estimate],
+                "arrayminus": shown[estimate] - shown[low],
+                "color": FOCUS,
+                "thickness": 2,
+            },
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+            name="estimate (95% interval)",
+        )
+    )
     for name in hidden[label]:
-        figure.add_annotation(x=0, y=name, text="suppressed (fewer than the disclosure threshold)",
-                              showarrow=False, xanchor="left", font={"color": REFERENCE_LINE})
+        figure.add_annotation(
+            x=0,
+            y=name,
+            text="suppressed (fewer than the disclosure threshold)",
+            showarrow=False,
+            xanchor="left",
+            font={"color": REFERENCE_LINE},
+        )
     if reference is not None:
         figure.add_vline(x=reference, line={"color": REFERENCE_LINE, "dash": "dot"})
-    figure.update_layout(template=template(), title=title, xaxis_title=x_title, yaxis_title=None,
-                         yaxis={"categoryorder": "array", "categoryarray": list(frame[label])[::-1]},
-                         showlegend=False, height=120 + 60 * len(frame))
+    figure.update_layout(
+        template=template(),
+        title=title,
+        xaxis_title=x_title,
+        yaxis_title=None,
+        yaxis={"categoryorder": "array", "categoryarray": list(frame[label])[::-1]},
+        showlegend=False,
+        height=120 + 60 * len(frame),
+    )
     figure.update_yaxes(automargin=True)  # long labels (indicator names) are never cut off
     return figure
 
@@ -72,8 +112,9 @@ def rate_chart(frame: pd.DataFrame, *, x: str, rate: str, title: str, x_title: s
     """
     from .statistics.disclosure import SUPPRESSED_SYMBOL
 
-    figure = bar_chart(frame.assign(_percent=100 * frame[rate]), x=x, y="_percent", title=title, x_title=x_title,
-                       y_title=y_title)
+    figure = bar_chart(
+        frame.assign(_percent=100 * frame[rate]), x=x, y="_percent", title=title, x_title=x_title, y_title=y_title
+    )
     figure.update_traces(hovertemplate="%{x}: %{y:.0f}%<extra></extra>")
     figure.update_yaxes(range=[0, 105], ticksuffix="%")
     figure.update_xaxes(type="category")  # sessions 1, 2, 3: labels, not a scale with 1.5
@@ -81,9 +122,16 @@ def rate_chart(frame: pd.DataFrame, *, x: str, rate: str, title: str, x_title: s
     for position in hidden:
         figure.add_annotation(x=position, y=0, text=SUPPRESSED_SYMBOL, showarrow=False, yanchor="bottom")
     if len(hidden):
-        figure.add_annotation(text=f"{SUPPRESSED_SYMBOL}: not shown, it would reveal a small number of people",
-                              xref="paper", yref="paper", x=0, y=-0.3, xanchor="left", yanchor="top",
-                              showarrow=False)
+        figure.add_annotation(
+            text=f"{SUPPRESSED_SYMBOL}: not shown, it would reveal a small number of people",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.3,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+        )
         figure.update_layout(margin={"b": 120})
     return figure
 
@@ -93,8 +141,8 @@ def bar_chart(frame: pd.DataFrame, *, x: str, y: str, title: str, x_title: str, 
     import plotly.graph_objects as go
 
     # Hover text rounded as the report rounds (at most 2 decimal places, no trailing zeros).
-    figure = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=FOCUS,
-                              hovertemplate="%{x}: %{y:,.2~f}<extra></extra>"))
-    figure.update_layout(template=template(), title=title, xaxis_title=x_title, yaxis_title=y_title,
-                         showlegend=False)
+    figure = go.Figure(
+        go.Bar(x=frame[x], y=frame[y], marker_color=FOCUS, hovertemplate="%{x}: %{y:,.2~f}<extra></extra>")
+    )
+    figure.update_layout(template=template(), title=title, xaxis_title=x_title, yaxis_title=y_title, showlegend=False)
     return figure

@@ -24,10 +24,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-StoreOption = Annotated[Path | None, typer.Option("--store", help="Store file (default: $WORKBENCH_STORE or "
-                                                  "data/store/workbench.duckdb).")]
-WaitOption = Annotated[float, typer.Option("--wait", metavar="SECONDS", help="If another command is writing, "
-                                           "wait up to this long for it to finish (default: refuse at once).")]
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="Store file (default: $WORKBENCH_STORE or data/store/workbench.duckdb).")
+]
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        help="If another command is writing, wait up to this long for it to finish (default: refuse at once).",
+    ),
+]
 
 
 @contextmanager
@@ -112,8 +119,15 @@ def ingest(
     with _one_line_on_failure(target.path):
         check_store(target.path, must_exist=False)
         try:
-            outcomes = run_ingest(_jobs(files, mapping, cohort, wave), target, key, replace=replace,
-                                  command=command, wait=wait, repairs=repairs)
+            outcomes = run_ingest(
+                _jobs(files, mapping, cohort, wave),
+                target,
+                key,
+                replace=replace,
+                command=command,
+                wait=wait,
+                repairs=repairs,
+            )
         except ValidationError as error:
             _print_repairs(repairs)
             _fail_with_problems(error.problems, "Ingest refused")
@@ -129,8 +143,9 @@ def _print_outcomes(outcomes: list, store_path: Path) -> None:
     for heading in ("file", "sha256", "status", "rows", "excluded"):
         table.add_column(heading)
     for o in outcomes:
-        rows = ", ".join(f"{t} {n}" for t, n in o.rows.items()) + (f" ({o.unchanged_rows} unchanged)"
-                                                                   if o.unchanged_rows else "")
+        rows = ", ".join(f"{t} {n}" for t, n in o.rows.items()) + (
+            f" ({o.unchanged_rows} unchanged)" if o.unchanged_rows else ""
+        )
         excluded = "" if o.exclusions is None else str(len(o.exclusions))
         table.add_row(o.path.name, o.sha256[:12], o.status, rows, excluded)
     console = Console(highlight=False)
@@ -138,8 +153,9 @@ def _print_outcomes(outcomes: list, store_path: Path) -> None:
     for o in outcomes:
         if o.exclusions is not None:
             for r in o.exclusions.itertuples():
-                console.print(f"  excluded: {o.path.name}, row {r.source_row}: {r.reason} ({r.respondent})",
-                              markup=False)
+                console.print(
+                    f"  excluded: {o.path.name}, row {r.source_row}: {r.reason} ({r.respondent})", markup=False
+                )
 
 
 @app.command()
@@ -200,28 +216,45 @@ def dictionary(
 
 @app.command()
 def run(
-    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="Analyses or runs to run "
-                                                     "(name, name/run-id, globs); their upstreams come too.")] = None,
-    parameter: Annotated[list[str] | None, typer.Option("--parameter", "-p", help="Override a parameter: "
-                                                        "name=value (repeatable).")] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select", "-s", help="Analyses or runs to run (name, name/run-id, globs); their upstreams come too."
+        ),
+    ] = None,
+    parameter: Annotated[
+        list[str] | None, typer.Option("--parameter", "-p", help="Override a parameter: name=value (repeatable).")
+    ] = None,
     jobs: Annotated[int | None, typer.Option(help="Runs in parallel (default: number of cores).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-run everything, up to date or not.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run and why; run nothing.")] = False,
-    timeout: Annotated[int | None, typer.Option(help="Seconds a notebook cell may take before the run "
-                                                "fails.")] = None,
+    timeout: Annotated[int | None, typer.Option(help="Seconds a notebook cell may take before the run fails.")] = None,
     executor: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, tcp://HOST:PORT.")] = None,
     manifest: Annotated[Path, typer.Option(help="The manifest of analyses.")] = Path("notebooks/manifest.yml"),
-    reports: Annotated[Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or "
-                                                 "reports/).")] = None,
+    reports: Annotated[
+        Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or reports/).")
+    ] = None,
     store: StoreOption = None,
     wait: WaitOption = 0.0,
-    publish_site: Annotated[bool, typer.Option("--publish/--no-publish", help="Then update the published "
-                                               "site of dashboards (reports/_site).")] = True,
-    audience: Annotated[str, typer.Option(help="public (suppressed, audited) or internal (every figure; written "
-                                          "to internal-reports/, never published).")] = "public",
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Print each report as an A4 PDF (report.pdf "
-                                      "beside report.html; chromium, about a second a report).")] = True,
+    publish_site: Annotated[
+        bool,
+        typer.Option("--publish/--no-publish", help="Then update the published site of dashboards (reports/_site)."),
+    ] = True,
+    audience: Annotated[
+        str,
+        typer.Option(
+            help="public (suppressed, audited) or internal (every figure; written "
+            "to internal-reports/, never published)."
+        ),
+    ] = "public",
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf/--no-pdf",
+            help="Print each report as an A4 PDF (report.pdf beside report.html; chromium, about a second a report).",
+        ),
+    ] = True,
 ) -> None:
     """Run the analyses of the manifest with papermill: in parallel, skipping what is up to date."""
     import os
@@ -256,8 +289,17 @@ def run(
             _print_repairs(removed)
             planned = _plan(manifest, target, output, select, parameter, force, audience)
             with progress_display(planned) as on_event:
-                summary = run_manifest(manifest, target, output, jobs=jobs, timeout=timeout, executor=executor,
-                                       scheduler=scheduler, on_event=on_event, planned=planned)
+                summary = run_manifest(
+                    manifest,
+                    target,
+                    output,
+                    jobs=jobs,
+                    timeout=timeout,
+                    executor=executor,
+                    scheduler=scheduler,
+                    on_event=on_event,
+                    planned=planned,
+                )
             print_summary(summary)
             _print_withheld(summary)
             if publish_site:  # under the run lock: one publish at a time, from results no run is changing
@@ -271,22 +313,39 @@ def _print_withheld(summary: RunSummary) -> None:
     for planned in summary.planned:
         outcome = planned.outcome
         if outcome is not None and outcome.withheld:
-            typer.echo(f"note: {outcome.key}: {len(outcome.withheld)} output(s) kept out of the report (recorded in "
-                       f"{outcome.path}/provenance.json under report.withheld):", err=True)
+            typer.echo(
+                f"note: {outcome.key}: {len(outcome.withheld)} output(s) kept out of the report (recorded in "
+                f"{outcome.path}/provenance.json under report.withheld):",
+                err=True,
+            )
             for line in outcome.withheld:
                 typer.echo(f"  {line}", err=True)
 
 
-def _plan(manifest: Path, store: object, reports: Path, select: list[str] | None, parameter: list[str] | None,
-          force: bool, audience: str = "public") -> list:
+def _plan(
+    manifest: Path,
+    store: object,
+    reports: Path,
+    select: list[str] | None,
+    parameter: list[str] | None,
+    force: bool,
+    audience: str = "public",
+) -> list:
     """The plan of ``workbench run``; a bad manifest, parameter or selection ends the command in one line."""
     from .run.manifest import ManifestError
     from .run.parameters import ParameterError, parse_overrides
     from .run.scheduler import plan_runs
 
     try:
-        return plan_runs(manifest, store, reports, select=select or [], overrides=parse_overrides(parameter or []),
-                         force=force, audience=audience)
+        return plan_runs(
+            manifest,
+            store,
+            reports,
+            select=select or [],
+            overrides=parse_overrides(parameter or []),
+            force=force,
+            audience=audience,
+        )
     except (ManifestError, ParameterError, KeyError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
@@ -305,10 +364,12 @@ def _publish(reports: Path, *, images: bool = True, force: bool = False) -> None
 
 @app.command()
 def publish(
-    reports: Annotated[Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or "
-                                                 "reports/).")] = None,
-    images: Annotated[bool, typer.Option("--images/--no-images", help="Make each chart's PNG and SVG "
-                                         "(about 0.3 s each).")] = True,
+    reports: Annotated[
+        Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or reports/).")
+    ] = None,
+    images: Annotated[
+        bool, typer.Option("--images/--no-images", help="Make each chart's PNG and SVG (about 0.3 s each).")
+    ] = True,
     force: Annotated[bool, typer.Option("--force", help="Render every page, changed or not.")] = False,
     wait: WaitOption = 0.0,
 ) -> None:
@@ -330,14 +391,21 @@ def publish(
 
 @app.command("board-pack")
 def board_pack(
-    runs: Annotated[list[str] | None, typer.Argument(help="Runs as analysis/run-id (globs allowed), in the "
-                                                     "pack's order. Default: programme_evaluation/all, "
-                                                     "portfolio_evaluation/all, project_evaluation/*.")] = None,
+    runs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Runs as analysis/run-id (globs allowed), in the "
+            "pack's order. Default: programme_evaluation/all, "
+            "portfolio_evaluation/all, project_evaluation/*."
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="The pack's PDF file.")] = Path("board-pack.pdf"),
-    title: Annotated[str, typer.Option(help="The pack's title, on its contents page and every page's "
-                                       "number.")] = "Board pack",
-    reports: Annotated[Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or "
-                                                 "reports/).")] = None,
+    title: Annotated[
+        str, typer.Option(help="The pack's title, on its contents page and every page's number.")
+    ] = "Board pack",
+    reports: Annotated[
+        Path | None, typer.Option(help="Reports folder (default: $WORKBENCH_REPORTS or reports/).")
+    ] = None,
 ) -> None:
     """Join published reports' PDFs into one board pack: a contents page, then each report, numbered across the
     pack (docs/reports.md)."""
@@ -350,8 +418,10 @@ def board_pack(
     except (PackError, PdfError) as error:
         typer.echo(f"error: no board pack was written: {error}", err=True)
         raise typer.Exit(code=2) from None
-    typer.echo(f"Wrote {pack.path}: {len(pack.entries)} reports, {pack.pages} pages "
-               f"({pack.contents_pages} of contents){', marked ' + pack.marking if pack.marking else ''}")
+    typer.echo(
+        f"Wrote {pack.path}: {len(pack.entries)} reports, {pack.pages} pages "
+        f"({pack.contents_pages} of contents){', marked ' + pack.marking if pack.marking else ''}"
+    )
     for entry, first in pack.entries:
         typer.echo(f"  page {first:>3}  {entry.stamp.key}: {entry.title} ({entry.pages} pages)")
 
@@ -360,12 +430,14 @@ def board_pack(
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8866,
     dashboards: Annotated[Path, typer.Option(help="Folder of dashboard notebooks.")] = Path("dashboards"),
-    reports: Annotated[Path | None, typer.Option(help="Published results (default: $WORKBENCH_REPORTS or "
-                                                 "reports/).")] = None,
+    reports: Annotated[
+        Path | None, typer.Option(help="Published results (default: $WORKBENCH_REPORTS or reports/).")
+    ] = None,
     preheat: Annotated[bool, typer.Option(help="Keep kernels per dashboard ready (faster first page).")] = True,
     pool_size: Annotated[int, typer.Option(help="Preheated kernels per dashboard.")] = 1,
-    max_live: Annotated[int, typer.Option(help="Readers served live at once; the next is sent to the published "
-                                          "site.")] = MAX_LIVE_PAGES,
+    max_live: Annotated[
+        int, typer.Option(help="Readers served live at once; the next is sent to the published site.")
+    ] = MAX_LIVE_PAGES,
 ) -> None:
     """Serve the published site at / and the live dashboards (Voila) on 127.0.0.1 (docs/deployment.md).
 

@@ -14,8 +14,15 @@ DEFAULT_DISCLOSURE_THRESHOLD = 5
 # Debian's chromium (`make chromium` installs it): kaleido draws the dashboards' PNG and SVG downloads
 # with it, and the browser tests and benchmarks drive it headless. Never a downloaded browser.
 CHROMIUM = Path("/usr/bin/chromium")
-HEADLESS_CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--disable-sync", "--no-first-run")
+HEADLESS_CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def store_path(option: str | Path | None = None) -> Path:

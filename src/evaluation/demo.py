@@ -75,34 +75,79 @@ class SurveyItem:
 
 
 LEADERSHIP_ITEMS = (
-    SurveyItem("conf_lead_change", "confidence", "I feel confident leading digital change in my area.", 2.8,
-               "Q1_1"),
-    SurveyItem("conf_challenge_advice", "confidence",
-               "I feel confident challenging technical advice from suppliers and specialists.", 2.6, "Q1_2"),
-    SurveyItem("conf_explain_choices", "confidence",
-               "I feel confident explaining data and technology choices to elected members.", 2.9, "Q1_3"),
-    SurveyItem("conf_out_of_depth", "confidence", "I often feel out of my depth in discussions about technology.",
-               2.7, "Q1_4", reverse_coded=True),
-    SurveyItem("comp_user_needs", "competence", "I can set out how a service will meet the needs of its users.",
-               3.1, "Q2_1"),
-    SurveyItem("comp_iterative_delivery", "competence",
-               "I know how to commission and oversee work delivered in short, iterative cycles.", 2.8, "Q2_2"),
-    SurveyItem("comp_data_risks", "competence",
-               "I can identify the data protection and ethical risks of a new use of data.", 3.0, "Q2_3"),
-    SurveyItem("comp_business_case", "competence", "I can judge whether a digital business case is realistic.",
-               2.9, "Q2_4"),
-    SurveyItem("appl_new_approach", "application",
-               "In the last three months I have applied a new digital approach, technique or technology in my work.",
-               2.5, "Q3_1"),
-    SurveyItem("appl_team_adoption", "application",
-               "In the last three months I have helped my team adopt a new way of working with data or technology.",
-               2.4, "Q3_2"),
+    SurveyItem("conf_lead_change", "confidence", "I feel confident leading digital change in my area.", 2.8, "Q1_1"),
+    SurveyItem(
+        "conf_challenge_advice",
+        "confidence",
+        "I feel confident challenging technical advice from suppliers and specialists.",
+        2.6,
+        "Q1_2",
+    ),
+    SurveyItem(
+        "conf_explain_choices",
+        "confidence",
+        "I feel confident explaining data and technology choices to elected members.",
+        2.9,
+        "Q1_3",
+    ),
+    SurveyItem(
+        "conf_out_of_depth",
+        "confidence",
+        "I often feel out of my depth in discussions about technology.",
+        2.7,
+        "Q1_4",
+        reverse_coded=True,
+    ),
+    SurveyItem(
+        "comp_user_needs", "competence", "I can set out how a service will meet the needs of its users.", 3.1, "Q2_1"
+    ),
+    SurveyItem(
+        "comp_iterative_delivery",
+        "competence",
+        "I know how to commission and oversee work delivered in short, iterative cycles.",
+        2.8,
+        "Q2_2",
+    ),
+    SurveyItem(
+        "comp_data_risks",
+        "competence",
+        "I can identify the data protection and ethical risks of a new use of data.",
+        3.0,
+        "Q2_3",
+    ),
+    SurveyItem(
+        "comp_business_case", "competence", "I can judge whether a digital business case is realistic.", 2.9, "Q2_4"
+    ),
+    SurveyItem(
+        "appl_new_approach",
+        "application",
+        "In the last three months I have applied a new digital approach, technique or technology in my work.",
+        2.5,
+        "Q3_1",
+    ),
+    SurveyItem(
+        "appl_team_adoption",
+        "application",
+        "In the last three months I have helped my team adopt a new way of working with data or technology.",
+        2.4,
+        "Q3_2",
+    ),
     SurveyItem("rating_quality", "quality", "The programme sessions were of high quality.", 4.3, "Q4_1"),
     SurveyItem("rating_relevance", "relevance", "The programme was relevant to my role.", 4.3, "Q4_2"),
-    SurveyItem("rating_effectiveness", "effectiveness",
-               "The programme was effective in developing my digital leadership.", 4.2, "Q4_3"),
-    SurveyItem("rating_applicability", "applicability",
-               "I can apply what I learned on the programme in my day-to-day work.", 4.3, "Q4_4"),
+    SurveyItem(
+        "rating_effectiveness",
+        "effectiveness",
+        "The programme was effective in developing my digital leadership.",
+        4.2,
+        "Q4_3",
+    ),
+    SurveyItem(
+        "rating_applicability",
+        "applicability",
+        "I can apply what I learned on the programme in my day-to-day work.",
+        4.3,
+        "Q4_4",
+    ),
 )
 QUALTRICS_STEMS = {
     "confidence": "How far do you agree with each statement about leading digital change?",
@@ -124,37 +169,54 @@ class FreeTextQuestion:
 
 
 FREE_TEXT = {
-    "baseline": FreeTextQuestion("Q4", "hopes", "What do you most hope to get out of the programme?", (
-        "Confidence to challenge technical advice rather than simply accept it.",
-        "A better feel for what good looks like in digital services, so I can ask the right questions.",
-        "A network of peers across City Hall who are dealing with the same problems.",
-        "Practical ways to use data in decisions, not just more dashboards.",
-        "Understanding AI well enough to set sensible rules for my directorate.",
-        "Honestly, to stop feeling out of my depth at IT programme boards.",
-        "Ways of running smaller, faster projects instead of big-bang programmes.",
-        "How to commission digital work without being locked into one supplier.",
-    ), 0.25),
-    "endpoint": FreeTextQuestion("Q5", "most_valuable", "What was the most valuable part of the programme?", (
-        "The commissioning session: I now write outcomes into contracts, not feature lists.",
-        "Shadowing a service team for a day. Seeing user research in action changed how I chair my board.",
-        "The peer learning set. Hearing how other directors handled failed projects was reassuring, and useful.",
-        'The data ethics workshop, especially the "would residents be surprised?" test for new uses of data.',
-        "Plain-English explanations of cloud, APIs and open standards.",
-        "Protected time away from the day job to think about how my directorate uses technology.",
-        "Meeting colleagues from other directorates I would never normally work with.",
-        "The agile simulation.\nIt was the first time iteration actually made sense to me.",
-        "Learning to read a digital business case critically, including optimism bias in the costs.",
-    ), 0.15),
-    "follow-up": FreeTextQuestion("", "doing_differently",
-                                  "What, if anything, are you doing differently because of the programme?", (
-        "I ask for a user research plan before approving any new system.",
-        "We have replaced a quarterly report with a live dashboard the team actually uses.",
-        "I challenge supplier estimates much more, and ask for options at different price points.",
-        "Nothing dramatic yet; I have shared the materials with my management team.",
-        "I meet the digital team monthly instead of only when something goes wrong.",
-        "We ran our first two-week discovery on a housing process and stopped a procurement as a result.",
-        "I now sponsor a data-sharing pilot with two boroughs.",
-    ), 0.3),
+    "baseline": FreeTextQuestion(
+        "Q4",
+        "hopes",
+        "What do you most hope to get out of the programme?",
+        (
+            "Confidence to challenge technical advice rather than simply accept it.",
+            "A better feel for what good looks like in digital services, so I can ask the right questions.",
+            "A network of peers across City Hall who are dealing with the same problems.",
+            "Practical ways to use data in decisions, not just more dashboards.",
+            "Understanding AI well enough to set sensible rules for my directorate.",
+            "Honestly, to stop feeling out of my depth at IT programme boards.",
+            "Ways of running smaller, faster projects instead of big-bang programmes.",
+            "How to commission digital work without being locked into one supplier.",
+        ),
+        0.25,
+    ),
+    "endpoint": FreeTextQuestion(
+        "Q5",
+        "most_valuable",
+        "What was the most valuable part of the programme?",
+        (
+            "The commissioning session: I now write outcomes into contracts, not feature lists.",
+            "Shadowing a service team for a day. Seeing user research in action changed how I chair my board.",
+            "The peer learning set. Hearing how other directors handled failed projects was reassuring, and useful.",
+            'The data ethics workshop, especially the "would residents be surprised?" test for new uses of data.',
+            "Plain-English explanations of cloud, APIs and open standards.",
+            "Protected time away from the day job to think about how my directorate uses technology.",
+            "Meeting colleagues from other directorates I would never normally work with.",
+            "The agile simulation.\nIt was the first time iteration actually made sense to me.",
+            "Learning to read a digital business case critically, including optimism bias in the costs.",
+        ),
+        0.15,
+    ),
+    "follow-up": FreeTextQuestion(
+        "",
+        "doing_differently",
+        "What, if anything, are you doing differently because of the programme?",
+        (
+            "I ask for a user research plan before approving any new system.",
+            "We have replaced a quarterly report with a live dashboard the team actually uses.",
+            "I challenge supplier estimates much more, and ask for options at different price points.",
+            "Nothing dramatic yet; I have shared the materials with my management team.",
+            "I meet the digital team monthly instead of only when something goes wrong.",
+            "We ran our first two-week discovery on a housing process and stopped a procurement as a result.",
+            "I now sponsor a data-sharing pilot with two boroughs.",
+        ),
+        0.3,
+    ),
 }
 # Planted so that one Windows-1252 export holds a pound sign (byte 0xA3), as Excel on a UK PC writes it.
 POUND_ANSWER = "Learning to challenge a £250k supplier quote: we got the same outcome for £90k."
@@ -195,26 +257,115 @@ COHORT_STARTS = {"C1": (2024, 1), "C2": (2024, 7), "C3": (2025, 1)}
 SESSIONS = 6
 PLACES = 8
 ATTENDANCE_RATE = 0.85
-FEMALE_FIRST_NAMES = ("Amara", "Siobhán", "Priya", "Grace", "Hannah", "Fatima", "Chloe", "Olivia", "Zainab",
-                      "Rachel", "Mei", "Funmilayo", "Niamh", "Sophie", "Leila", "Joanne")
-MALE_FIRST_NAMES = ("Daniel", "Tomasz", "Kwame", "Oliver", "Arjun", "James", "Marcus", "Hassan", "Rhys", "Samuel",
-                    "Ibrahim", "Callum", "Dev", "Matthew")
-SURNAMES = ("Okafor", "Patel", "Brennan", "Ahmed", "Kowalski", "Thompson", "Mensah", "Richards", "Chen", "Hughes",
-            "Begum", "O'Connor", "Adeyemi", "Fletcher", "Novak", "Campbell", "Osei", "Khan", "Whitfield",
-            "Da Silva", "Morgan", "Iqbal", "Harrington", "Nwosu", "Lindqvist", "Barker", "Sutherland", "Ferreira")
+FEMALE_FIRST_NAMES = (
+    "Amara",
+    "Siobhán",
+    "Priya",
+    "Grace",
+    "Hannah",
+    "Fatima",
+    "Chloe",
+    "Olivia",
+    "Zainab",
+    "Rachel",
+    "Mei",
+    "Funmilayo",
+    "Niamh",
+    "Sophie",
+    "Leila",
+    "Joanne",
+)
+MALE_FIRST_NAMES = (
+    "Daniel",
+    "Tomasz",
+    "Kwame",
+    "Oliver",
+    "Arjun",
+    "James",
+    "Marcus",
+    "Hassan",
+    "Rhys",
+    "Samuel",
+    "Ibrahim",
+    "Callum",
+    "Dev",
+    "Matthew",
+)
+SURNAMES = (
+    "Okafor",
+    "Patel",
+    "Brennan",
+    "Ahmed",
+    "Kowalski",
+    "Thompson",
+    "Mensah",
+    "Richards",
+    "Chen",
+    "Hughes",
+    "Begum",
+    "O'Connor",
+    "Adeyemi",
+    "Fletcher",
+    "Novak",
+    "Campbell",
+    "Osei",
+    "Khan",
+    "Whitfield",
+    "Da Silva",
+    "Morgan",
+    "Iqbal",
+    "Harrington",
+    "Nwosu",
+    "Lindqvist",
+    "Barker",
+    "Sutherland",
+    "Ferreira",
+)
 # The grades of one cohort's eight places (shuffled within each cohort) and how many of them withdraw.
-COHORT_GRADES = ("Deputy Mayor", "Executive Director", "Director", "Director", "Director", "Assistant Director",
-                 "Assistant Director", "Assistant Director")
+COHORT_GRADES = (
+    "Deputy Mayor",
+    "Executive Director",
+    "Director",
+    "Director",
+    "Director",
+    "Assistant Director",
+    "Assistant Director",
+    "Assistant Director",
+)
 WITHDRAWALS = {"C1": 2, "C2": 1, "C3": 2}
-DIRECTORATES = ("Good Growth", "Housing and Land", "Communities and Skills", "Resources",
-                "Strategy and Communications", "Chief Officer's Office")
-ETHNIC_GROUP_SHARES = {"White": 0.5, "Asian": 0.17, "Black": 0.13, "Mixed": 0.06, "Other": 0.03,
-                       "Prefer not to say": 0.03, None: 0.08}
+DIRECTORATES = (
+    "Good Growth",
+    "Housing and Land",
+    "Communities and Skills",
+    "Resources",
+    "Strategy and Communications",
+    "Chief Officer's Office",
+)
+ETHNIC_GROUP_SHARES = {
+    "White": 0.5,
+    "Asian": 0.17,
+    "Black": 0.13,
+    "Mixed": 0.06,
+    "Other": 0.03,
+    "Prefer not to say": 0.03,
+    None: 0.08,
+}
 DISABILITY_SHARES = {"No": 0.78, "Yes": 0.1, "Prefer not to say": 0.05, None: 0.07}
-AGE_BAND_SHARES = {"Under 35": 0.03, "35-44": 0.3, "45-54": 0.42, "55 and over": 0.17, "Prefer not to say": 0.02,
-                   None: 0.06}
-WITHDRAWAL_REASON_SHARES = {"Work pressures": 0.5, "Left organisation": 0.2, "Ill health": 0.1,
-                            "Programme not relevant": 0.1, "Other": 0.1}
+AGE_BAND_SHARES = {
+    "Under 35": 0.03,
+    "35-44": 0.3,
+    "45-54": 0.42,
+    "55 and over": 0.17,
+    "Prefer not to say": 0.02,
+    None: 0.06,
+}
+WITHDRAWAL_REASON_SHARES = {
+    "Work pressures": 0.5,
+    "Left organisation": 0.2,
+    "Ill health": 0.1,
+    "Programme not relevant": 0.1,
+    "Other": 0.1,
+}
 EVIDENCE_SHARES = dict(zip(EVIDENCE_LEVELS, (0.5, 0.3, 0.2), strict=True))
 CONTENT_URL_BASE = "https://digital-leadership.example.org/resources/"  # reserved domain: never a real page
 
@@ -223,14 +374,30 @@ ANNUAL_FEE_GBP = 30_000
 # First day of membership for the 27 members, in joining order; the other 6 authorities never join.
 MEMBERSHIP_JOIN_DATES = (
     *(dt.date(2019, 7, 1),) * 12,
-    dt.date(2020, 1, 1), dt.date(2020, 1, 1), dt.date(2020, 4, 1), dt.date(2020, 4, 1), dt.date(2020, 10, 1),
-    dt.date(2020, 10, 1), dt.date(2021, 1, 1), dt.date(2021, 4, 1), dt.date(2021, 7, 1), dt.date(2021, 10, 1),
-    dt.date(2022, 1, 1), dt.date(2022, 4, 1), dt.date(2022, 10, 1), dt.date(2023, 1, 1), dt.date(2023, 4, 1),
+    dt.date(2020, 1, 1),
+    dt.date(2020, 1, 1),
+    dt.date(2020, 4, 1),
+    dt.date(2020, 4, 1),
+    dt.date(2020, 10, 1),
+    dt.date(2020, 10, 1),
+    dt.date(2021, 1, 1),
+    dt.date(2021, 4, 1),
+    dt.date(2021, 7, 1),
+    dt.date(2021, 10, 1),
+    dt.date(2022, 1, 1),
+    dt.date(2022, 4, 1),
+    dt.date(2022, 10, 1),
+    dt.date(2023, 1, 1),
+    dt.date(2023, 4, 1),
 )
 PANEL_START = dt.date(2019, 1, 1)
 PANEL_MONTHS = 84  # 2019-01 to 2025-12
-CONNECTIVITY_ADOPTION = ((dt.date(2020, 4, 1), 5), (dt.date(2021, 1, 1), 5), (dt.date(2022, 1, 1), 5),
-                         (dt.date(2023, 7, 1), 5))
+CONNECTIVITY_ADOPTION = (
+    (dt.date(2020, 4, 1), 5),
+    (dt.date(2021, 1, 1), 5),
+    (dt.date(2022, 1, 1), 5),
+    (dt.date(2023, 7, 1), 5),
+)
 CONNECTIVITY_INITIAL_EFFECT = 4.0
 CONNECTIVITY_MONTHLY_GROWTH = 0.25
 CONNECTIVITY_GROWTH_MONTHS = 12
@@ -241,8 +408,7 @@ MATURITY_ROUNDS = (dt.date(2021, 6, 30), dt.date(2023, 6, 30), dt.date(2025, 6, 
 MATURITY_MEMBER_GAIN = 0.3
 MATURITY_NON_MEMBER_GAIN = 0.1
 MATURITY_NOISE_SD = 0.45
-MATURITY_DOMAIN_OFFSETS = dict(zip(MATURITY_DOMAINS, (0.2, -0.1, 0.0, 0.3, 0.2, -0.4, -0.5, -0.2, 0.1),
-                                   strict=True))
+MATURITY_DOMAIN_OFFSETS = dict(zip(MATURITY_DOMAINS, (0.2, -0.1, 0.0, 0.3, 0.2, -0.4, -0.5, -0.2, 0.1), strict=True))
 COST_PRICE_BASE_YEAR = 2023
 
 
@@ -259,17 +425,31 @@ class LotiItem:
 
 LOTI_ITEMS = (
     LotiItem("sat_overall", "satisfaction", "Overall, my organisation is satisfied with its LOTI membership.", 3.9),
-    LotiItem("sat_responsive", "satisfaction", "The LOTI team understands and responds to my organisation's needs.",
-             3.8),
-    LotiItem("collab_boroughs", "collaboration",
-             "LOTI has helped my organisation work with other boroughs on shared problems.", 4.0),
-    LotiItem("collab_reuse", "collaboration",
-             "We have reused a tool, contract or standard developed with other boroughs through LOTI.", 3.4),
+    LotiItem(
+        "sat_responsive", "satisfaction", "The LOTI team understands and responds to my organisation's needs.", 3.8
+    ),
+    LotiItem(
+        "collab_boroughs",
+        "collaboration",
+        "LOTI has helped my organisation work with other boroughs on shared problems.",
+        4.0,
+    ),
+    LotiItem(
+        "collab_reuse",
+        "collaboration",
+        "We have reused a tool, contract or standard developed with other boroughs through LOTI.",
+        3.4,
+    ),
     LotiItem("cap_skills", "capability", "LOTI has helped my organisation build digital and data skills.", 3.5),
     LotiItem("cap_methods", "capability", "We now use methods or standards we learned through LOTI.", 3.4),
     LotiItem("value_money", "value", "LOTI membership is good value for money for my organisation.", 3.6),
-    LotiItem("value_recommend", "value",
-             "How likely are you to recommend LOTI membership to a borough that is not a member?", 7.2, 10),
+    LotiItem(
+        "value_recommend",
+        "value",
+        "How likely are you to recommend LOTI membership to a borough that is not a member?",
+        7.2,
+        10,
+    ),
 )
 
 
@@ -290,78 +470,177 @@ class Project:
 
 
 PROJECTS = (
-    Project("P01", "London innovation pipeline", "Pipeline", "Live", dt.date(2021, 4, 1), None, 380_000, 12,
-            dt.date(2021, 4, 1), (
-                "Two LOTI staff, a shared idea-tracking tool and borough innovation leads' time.",
-                "Collect ideas from borough staff, score them together and run short discoveries on the best.",
-                "A shared pipeline of scored ideas and discovery reports published to all members.",
-                "More good ideas reach discovery, and fewer boroughs run the same discovery separately.",
-                "Public services in London improve faster because good ideas are found and shared.",
-                "Borough staff will submit ideas if they see them taken seriously.")),
-    Project("P02", "Borough digital leaders' networks", "Peer networks", "Live", dt.date(2019, 9, 1), None,
-            240_000, 27, dt.date(2019, 9, 1), (
-                "LOTI convenors, meeting space and the time of heads of digital, data and IT.",
-                "Monthly network meetings for CIOs, data leads and digital leads; an online forum.",
-                "Meetings held, notes and shared resources, and introductions between boroughs.",
-                "Leaders solve problems faster by borrowing what worked elsewhere.",
-                "Councils spend less on repeated mistakes and adopt good practice sooner.",
-                "Busy leaders will keep attending if meetings are practical and candid.")),
-    Project("P03", "Connected council sites", "Connectivity", "Closed", dt.date(2020, 1, 1), dt.date(2023, 12, 31),
-            3_400_000, 20, dt.date(2020, 4, 1), (
-                "GLA capital funding, a joint procurement and boroughs' estates teams.",
-                "Survey council sites, buy full-fibre connections jointly and install them in waves.",
-                "Council sites connected to gigabit-capable full fibre.",
-                "Staff at connected sites get faster, more reliable connections; line-rental costs fall.",
-                "Better public services from council buildings and a stronger fibre network for residents.",
-                "Suppliers can install on time and boroughs release sites for surveys.")),
-    Project("P04", "Cyber security pilot: phishing resilience", "Data standards and cyber security", "Closed",
-            dt.date(2022, 1, 1), dt.date(2023, 12, 31), 195_000, 10, dt.date(2022, 4, 1), (
-                "Phishing simulation licences, a pilot manager and borough security officers' time.",
-                "Monthly simulated phishing e-mails with short training for staff who click.",
-                "Simulations sent, training modules completed and monthly click-rate reports.",
-                "Fewer staff click on phishing links.",
-                "Fewer successful cyber attacks on London councils.",
-                "Training after a click changes behaviour rather than just annoying staff.")),
-    Project("P05", "Digital recruitment support", "Workforce skills", "Closed", dt.date(2021, 6, 1),
-            dt.date(2023, 12, 31), 165_000, 8, dt.date(2021, 9, 1), (
-                "A shared recruitment adviser, common job descriptions and pooled advertising budget.",
-                "Write common role profiles, advertise jointly and share shortlists of candidates.",
-                "Joint campaigns run and role profiles published for reuse.",
-                "Digital and data vacancies are filled faster with less use of agencies.",
-                "Councils keep the skills they need to run modern services.",
-                "Candidates apply to a joint campaign as readily as to a single council.")),
-    Project("P06", "Shared data-sharing agreement", "Common standards", "Live", dt.date(2021, 5, 1), None,
-            60_000, 20, dt.date(2021, 11, 1), (
-                "Information governance leads, a legal adviser and a LOTI project officer.",
-                "Draft one multi-party data-sharing agreement and a common data protection impact assessment.",
-                "One agreement signed by all participating boroughs instead of an agreement for every pair.",
-                "Data can be shared across boroughs in weeks rather than months, with less legal work.",
-                "Residents get joined-up services that rely on data from more than one council.",
-                "Every borough's legal team accepts a common text.")),
-    Project("P07", "Cloud migration playbook", "Cloud", "Beta", dt.date(2022, 6, 1), None, 90_000, 6,
-            dt.date(2022, 10, 1), (
-                "Cloud architects from two boroughs and a LOTI product manager.",
-                "Write and test a playbook for moving council systems to the public cloud.",
-                "A published playbook and migration plans in the participating boroughs.",
-                "Systems move to the cloud with fewer failures and on-premises data centres close.",
-                "Resilient council systems at lower running cost.",
-                "Suppliers of line-of-business systems support cloud hosting.")),
-    Project("P08", "Shared procurement of digital services", "Procurement", "Beta", dt.date(2022, 9, 1), None,
-            120_000, 9, dt.date(2023, 1, 1), (
-                "Procurement specialists, a framework agreement and borough buyers' time.",
-                "Set up a framework and run joint mini-competitions for common digital services.",
-                "Contracts let through the framework and prices published to members.",
-                "Boroughs pay less for common digital services and buy them faster.",
-                "More of councils' budgets reaches front-line services.",
-                "Boroughs' needs are similar enough to buy together.")),
-    Project("P09", "5G and small cells on council assets", "5G", "Alpha", dt.date(2023, 3, 1), None, 150_000, 5,
-            dt.date(2023, 6, 1), (
-                "GLA funding, an asset-mapping contractor and legal templates.",
-                "Map lamp posts and buildings suitable for small cells and agree standard wayleave terms.",
-                "An asset map and standard agreements offered to mobile operators.",
-                "Operators install small cells faster on council assets.",
-                "Better mobile coverage for residents and businesses, and rental income for councils.",
-                "Operators want to build in these areas at the offered terms.")),
+    Project(
+        "P01",
+        "London innovation pipeline",
+        "Pipeline",
+        "Live",
+        dt.date(2021, 4, 1),
+        None,
+        380_000,
+        12,
+        dt.date(2021, 4, 1),
+        (
+            "Two LOTI staff, a shared idea-tracking tool and borough innovation leads' time.",
+            "Collect ideas from borough staff, score them together and run short discoveries on the best.",
+            "A shared pipeline of scored ideas and discovery reports published to all members.",
+            "More good ideas reach discovery, and fewer boroughs run the same discovery separately.",
+            "Public services in London improve faster because good ideas are found and shared.",
+            "Borough staff will submit ideas if they see them taken seriously.",
+        ),
+    ),
+    Project(
+        "P02",
+        "Borough digital leaders' networks",
+        "Peer networks",
+        "Live",
+        dt.date(2019, 9, 1),
+        None,
+        240_000,
+        27,
+        dt.date(2019, 9, 1),
+        (
+            "LOTI convenors, meeting space and the time of heads of digital, data and IT.",
+            "Monthly network meetings for CIOs, data leads and digital leads; an online forum.",
+            "Meetings held, notes and shared resources, and introductions between boroughs.",
+            "Leaders solve problems faster by borrowing what worked elsewhere.",
+            "Councils spend less on repeated mistakes and adopt good practice sooner.",
+            "Busy leaders will keep attending if meetings are practical and candid.",
+        ),
+    ),
+    Project(
+        "P03",
+        "Connected council sites",
+        "Connectivity",
+        "Closed",
+        dt.date(2020, 1, 1),
+        dt.date(2023, 12, 31),
+        3_400_000,
+        20,
+        dt.date(2020, 4, 1),
+        (
+            "GLA capital funding, a joint procurement and boroughs' estates teams.",
+            "Survey council sites, buy full-fibre connections jointly and install them in waves.",
+            "Council sites connected to gigabit-capable full fibre.",
+            "Staff at connected sites get faster, more reliable connections; line-rental costs fall.",
+            "Better public services from council buildings and a stronger fibre network for residents.",
+            "Suppliers can install on time and boroughs release sites for surveys.",
+        ),
+    ),
+    Project(
+        "P04",
+        "Cyber security pilot: phishing resilience",
+        "Data standards and cyber security",
+        "Closed",
+        dt.date(2022, 1, 1),
+        dt.date(2023, 12, 31),
+        195_000,
+        10,
+        dt.date(2022, 4, 1),
+        (
+            "Phishing simulation licences, a pilot manager and borough security officers' time.",
+            "Monthly simulated phishing e-mails with short training for staff who click.",
+            "Simulations sent, training modules completed and monthly click-rate reports.",
+            "Fewer staff click on phishing links.",
+            "Fewer successful cyber attacks on London councils.",
+            "Training after a click changes behaviour rather than just annoying staff.",
+        ),
+    ),
+    Project(
+        "P05",
+        "Digital recruitment support",
+        "Workforce skills",
+        "Closed",
+        dt.date(2021, 6, 1),
+        dt.date(2023, 12, 31),
+        165_000,
+        8,
+        dt.date(2021, 9, 1),
+        (
+            "A shared recruitment adviser, common job descriptions and pooled advertising budget.",
+            "Write common role profiles, advertise jointly and share shortlists of candidates.",
+            "Joint campaigns run and role profiles published for reuse.",
+            "Digital and data vacancies are filled faster with less use of agencies.",
+            "Councils keep the skills they need to run modern services.",
+            "Candidates apply to a joint campaign as readily as to a single council.",
+        ),
+    ),
+    Project(
+        "P06",
+        "Shared data-sharing agreement",
+        "Common standards",
+        "Live",
+        dt.date(2021, 5, 1),
+        None,
+        60_000,
+        20,
+        dt.date(2021, 11, 1),
+        (
+            "Information governance leads, a legal adviser and a LOTI project officer.",
+            "Draft one multi-party data-sharing agreement and a common data protection impact assessment.",
+            "One agreement signed by all participating boroughs instead of an agreement for every pair.",
+            "Data can be shared across boroughs in weeks rather than months, with less legal work.",
+            "Residents get joined-up services that rely on data from more than one council.",
+            "Every borough's legal team accepts a common text.",
+        ),
+    ),
+    Project(
+        "P07",
+        "Cloud migration playbook",
+        "Cloud",
+        "Beta",
+        dt.date(2022, 6, 1),
+        None,
+        90_000,
+        6,
+        dt.date(2022, 10, 1),
+        (
+            "Cloud architects from two boroughs and a LOTI product manager.",
+            "Write and test a playbook for moving council systems to the public cloud.",
+            "A published playbook and migration plans in the participating boroughs.",
+            "Systems move to the cloud with fewer failures and on-premises data centres close.",
+            "Resilient council systems at lower running cost.",
+            "Suppliers of line-of-business systems support cloud hosting.",
+        ),
+    ),
+    Project(
+        "P08",
+        "Shared procurement of digital services",
+        "Procurement",
+        "Beta",
+        dt.date(2022, 9, 1),
+        None,
+        120_000,
+        9,
+        dt.date(2023, 1, 1),
+        (
+            "Procurement specialists, a framework agreement and borough buyers' time.",
+            "Set up a framework and run joint mini-competitions for common digital services.",
+            "Contracts let through the framework and prices published to members.",
+            "Boroughs pay less for common digital services and buy them faster.",
+            "More of councils' budgets reaches front-line services.",
+            "Boroughs' needs are similar enough to buy together.",
+        ),
+    ),
+    Project(
+        "P09",
+        "5G and small cells on council assets",
+        "5G",
+        "Alpha",
+        dt.date(2023, 3, 1),
+        None,
+        150_000,
+        5,
+        dt.date(2023, 6, 1),
+        (
+            "GLA funding, an asset-mapping contractor and legal templates.",
+            "Map lamp posts and buildings suitable for small cells and agree standard wayleave terms.",
+            "An asset map and standard agreements offered to mobile operators.",
+            "Operators install small cells faster on council assets.",
+            "Better mobile coverage for residents and businesses, and rental income for councils.",
+            "Operators want to build in these areas at the offered terms.",
+        ),
+    ),
 )
 
 
@@ -505,8 +784,7 @@ def normal_cdf(x: np.ndarray) -> np.ndarray:
 # --- Leadership survey answers ------------------------------------------------------------------------------------
 
 
-def likert_answers(items: Sequence[SurveyItem], theta: np.ndarray, wave: str, rng: np.random.Generator
-                   ) -> np.ndarray:
+def likert_answers(items: Sequence[SurveyItem], theta: np.ndarray, wave: str, rng: np.random.Generator) -> np.ndarray:
     """Answers (persons x items) as a survey stores them.
 
     ``clip(round(mean + theta + shift + noise), 1, 5)`` in the construct's
@@ -526,8 +804,7 @@ def scale_scores(items: Sequence[SurveyItem], stored: np.ndarray) -> dict[str, n
     reverse = np.array([item.reverse_coded for item in items])
     scored = np.where(reverse, 6 - stored, stored)
     constructs = list(dict.fromkeys(item.construct for item in items))
-    return {c: scored[:, [i for i, item in enumerate(items) if item.construct == c]].mean(axis=1)
-            for c in constructs}
+    return {c: scored[:, [i for i, item in enumerate(items) if item.construct == c]].mean(axis=1) for c in constructs}
 
 
 def true_values(seed: int) -> tuple[list[TrueChange], dict[str, float]]:
@@ -545,8 +822,15 @@ def true_values(seed: int) -> tuple[list[TrueChange], dict[str, float]]:
     changes = []
     for construct, shift in PLANTED_SHIFT.items():
         change = endpoint[construct] - baseline[construct]
-        changes.append(TrueChange(construct, shift, float(baseline[construct].mean()), float(change.mean()),
-                                  float(change.std(ddof=1) / math.sqrt(change.size))))
+        changes.append(
+            TrueChange(
+                construct,
+                shift,
+                float(baseline[construct].mean()),
+                float(change.mean()),
+                float(change.std(ddof=1) / math.sqrt(change.size)),
+            )
+        )
     ratings = [item for item in LEADERSHIP_ITEMS if item.endpoint_only]
     rating_scores = scale_scores(ratings, likert_answers(ratings, theta, "endpoint", rng))
     return changes, {construct: float(scores.mean()) for construct, scores in rating_scores.items()}
@@ -557,8 +841,9 @@ def wave_items(wave: str) -> list[SurveyItem]:
     return [item for item in LEADERSHIP_ITEMS if wave == "endpoint" or not item.endpoint_only]
 
 
-def simulate_wave(people: Sequence[Participant], wave: str, first_day: dt.date, rng: np.random.Generator
-                  ) -> list[SurveyResponse]:
+def simulate_wave(
+    people: Sequence[Participant], wave: str, first_day: dt.date, rng: np.random.Generator
+) -> list[SurveyResponse]:
     """Every given person's finished questionnaire for a wave, submitted within two weeks of ``first_day``."""
     items = wave_items(wave)
     question = FREE_TEXT[wave]
@@ -572,8 +857,9 @@ def simulate_wave(people: Sequence[Participant], wave: str, first_day: dt.date, 
     return responses
 
 
-def leadership_responses(cohort: Cohort, people: Sequence[Participant], rng: np.random.Generator
-                         ) -> dict[str, list[SurveyResponse]]:
+def leadership_responses(
+    cohort: Cohort, people: Sequence[Participant], rng: np.random.Generator
+) -> dict[str, list[SurveyResponse]]:
     """Baseline, endpoint and follow-up responses of one cohort, with the data problems the demo plants.
 
     Everybody answers at baseline; drop-outs answer nothing after. C1: one
@@ -597,14 +883,20 @@ def leadership_responses(cohort: Cohort, people: Sequence[Participant], rng: np.
         answered = 4
         ended = abandoned.started + dt.timedelta(seconds=int(rng.integers(60, 200)))
         endpoint[chosen] = replace(
-            abandoned, answers=abandoned.answers[:answered] + (None,) * (len(abandoned.answers) - answered),
-            free_text=None, progress=round(100 * answered / (len(abandoned.answers) + 1)), ended=ended,
+            abandoned,
+            answers=abandoned.answers[:answered] + (None,) * (len(abandoned.answers) - answered),
+            free_text=None,
+            progress=round(100 * answered / (len(abandoned.answers) + 1)),
+            ended=ended,
             # Qualtrics records an abandoned response when it closes it, a week after the last activity.
-            recorded=ended + dt.timedelta(days=7))
+            recorded=ended + dt.timedelta(days=7),
+        )
     follow_up = simulate_wave(completers, "follow-up", cohort.end + dt.timedelta(days=91), rng)
     follow_up.pop(int(rng.integers(len(follow_up))))
-    return {wave: sorted(responses, key=lambda r: r.recorded)
-            for wave, responses in (("baseline", baseline), ("endpoint", endpoint), ("follow-up", follow_up))}
+    return {
+        wave: sorted(responses, key=lambda r: r.recorded)
+        for wave, responses in (("baseline", baseline), ("endpoint", endpoint), ("follow-up", follow_up))
+    }
 
 
 # --- Writers ------------------------------------------------------------------------------------------------------
@@ -639,13 +931,21 @@ def save_workbook(sheets: dict[str, Table], path: Path, description: str) -> Pat
     fixed_time = FIXED_TIMESTAMP.timetuple()[:6]
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            target.writestr(zipfile.ZipInfo(entry.filename, date_time=fixed_time), source.read(entry),
-                            compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(entry.filename, date_time=fixed_time),
+                source.read(entry),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return path
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], encoding: str = "utf-8",
-              header_rows: Sequence[Sequence[str]] = ()) -> Path:
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    encoding: str = "utf-8",
+    header_rows: Sequence[Sequence[str]] = (),
+) -> Path:
     """A CSV with ``\\r\\n`` line ends (as Excel and Qualtrics write them) in the given encoding."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -667,33 +967,53 @@ def qualtrics_time(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def write_qualtrics_export(path: Path, wave: str, responses: Sequence[SurveyResponse], encoding: str,
-                           rng: np.random.Generator) -> Path:
+def write_qualtrics_export(
+    path: Path, wave: str, responses: Sequence[SurveyResponse], encoding: str, rng: np.random.Generator
+) -> Path:
     """A Qualtrics CSV export with choice text: column ids, question texts and ImportIds, then one row each."""
     items = wave_items(wave)
     question = FREE_TEXT[wave]
     ids = [c[0] for c in QUALTRICS_METADATA] + [i.qualtrics_column for i in items] + [question.column]
-    texts = [c[1] for c in QUALTRICS_METADATA] + [
-        f"{QUALTRICS_STEMS.get(item.construct, RATING_STEM)} - {item.wording}" for item in items] + [question.text]
-    import_ids = [c[2] for c in QUALTRICS_METADATA] + [
-        f'{{"ImportId":"QID{item.qualtrics_column[1:]}"}}' for item in items] + [
-        f'{{"ImportId":"QID{question.column[1:]}_TEXT"}}']
+    texts = (
+        [c[1] for c in QUALTRICS_METADATA]
+        + [f"{QUALTRICS_STEMS.get(item.construct, RATING_STEM)} - {item.wording}" for item in items]
+        + [question.text]
+    )
+    import_ids = (
+        [c[2] for c in QUALTRICS_METADATA]
+        + [f'{{"ImportId":"QID{item.qualtrics_column[1:]}"}}' for item in items]
+        + [f'{{"ImportId":"QID{question.column[1:]}_TEXT"}}']
+    )
     rows = []
     for response in responses:
         person = response.person
-        response_id = "R_" + "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789"),
-                                                15))
-        rows.append((
-            qualtrics_time(response.started), qualtrics_time(response.ended), "IP Address",
-            # Documentation-only addresses (RFC 5737): they can never belong to anybody.
-            f"192.0.2.{int(rng.integers(1, 255))}", response.progress,
-            int((response.ended - response.started).total_seconds()), str(response.finished),
-            qualtrics_time(response.recorded), response_id, person.last_name, person.first_name, person.email,
-            QUALTRICS_EXTERNAL_REFERENCE, f"{51.45 + rng.random() * 0.12:.4f}", f"{-0.25 + rng.random() * 0.2:.4f}",
-            "email", "EN-GB",
-            *[None if value is None else AGREEMENT[value - 1] for value in response.answers],
-            response.free_text,
-        ))
+        response_id = "R_" + "".join(
+            rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789"), 15)
+        )
+        rows.append(
+            (
+                qualtrics_time(response.started),
+                qualtrics_time(response.ended),
+                "IP Address",
+                # Documentation-only addresses (RFC 5737): they can never belong to anybody.
+                f"192.0.2.{int(rng.integers(1, 255))}",
+                response.progress,
+                int((response.ended - response.started).total_seconds()),
+                str(response.finished),
+                qualtrics_time(response.recorded),
+                response_id,
+                person.last_name,
+                person.first_name,
+                person.email,
+                QUALTRICS_EXTERNAL_REFERENCE,
+                f"{51.45 + rng.random() * 0.12:.4f}",
+                f"{-0.25 + rng.random() * 0.2:.4f}",
+                "email",
+                "EN-GB",
+                *[None if value is None else AGREEMENT[value - 1] for value in response.answers],
+                response.free_text,
+            )
+        )
     return write_csv(path, ids, rows, encoding, header_rows=(texts, import_ids))
 
 
@@ -707,9 +1027,19 @@ def write_msforms_export(path: Path, responses: Sequence[SurveyResponse]) -> Pat
     """A Microsoft Forms "Open results in Excel" workbook: one header row, questions headed by their text."""
     items = wave_items("follow-up")
     header = (*MSFORMS_METADATA, *(item.wording for item in items), FREE_TEXT["follow-up"].text)
-    rows = [(number, r.started.replace(microsecond=0), r.recorded.replace(microsecond=0), msforms_email(r.person),
-             r.person.name, None, *[AGREEMENT[v - 1] for v in r.answers], r.free_text)
-            for number, r in enumerate(responses, start=1)]
+    rows = [
+        (
+            number,
+            r.started.replace(microsecond=0),
+            r.recorded.replace(microsecond=0),
+            msforms_email(r.person),
+            r.person.name,
+            None,
+            *[AGREEMENT[v - 1] for v in r.answers],
+            r.free_text,
+        )
+        for number, r in enumerate(responses, start=1)
+    ]
     return save_workbook({"Sheet1": (header, rows)}, path, "Microsoft Forms follow-up survey export.")
 
 
@@ -723,8 +1053,15 @@ def survey_mapping(wave: str, survey_format: str) -> dict:
     else:
         columns = {item.wording: item.item_id for item in items}
         free_text = {question.text: question.name}
-    return {"survey": LEADERSHIP_SURVEY, "format": survey_format, "wave": wave, "roster": True,
-            "rules": dict(SURVEY_RULES), "items": columns, "free_text": free_text}
+    return {
+        "survey": LEADERSHIP_SURVEY,
+        "format": survey_format,
+        "wave": wave,
+        "roster": True,
+        "rules": dict(SURVEY_RULES),
+        "items": columns,
+        "free_text": free_text,
+    }
 
 
 # --- Programme tables ---------------------------------------------------------------------------------------------
@@ -733,8 +1070,10 @@ def survey_mapping(wave: str, survey_format: str) -> dict:
 def build_cohorts() -> list[Cohort]:
     cohorts = []
     for cohort_id, (year, month) in COHORT_STARTS.items():
-        dates = tuple(third_wednesday(first.year, first.month)
-                      for first in (add_months(dt.date(year, month, 1), k) for k in range(SESSIONS)))
+        dates = tuple(
+            third_wednesday(first.year, first.month)
+            for first in (add_months(dt.date(year, month, 1), k) for k in range(SESSIONS))
+        )
         cohorts.append(Cohort(cohort_id, dates))
     return cohorts
 
@@ -756,42 +1095,79 @@ def build_roster(cohorts: Sequence[Cohort], rng: np.random.Generator) -> list[Pa
             first, sex = first_names[first_order[c * PLACES + k]]
             recorded_sex = draw(rng, {sex: 0.86, "Prefer not to say": 0.06, None: 0.08})
             after = int(rng.integers(1, 4)) if k in leavers else None
-            roster.append(Participant(
-                cohort_id=cohort.cohort_id, first_name=first, last_name=SURNAMES[surname_order[c * PLACES + k]],
-                sex=recorded_sex, grade=grade,
-                directorate="Mayor's Office" if grade == "Deputy Mayor" else pick(rng, DIRECTORATES),
-                ethnic_group=draw(rng, ETHNIC_GROUP_SHARES), disability=draw(rng, DISABILITY_SHARES),
-                age_band=draw(rng, AGE_BAND_SHARES),
-                enrolled_on=cohort.start - dt.timedelta(days=int(rng.integers(21, 36))),
-                withdrawn_after_session=after,
-                withdrawn_on=None if after is None else cohort.session_dates[after - 1]
-                + dt.timedelta(days=int(rng.integers(3, 20))),
-                withdrawal_reason=None if after is None else str(draw(rng, WITHDRAWAL_REASON_SHARES)),
-                theta=float(rng.normal(0.0, PERSON_SD)),
-            ))
+            roster.append(
+                Participant(
+                    cohort_id=cohort.cohort_id,
+                    first_name=first,
+                    last_name=SURNAMES[surname_order[c * PLACES + k]],
+                    sex=recorded_sex,
+                    grade=grade,
+                    directorate="Mayor's Office" if grade == "Deputy Mayor" else pick(rng, DIRECTORATES),
+                    ethnic_group=draw(rng, ETHNIC_GROUP_SHARES),
+                    disability=draw(rng, DISABILITY_SHARES),
+                    age_band=draw(rng, AGE_BAND_SHARES),
+                    enrolled_on=cohort.start - dt.timedelta(days=int(rng.integers(21, 36))),
+                    withdrawn_after_session=after,
+                    withdrawn_on=None
+                    if after is None
+                    else cohort.session_dates[after - 1] + dt.timedelta(days=int(rng.integers(3, 20))),
+                    withdrawal_reason=None if after is None else str(draw(rng, WITHDRAWAL_REASON_SHARES)),
+                    theta=float(rng.normal(0.0, PERSON_SD)),
+                )
+            )
     return roster
 
 
-def programme_tables(cohorts: Sequence[Cohort], roster: Sequence[Participant],
-                     responses: dict[str, dict[str, list[SurveyResponse]]], rng: np.random.Generator
-                     ) -> dict[str, Table]:
+def programme_tables(
+    cohorts: Sequence[Cohort],
+    roster: Sequence[Participant],
+    responses: dict[str, dict[str, list[SurveyResponse]]],
+    rng: np.random.Generator,
+) -> dict[str, Table]:
     """The sheets of programme.xlsx, named as the workbench's tables."""
     by_id = {c.cohort_id: c for c in cohorts}
-    cohort_rows = [(c.cohort_id, f"Digital leadership cohort {c.cohort_id[1:]} ({c.start:%B %Y})", c.start, c.end,
-                    SESSIONS, PLACES) for c in cohorts]
-    participants = [(p.email, p.name, p.cohort_id, p.grade, p.directorate, p.enrolled_on,
-                     by_id[p.cohort_id].end if p.completed else None, p.withdrawn_on, p.withdrawal_reason, p.sex,
-                     p.ethnic_group, p.disability, p.age_band) for p in roster]
-    instrument = [(item.item_id, LEADERSHIP_SURVEY, item.construct, item.wording, 1, 5, item.reverse_coded,
-                   AGREEMENT_LABELS) for item in LEADERSHIP_ITEMS]
+    cohort_rows = [
+        (
+            c.cohort_id,
+            f"Digital leadership cohort {c.cohort_id[1:]} ({c.start:%B %Y})",
+            c.start,
+            c.end,
+            SESSIONS,
+            PLACES,
+        )
+        for c in cohorts
+    ]
+    participants = [
+        (
+            p.email,
+            p.name,
+            p.cohort_id,
+            p.grade,
+            p.directorate,
+            p.enrolled_on,
+            by_id[p.cohort_id].end if p.completed else None,
+            p.withdrawn_on,
+            p.withdrawal_reason,
+            p.sex,
+            p.ethnic_group,
+            p.disability,
+            p.age_band,
+        )
+        for p in roster
+    ]
+    instrument = [
+        (item.item_id, LEADERSHIP_SURVEY, item.construct, item.wording, 1, 5, item.reverse_coded, AGREEMENT_LABELS)
+        for item in LEADERSHIP_ITEMS
+    ]
     attendance = []
     for cohort in cohorts:
         people = [p for p in roster if p.cohort_id == cohort.cohort_id]
         for session, day in enumerate(cohort.session_dates, start=1):
             for p in people:
                 active = p.completed or session <= p.withdrawn_after_session
-                attendance.append((cohort.cohort_id, session, day, p.email, p.name,
-                                   bool(active and rng.random() < ATTENDANCE_RATE)))
+                attendance.append(
+                    (cohort.cohort_id, session, day, p.email, p.name, bool(active and rng.random() < ATTENDANCE_RATE))
+                )
     applications = []
     for p in roster:
         if not p.completed:
@@ -800,24 +1176,74 @@ def programme_tables(cohorts: Sequence[Cohort], roster: Sequence[Participant],
         follow_ups = [r.recorded.date() for r in responses[p.cohort_id]["follow-up"]]
         window = (max(follow_ups) - cohort.end).days
         for _ in range(int(rng.choice(4, p=[0.25, 0.35, 0.25, 0.15]))):
-            applications.append((p.email, p.name, cohort.end + dt.timedelta(days=int(rng.integers(7, window))),
-                                 pick(rng, APPLICATION_TYPES[:-1]), str(draw(rng, EVIDENCE_SHARES))))
+            applications.append(
+                (
+                    p.email,
+                    p.name,
+                    cohort.end + dt.timedelta(days=int(rng.integers(7, window))),
+                    pick(rng, APPLICATION_TYPES[:-1]),
+                    str(draw(rng, EVIDENCE_SHARES)),
+                )
+            )
     applications.sort(key=lambda row: (row[2], row[0]))
     application_rows = [(f"APP{n:03d}", *row) for n, row in enumerate(applications, start=1)]
     return {
         "cohorts": (("cohort_id", "name", "start_date", "end_date", "planned_sessions", "places"), cohort_rows),
-        "participants": (("email", "name", "cohort_id", "grade", "directorate", "enrolled_on", "completed_on",
-                          "withdrawn_on", "withdrawal_reason", "sex", "ethnic_group", "disability", "age_band"),
-                         participants),
-        "instrument": (("item_id", "survey", "construct", "wording", "scale_min", "scale_max", "reverse_coded",
-                        "labels"), instrument),
+        "participants": (
+            (
+                "email",
+                "name",
+                "cohort_id",
+                "grade",
+                "directorate",
+                "enrolled_on",
+                "completed_on",
+                "withdrawn_on",
+                "withdrawal_reason",
+                "sex",
+                "ethnic_group",
+                "disability",
+                "age_band",
+            ),
+            participants,
+        ),
+        "instrument": (
+            ("item_id", "survey", "construct", "wording", "scale_min", "scale_max", "reverse_coded", "labels"),
+            instrument,
+        ),
         "attendance": (("cohort_id", "session", "session_date", "email", "name", "attended"), attendance),
-        "applications": (("application_id", "email", "name", "reported_on", "application_type", "evidence_level"),
-                         application_rows),
-        "content": (("resource_id", "cohort_id", "title", "resource_type", "licence", "published_on", "url", "views",
-                     "downloads", "reusing_organisations"), content_rows(cohorts, rng)),
-        "programme_costs": (("cost_id", "cohort_id", "cost_item", "days", "day_rate_gbp", "market_day_rate_gbp",
-                             "amount_gbp", "price_base_year"), programme_cost_rows(cohorts)),
+        "applications": (
+            ("application_id", "email", "name", "reported_on", "application_type", "evidence_level"),
+            application_rows,
+        ),
+        "content": (
+            (
+                "resource_id",
+                "cohort_id",
+                "title",
+                "resource_type",
+                "licence",
+                "published_on",
+                "url",
+                "views",
+                "downloads",
+                "reusing_organisations",
+            ),
+            content_rows(cohorts, rng),
+        ),
+        "programme_costs": (
+            (
+                "cost_id",
+                "cohort_id",
+                "cost_item",
+                "days",
+                "day_rate_gbp",
+                "market_day_rate_gbp",
+                "amount_gbp",
+                "price_base_year",
+            ),
+            programme_cost_rows(cohorts),
+        ),
     }
 
 
@@ -838,9 +1264,20 @@ def content_rows(cohorts: Sequence[Cohort], rng: np.random.Generator) -> list[tu
         published = end + dt.timedelta(days=days_after)
         age_months = months_between(published, dt.date(2025, 12, 31)) + 1
         views = int(rng.integers(80, 220)) * age_months
-        rows.append((f"R{n:02d}", cohort_id, title, kind, licence, published,
-                     CONTENT_URL_BASE + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"), views,
-                     int(views * rng.uniform(0.08, 0.2)), int(rng.integers(0, 3 + age_months // 2))))
+        rows.append(
+            (
+                f"R{n:02d}",
+                cohort_id,
+                title,
+                kind,
+                licence,
+                published,
+                CONTENT_URL_BASE + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"),
+                views,
+                int(views * rng.uniform(0.08, 0.2)),
+                int(rng.integers(0, 3 + age_months // 2)),
+            )
+        )
     return rows
 
 
@@ -849,23 +1286,42 @@ def programme_cost_rows(cohorts: Sequence[Cohort]) -> list[tuple[object, ...]]:
     per_cohort = []
     for cohort in cohorts:
         per_cohort += [
-            (cohort.cohort_id, "Facilitation", FACILITATION_DAYS_PER_COHORT, FACILITATION_DAY_RATE_GBP,
-             MARKET_DAY_RATE_GBP, FACILITATION_DAYS_PER_COHORT * FACILITATION_DAY_RATE_GBP),
+            (
+                cohort.cohort_id,
+                "Facilitation",
+                FACILITATION_DAYS_PER_COHORT,
+                FACILITATION_DAY_RATE_GBP,
+                MARKET_DAY_RATE_GBP,
+                FACILITATION_DAYS_PER_COHORT * FACILITATION_DAY_RATE_GBP,
+            ),
             (cohort.cohort_id, "Venue", None, None, None, 1_500),
             (cohort.cohort_id, "Materials", None, None, None, 800),
         ]
     evaluation = 12_000
     # Administration absorbs the remainder, so that the pilot costs exactly its £50,000 budget.
     administration = PILOT_BUDGET_GBP - evaluation - sum(row[-1] for row in per_cohort)
-    rows = [*per_cohort, (None, "Evaluation", None, None, None, evaluation),
-            (None, "Administration", None, None, None, administration)]
+    rows = [
+        *per_cohort,
+        (None, "Evaluation", None, None, None, evaluation),
+        (None, "Administration", None, None, None, administration),
+    ]
     return [(f"PC{n:02d}", *row, 2024) for n, row in enumerate(rows, start=1)]
 
 
 def loti_instrument_rows() -> list[tuple[object, ...]]:
-    return [(item.item_id, LOTI_SURVEY, item.construct, item.wording, 0 if item.scale_max == 10 else 1,
-             item.scale_max, False, RECOMMEND_LABELS if item.scale_max == 10 else AGREEMENT_LABELS)
-            for item in LOTI_ITEMS]
+    return [
+        (
+            item.item_id,
+            LOTI_SURVEY,
+            item.construct,
+            item.wording,
+            0 if item.scale_max == 10 else 1,
+            item.scale_max,
+            False,
+            RECOMMEND_LABELS if item.scale_max == 10 else AGREEMENT_LABELS,
+        )
+        for item in LOTI_ITEMS
+    ]
 
 
 # --- LOTI ---------------------------------------------------------------------------------------------------------
@@ -906,16 +1362,18 @@ def build_loti_world(rng: np.random.Generator) -> LotiWorld:
             joins = [(code, max(since, project.joined_on)) for code, since in sorted(member_since.items())]
         else:
             pool = eligible(project.joined_on)
-            joins = [(pool[i], project.joined_on)
-                     for i in sorted(rng.choice(len(pool), project.participants, replace=False))]
+            joins = [
+                (pool[i], project.joined_on) for i in sorted(rng.choice(len(pool), project.participants, replace=False))
+            ]
         project_joins[project.project_id] = joins
     return LotiWorld(authorities, member_since, project_joins)
 
 
 def connectivity_effect(months_since_joining: np.ndarray) -> np.ndarray:
     """The planted effect: +4 from the joining month, growing 0.25 a month for 12 months, then flat at +7."""
-    grown = CONNECTIVITY_INITIAL_EFFECT + CONNECTIVITY_MONTHLY_GROWTH * np.minimum(months_since_joining,
-                                                                                   CONNECTIVITY_GROWTH_MONTHS)
+    grown = CONNECTIVITY_INITIAL_EFFECT + CONNECTIVITY_MONTHLY_GROWTH * np.minimum(
+        months_since_joining, CONNECTIVITY_GROWTH_MONTHS
+    )
     return np.where(months_since_joining >= 0, grown, 0.0)
 
 
@@ -946,16 +1404,30 @@ def observation_rows(world: LotiWorld, rng: np.random.Generator) -> tuple[list[t
     joined_month = np.array([months_between(PANEL_START, joined[c]) if c in joined else 10**6 for c in codes])
     event_time = t[None, :] - joined_month[:, None]
     effect = connectivity_effect(event_time)
-    connectivity = (35.0 + rng.normal(0, 4.0, (len(codes), 1)) + 0.3 * t + rng.normal(0, 0.5, PANEL_MONTHS)
-                    + effect + rng.normal(0, 1.5, (len(codes), PANEL_MONTHS)))
+    connectivity = (
+        35.0
+        + rng.normal(0, 4.0, (len(codes), 1))
+        + 0.3 * t
+        + rng.normal(0, 0.5, PANEL_MONTHS)
+        + effect
+        + rng.normal(0, 1.5, (len(codes), PANEL_MONTHS))
+    )
     treated = event_time >= 0
-    groups = {day: float(effect[(joined_month == months_between(PANEL_START, day))[:, None] & treated].mean())
-              for day, _ in CONNECTIVITY_ADOPTION}
+    groups = {
+        day: float(effect[(joined_month == months_between(PANEL_START, day))[:, None] & treated].mean())
+        for day, _ in CONNECTIVITY_ADOPTION
+    }
 
     cyber_members = {code for code, _ in world.project_joins["P04"]}
     in_cyber = np.array([c in cyber_members for c in codes])
-    cyber = (16.0 + rng.normal(0, 2.0, (len(codes), 1)) + CYBER_SELECTION_GAP * in_cyber[:, None] - 0.04 * t
-             + rng.normal(0, 0.6, PANEL_MONTHS) + rng.normal(0, 1.2, (len(codes), PANEL_MONTHS)))
+    cyber = (
+        16.0
+        + rng.normal(0, 2.0, (len(codes), 1))
+        + CYBER_SELECTION_GAP * in_cyber[:, None]
+        - 0.04 * t
+        + rng.normal(0, 0.6, PANEL_MONTHS)
+        + rng.normal(0, 1.2, (len(codes), PANEL_MONTHS))
+    )
 
     for indicator, values in (("IND03", connectivity), ("IND05", cyber)):
         for i, code in enumerate(codes):
@@ -964,18 +1436,24 @@ def observation_rows(world: LotiWorld, rng: np.random.Generator) -> tuple[list[t
     pipeline_months = range(months_between(pipeline_start, periods[-1]) + 1)
     for code, _ in sorted(world.project_joins["P01"]):
         ideas = rng.poisson([PIPELINE_IDEAS_START + PIPELINE_IDEAS_MONTHLY_GROWTH * m for m in pipeline_months])
-        rows += [("IND01", code, add_months(pipeline_start, m), int(n)) for m, n in zip(pipeline_months, ideas,
-                                                                                         strict=True)]
+        rows += [
+            ("IND01", code, add_months(pipeline_start, m), int(n)) for m, n in zip(pipeline_months, ideas, strict=True)
+        ]
     december_2019 = months_between(PANEL_START, dt.date(2019, 12, 1))
     march_2022 = months_between(PANEL_START, dt.date(2022, 3, 1))
-    facts = PanelFacts(float(effect[treated].mean()), groups, float(connectivity[:, december_2019].mean()),
-                       naive_twfe(np.round(connectivity, 2), treated.astype(float)),
-                       float(cyber[in_cyber, march_2022].mean()))
+    facts = PanelFacts(
+        float(effect[treated].mean()),
+        groups,
+        float(connectivity[:, december_2019].mean()),
+        naive_twfe(np.round(connectivity, 2), treated.astype(float)),
+        float(cyber[in_cyber, march_2022].mean()),
+    )
     return rows, facts
 
 
 def naive_twfe(values: np.ndarray, treated: np.ndarray) -> float:
     """Coefficient of a treated dummy in a regression with unit and period effects (balanced panel: demeaning)."""
+
     def demeaned(x: np.ndarray) -> np.ndarray:
         return x - x.mean(axis=1, keepdims=True) - x.mean(axis=0, keepdims=True) + x.mean()
 
@@ -984,35 +1462,137 @@ def naive_twfe(values: np.ndarray, treated: np.ndarray) -> float:
 
 def indicator_rows(facts: PanelFacts) -> list[tuple[object, ...]]:
     """Outcome indicators at the three levels; IND04's baseline is left empty on purpose (reports flag it)."""
+
     def month(year: int, number: int) -> dt.date:
         return dt.date(year, number, 1)
 
     return [
-        ("IND01", "P01", "Ideas entering the innovation pipeline", "organisation", "ideas per month",
-         "higher_is_better", 2.0, month(2021, 4), 4.0, month(2025, 12)),
-        ("IND02", "P02", "Borough staff active in LOTI peer networks", "organisation", "people", "higher_is_better",
-         150.0, month(2019, 9), 600.0, month(2024, 12)),
-        ("IND03", "P03", "Council sites with a gigabit-capable connection", "organisation", "%", "higher_is_better",
-         round(facts.connectivity_baseline, 1), month(2019, 12), 80.0, month(2025, 12)),
-        ("IND04", "P03", "Residential premises with gigabit-capable broadband", "community", "%",
-         "higher_is_better", None, None, 85.0, month(2025, 12)),
-        ("IND05", "P04", "Staff who click a simulated phishing link", "organisation", "%", "lower_is_better",
-         round(facts.cyber_baseline, 1), month(2022, 3), 8.0, month(2023, 12)),
-        ("IND06", "P05", "Days to fill a digital or data vacancy", "organisation", "days", "lower_is_better", 78.0,
-         month(2021, 9), 55.0, month(2023, 12)),
-        ("IND07", "P06", "Legal cost of setting up data sharing between participating boroughs", "economic", "GBP",
-         "lower_is_better", 285_000.0, month(2021, 11), 42_000.0, month(2022, 12)),
-        ("IND08", "P07", "Council servers hosted in the public cloud", "organisation", "%", "higher_is_better",
-         22.0, month(2022, 10), 60.0, month(2025, 12)),
-        ("IND09", "P08", "Annual spend through shared digital contracts", "economic", "GBP", "higher_is_better",
-         0.0, month(2023, 1), 5_000_000.0, month(2025, 12)),
-        ("IND10", "P09", "Residents in areas with outdoor 5G coverage", "community", "%", "higher_is_better", 41.0,
-         month(2023, 6), 90.0, month(2025, 12)),
+        (
+            "IND01",
+            "P01",
+            "Ideas entering the innovation pipeline",
+            "organisation",
+            "ideas per month",
+            "higher_is_better",
+            2.0,
+            month(2021, 4),
+            4.0,
+            month(2025, 12),
+        ),
+        (
+            "IND02",
+            "P02",
+            "Borough staff active in LOTI peer networks",
+            "organisation",
+            "people",
+            "higher_is_better",
+            150.0,
+            month(2019, 9),
+            600.0,
+            month(2024, 12),
+        ),
+        (
+            "IND03",
+            "P03",
+            "Council sites with a gigabit-capable connection",
+            "organisation",
+            "%",
+            "higher_is_better",
+            round(facts.connectivity_baseline, 1),
+            month(2019, 12),
+            80.0,
+            month(2025, 12),
+        ),
+        (
+            "IND04",
+            "P03",
+            "Residential premises with gigabit-capable broadband",
+            "community",
+            "%",
+            "higher_is_better",
+            None,
+            None,
+            85.0,
+            month(2025, 12),
+        ),
+        (
+            "IND05",
+            "P04",
+            "Staff who click a simulated phishing link",
+            "organisation",
+            "%",
+            "lower_is_better",
+            round(facts.cyber_baseline, 1),
+            month(2022, 3),
+            8.0,
+            month(2023, 12),
+        ),
+        (
+            "IND06",
+            "P05",
+            "Days to fill a digital or data vacancy",
+            "organisation",
+            "days",
+            "lower_is_better",
+            78.0,
+            month(2021, 9),
+            55.0,
+            month(2023, 12),
+        ),
+        (
+            "IND07",
+            "P06",
+            "Legal cost of setting up data sharing between participating boroughs",
+            "economic",
+            "GBP",
+            "lower_is_better",
+            285_000.0,
+            month(2021, 11),
+            42_000.0,
+            month(2022, 12),
+        ),
+        (
+            "IND08",
+            "P07",
+            "Council servers hosted in the public cloud",
+            "organisation",
+            "%",
+            "higher_is_better",
+            22.0,
+            month(2022, 10),
+            60.0,
+            month(2025, 12),
+        ),
+        (
+            "IND09",
+            "P08",
+            "Annual spend through shared digital contracts",
+            "economic",
+            "GBP",
+            "higher_is_better",
+            0.0,
+            month(2023, 1),
+            5_000_000.0,
+            month(2025, 12),
+        ),
+        (
+            "IND10",
+            "P09",
+            "Residents in areas with outdoor 5G coverage",
+            "community",
+            "%",
+            "higher_is_better",
+            41.0,
+            month(2023, 6),
+            90.0,
+            month(2025, 12),
+        ),
     ]
 
 
 def cost_benefit_rows() -> list[tuple[object, ...]]:
     """Costs and benefits per project and year (2023 prices): (project, year, flow, category, bearer, cashable, £)."""
+
     def years(first: int, last: int, amount: int) -> dict[int, int]:
         return dict.fromkeys(range(first, last + 1), amount)
 
@@ -1020,30 +1600,71 @@ def cost_benefit_rows() -> list[tuple[object, ...]]:
         ("P01", "cost", "LOTI team time", "London Councils", True, years(2021, 2025, 45_000)),
         ("P01", "benefit", "Duplicate discovery work avoided", "Boroughs", False, years(2022, 2027, 30_000)),
         ("P02", "cost", "Network coordination", "London Councils", True, years(2020, 2025, 25_000)),
-        ("P02", "benefit", "Staff time saved by reusing shared practice", "Boroughs", False,
-         years(2020, 2025, 40_000)),
-        ("P03", "cost", "Full-fibre installation", "GLA", True,
-         {2020: 900_000, 2021: 1_200_000, 2022: 800_000, 2023: 400_000}),
+        ("P02", "benefit", "Staff time saved by reusing shared practice", "Boroughs", False, years(2020, 2025, 40_000)),
+        (
+            "P03",
+            "cost",
+            "Full-fibre installation",
+            "GLA",
+            True,
+            {2020: 900_000, 2021: 1_200_000, 2022: 800_000, 2023: 400_000},
+        ),
         ("P03", "cost", "Project management", "London Councils", True, years(2020, 2023, 60_000)),
-        ("P03", "benefit", "Lower line-rental charges", "Boroughs", True,
-         {2021: 150_000, 2022: 300_000, **years(2023, 2030, 450_000)}),
+        (
+            "P03",
+            "benefit",
+            "Lower line-rental charges",
+            "Boroughs",
+            True,
+            {2021: 150_000, 2022: 300_000, **years(2023, 2030, 450_000)},
+        ),
         ("P03", "benefit", "Staff time saved by faster connections", "Boroughs", False, years(2022, 2030, 200_000)),
         ("P04", "cost", "Phishing simulation licences", "Boroughs", True, years(2022, 2023, 60_000)),
         ("P04", "cost", "Pilot management", "London Councils", True, {2022: 35_000, 2023: 20_000}),
-        ("P04", "benefit", "Incident response costs avoided (business-case estimate)", "Boroughs", False,
-         years(2023, 2027, 80_000)),
-        ("P05", "cost", "Shared recruitment adviser and advertising", "London Councils", True,
-         years(2021, 2023, 55_000)),
+        (
+            "P04",
+            "benefit",
+            "Incident response costs avoided (business-case estimate)",
+            "Boroughs",
+            False,
+            years(2023, 2027, 80_000),
+        ),
+        (
+            "P05",
+            "cost",
+            "Shared recruitment adviser and advertising",
+            "London Councils",
+            True,
+            years(2021, 2023, 55_000),
+        ),
         # About £300k over four years: the recruitment-support saving.
-        ("P05", "benefit", "Agency and recruitment fees saved", "Boroughs", True,
-         {2022: 60_000, **years(2023, 2025, 80_000)}),
+        (
+            "P05",
+            "benefit",
+            "Agency and recruitment fees saved",
+            "Boroughs",
+            True,
+            {2022: 60_000, **years(2023, 2025, 80_000)},
+        ),
         ("P06", "cost", "Drafting and legal review of the shared agreement", "London Councils", True, {2021: 42_000}),
         ("P06", "cost", "Annual review of the shared agreement", "London Councils", True, years(2022, 2030, 6_000)),
         # One agreement among 20 boroughs replaces 190 bilateral ones (20 x 19 / 2) at about £1,500 of legal time each.
-        ("P06", "benefit", "Legal time on 190 bilateral agreements avoided", "Boroughs", False,
-         {2022: 142_500, 2023: 142_500}),
-        ("P06", "benefit", "Annual review of 190 bilateral agreements avoided", "Boroughs", False,
-         years(2024, 2030, 28_500)),
+        (
+            "P06",
+            "benefit",
+            "Legal time on 190 bilateral agreements avoided",
+            "Boroughs",
+            False,
+            {2022: 142_500, 2023: 142_500},
+        ),
+        (
+            "P06",
+            "benefit",
+            "Annual review of 190 bilateral agreements avoided",
+            "Boroughs",
+            False,
+            years(2024, 2030, 28_500),
+        ),
         ("P07", "cost", "Playbook development", "London Councils", True, {2022: 30_000, 2023: 30_000}),
         ("P07", "benefit", "Data-centre running costs avoided", "Boroughs", True, years(2024, 2030, 90_000)),
         ("P08", "cost", "Framework set-up", "London Councils", True, {2023: 50_000, 2024: 20_000}),
@@ -1051,8 +1672,11 @@ def cost_benefit_rows() -> list[tuple[object, ...]]:
         ("P09", "cost", "Asset mapping and legal templates", "GLA", True, {2023: 70_000, 2024: 40_000}),
         ("P09", "benefit", "Rent from small cells on council assets", "Boroughs", True, years(2025, 2030, 35_000)),
     )
-    rows = [(project, year, flow, category, bearer, cashable, amount, COST_PRICE_BASE_YEAR)
-            for project, flow, category, bearer, cashable, amounts in streams for year, amount in amounts.items()]
+    rows = [
+        (project, year, flow, category, bearer, cashable, amount, COST_PRICE_BASE_YEAR)
+        for project, flow, category, bearer, cashable, amounts in streams
+        for year, amount in amounts.items()
+    ]
     return sorted(rows, key=lambda row: (row[0], row[1], row[2], row[3]))
 
 
@@ -1063,8 +1687,9 @@ def expected_score(latent: np.ndarray, sd: float) -> np.ndarray:
     return (np.arange(1, 6)[:, None] * probabilities).sum(axis=0).reshape(latent.shape)
 
 
-def maturity_rows(world: LotiWorld, rng: np.random.Generator
-                  ) -> tuple[list[tuple[object, ...]], list[tuple[str, float, float, int, int]]]:
+def maturity_rows(
+    world: LotiWorld, rng: np.random.Generator
+) -> tuple[list[tuple[object, ...]], list[tuple[str, float, float, int, int]]]:
     """Self-assessed maturity 1-5 for all 33 authorities, 9 domains, 3 rounds, and the true expected gains.
 
     Latent level = authority level + domain offset + gains so far; a round's
@@ -1084,15 +1709,24 @@ def maturity_rows(world: LotiWorld, rng: np.random.Generator
     rows = []
     for day, values in zip(MATURITY_ROUNDS, latent, strict=True):
         scores = np.clip(np.rint(values + rng.normal(0, MATURITY_NOISE_SD, values.shape)), 1, 5)
-        rows += [(code, day, domain, int(scores[i, d])) for i, code in enumerate(codes)
-                 for d, domain in enumerate(MATURITY_DOMAINS)]
+        rows += [
+            (code, day, domain, int(scores[i, d]))
+            for i, code in enumerate(codes)
+            for d, domain in enumerate(MATURITY_DOMAINS)
+        ]
     expected = [expected_score(values, MATURITY_NOISE_SD) for values in latent]
     gains = []
     for r, member in enumerate(member_at):
         change = (expected[r + 1] - expected[r]).mean(axis=1)
-        gains.append((f"{MATURITY_ROUNDS[r]:%Y-%m} to {MATURITY_ROUNDS[r + 1]:%Y-%m}",
-                      float(change[member].mean()), float(change[~member].mean()), int(member.sum()),
-                      int((~member).sum())))
+        gains.append(
+            (
+                f"{MATURITY_ROUNDS[r]:%Y-%m} to {MATURITY_ROUNDS[r + 1]:%Y-%m}",
+                float(change[member].mean()),
+                float(change[~member].mean()),
+                int(member.sum()),
+                int((~member).sum()),
+            )
+        )
     return rows, gains
 
 
@@ -1127,22 +1761,70 @@ def member_survey_rows(world: LotiWorld, rng: np.random.Generator) -> list[tuple
 def loti_tables(world: LotiWorld, facts: PanelFacts, maturity: list[tuple[object, ...]]) -> dict[str, Table]:
     """The sheets of loti.xlsx, named as the workbench's tables."""
     membership = [(code, since, None, ANNUAL_FEE_GBP) for code, since in sorted(world.member_since.items())]
-    projects = [(p.project_id, p.title, p.workstream, world.project_joins[p.project_id][0][0], p.stage, p.start_date,
-                 p.end_date, p.budget_gbp, *p.logic) for p in PROJECTS]
-    project_authorities = [(p.project_id, code, "Lead" if n == 0 else "Participant", joined)
-                           for p in PROJECTS for n, (code, joined) in enumerate(world.project_joins[p.project_id])]
+    projects = [
+        (
+            p.project_id,
+            p.title,
+            p.workstream,
+            world.project_joins[p.project_id][0][0],
+            p.stage,
+            p.start_date,
+            p.end_date,
+            p.budget_gbp,
+            *p.logic,
+        )
+        for p in PROJECTS
+    ]
+    project_authorities = [
+        (p.project_id, code, "Lead" if n == 0 else "Participant", joined)
+        for p in PROJECTS
+        for n, (code, joined) in enumerate(world.project_joins[p.project_id])
+    ]
     return {
-        "instrument": (("item_id", "survey", "construct", "wording", "scale_min", "scale_max", "reverse_coded",
-                        "labels"), loti_instrument_rows()),
+        "instrument": (
+            ("item_id", "survey", "construct", "wording", "scale_min", "scale_max", "reverse_coded", "labels"),
+            loti_instrument_rows(),
+        ),
         "membership": (("authority_code", "joined_on", "left_on", "annual_fee_gbp"), membership),
-        "projects": (("project_id", "title", "workstream", "lead_authority", "stage", "start_date", "end_date",
-                      "budget_gbp", "logic_inputs", "logic_activities", "logic_outputs", "logic_outcomes",
-                      "logic_impact", "logic_assumptions"), projects),
+        "projects": (
+            (
+                "project_id",
+                "title",
+                "workstream",
+                "lead_authority",
+                "stage",
+                "start_date",
+                "end_date",
+                "budget_gbp",
+                "logic_inputs",
+                "logic_activities",
+                "logic_outputs",
+                "logic_outcomes",
+                "logic_impact",
+                "logic_assumptions",
+            ),
+            projects,
+        ),
         "project_authorities": (("project_id", "authority_code", "role", "joined_on"), project_authorities),
-        "indicators": (("indicator_id", "project_id", "name", "level", "unit", "direction", "baseline",
-                        "baseline_period", "target", "target_period"), indicator_rows(facts)),
-        "costs_benefits": (("project_id", "year", "flow", "category", "bearer", "cashable", "amount_gbp",
-                            "price_base_year"), cost_benefit_rows()),
+        "indicators": (
+            (
+                "indicator_id",
+                "project_id",
+                "name",
+                "level",
+                "unit",
+                "direction",
+                "baseline",
+                "baseline_period",
+                "target",
+                "target_period",
+            ),
+            indicator_rows(facts),
+        ),
+        "costs_benefits": (
+            ("project_id", "year", "flow", "category", "bearer", "cashable", "amount_gbp", "price_base_year"),
+            cost_benefit_rows(),
+        ),
         "maturity_assessments": (("authority_code", "assessed_on", "domain", "score"), maturity),
     }
 
@@ -1165,8 +1847,15 @@ PEER_CHALLENGE_PLAN = (
 RECOMMENDATIONS_PER_CHALLENGE = (4, 7)  # drawn uniformly, inclusive
 ACTIONS_PER_RECOMMENDATION = {1: 0.35, 2: 0.45, 3: 0.2}
 # Planted: the share of actions due by the tracker date that are complete differs by line of enquiry.
-COMPLETION_BY_LINE = {"Digital services": 0.65, "Data": 0.55, "Innovation": 0.6, "Leadership": 0.75, "Skills": 0.45,
-                      "Governance": 0.8, "Capacity": 0.35}
+COMPLETION_BY_LINE = {
+    "Digital services": 0.65,
+    "Data": 0.55,
+    "Innovation": 0.6,
+    "Leadership": 0.75,
+    "Skills": 0.45,
+    "Governance": 0.8,
+    "Capacity": 0.35,
+}
 DROPPED_SHARE = 0.05
 NOT_YET_DUE_SHARES = {"Complete": 0.2, "In progress": 0.6, "Not started": 0.2}
 # The peers' judgement at the follow-up given the tracker status: a tracker's "Complete" is not always achieved.
@@ -1210,14 +1899,29 @@ RECOMMENDATION_TEXTS = {
         "Fund product management for live services instead of treating them as finished projects.",
     ),
 }
-ACTION_OWNERS = ("Chief Digital Officer", "Head of Data and Insight", "Director of Resources",
-                 "Head of IT Operations", "Chief Information Security Officer", "Head of Organisational Development",
-                 "Transformation Programme Manager", "Head of Customer Services", "Senior Information Risk Owner")
+ACTION_OWNERS = (
+    "Chief Digital Officer",
+    "Head of Data and Insight",
+    "Director of Resources",
+    "Head of IT Operations",
+    "Chief Information Security Officer",
+    "Head of Organisational Development",
+    "Transformation Programme Manager",
+    "Head of Customer Services",
+    "Senior Information Risk Owner",
+)
 ACTION_EVIDENCE = {
-    "Complete": ("Signed-off report to the corporate leadership team.", "Published on the council website.",
-                 "Adopted by cabinet; minutes record the decision.", "Training records show the target reached."),
-    "In progress": ("Draft circulated for comment.", "Pilot running in two services.",
-                    "Procurement under way; award expected next quarter."),
+    "Complete": (
+        "Signed-off report to the corporate leadership team.",
+        "Published on the council website.",
+        "Adopted by cabinet; minutes record the decision.",
+        "Training records show the target reached.",
+    ),
+    "In progress": (
+        "Draft circulated for comment.",
+        "Pilot running in two services.",
+        "Procurement under way; award expected next quarter.",
+    ),
     "Not started": (None,),
     "Dropped": ("Superseded by the new corporate plan.", "Replaced by a London-wide approach."),
 }
@@ -1225,12 +1929,27 @@ ACTION_EVIDENCE = {
 # starting probability, starting impact). Probability then moves one step at a review with the shares below.
 RISK_REGISTERS = {
     "leadership": (
-        [dt.date(2024, 1, 10), dt.date(2024, 4, 10), dt.date(2024, 7, 10), dt.date(2024, 10, 10),
-         dt.date(2025, 1, 10), dt.date(2025, 4, 10), dt.date(2025, 7, 10), dt.date(2025, 10, 10)],
+        [
+            dt.date(2024, 1, 10),
+            dt.date(2024, 4, 10),
+            dt.date(2024, 7, 10),
+            dt.date(2024, 10, 10),
+            dt.date(2025, 1, 10),
+            dt.date(2025, 4, 10),
+            dt.date(2025, 7, 10),
+            dt.date(2025, 10, 10),
+        ],
         (
             ("R01", "Senior leaders cannot release time to attend sessions", "Programme Director", 0, None, 3, 3),
-            ("R02", "Drop-out leaves cohorts too small to evaluate without disclosure", "Evaluation Lead", 0,
-             None, 2, 3),
+            (
+                "R02",
+                "Drop-out leaves cohorts too small to evaluate without disclosure",
+                "Evaluation Lead",
+                0,
+                None,
+                2,
+                3,
+            ),
             ("R03", "Facilitation supplier cannot staff a cohort", "Programme Manager", 0, 5, 2, 4),
             ("R04", "Programme budget is cut in-year", "Programme Director", 0, None, 2, 4),
             ("R05", "Learning is not applied back in directorates", "Programme Sponsor", 1, None, 3, 2),
@@ -1240,9 +1959,19 @@ RISK_REGISTERS = {
         ),
     ),
     "loti": (
-        [dt.date(2023, 3, 31), dt.date(2023, 6, 30), dt.date(2023, 9, 30), dt.date(2023, 12, 31),
-         dt.date(2024, 3, 31), dt.date(2024, 6, 30), dt.date(2024, 9, 30), dt.date(2024, 12, 31),
-         dt.date(2025, 3, 31), dt.date(2025, 6, 30), dt.date(2025, 9, 30)],
+        [
+            dt.date(2023, 3, 31),
+            dt.date(2023, 6, 30),
+            dt.date(2023, 9, 30),
+            dt.date(2023, 12, 31),
+            dt.date(2024, 3, 31),
+            dt.date(2024, 6, 30),
+            dt.date(2024, 9, 30),
+            dt.date(2024, 12, 31),
+            dt.date(2025, 3, 31),
+            dt.date(2025, 6, 30),
+            dt.date(2025, 9, 30),
+        ],
         (
             ("R01", "Member boroughs leave because of budget pressures", "LOTI Director", 0, None, 3, 4),
             ("R02", "Key staff leave the LOTI team", "LOTI Director", 0, None, 2, 3),
@@ -1309,8 +2038,9 @@ class GovernanceFacts:
     latest_red: dict[str, int]
 
 
-def peer_challenge_rows(world: LotiWorld, rng: np.random.Generator
-                        ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+def peer_challenge_rows(
+    world: LotiWorld, rng: np.random.Generator
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
     """Peer challenges of member authorities, their recommendations and the actions agreed for each."""
     members = sorted(world.member_since)
     chosen = rng.choice(len(members), len(PEER_CHALLENGE_PLAN), replace=False)
@@ -1330,15 +2060,33 @@ def peer_challenge_rows(world: LotiWorld, rng: np.random.Generator
                     status = "Dropped"
                 elif due <= GOVERNANCE_AS_OF:
                     complete = COMPLETION_BY_LINE[line]
-                    status = str(draw(rng, {"Complete": complete, "In progress": 0.7 * (1 - complete),
-                                            "Not started": 0.3 * (1 - complete)}))
+                    status = str(
+                        draw(
+                            rng,
+                            {
+                                "Complete": complete,
+                                "In progress": 0.7 * (1 - complete),
+                                "Not started": 0.3 * (1 - complete),
+                            },
+                        )
+                    )
                 else:
                     status = str(draw(rng, NOT_YET_DUE_SHARES))
-                judged = (str(draw(rng, FOLLOW_UP_GIVEN_STATUS[status])) if follow_up <= GOVERNANCE_AS_OF
-                          else "Not assessed")
+                judged = (
+                    str(draw(rng, FOLLOW_UP_GIVEN_STATUS[status])) if follow_up <= GOVERNANCE_AS_OF else "Not assessed"
+                )
                 evidence = ACTION_EVIDENCE[status][int(rng.integers(len(ACTION_EVIDENCE[status])))]
-                actions.append((f"{recommendation_id}-A{a}", recommendation_id, pick(rng, ACTION_OWNERS), due,
-                                status, evidence, judged))
+                actions.append(
+                    (
+                        f"{recommendation_id}-A{a}",
+                        recommendation_id,
+                        pick(rng, ACTION_OWNERS),
+                        due,
+                        status,
+                        evidence,
+                        judged,
+                    )
+                )
     return challenges, recommendations, actions
 
 
@@ -1347,7 +2095,7 @@ def risk_register_rows(rng: np.random.Generator) -> list[tuple[object, ...]]:
     rows = []
     for register, (reviews, risks) in RISK_REGISTERS.items():
         for risk_id, title, owner, first, last, probability, impact in risks:
-            for review in reviews[first:None if last is None else last + 1]:
+            for review in reviews[first : None if last is None else last + 1]:
                 if review != reviews[first]:
                     probability = int(np.clip(probability + draw_step(rng, RISK_PROBABILITY_STEP), 1, 4))
                     impact = int(np.clip(impact + draw_step(rng, RISK_IMPACT_STEP), 1, 4))
@@ -1369,32 +2117,53 @@ def governance_tables(world: LotiWorld, rng: np.random.Generator) -> GovernanceF
     risks = risk_register_rows(rng)
     line_of = {r[0]: r[2] for r in recommendations}
     lines = [line for line in LINES_OF_ENQUIRY if line in line_of.values()]
-    overdue = {line: sum(1 for a in actions if line_of[a[1]] == line and a[3] < GOVERNANCE_AS_OF
-                         and a[4] in ("Not started", "In progress")) for line in lines}
+    overdue = {
+        line: sum(
+            1
+            for a in actions
+            if line_of[a[1]] == line and a[3] < GOVERNANCE_AS_OF and a[4] in ("Not started", "In progress")
+        )
+        for line in lines
+    }
     completed = [a for a in actions if a[4] == "Complete" and a[6] != "Not assessed"]
     latest = {register: max(reviews) for register, (reviews, _) in RISK_REGISTERS.items()}
     tables = {
-        "peer_challenges": (("challenge_id", "authority_code", "review_date", "follow_up_date", "lead_reviewer_org"),
-                            challenges),
+        "peer_challenges": (
+            ("challenge_id", "authority_code", "review_date", "follow_up_date", "lead_reviewer_org"),
+            challenges,
+        ),
         "recommendations": (("recommendation_id", "challenge_id", "line_of_enquiry", "summary"), recommendations),
-        "actions": (("action_id", "recommendation_id", "owner_role", "due_date", "status", "evidence",
-                     "status_at_follow_up"), actions),
-        "risk_register": (("register", "risk_id", "review_date", "title", "owner_role", "probability", "impact",
-                           "rag_reported"), risks),
+        "actions": (
+            ("action_id", "recommendation_id", "owner_role", "due_date", "status", "evidence", "status_at_follow_up"),
+            actions,
+        ),
+        "risk_register": (
+            ("register", "risk_id", "review_date", "title", "owner_role", "probability", "impact", "rag_reported"),
+            risks,
+        ),
     }
     return GovernanceFacts(
-        tables=tables, as_of=GOVERNANCE_AS_OF, challenges=len(challenges),
+        tables=tables,
+        as_of=GOVERNANCE_AS_OF,
+        challenges=len(challenges),
         follow_ups_held=sum(1 for c in challenges if c[3] <= GOVERNANCE_AS_OF),
         overdue_by_line=overdue,
         actions_by_line={line: sum(1 for a in actions if line_of[a[1]] == line) for line in lines},
-        complete_by_line={line: sum(1 for a in actions if line_of[a[1]] == line and a[4] == "Complete")
-                          for line in lines},
-        complete_not_achieved=sum(1 for a in completed if a[6] != "Achieved"), complete_judged=len(completed),
-        rag_disagreements=[(r[0], r[1], r[2], r[5] * r[6], risk_rag(r[5] * r[6]), r[7]) for r in risks
-                           if r[7] is not None and r[7] != risk_rag(r[5] * r[6])],
+        complete_by_line={
+            line: sum(1 for a in actions if line_of[a[1]] == line and a[4] == "Complete") for line in lines
+        },
+        complete_not_achieved=sum(1 for a in completed if a[6] != "Achieved"),
+        complete_judged=len(completed),
+        rag_disagreements=[
+            (r[0], r[1], r[2], r[5] * r[6], risk_rag(r[5] * r[6]), r[7])
+            for r in risks
+            if r[7] is not None and r[7] != risk_rag(r[5] * r[6])
+        ],
         rag_blank=sum(1 for r in risks if r[7] is None),
-        latest_red={register: sum(1 for r in risks if r[0] == register and r[2] == day
-                                  and risk_rag(r[5] * r[6]) == "Red") for register, day in latest.items()},
+        latest_red={
+            register: sum(1 for r in risks if r[0] == register and r[2] == day and risk_rag(r[5] * r[6]) == "Red")
+            for register, day in latest.items()
+        },
     )
 
 
@@ -1428,17 +2197,36 @@ def governance_readme(facts: GovernanceFacts) -> str:
     risks = {register: len(items) for register, (_, items) in RISK_REGISTERS.items()}
     completion = markdown_table(
         ("line of enquiry", "planted P(complete) if due", "actions", "complete", f"TRUE overdue on {facts.as_of}"),
-        [(line, f"{COMPLETION_BY_LINE[line]:.2f}", facts.actions_by_line[line], facts.complete_by_line[line],
-          f"**{facts.overdue_by_line[line]}**") for line in facts.overdue_by_line])
-    judged = markdown_table(("tracker status", "judged at the follow-up (planted probabilities)"),
-                            [(status, ", ".join(f"{k} {v:.2f}" for k, v in shares.items()))
-                             for status, shares in FOLLOW_UP_GIVEN_STATUS.items()])
+        [
+            (
+                line,
+                f"{COMPLETION_BY_LINE[line]:.2f}",
+                facts.actions_by_line[line],
+                facts.complete_by_line[line],
+                f"**{facts.overdue_by_line[line]}**",
+            )
+            for line in facts.overdue_by_line
+        ],
+    )
+    judged = markdown_table(
+        ("tracker status", "judged at the follow-up (planted probabilities)"),
+        [
+            (status, ", ".join(f"{k} {v:.2f}" for k, v in shares.items()))
+            for status, shares in FOLLOW_UP_GIVEN_STATUS.items()
+        ],
+    )
     disagreements = markdown_table(
         ("register", "risk", "review", "score (P x I)", "computed RAG", "reported RAG"),
-        [(register, risk, f"{day}", score, computed, reported)
-         for register, risk, day, score, computed, reported in facts.rag_disagreements])
-    registers = "\n".join(f"- `{register}`: {risks[register]} risks, {len(days)} quarterly reviews from "
-                           f"{min(days):%Y-%m-%d} to {max(days):%Y-%m-%d}." for register, days in reviews.items())
+        [
+            (register, risk, f"{day}", score, computed, reported)
+            for register, risk, day, score, computed, reported in facts.rag_disagreements
+        ],
+    )
+    registers = "\n".join(
+        f"- `{register}`: {risks[register]} risks, {len(days)} quarterly reviews from "
+        f"{min(days):%Y-%m-%d} to {max(days):%Y-%m-%d}."
+        for register, days in reviews.items()
+    )
     red = ", ".join(f"`{register}` {count}" for register, count in facts.latest_red.items())
     first, last = PEER_CHALLENGE_PLAN[0][1], PEER_CHALLENGE_PLAN[-1][1]
     not_yet_due = ", ".join(f"{v:.1f}" for v in NOT_YET_DUE_SHARES.values())
@@ -1494,32 +2282,78 @@ Risks rated Red by the computed rule at each register's latest review: {red}.
 def readme_text(facts: DemoFacts) -> str:
     """The README of the demo data: how it is marked synthetic, what it holds and every planted truth."""
     changes = markdown_table(
-        ("construct", "items", "planted latent shift", "expected baseline scale mean",
-         "TRUE expected change, baseline to endpoint (scale points)", "Monte Carlo s.e."),
-        [(c.construct, sum(i.construct == c.construct for i in LEADERSHIP_ITEMS), f"+{c.planted_shift:.1f}",
-          f"{c.baseline_mean:.3f}", f"**{c.expected_change:+.3f}**", f"{c.standard_error:.3f}")
-         for c in facts.changes])
-    ratings = markdown_table(("rating item", "construct", "TRUE expected endpoint mean (1-5)"),
-                             [(i.item_id, i.construct, f"{facts.rating_means[i.construct]:.3f}")
-                              for i in LEADERSHIP_ITEMS if i.endpoint_only])
-    items = markdown_table(("item_id", "construct", "reverse coded", "baseline location (mean)"),
-                           [(i.item_id, i.construct, "yes" if i.reverse_coded else "", f"{i.mean:.1f}")
-                            for i in LEADERSHIP_ITEMS])
+        (
+            "construct",
+            "items",
+            "planted latent shift",
+            "expected baseline scale mean",
+            "TRUE expected change, baseline to endpoint (scale points)",
+            "Monte Carlo s.e.",
+        ),
+        [
+            (
+                c.construct,
+                sum(i.construct == c.construct for i in LEADERSHIP_ITEMS),
+                f"+{c.planted_shift:.1f}",
+                f"{c.baseline_mean:.3f}",
+                f"**{c.expected_change:+.3f}**",
+                f"{c.standard_error:.3f}",
+            )
+            for c in facts.changes
+        ],
+    )
+    ratings = markdown_table(
+        ("rating item", "construct", "TRUE expected endpoint mean (1-5)"),
+        [
+            (i.item_id, i.construct, f"{facts.rating_means[i.construct]:.3f}")
+            for i in LEADERSHIP_ITEMS
+            if i.endpoint_only
+        ],
+    )
+    items = markdown_table(
+        ("item_id", "construct", "reverse coded", "baseline location (mean)"),
+        [(i.item_id, i.construct, "yes" if i.reverse_coded else "", f"{i.mean:.1f}") for i in LEADERSHIP_ITEMS],
+    )
     dropouts = {c: sum(1 for p in facts.roster if p.cohort_id == c and not p.completed) for c in COHORT_STARTS}
     surveys = markdown_table(("file", "cohort", "wave", "format / encoding"), facts.survey_files)
     event_path = markdown_table(
         ("months since joining (e)", *[str(e) for e in range(0, 13, 2)], "13 and later"),
-        [("planted effect", *[f"{float(connectivity_effect(np.array(e))):.2f}" for e in range(0, 13, 2)],
-          f"{float(connectivity_effect(np.array(13))):.2f}")])
+        [
+            (
+                "planted effect",
+                *[f"{float(connectivity_effect(np.array(e))):.2f}" for e in range(0, 13, 2)],
+                f"{float(connectivity_effect(np.array(13))):.2f}",
+            )
+        ],
+    )
     adoption = markdown_table(
         ("joined connectivity project", "authorities", "mean planted effect over its treated months to 2025-12"),
-        [(f"{day:%Y-%m-%d}", count, f"{facts.panel.connectivity_att_by_group[day]:.3f}")
-         for day, count in CONNECTIVITY_ADOPTION])
+        [
+            (f"{day:%Y-%m-%d}", count, f"{facts.panel.connectivity_att_by_group[day]:.3f}")
+            for day, count in CONNECTIVITY_ADOPTION
+        ],
+    )
     maturity = markdown_table(
-        ("interval", "members at start", "non-members at start", "latent gain members / non-members",
-         "TRUE expected observed gain, members", "TRUE expected observed gain, non-members"),
-        [(label, n_members, n_others, f"{MATURITY_MEMBER_GAIN} / {MATURITY_NON_MEMBER_GAIN}", f"{members:.3f}",
-          f"{others:.3f}") for label, members, others, n_members, n_others in facts.maturity_gains])
+        (
+            "interval",
+            "members at start",
+            "non-members at start",
+            "latent gain members / non-members",
+            "TRUE expected observed gain, members",
+            "TRUE expected observed gain, non-members",
+        ),
+        [
+            (
+                label,
+                n_members,
+                n_others,
+                f"{MATURITY_MEMBER_GAIN} / {MATURITY_NON_MEMBER_GAIN}",
+                f"{members:.3f}",
+                f"{others:.3f}",
+            )
+            for label, members, others, n_members, n_others in facts.maturity_gains
+        ],
+    )
     rate_gap = MARKET_DAY_RATE_GBP - FACILITATION_DAY_RATE_GBP
     facilitation_saving = len(COHORT_STARTS) * FACILITATION_DAYS_PER_COHORT * rate_gap
     non_members = len(facts.world.authorities) - len(facts.world.member_since)
@@ -1716,33 +2550,51 @@ def write_demo(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
     cohorts = build_cohorts()
     roster = build_roster(cohorts, random_stream(seed, "roster"))
     survey_rng = random_stream(seed, "leadership surveys")
-    responses = {c.cohort_id: leadership_responses(c, [p for p in roster if p.cohort_id == c.cohort_id], survey_rng)
-                 for c in cohorts}
+    responses = {
+        c.cohort_id: leadership_responses(c, [p for p in roster if p.cohort_id == c.cohort_id], survey_rng)
+        for c in cohorts
+    }
     # The Windows-1252 export must hold a pound sign: its first respondent wrote one.
     c1_endpoint = responses["C1"]["endpoint"]
     c1_endpoint[0] = replace(c1_endpoint[0], free_text=POUND_ANSWER)
-    written.append(save_workbook(programme_tables(cohorts, roster, responses, random_stream(seed, "programme")),
-                                 out_dir / "programme.xlsx", "Digital leadership programme tables."))
+    written.append(
+        save_workbook(
+            programme_tables(cohorts, roster, responses, random_stream(seed, "programme")),
+            out_dir / "programme.xlsx",
+            "Digital leadership programme tables.",
+        )
+    )
 
     world = build_loti_world(random_stream(seed, "loti"))
     observations, panel = observation_rows(world, random_stream(seed, "observations"))
     maturity, maturity_gains = maturity_rows(world, random_stream(seed, "maturity"))
     written.append(save_workbook(loti_tables(world, panel, maturity), out_dir / "loti.xlsx", "LOTI tables."))
-    written.append(write_csv(out_dir / "loti" / "observations.csv", ("indicator_id", "authority_code", "period",
-                                                                     "value"), observations))
+    written.append(
+        write_csv(
+            out_dir / "loti" / "observations.csv", ("indicator_id", "authority_code", "period", "value"), observations
+        )
+    )
     governance = governance_tables(world, random_stream(seed, "governance"))
-    written.append(save_workbook(governance.tables, out_dir / "governance.xlsx",
-                                 "Peer-challenge follow-up and programme risk registers."))
+    written.append(
+        save_workbook(
+            governance.tables, out_dir / "governance.xlsx", "Peer-challenge follow-up and programme risk registers."
+        )
+    )
 
     mapping_files = {}
     for wave, survey_format in (("baseline", "qualtrics"), ("endpoint", "qualtrics"), ("follow-up", "msforms")):
         path = out_dir / "mappings" / f"leadership_{wave.replace('-', '_')}_{survey_format}.yml"
-        mapping_files[wave] = write_yaml(path, survey_mapping(wave, survey_format),
-                                         f"{SYNTHETIC_MARK}: mapping of the synthetic {wave} exports.")
+        mapping_files[wave] = write_yaml(
+            path, survey_mapping(wave, survey_format), f"{SYNTHETIC_MARK}: mapping of the synthetic {wave} exports."
+        )
         written.append(path)
     export_rng = random_stream(seed, "exports")
-    plan = [{"path": "programme.xlsx"}, {"path": "loti.xlsx"}, {"path": "governance.xlsx"},
-            {"path": "loti/observations.csv"}]
+    plan = [
+        {"path": "programme.xlsx"},
+        {"path": "loti.xlsx"},
+        {"path": "governance.xlsx"},
+        {"path": "loti/observations.csv"},
+    ]
     survey_files = []
     for cohort in cohorts:
         for wave in ("baseline", "endpoint", "follow-up"):
@@ -1752,26 +2604,43 @@ def write_demo(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
                 kind = "Microsoft Forms Excel"
             else:
                 encoding = QUALTRICS_ENCODINGS.get((cohort.cohort_id, wave), "utf-8")
-                path = write_qualtrics_export(out_dir / f"{stem}_qualtrics.csv", wave,
-                                              responses[cohort.cohort_id][wave], encoding, export_rng)
+                path = write_qualtrics_export(
+                    out_dir / f"{stem}_qualtrics.csv", wave, responses[cohort.cohort_id][wave], encoding, export_rng
+                )
                 kind = "Qualtrics CSV, " + {"utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}.get(
-                    encoding, "UTF-8")
+                    encoding, "UTF-8"
+                )
             written.append(path)
             relative = path.relative_to(out_dir).as_posix()
             survey_files.append((f"`{relative}`", cohort.cohort_id, wave, kind))
-            plan.append({"path": relative, "mapping": mapping_files[wave].relative_to(out_dir).as_posix(),
-                         "cohort": cohort.cohort_id, "wave": wave})
+            plan.append(
+                {
+                    "path": relative,
+                    "mapping": mapping_files[wave].relative_to(out_dir).as_posix(),
+                    "cohort": cohort.cohort_id,
+                    "wave": wave,
+                }
+            )
 
-    member_survey = write_csv(out_dir / "loti_member_survey.csv",
-                              ("respondent", "authority_code", "wave", "item_id", "value", "submitted_at"),
-                              member_survey_rows(world, random_stream(seed, "member survey")))
-    member_mapping = write_yaml(out_dir / "mappings" / "loti_member_survey.yml",
-                                {"survey": LOTI_SURVEY, "format": "tidy", "roster": False},
-                                f"{SYNTHETIC_MARK}: mapping of the synthetic LOTI member survey.")
+    member_survey = write_csv(
+        out_dir / "loti_member_survey.csv",
+        ("respondent", "authority_code", "wave", "item_id", "value", "submitted_at"),
+        member_survey_rows(world, random_stream(seed, "member survey")),
+    )
+    member_mapping = write_yaml(
+        out_dir / "mappings" / "loti_member_survey.yml",
+        {"survey": LOTI_SURVEY, "format": "tidy", "roster": False},
+        f"{SYNTHETIC_MARK}: mapping of the synthetic LOTI member survey.",
+    )
     written += [member_survey, member_mapping]
     plan.append({"path": "loti_member_survey.csv", "mapping": "mappings/loti_member_survey.yml"})
-    written.append(write_yaml(out_dir / "ingest.yml", {"files": plan},
-                              f"{SYNTHETIC_MARK}: ingest plan (paths relative to this file), in dependency order."))
+    written.append(
+        write_yaml(
+            out_dir / "ingest.yml",
+            {"files": plan},
+            f"{SYNTHETIC_MARK}: ingest plan (paths relative to this file), in dependency order.",
+        )
+    )
 
     changes, rating_means = true_values(seed)
     facts = DemoFacts(seed, changes, rating_means, roster, panel, maturity_gains, world, survey_files, governance)

@@ -25,8 +25,10 @@ class EnvironmentProblem(Exception):
 def check_store(path: Path, *, must_exist: bool) -> None:
     """The store path names a file (or nothing yet), inside a folder; raises :class:`EnvironmentProblem`."""
     if path.is_dir():
-        raise EnvironmentProblem(f"the store path {path} is a folder, not a store file; give the file, "
-                                 f"for example --store {path / 'workbench.duckdb'}")
+        raise EnvironmentProblem(
+            f"the store path {path} is a folder, not a store file; give the file, "
+            f"for example --store {path / 'workbench.duckdb'}"
+        )
     if path.parent.exists() and not path.parent.is_dir():
         raise EnvironmentProblem(f"the store's folder {path.parent} is a file; move it or give another --store")
     if must_exist and not path.exists():
@@ -36,8 +38,9 @@ def check_store(path: Path, *, must_exist: bool) -> None:
 def check_reports(path: Path) -> None:
     """The reports path names a folder (or nothing yet); raises :class:`EnvironmentProblem`."""
     if path.exists() and not path.is_dir():
-        raise EnvironmentProblem(f"the reports path {path} is a file, not a folder; move it or give another "
-                                 "--reports folder")
+        raise EnvironmentProblem(
+            f"the reports path {path} is a file, not a folder; move it or give another --reports folder"
+        )
 
 
 def describe_os_error(error: OSError) -> str:
@@ -56,15 +59,19 @@ def describe_duckdb_error(error: Exception, store: Path) -> str:
     """The one line for a DuckDB failure on the store file."""
     text = str(error)
     if "Could not set lock" in text:
-        return (f"the store at {store} is in use by {holder(store.with_name(store.name + '.lock'))}; "
-                "wait for it to finish and run again")
+        return (
+            f"the store at {store} is in use by {holder(store.with_name(store.name + '.lock'))}; "
+            "wait for it to finish and run again"
+        )
     if "No space left" in text:
         return f"no space left on the disk holding {store}; free some space and run again (nothing was changed)"
     if "Read-only file system" in text or "Permission denied" in text:
         reason = "read-only file system" if "Read-only" in text else "permission denied"
         return f"cannot write the store at {store} ({reason}); give a writable --store (nothing was changed)"
-    return (f"the store at {store} cannot be read (damaged, or not a workbench store: {text.splitlines()[0][:120]}); "
-            "restore it from a backup, or move it aside and ingest the files again")
+    return (
+        f"the store at {store} cannot be read (damaged, or not a workbench store: {text.splitlines()[0][:120]}); "
+        "restore it from a backup, or move it aside and ingest the files again"
+    )
 
 
 @contextmanager

@@ -53,8 +53,10 @@ def exclusive(path: Path, what: str, *, wait: float = 0.0) -> Iterator[None]:
         except BlockingIOError:
             os.close(descriptor)
             if time.monotonic() >= deadline:
-                raise LockBusy(f"{what} is in use by {holder(path)}; wait for it to finish, or run again with "
-                               "--wait SECONDS to queue behind it") from None
+                raise LockBusy(
+                    f"{what} is in use by {holder(path)}; wait for it to finish, or run again with "
+                    "--wait SECONDS to queue behind it"
+                ) from None
             time.sleep(0.1)
             continue
         # The previous holder removes the file as it releases it: lock the file that is on disk now.

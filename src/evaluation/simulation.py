@@ -80,8 +80,9 @@ def likert_truth(design: LikertDesign, *, n_people: int = 400_000, seed: int = 0
     rating = np.clip(np.round(design.rating_mean + theta + rng.normal(0.0, design.noise_sd, n_people)), 1, 5)
     change = after - before
     walsh = (change + rng.permutation(change)) / 2  # two independent people's changes
-    return LikertTruth(float(np.mean(change)), float(np.median(walsh)), float(np.mean(change) / np.std(change)),
-                       float(np.mean(rating)))
+    return LikertTruth(
+        float(np.mean(change)), float(np.median(walsh)), float(np.mean(change) / np.std(change)), float(np.mean(rating))
+    )
 
 
 def simulate_likert_cohorts(design: LikertDesign, rng: np.random.Generator) -> pd.DataFrame:
@@ -105,8 +106,15 @@ def simulate_likert_cohorts(design: LikertDesign, rng: np.random.Generator) -> p
             if w > 0:
                 answered &= ~dropped
             for i in range(size):
-                rows.append((f"C{c + 1}", f"C{c + 1}-{i}", wave, scores[i] if answered[i] else np.nan,
-                             ratings[i] if answered[i] and wave == "endpoint" else np.nan))
+                rows.append(
+                    (
+                        f"C{c + 1}",
+                        f"C{c + 1}-{i}",
+                        wave,
+                        scores[i] if answered[i] else np.nan,
+                        ratings[i] if answered[i] and wave == "endpoint" else np.nan,
+                    )
+                )
     return pd.DataFrame(rows, columns=["cohort", "participant", "wave", "score", "rating"])
 
 
@@ -150,8 +158,8 @@ def simulate_staggered_panel(design: StaggeredDesign, rng: np.random.Generator) 
     growth = np.zeros(n)
     start = 0
     for (period, size), slope in zip(design.cohorts, design.growth, strict=True):
-        first[start:start + size] = period
-        growth[start:start + size] = slope
+        first[start : start + size] = period
+        growth[start : start + size] = slope
         start += size
     t = np.arange(1, periods + 1)
     errors = np.empty((n, periods))
@@ -163,16 +171,25 @@ def simulate_staggered_panel(design: StaggeredDesign, rng: np.random.Generator) 
     treated = np.nan_to_num(since, nan=-1.0) >= 0
     tau = np.where(treated, design.effect_at_joining + growth[:, None] * np.nan_to_num(since), 0.0)
     drift = np.where(np.isfinite(since) & ~treated, design.pre_trend * np.nan_to_num(since), 0.0)
-    value = (35.0 + rng.normal(0.0, design.unit_sd, n)[:, None] + design.trend * t[None, :]
-             + rng.normal(0.0, design.period_sd, periods)[None, :] + errors + tau + drift)
-    return pd.DataFrame({
-        "authority_code": np.repeat([f"E09{i + 1:06d}" for i in range(n)], periods),
-        "t": np.tile(t, n),
-        "value": value.ravel(),
-        "first_treated": np.repeat(first, periods),
-        "treated": treated.ravel().astype(int),
-        "tau": tau.ravel(),
-    })
+    value = (
+        35.0
+        + rng.normal(0.0, design.unit_sd, n)[:, None]
+        + design.trend * t[None, :]
+        + rng.normal(0.0, design.period_sd, periods)[None, :]
+        + errors
+        + tau
+        + drift
+    )
+    return pd.DataFrame(
+        {
+            "authority_code": np.repeat([f"E09{i + 1:06d}" for i in range(n)], periods),
+            "t": np.tile(t, n),
+            "value": value.ravel(),
+            "first_treated": np.repeat(first, periods),
+            "treated": treated.ravel().astype(int),
+            "tau": tau.ravel(),
+        }
+    )
 
 
 def true_event_time_effects(panel: pd.DataFrame) -> pd.Series:

@@ -137,8 +137,9 @@ class Store:
                 table, _, column = source.partition(".")
                 if table not in TABLES or column not in TABLES[table].column_names:
                     raise KeyError(f"no column '{source}' in the store")
-                rows = con.execute(f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL '
-                                   f'ORDER BY 1').fetchall()
+                rows = con.execute(
+                    f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL ORDER BY 1'
+                ).fetchall()
                 values[source] = tuple(str(r[0]) for r in rows)
         return values
 
@@ -190,8 +191,10 @@ class Store:
             con = duckdb.connect(str(self.path))  # replays the committed transactions the journal holds
             con.execute("CHECKPOINT")
             con.close()
-            repairs.append(f"applied {journal.name}: the journal of a write that committed but was interrupted "
-                           "before it was written into the store file")
+            repairs.append(
+                f"applied {journal.name}: the journal of a write that committed but was interrupted "
+                "before it was written into the store file"
+            )
         if self.raw_dir.is_dir():
             logged = self.logged_sha256()
             for leftover in sorted(self.raw_dir.iterdir()):
@@ -218,15 +221,28 @@ class Store:
         log = self.read_table("ingestion_log") if self.exists() else None
         for entry in [] if log is None else log.itertuples():
             if entry.sha256 not in archived:
-                problems.append(Problem(f"raw/{entry.sha256[:12]}...", None, None, entry.source_file,
-                                        f"the raw copy of {entry.source_file} (ingested {entry.ingested_at}) is "
-                                        "missing; ingest the same file again to restore it"))
+                problems.append(
+                    Problem(
+                        f"raw/{entry.sha256[:12]}...",
+                        None,
+                        None,
+                        entry.source_file,
+                        f"the raw copy of {entry.source_file} (ingested {entry.ingested_at}) is "
+                        "missing; ingest the same file again to restore it",
+                    )
+                )
         logged = set() if log is None else set(log["sha256"])
         for sha, name in archived.items():
             if sha not in logged:
-                problems.append(Problem(f"raw/{name}", None, None, None,
-                                        "a raw copy that no ingest logged; run `workbench ingest` or "
-                                        "`workbench validate` to remove it"))
+                problems.append(
+                    Problem(
+                        f"raw/{name}",
+                        None,
+                        None,
+                        None,
+                        "a raw copy that no ingest logged; run `workbench ingest` or `workbench validate` to remove it",
+                    )
+                )
         return problems
 
     def restore_raw(self, source: Path, sha: str) -> bool:

@@ -77,7 +77,6 @@ def to_frame(estimates: Iterable[Estimate]) -> pd.DataFrame:
             "group": "string",
             "method": "string",
             "n": "int64",
-            **{c: "float64" for c in ("estimate", "std_error", "statistic", "p_value",
-                                      "conf_low", "conf_high")},
+            **{c: "float64" for c in ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")},
         }
     )

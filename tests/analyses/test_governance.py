@@ -24,23 +24,44 @@ AS_OF = pd.Timestamp("2025-12-31")
 
 
 def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    challenges = pd.DataFrame({
-        "challenge_id": ["A", "B"], "authority_code": ["E09000001", "E09000002"],
-        "review_date": pd.to_datetime(["2024-01-15", "2025-03-01"]),
-        "follow_up_date": pd.to_datetime(["2025-03-15", "2026-06-01"]), "lead_reviewer_org": ["LOTI", "Socitm"]})
-    recommendations = pd.DataFrame({
-        "recommendation_id": ["A1", "A2", "B1"], "challenge_id": ["A", "A", "B"],
-        "line_of_enquiry": ["Data", "Skills", "Data"], "summary": ["s1", "s2", "s3"]})
-    actions = pd.DataFrame({
-        "action_id": ["A1a", "A1b", "A1c", "A2a", "A2b", "B1a", "B1b"],
-        "recommendation_id": ["A1", "A1", "A1", "A2", "A2", "B1", "B1"],
-        "owner_role": ["Head of Data"] * 7,
-        "due_date": pd.to_datetime(["2024-06-30", "2025-12-31", "2025-06-30", "2024-09-30", "2024-12-31",
-                                    "2025-09-30", "2026-03-31"]),
-        "status": ["Complete", "In progress", "Not started", "Dropped", "Complete", "In progress", "Not started"],
-        "evidence": ["Report", None, None, None, None, None, None],
-        "status_at_follow_up": ["Achieved", "Partly achieved", "Not achieved", "Not assessed", "Not achieved",
-                                "Not assessed", "Not assessed"]})
+    challenges = pd.DataFrame(
+        {
+            "challenge_id": ["A", "B"],
+            "authority_code": ["E09000001", "E09000002"],
+            "review_date": pd.to_datetime(["2024-01-15", "2025-03-01"]),
+            "follow_up_date": pd.to_datetime(["2025-03-15", "2026-06-01"]),
+            "lead_reviewer_org": ["LOTI", "Socitm"],
+        }
+    )
+    recommendations = pd.DataFrame(
+        {
+            "recommendation_id": ["A1", "A2", "B1"],
+            "challenge_id": ["A", "A", "B"],
+            "line_of_enquiry": ["Data", "Skills", "Data"],
+            "summary": ["s1", "s2", "s3"],
+        }
+    )
+    actions = pd.DataFrame(
+        {
+            "action_id": ["A1a", "A1b", "A1c", "A2a", "A2b", "B1a", "B1b"],
+            "recommendation_id": ["A1", "A1", "A1", "A2", "A2", "B1", "B1"],
+            "owner_role": ["Head of Data"] * 7,
+            "due_date": pd.to_datetime(
+                ["2024-06-30", "2025-12-31", "2025-06-30", "2024-09-30", "2024-12-31", "2025-09-30", "2026-03-31"]
+            ),
+            "status": ["Complete", "In progress", "Not started", "Dropped", "Complete", "In progress", "Not started"],
+            "evidence": ["Report", None, None, None, None, None, None],
+            "status_at_follow_up": [
+                "Achieved",
+                "Partly achieved",
+                "Not achieved",
+                "Not assessed",
+                "Not achieved",
+                "Not assessed",
+                "Not assessed",
+            ],
+        }
+    )
     return challenges, recommendations, actions
 
 
@@ -56,7 +77,7 @@ def demo() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def readme() -> str:
     text = (DEMO / "README.md").read_text(encoding="utf-8")
-    return text[text.index("## Governance"):]
+    return text[text.index("## Governance") :]
 
 
 def markdown_rows(text: str, first_header: str) -> list[list[str]]:
@@ -64,7 +85,7 @@ def markdown_rows(text: str, first_header: str) -> list[list[str]]:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} |"))
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append([cell.strip().strip("*") for cell in line.strip("|").split("|")])
@@ -96,15 +117,23 @@ def test_overdue_is_open_and_due_strictly_before_the_as_of_date():
     overdue = gv.overdue_actions(tracker(), AS_OF)
     # A1b is due on the as-of date (not overdue); Complete and Dropped actions are never overdue; B1b not yet due.
     assert overdue["action_id"].tolist() == ["A1c", "B1a"]
-    assert overdue["days_overdue"].tolist() == [(AS_OF - pd.Timestamp("2025-06-30")).days,
-                                                (AS_OF - pd.Timestamp("2025-09-30")).days]
+    assert overdue["days_overdue"].tolist() == [
+        (AS_OF - pd.Timestamp("2025-06-30")).days,
+        (AS_OF - pd.Timestamp("2025-09-30")).days,
+    ]
 
 
 def test_progress_by_line_by_hand():
     progress = gv.progress_by_line(tracker(), AS_OF).set_index("line_of_enquiry")
     data, skills, total = progress.loc["Data"], progress.loc["Skills"], progress.loc["All lines"]
-    assert (data["recommendations"], data["actions"], data["Complete"], data["In progress"], data["Not started"],
-            data["overdue"]) == (2, 5, 1, 2, 2, 2)
+    assert (
+        data["recommendations"],
+        data["actions"],
+        data["Complete"],
+        data["In progress"],
+        data["Not started"],
+        data["overdue"],
+    ) == (2, 5, 1, 2, 2, 2)
     assert data["percent_complete"] == pytest.approx(100 / 5)
     assert (skills["Dropped"], skills["Complete"], skills["percent_complete"]) == (1, 1, 100.0)  # 1 of 1 not dropped
     assert (total["actions"], total["overdue"]) == (7, 2)
@@ -117,8 +146,11 @@ def test_follow_up_counts_only_held_reviews_and_matches_crosstab():
     follow_up = gv.follow_up_by_line(t, AS_OF).set_index("line_of_enquiry")
     # Only challenge A's follow-up (2025-03-15) is held by the as-of date.
     assert follow_up.loc["All lines", "actions"] == 5
-    assert (follow_up.loc["Data", "Achieved"], follow_up.loc["Data", "Partly achieved"],
-            follow_up.loc["Data", "Not achieved"]) == (1, 1, 1)
+    assert (
+        follow_up.loc["Data", "Achieved"],
+        follow_up.loc["Data", "Partly achieved"],
+        follow_up.loc["Data", "Not achieved"],
+    ) == (1, 1, 1)
     assert follow_up.loc["Skills", "percent_achieved"] == 0 and follow_up.loc["Skills", "Not assessed"] == 1
     crosstab = gv.tracker_against_follow_up(t, AS_OF).set_index("status")
     held = t[t["challenge_id"] == "A"]
@@ -150,10 +182,14 @@ def test_demo_overdue_actions_and_follow_up_match_the_readme(demo, readme):
     assert len(stated) == 7
     for line, _, actions, complete, overdue in stated:
         assert (progress.loc[line, "actions"], progress.loc[line, "Complete"], progress.loc[line, "overdue"]) == (
-            int(actions), int(complete), int(overdue)), line
+            int(actions),
+            int(complete),
+            int(overdue),
+        ), line
     crosstab = gv.tracker_against_follow_up(t, AS_OF).set_index("status")
-    judged, not_achieved = re.search(r"of the \*\*(\d+)\*\* actions marked `Complete`.*?\*\*(\d+)\*\* were judged",
-                                     readme, re.S).groups()
+    judged, not_achieved = re.search(
+        r"of the \*\*(\d+)\*\* actions marked `Complete`.*?\*\*(\d+)\*\* were judged", readme, re.S
+    ).groups()
     complete = crosstab.loc["Complete"]
     assert complete[list(gv.JUDGED)].sum() == int(judged)
     assert complete["Partly achieved"] + complete["Not achieved"] == int(not_achieved)
@@ -183,20 +219,27 @@ def register() -> pd.DataFrame:
         ("r", "R4", "2025-06-30", "Data breach", "SIRO", 4, 4, None),
         ("s", "R1", "2025-06-30", "Other", "Lead", 1, 1, "Red"),
     ]
-    frame = pd.DataFrame(rows, columns=["register", "risk_id", "review_date", "title", "owner_role", "probability",
-                                        "impact", "rag_reported"])
+    frame = pd.DataFrame(
+        rows,
+        columns=["register", "risk_id", "review_date", "title", "owner_role", "probability", "impact", "rag_reported"],
+    )
     return frame.assign(review_date=pd.to_datetime(frame["review_date"]))
 
 
-@pytest.mark.parametrize(("score", "rag"), [(1, "Green"), (4, "Green"), (5, "Amber"), (8, "Amber"), (9, "Red"),
-                                            (16, "Red")])
+@pytest.mark.parametrize(
+    ("score", "rag"), [(1, "Green"), (4, "Green"), (5, "Amber"), (8, "Amber"), (9, "Red"), (16, "Red")]
+)
 def test_default_rag_bands(score: int, rag: str):
     assert gv.rag_rating(score) == rag
 
 
 def test_rag_bands_are_parameters_and_checked():
-    assert gv.rag_rating(pd.Series([2, 3, 6, 7]), green_max=2, amber_max=6).tolist() == ["Green", "Amber", "Amber",
-                                                                                         "Red"]
+    assert gv.rag_rating(pd.Series([2, 3, 6, 7]), green_max=2, amber_max=6).tolist() == [
+        "Green",
+        "Amber",
+        "Amber",
+        "Red",
+    ]
     for green, amber in ((0, 8), (8, 8), (4, 16)):
         with pytest.raises(ValueError, match="RAG bands"):
             gv.check_bands(green, amber)
@@ -205,8 +248,13 @@ def test_rag_bands_are_parameters_and_checked():
 def test_scored_risks_and_disagreements_by_hand():
     scored = gv.scored_risks(register())
     assert scored["score"].tolist() == [4, 9, 6, 8, 9, 16, 1]
-    checks = dict(zip(zip(scored["register"], scored["risk_id"], scored["review_date"].dt.month, strict=True),
-                      scored["rag_check"], strict=True))
+    checks = dict(
+        zip(
+            zip(scored["register"], scored["risk_id"], scored["review_date"].dt.month, strict=True),
+            scored["rag_check"],
+            strict=True,
+        )
+    )
     assert checks[("r", "R1", 3)] == "agrees" and checks[("r", "R2", 3)] == "reported better"
     assert checks[("r", "R1", 6)] == "reported better" and checks[("r", "R4", 6)] == "not reported"
     assert checks[("s", "R1", 6)] == "reported worse"
@@ -241,10 +289,14 @@ def test_movements_between_reviews_by_hand():
 
 def test_demo_rag_disagreements_are_exactly_the_planted_ones(demo, readme):
     scored = gv.scored_risks(demo["risk_register"])
-    found = {(r.register, r.risk_id, str(r.review_date.date()), int(r.score), r.rag_computed, r.rag_reported)
-             for r in gv.rag_disagreements(scored).itertuples()}
-    stated = {(reg, risk, day, int(score), computed, reported)
-              for reg, risk, day, score, computed, reported in markdown_rows(readme, "register")}
+    found = {
+        (r.register, r.risk_id, str(r.review_date.date()), int(r.score), r.rag_computed, r.rag_reported)
+        for r in gv.rag_disagreements(scored).itertuples()
+    }
+    stated = {
+        (reg, risk, day, int(score), computed, reported)
+        for reg, risk, day, score, computed, reported in markdown_rows(readme, "register")
+    }
     assert found == stated and len(found) >= 5
     blank = int(re.search(r"\((\d+) rows\)", readme).group(1))
     assert (scored["rag_check"] == "not reported").sum() == blank

@@ -49,24 +49,41 @@ def one_blas_thread():
 
 
 def indicator(**overrides: object) -> dict[str, object]:
-    row = {"indicator_id": "I1", "project_id": "P1", "name": "Days to resolve a repair", "level": "community",
-           "unit": "days", "direction": "lower_is_better", "baseline": 40.0,
-           "baseline_period": pd.Timestamp("2024-01-01"), "target": 20.0, "target_period": pd.Timestamp("2025-01-01")}
+    row = {
+        "indicator_id": "I1",
+        "project_id": "P1",
+        "name": "Days to resolve a repair",
+        "level": "community",
+        "unit": "days",
+        "direction": "lower_is_better",
+        "baseline": 40.0,
+        "baseline_period": pd.Timestamp("2024-01-01"),
+        "target": 20.0,
+        "target_period": pd.Timestamp("2025-01-01"),
+    }
     row.update(overrides)
     return row
 
 
 def observations(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator_id", "authority_code", "period", "value"]).assign(
-        period=lambda f: pd.to_datetime(f["period"]))
+        period=lambda f: pd.to_datetime(f["period"])
+    )
 
 
-PARTICIPANTS = pd.DataFrame({"project_id": ["P1", "P1"], "authority_code": ["A", "B"], "role": ["Lead", "Participant"],
-                             "joined_on": pd.to_datetime(["2024-01-01", "2024-01-01"])})
+PARTICIPANTS = pd.DataFrame(
+    {
+        "project_id": ["P1", "P1"],
+        "authority_code": ["A", "B"],
+        "role": ["Lead", "Participant"],
+        "joined_on": pd.to_datetime(["2024-01-01", "2024-01-01"]),
+    }
+)
 
 
-def simulated_panel(seed: int, *, effect: float = 2.0, n_units: int = 12, n_periods: int = 6, adopters: int = 5,
-                    adoption: int = 4) -> pd.DataFrame:
+def simulated_panel(
+    seed: int, *, effect: float = 2.0, n_units: int = 12, n_periods: int = 6, adopters: int = 5, adoption: int = 4
+) -> pd.DataFrame:
     """Authorities A00.. observed monthly; the first ``adopters`` join in period ``adoption``."""
     rng = np.random.default_rng(seed)
     periods = pd.date_range("2023-01-01", periods=n_periods, freq="MS")
@@ -80,8 +97,14 @@ def simulated_panel(seed: int, *, effect: float = 2.0, n_units: int = 12, n_peri
             treated = i < adopters and t >= adoption
             obs.append(("I1", code, period, 10 + level + 0.5 * t + effect * treated + rng.normal()))
     frame = pd.DataFrame(obs, columns=["indicator_id", "authority_code", "period", "value"])
-    pa = pd.DataFrame({"project_id": "P1", "authority_code": [c for c, _ in joined], "role": "Participant",
-                       "joined_on": [d for _, d in joined]})
+    pa = pd.DataFrame(
+        {
+            "project_id": "P1",
+            "authority_code": [c for c, _ in joined],
+            "role": "Participant",
+            "joined_on": [d for _, d in joined],
+        }
+    )
     return loti.indicator_panel(frame, pa, "I1", "P1")
 
 
@@ -96,9 +119,17 @@ def cluster_fit(formula: str, data: pd.DataFrame):
 
 
 def test_logic_model_lists_every_stage_in_order_and_marks_gaps():
-    projects = pd.DataFrame({"project_id": ["P1", "P2"], "logic_inputs": ["staff", "x"], "logic_activities": ["a", "x"],
-                             "logic_outputs": ["o", "x"], "logic_outcomes": ["faster repairs", "x"],
-                             "logic_impact": ["i", "x"], "logic_assumptions": [None, "x"]})
+    projects = pd.DataFrame(
+        {
+            "project_id": ["P1", "P2"],
+            "logic_inputs": ["staff", "x"],
+            "logic_activities": ["a", "x"],
+            "logic_outputs": ["o", "x"],
+            "logic_outcomes": ["faster repairs", "x"],
+            "logic_impact": ["i", "x"],
+            "logic_assumptions": [None, "x"],
+        }
+    )
     table = loti.logic_model(projects, "P1")
     assert table["stage"].tolist() == ["Inputs", "Activities", "Outputs", "Outcomes", "Impact", "Assumptions"]
     assert table.loc[3, "description"] == "faster repairs"
@@ -113,17 +144,22 @@ def test_logic_model_lists_every_stage_in_order_and_marks_gaps():
 
 
 def test_tracking_uses_participants_only_and_matches_hand_progress():
-    obs = observations([
-        ("I1", "A", "2024-04-01", 38.0), ("I1", "A", "2024-07-01", 32.0),
-        ("I1", "B", "2024-04-01", 36.0), ("I1", "B", "2024-07-01", 28.0),
-        ("I1", "C", "2024-07-01", 10.0),  # not taking part: must not count
-    ])
+    obs = observations(
+        [
+            ("I1", "A", "2024-04-01", 38.0),
+            ("I1", "A", "2024-07-01", 32.0),
+            ("I1", "B", "2024-04-01", 36.0),
+            ("I1", "B", "2024-07-01", 28.0),
+            ("I1", "C", "2024-07-01", 10.0),  # not taking part: must not count
+        ]
+    )
     tracking = loti.track_project_indicators(pd.DataFrame([indicator()]), obs, PARTICIPANTS)
     row = tracking.summary.iloc[0]
     mean = (32.0 + 28.0) / 2
     progress = (mean - 40.0) / (20.0 - 40.0)  # 0.5
     elapsed = (pd.Timestamp("2024-07-01") - pd.Timestamp("2024-01-01")) / (
-        pd.Timestamp("2025-01-01") - pd.Timestamp("2024-01-01"))
+        pd.Timestamp("2025-01-01") - pd.Timestamp("2024-01-01")
+    )
     assert row["latest_mean"] == pytest.approx(mean)
     assert row["progress"] == pytest.approx(progress)
     assert row["expected_progress"] == pytest.approx(elapsed)
@@ -160,10 +196,13 @@ def test_indicators_without_data_or_with_a_wrong_way_target_are_kept_with_warnin
     status = dict(zip(tracking.summary["indicator_id"], tracking.summary["status"], strict=True))
     assert status == {"I1": "Green", "I3": "Invalid definition", "I4": "No data"}
     assert set(map(tuple, tracking.warnings[["indicator_id", "issue"]].values)) == {
-        ("I3", "invalid definition"), ("I4", "no observations")}
+        ("I3", "invalid definition"),
+        ("I4", "no observations"),
+    }
     counts = tracking.level_counts()
     assert counts["Total"].tolist() == [3] and counts[["Green", "No data", "Invalid definition"]].values.tolist() == [
-        [1, 1, 1]]
+        [1, 1, 1]
+    ]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -174,8 +213,13 @@ def test_indicators_without_data_or_with_a_wrong_way_target_are_kept_with_warnin
 def test_panel_maps_joining_dates_to_the_period_containing_them():
     periods = ["2024-01-01", "2024-02-01", "2024-03-01"]
     obs = observations([("I1", code, p, 1.0) for code in "ABCDE" for p in periods])
-    pa = pd.DataFrame({"project_id": "P1", "authority_code": list("ABCD"),
-                       "joined_on": pd.to_datetime(["2024-02-15", "2023-06-01", "2024-05-01", "2024-03-01"])})
+    pa = pd.DataFrame(
+        {
+            "project_id": "P1",
+            "authority_code": list("ABCD"),
+            "joined_on": pd.to_datetime(["2024-02-15", "2023-06-01", "2024-05-01", "2024-03-01"]),
+        }
+    )
     panel = loti.indicator_panel(obs, pa, "I1", "P1")
     first = panel.groupby("authority_code")["first_treated"].first()
     # A mid-February -> February (t=2); B before the window -> t=1; C after the window -> never; E never joins
@@ -183,14 +227,28 @@ def test_panel_maps_joining_dates_to_the_period_containing_them():
     assert math.isnan(first["C"]) and math.isnan(first["E"])
     assert panel.loc[panel["authority_code"] == "A", "treated"].tolist() == [0, 1, 1]
     assert panel["participant"].groupby(panel["authority_code"]).first().to_dict() == {
-        "A": True, "B": True, "C": True, "D": True, "E": False}
+        "A": True,
+        "B": True,
+        "C": True,
+        "D": True,
+        "E": False,
+    }
     assert loti.period_unit(panel) == "month"
 
 
 def test_permitted_impact_matches_hand_did_and_formula_twfe():
     panel = simulated_panel(3)
-    result = loti.evaluate_impact(panel, indicator_id="I1", indicator_name="Outcome", unit="%", seed=5,
-                                  bootstrap_reps=99, permutations=99, leads=2, lags=1)
+    result = loti.evaluate_impact(
+        panel,
+        indicator_id="I1",
+        indicator_name="Outcome",
+        unit="%",
+        seed=5,
+        bootstrap_reps=99,
+        permutations=99,
+        leads=2,
+        lags=1,
+    )
     assert result.decision.permitted
     # Callaway-Sant'Anna, one cohort joining in t=4, never-treated controls, base t=3: mean over post periods of
     # (change of adopters - change of never-adopters)
@@ -214,11 +272,23 @@ def staggered_loti_panel(seed: int) -> pd.DataFrame:
     """A 33-authority monthly panel with parallel trends and growing, cohort-specific effects, as a LOTI panel."""
     sim = simulate_staggered_panel(StaggeredDesign(), np.random.default_rng(seed))
     periods = pd.date_range("2022-01-01", periods=sim["t"].max(), freq="MS")
-    obs = pd.DataFrame({"indicator_id": "I1", "authority_code": sim["authority_code"],
-                        "period": periods[sim["t"] - 1], "value": sim["value"]})
+    obs = pd.DataFrame(
+        {
+            "indicator_id": "I1",
+            "authority_code": sim["authority_code"],
+            "period": periods[sim["t"] - 1],
+            "value": sim["value"],
+        }
+    )
     first = sim.groupby("authority_code")["first_treated"].first().dropna()
-    pa = pd.DataFrame({"project_id": "P1", "authority_code": first.index, "role": "Participant",
-                       "joined_on": periods[first.astype(int).to_numpy() - 1]})
+    pa = pd.DataFrame(
+        {
+            "project_id": "P1",
+            "authority_code": first.index,
+            "role": "Participant",
+            "joined_on": periods[first.astype(int).to_numpy() - 1],
+        }
+    )
     return loti.indicator_panel(obs, pa, "I1", "P1")
 
 
@@ -226,8 +296,9 @@ def test_rating_is_gated_by_the_callaway_santanna_pre_trend_test_not_the_twfe_le
     """Parallel trends hold by construction; the TWFE event study's leads reject (they absorb effects that differ
     between cohorts and grow), the Callaway-Sant'Anna test does not, and the rating follows the latter."""
     panel = staggered_loti_panel(4)
-    result = loti.evaluate_impact(panel, indicator_id="I1", indicator_name="Outcome", unit="%", bootstrap_reps=0,
-                                  permutations=0, leads=6, lags=12)
+    result = loti.evaluate_impact(
+        panel, indicator_id="I1", indicator_name="Outcome", unit="%", bootstrap_reps=0, permutations=0, leads=6, lags=12
+    )
     twfe_leads = next(e for e in result.event_study if e.term == "pre_trend_wald")
     (gate,) = result.pre_trend
     assert twfe_leads.p_value < 0.05
@@ -264,8 +335,7 @@ def test_unbalanced_comparisons_fall_back_to_a_contribution_analysis():
     panel = simulated_panel(5, n_units=11, adopters=5)
     never = panel["first_treated"].isna()
     gappy = panel[~(never & (panel["t"] == 2))]  # every comparison authority misses a month
-    result = loti.evaluate_impact(gappy, indicator_id="I1", indicator_name="Outcome", bootstrap_reps=0,
-                                  permutations=0)
+    result = loti.evaluate_impact(gappy, indicator_id="I1", indicator_name="Outcome", bootstrap_reps=0, permutations=0)
     assert not result.decision.permitted and result.causal == []
     assert "cannot be computed" in result.decision.reason and "6 authorities" in result.warnings[0]
     assert {e.term: e.estimate for e in result.context}["causal_estimate_permitted"] == 0.0
@@ -274,8 +344,12 @@ def test_unbalanced_comparisons_fall_back_to_a_contribution_analysis():
 def test_naive_post_comparison_is_the_gap_with_period_effects():
     panel = simulated_panel(8)
     naive = loti.naive_post_comparison(panel)
-    data = pd.concat([panel[panel["treated"] == 1].assign(group=1.0),
-                      panel[panel["first_treated"].isna() & (panel["t"] >= 4)].assign(group=0.0)])
+    data = pd.concat(
+        [
+            panel[panel["treated"] == 1].assign(group=1.0),
+            panel[panel["first_treated"].isna() & (panel["t"] >= 4)].assign(group=0.0),
+        ]
+    )
     reference = cluster_fit("value ~ group + C(t)", data)
     assert naive.estimate == pytest.approx(reference.params["group"])
     assert naive.std_error == pytest.approx(reference.bse["group"])
@@ -286,16 +360,22 @@ def test_effect_sentences_read_the_direction_and_the_interval():
     text = loti.describe_effect(better, indicator_name="Clicks", unit="%", direction="lower_is_better")
     assert "lowered clicks by 3.00 percentage points" in text and "improved" in text
     unclear = Estimate("att", 0.3, conf_low=-0.5, conf_high=1.1)
-    assert "cannot distinguish" in loti.describe_effect(unclear, indicator_name="x", unit="%",
-                                                        direction="lower_is_better")
+    assert "cannot distinguish" in loti.describe_effect(
+        unclear, indicator_name="x", unit="%", direction="lower_is_better"
+    )
     assert [loti.event_time_label(t) for t in ("e=-1", "e=0", "e=2", "e>=12")] == [
-        "1 month before", "month joined", "2 months after", "12+ months after"]
+        "1 month before",
+        "month joined",
+        "2 months after",
+        "12+ months after",
+    ]
 
 
 def impact(direction: str, low: float, high: float, permitted: bool = True) -> loti.ImpactResult:
     causal = [Estimate("att_callaway_santanna", (low + high) / 2, conf_low=low, conf_high=high)] if permitted else []
-    return loti.ImpactResult("I1", "x", "%", direction, CausalReportingDecision(permitted, "r"), SmsRating(3, "r"),
-                             causal=causal)
+    return loti.ImpactResult(
+        "I1", "x", "%", direction, CausalReportingDecision(permitted, "r"), SmsRating(3, "r"), causal=causal
+    )
 
 
 def test_benefits_are_supported_only_by_an_improvement():
@@ -313,20 +393,38 @@ def test_benefits_are_supported_only_by_an_improvement():
 
 
 def flows(**overrides: object) -> pd.DataFrame:
-    frame = pd.DataFrame({"project": "P1", "year": [2023, 2024], "type": ["cost", "benefit"], "amount": [100.0, 207.0],
-                          "price_base_year": 2023, "bearer": ["GLA", "Boroughs"], "cashable": [True, False],
-                          "category": ["build", "time saved"]})
+    frame = pd.DataFrame(
+        {
+            "project": "P1",
+            "year": [2023, 2024],
+            "type": ["cost", "benefit"],
+            "amount": [100.0, 207.0],
+            "price_base_year": 2023,
+            "bearer": ["GLA", "Boroughs"],
+            "cashable": [True, False],
+            "category": ["build", "time saved"],
+        }
+    )
     return frame.assign(**overrides)
 
 
 def test_appraisal_matches_hand_present_values_and_sensitivities():
-    vfm = loti.appraise_value_for_money(flows(), price_base_year=2023, optimism_bias_percent=10,
-                                        value_per_incident=30.0)
+    vfm = loti.appraise_value_for_money(
+        flows(), price_base_year=2023, optimism_bias_percent=10, value_per_incident=30.0
+    )
     pv_b, pv_c = 207.0 / 1.035, 100.0  # benefit one year after the base (first) year
-    expected = {"pv_benefits": pv_b, "pv_costs": pv_c, "npsv": pv_b - pv_c, "bcr": pv_b / pv_c,
-                "pv_costs_optimism_bias": 110.0, "npsv_optimism_bias": pv_b - 110.0, "bcr_optimism_bias": pv_b / 110,
-                "switching_benefits_fall_percent": 100 * (pv_b - pv_c) / pv_b,
-                "switching_costs_rise_percent": 100 * (pv_b - pv_c) / pv_c, "break_even_incidents": 4.0}
+    expected = {
+        "pv_benefits": pv_b,
+        "pv_costs": pv_c,
+        "npsv": pv_b - pv_c,
+        "bcr": pv_b / pv_c,
+        "pv_costs_optimism_bias": 110.0,
+        "npsv_optimism_bias": pv_b - 110.0,
+        "bcr_optimism_bias": pv_b / 110,
+        "switching_benefits_fall_percent": 100 * (pv_b - pv_c) / pv_b,
+        "switching_costs_rise_percent": 100 * (pv_b - pv_c) / pv_c,
+        "break_even_incidents": 4.0,
+    }
     for term, value in expected.items():
         assert vfm.value(term) == pytest.approx(value), term
     assert vfm.discount_year == 2023 and vfm.warnings == []
@@ -345,29 +443,64 @@ def stage_flows() -> pd.DataFrame:
     Discounted at 3.5% to 2023: PV costs 100 + 51.75 / 1.035 = 150, PV benefits 207 / 1.035 + 107.1225 / 1.035^2
     = 200 + 100 = 300.
     """
-    return pd.DataFrame({"project": "P1", "year": [2023, 2024, 2024, 2025], "type": ["cost", "cost", "benefit",
-                         "benefit"], "amount": [100.0, 51.75, 207.0, 107.1225], "price_base_year": 2023,
-                         "bearer": "GLA", "cashable": True, "category": "x"})
+    return pd.DataFrame(
+        {
+            "project": "P1",
+            "year": [2023, 2024, 2024, 2025],
+            "type": ["cost", "cost", "benefit", "benefit"],
+            "amount": [100.0, 51.75, 207.0, 107.1225],
+            "price_base_year": 2023,
+            "bearer": "GLA",
+            "cashable": True,
+            "category": "x",
+        }
+    )
 
 
-@pytest.mark.parametrize(("stage", "expected"), [
-    # Ex ante (Green Book 2022 A5; optimism bias supplementary guidance): the 20% uplift is in the central case.
-    # PV costs 150 x 1.2 = 180: NPSV 300 - 180 = 120, BCR 300 / 180, switching values 120 / 300 and 120 / 180,
-    # break-even ceil(180 / 30) = 6 incidents; the unadjusted figures are kept beside them.
-    ("ex_ante", {"pv_benefits": 300.0, "pv_costs": 180.0, "npsv": 120.0, "bcr": 5 / 3,
-                 "switching_benefits_fall_percent": 40.0, "switching_costs_rise_percent": 200 / 3,
-                 "break_even_incidents": 6.0, "pv_costs_before_optimism_bias": 150.0,
-                 "npsv_before_optimism_bias": 150.0, "bcr_before_optimism_bias": 2.0}),
-    # Ex post on outturn costs: no uplift in the central case (NPSV 150, BCR 2, switching 50% and 100%,
-    # ceil(150 / 30) = 5 incidents); the uplift appears only as a sensitivity.
-    ("ex_post", {"pv_benefits": 300.0, "pv_costs": 150.0, "npsv": 150.0, "bcr": 2.0,
-                 "switching_benefits_fall_percent": 50.0, "switching_costs_rise_percent": 100.0,
-                 "break_even_incidents": 5.0, "pv_costs_optimism_bias": 180.0, "npsv_optimism_bias": 120.0,
-                 "bcr_optimism_bias": 5 / 3}),
-])
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [
+        # Ex ante (Green Book 2022 A5; optimism bias supplementary guidance): the 20% uplift is in the central case.
+        # PV costs 150 x 1.2 = 180: NPSV 300 - 180 = 120, BCR 300 / 180, switching values 120 / 300 and 120 / 180,
+        # break-even ceil(180 / 30) = 6 incidents; the unadjusted figures are kept beside them.
+        (
+            "ex_ante",
+            {
+                "pv_benefits": 300.0,
+                "pv_costs": 180.0,
+                "npsv": 120.0,
+                "bcr": 5 / 3,
+                "switching_benefits_fall_percent": 40.0,
+                "switching_costs_rise_percent": 200 / 3,
+                "break_even_incidents": 6.0,
+                "pv_costs_before_optimism_bias": 150.0,
+                "npsv_before_optimism_bias": 150.0,
+                "bcr_before_optimism_bias": 2.0,
+            },
+        ),
+        # Ex post on outturn costs: no uplift in the central case (NPSV 150, BCR 2, switching 50% and 100%,
+        # ceil(150 / 30) = 5 incidents); the uplift appears only as a sensitivity.
+        (
+            "ex_post",
+            {
+                "pv_benefits": 300.0,
+                "pv_costs": 150.0,
+                "npsv": 150.0,
+                "bcr": 2.0,
+                "switching_benefits_fall_percent": 50.0,
+                "switching_costs_rise_percent": 100.0,
+                "break_even_incidents": 5.0,
+                "pv_costs_optimism_bias": 180.0,
+                "npsv_optimism_bias": 120.0,
+                "bcr_optimism_bias": 5 / 3,
+            },
+        ),
+    ],
+)
 def test_appraisal_stage_decides_whether_optimism_bias_is_in_the_central_case(stage, expected):
-    vfm = loti.appraise_value_for_money(stage_flows(), price_base_year=2023, optimism_bias_percent=20,
-                                        value_per_incident=30.0, stage=stage)
+    vfm = loti.appraise_value_for_money(
+        stage_flows(), price_base_year=2023, optimism_bias_percent=20, value_per_incident=30.0, stage=stage
+    )
     assert {e.term for e in vfm.estimates} == set(expected)
     for term, value in expected.items():
         assert vfm.value(term) == pytest.approx(value, rel=1e-9), term
@@ -411,8 +544,9 @@ def test_mixed_price_bases_need_a_base_year_and_are_then_deflated_with_a_warning
 def test_monte_carlo_replays_with_numpy_and_holds_fixed_costs_fixed():
     frame = pd.concat([flows(), flows(project="core", type="cost", amount=[50.0, 0.0], year=[2023, 2024])])
     vfm = loti.appraise_value_for_money(frame, price_base_year=2023, label="programme")
-    ranges = loti.UncertaintyRanges(cashable_benefits=(0.9, 1.0, 1.1), non_cashable_benefits=(0.5, 1.0, 1.5),
-                                    costs=(0.8, 1.0, 1.2))
+    ranges = loti.UncertaintyRanges(
+        cashable_benefits=(0.9, 1.0, 1.1), non_cashable_benefits=(0.5, 1.0, 1.5), costs=(0.8, 1.0, 1.2)
+    )
     result = loti.simulate_value_for_money(vfm, seed=11, n_draws=2000, ranges=ranges, fixed_costs=["core"])
     rng = np.random.default_rng(11)
     cashable = rng.triangular(0.9, 1.0, 1.1, 2000)  # drawn in this order by simulate_appraisal
@@ -428,8 +562,14 @@ def test_monte_carlo_replays_with_numpy_and_holds_fixed_costs_fixed():
 
 
 def test_core_funding_is_pro_rata_for_members_and_full_for_gla_and_london_councils():
-    members = pd.DataFrame({"authority_code": ["A", "B"], "joined_on": pd.to_datetime(["2023-07-01", "2022-01-01"]),
-                            "left_on": pd.to_datetime([None, "2024-04-01"]), "annual_fee_gbp": [30_000.0, 30_000.0]})
+    members = pd.DataFrame(
+        {
+            "authority_code": ["A", "B"],
+            "joined_on": pd.to_datetime(["2023-07-01", "2022-01-01"]),
+            "left_on": pd.to_datetime([None, "2024-04-01"]),
+            "annual_fee_gbp": [30_000.0, 30_000.0],
+        }
+    )
     funding = loti.core_funding_flows(members, last_year=2024)
     table = loti.funding_table(funding).set_index("year")
     # 2022: B all year. 2023: B all year + A July-December (6 months). 2024: A all year + B January-March.
@@ -439,12 +579,30 @@ def test_core_funding_is_pro_rata_for_members_and_full_for_gla_and_london_counci
 
 
 def test_programme_value_adds_core_funding_to_project_costs():
-    cb = pd.DataFrame({"project_id": ["P1", "P1", "P2"], "year": [2023, 2024, 2024], "flow": ["cost", "benefit",
-                                                                                               "benefit"],
-                       "category": "x", "bearer": "Boroughs", "cashable": True, "amount_gbp": [100.0, 414.0, 103.5],
-                       "price_base_year": 2023})
-    funding = pd.DataFrame({"project": loti.CORE_FUNDING, "year": [2023], "type": "cost", "amount": [200.0],
-                            "price_base_year": 2023, "bearer": "GLA", "cashable": True, "category": "GLA"})
+    cb = pd.DataFrame(
+        {
+            "project_id": ["P1", "P1", "P2"],
+            "year": [2023, 2024, 2024],
+            "flow": ["cost", "benefit", "benefit"],
+            "category": "x",
+            "bearer": "Boroughs",
+            "cashable": True,
+            "amount_gbp": [100.0, 414.0, 103.5],
+            "price_base_year": 2023,
+        }
+    )
+    funding = pd.DataFrame(
+        {
+            "project": loti.CORE_FUNDING,
+            "year": [2023],
+            "type": "cost",
+            "amount": [200.0],
+            "price_base_year": 2023,
+            "bearer": "GLA",
+            "cashable": True,
+            "category": "GLA",
+        }
+    )
     programme = loti.programme_value_for_money(cb, funding, price_base_year=2023, unsupported_projects=["P2"])
     values = {e.term: e.estimate for e in programme.estimates}
     pv_b = (414.0 + 103.5) / 1.035  # 500
@@ -463,8 +621,13 @@ def test_programme_value_adds_core_funding_to_project_costs():
 
 
 def test_co_participation_counts_shared_projects_and_network_summary():
-    pa = pd.DataFrame({"project_id": ["P1", "P1", "P1", "P2", "P2"], "authority_code": ["A", "B", "C", "A", "B"],
-                       "role": ["Lead", "Participant", "Participant", "Lead", "Participant"]})
+    pa = pd.DataFrame(
+        {
+            "project_id": ["P1", "P1", "P1", "P2", "P2"],
+            "authority_code": ["A", "B", "C", "A", "B"],
+            "role": ["Lead", "Participant", "Participant", "Lead", "Participant"],
+        }
+    )
     authorities = pd.DataFrame({"gss_code": list("ABCD"), "name": list("abcd"), "inner_outer": "Inner London"})
     matrix = loti.co_participation_matrix(pa, authorities)
     assert matrix.values.tolist() == [[2, 2, 1, 0], [2, 2, 1, 0], [1, 1, 1, 0], [0, 0, 0, 0]]
@@ -472,22 +635,39 @@ def test_co_participation_counts_shared_projects_and_network_summary():
     summary = {e.term: e.estimate for e in rows}
     assert summary["collaborating_pairs"] == 3 and summary["network_density"] == pytest.approx(3 / 6)
     assert per["partners"].tolist() == [2, 2, 2, 0] and summary["mean_partners"] == pytest.approx(1.5)
-    membership = pd.DataFrame({"authority_code": ["A", "B"], "joined_on": pd.to_datetime(["2020-01-01", "2021-01-01"]),
-                               "left_on": pd.to_datetime([None, "2022-01-01"]), "annual_fee_gbp": 30_000.0})
+    membership = pd.DataFrame(
+        {
+            "authority_code": ["A", "B"],
+            "joined_on": pd.to_datetime(["2020-01-01", "2021-01-01"]),
+            "left_on": pd.to_datetime([None, "2022-01-01"]),
+            "annual_fee_gbp": 30_000.0,
+        }
+    )
     table = loti.participation_table(authorities, membership, pa).set_index("gss_code")
     assert table["member"].to_dict() == {"A": True, "B": False, "C": False, "D": False}
     assert table["projects"].tolist() == [2, 2, 1, 0] and table["leads"].tolist() == [2, 0, 0, 0]
 
 
 def test_member_survey_scores_split_scales_and_suppress_small_groups():
-    instrument = pd.DataFrame({"item_id": ["sat", "money", "recommend"],
-                               "construct": ["satisfaction", "value", "value"],
-                               "scale_min": [1, 1, 0], "scale_max": [5, 5, 10], "reverse_coded": False})
+    instrument = pd.DataFrame(
+        {
+            "item_id": ["sat", "money", "recommend"],
+            "construct": ["satisfaction", "value", "value"],
+            "scale_min": [1, 1, 0],
+            "scale_max": [5, 5, 10],
+            "reverse_coded": False,
+        }
+    )
     answers = {"r1": (4, 5, 9), "r2": (3, 4, 7), "r3": (5, 4, 8), "r4": (2, 3, 6), "r5": (4, 4, 10), "r6": (5, 5, 9)}
     area = {"r1": "X", "r2": "X", "r3": "X", "r4": "X", "r5": "X", "r6": "Y"}
-    responses = pd.DataFrame([(r, "2023", item, float(v), area[r]) for r, values in answers.items()
-                              for item, v in zip(("sat", "money", "recommend"), values, strict=True)],
-                             columns=["respondent", "wave", "item_id", "value", "authority_code"])
+    responses = pd.DataFrame(
+        [
+            (r, "2023", item, float(v), area[r])
+            for r, values in answers.items()
+            for item, v in zip(("sat", "money", "recommend"), values, strict=True)
+        ],
+        columns=["respondent", "wave", "item_id", "value", "authority_code"],
+    )
     scores = loti.member_survey_scores(responses, instrument)
     assert set(scores["construct"]) == {"satisfaction", "value", "recommend"}
     assert scores.set_index(["participant", "construct"]).loc[("r1", "recommend"), "scale"] == "0-10"
@@ -508,11 +688,20 @@ def test_member_survey_scores_split_scales_and_suppress_small_groups():
 
 
 def test_rating_sentence_marks_respondents_for_the_disclosure_audit():
-    row = pd.Series({"group": "value: Inner London", "estimate": 3.6312, "conf_low": 3.2871, "conf_high": 3.98,
-                     "n": 30.0, "scale": "1-5"})
+    row = pd.Series(
+        {
+            "group": "value: Inner London",
+            "estimate": 3.6312,
+            "conf_low": 3.2871,
+            "conf_high": 3.98,
+            "n": 30.0,
+            "scale": "1-5",
+        }
+    )
     assert loti.describe_rating(row, confidence_level=0.9) == (
         'value: Inner London: mean 3.63 on the 1-5 scale (90% interval 3.29 to 3.98, <span data-people="LOTI member '
-        'survey respondents">30</span> respondents).')
+        'survey respondents">30</span> respondents).'
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -528,15 +717,25 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     from evaluation.store import Store
 
     store = Store(tmp_path_factory.mktemp("loti_demo") / "workbench.duckdb")
-    run_ingest([IngestJob(DEMO / "loti.xlsx"), IngestJob(DEMO / "loti" / "observations.csv")], store, DEMO_KEY,
-               command="test")
-    return {name: store.read_table(name) for name in ("indicators", "observations", "project_authorities",
-                                                      "costs_benefits", "projects")}
+    run_ingest(
+        [IngestJob(DEMO / "loti.xlsx"), IngestJob(DEMO / "loti" / "observations.csv")], store, DEMO_KEY, command="test"
+    )
+    return {
+        name: store.read_table(name)
+        for name in ("indicators", "observations", "project_authorities", "costs_benefits", "projects")
+    }
 
 
 def demo_impact(demo: dict[str, pd.DataFrame], project: str) -> dict[str, tuple[pd.DataFrame, loti.ImpactResult]]:
-    return loti.project_impacts(demo["indicators"], demo["observations"], demo["project_authorities"], project,
-                                bootstrap_reps=0, permutations=0, seed=1)
+    return loti.project_impacts(
+        demo["indicators"],
+        demo["observations"],
+        demo["project_authorities"],
+        project,
+        bootstrap_reps=0,
+        permutations=0,
+        seed=1,
+    )
 
 
 def test_demo_connectivity_recovers_the_staggered_effect(demo):
@@ -576,8 +775,9 @@ def test_demo_indicator_without_baseline_is_flagged(demo):
 
 def test_tile_map_labels_every_authority():
     grid = london_tile_grid()
-    figure = loti.tile_map(grid.assign(value=range(33))[["gss_code", "value"]], value="value", title="t",
-                           colour_title="v")
+    figure = loti.tile_map(
+        grid.assign(value=range(33))[["gss_code", "value"]], value="value", title="t", colour_title="v"
+    )
     assert len(figure.layout.annotations) == 33
 
 
@@ -587,11 +787,13 @@ def test_tile_map_labels_every_authority():
 
 
 def test_value_sentences_follow_the_number_rules():
-    vfm = loti.appraise_value_for_money(stage_flows(), price_base_year=2023, optimism_bias_percent=12.5,
-                                        stage="ex_post")
+    vfm = loti.appraise_value_for_money(
+        stage_flows(), price_base_year=2023, optimism_bias_percent=12.5, stage="ex_post"
+    )
     assert "BCR 2.00" in loti.describe_appraisal(vfm) and "returns £2.00 of benefits" in loti.describe_appraisal(vfm)
-    assert loti.describe_switching(vfm) == ("Benefits would have to be 50% lower, or costs 100% higher, than "
-                                            "estimated before the NPSV fell to zero.")
+    assert loti.describe_switching(vfm) == (
+        "Benefits would have to be 50% lower, or costs 100% higher, than estimated before the NPSV fell to zero."
+    )
     assert "uplifted by 12.5% for optimism bias" in loti.describe_optimism_bias(vfm)
     simulation = loti.simulate_value_for_money(vfm, seed=1, n_draws=2000)
     sentence = loti.describe_monte_carlo(simulation)
@@ -612,7 +814,8 @@ def test_project_sections_give_key_findings_with_evidence_and_tables_in_words():
     assert "No causal claim is made" in section_text(loti.impact_section(none, {}))
     assert none.key_findings[0].evidence.startswith("None")
     assert loti.value_section(none, None, None, "", project_id="P1", base_year=2023)[0].text.startswith(
-        "**Value for money.** P1 has no costs or benefits recorded")
+        "**Value for money.** P1 has no costs or benefits recorded"
+    )
     history = loti.yearly_status(tracking.over_time)
     assert "Year" in loti.yearly_status_table(history)._repr_html_()
     assert "no status history" in loti.yearly_status_table(history.iloc[0:0]).text
@@ -622,15 +825,25 @@ def test_project_value_and_risk_sections_publish_what_the_notebook_did():
     vfm = loti.project_value_for_money(stage_flows(), price_base_year=2023, stage="ex_post", label="P1")
     assert loti.project_value_for_money(stage_flows().iloc[0:0], price_base_year=2023) is None
     run, findings = RecordingRun(), quiet_findings()
-    shown = loti.publish_value_for_money(run, findings, vfm, None, "No causal estimate.", project_id="P1",
-                                         base_year=2023)
-    shown += loti.publish_risks(run, findings, vfm, None, project_id="P1", base_year=2023, seed=1, n_draws=500,
-                                value_per_incident=0.0)
-    assert run.published == [("results", ""), ("table", "present_values"), ("table", "flows"),
-                             ("figure", "present_value_by_bearer"), ("results", ""), ("figure", "npsv_scenarios")]
+    shown = loti.publish_value_for_money(
+        run, findings, vfm, None, "No causal estimate.", project_id="P1", base_year=2023
+    )
+    shown += loti.publish_risks(
+        run, findings, vfm, None, project_id="P1", base_year=2023, seed=1, n_draws=500, value_per_incident=0.0
+    )
+    assert run.published == [
+        ("results", ""),
+        ("table", "present_values"),
+        ("table", "flows"),
+        ("figure", "present_value_by_bearer"),
+        ("results", ""),
+        ("figure", "npsv_scenarios"),
+    ]
     figures = [item for item in shown if hasattr(item, "to_plotly_json")]
-    assert [f.data[0].hovertemplate for f in figures] == ["%{x}: £%{y:,.0f} thousand<extra></extra>",
-                                                          "%{y}: £%{x:,.0f} thousand<extra></extra>"]
+    assert [f.data[0].hovertemplate for f in figures] == [
+        "%{x}: £%{y:,.0f} thousand<extra></extra>",
+        "%{y}: £%{x:,.0f} thousand<extra></extra>",
+    ]
     key = findings.key_findings[0]
     assert key.heading == "Value for money" and "90% simulation interval" in key.text
     assert "rest on the business case" in key.evidence
@@ -654,20 +867,33 @@ def test_portfolio_helpers_moved_from_the_notebook(demo):
     impacts = {code: result for code, (_, result) in demo_impact(demo, "P04").items()}
     assert loti.unsupported_projects(demo["projects"], demo["indicators"], impacts) == ["P04"]  # no effect found
     assert [e.term for e in loti.causal_estimates(impacts)] == [
-        e.term for r in impacts.values() for e in r.context + r.causal]
+        e.term for r in impacts.values() for e in r.context + r.causal
+    ]
     partners = pd.DataFrame({"authority_code": ["A", "B"], "partners": [1, 3], "shared_projects": [2, 5]})
     named = loti.named_partners(partners, pd.DataFrame({"gss_code": ["A", "B"], "name": ["Alpha", "Beta"]}))
     assert named["name"].tolist() == ["Beta", "Alpha"]
     assert loti.level_alt_text(pd.DataFrame({"level": ["community"], "Green": [2], "Red": [0], "Total": [2]})) == (
-        "Stacked bars of the number of indicators by status at each level: community: Green 2")
+        "Stacked bars of the number of indicators by status at each level: community: Green 2"
+    )
 
 
 def test_causal_section_summarises_the_permitted_estimates():
-    causal = pd.DataFrame({"indicator_id": ["I1", "I2"], "indicator": ["Clicks", "Ideas"], "permitted": [True, False],
-                           "att": [-1.234, np.nan], "conf_low": [-2.0, np.nan], "conf_high": [-0.5, np.nan],
-                           "sms_level": [3.0, np.nan], "finding": ["Taking part lowered clicks.", "No causal claim."]})
+    causal = pd.DataFrame(
+        {
+            "indicator_id": ["I1", "I2"],
+            "indicator": ["Clicks", "Ideas"],
+            "permitted": [True, False],
+            "att": [-1.234, np.nan],
+            "conf_low": [-2.0, np.nan],
+            "conf_high": [-0.5, np.nan],
+            "sms_level": [3.0, np.nan],
+            "finding": ["Taking part lowered clicks.", "No causal claim."],
+        }
+    )
     findings = quiet_findings()
     text = section_text(loti.causal_section(findings, causal))
-    assert findings.key_findings[0].text == ("A causal estimate is permitted for 1 of 2 indicators with data: I1 "
-                                             "(clicks): -1.23 (95% interval -2.00 to -0.50).")
+    assert findings.key_findings[0].text == (
+        "A causal estimate is permitted for 1 of 2 indicators with data: I1 "
+        "(clicks): -1.23 (95% interval -2.00 to -0.50)."
+    )
     assert ">Yes<" in text and ">No<" in text and "nan" not in text

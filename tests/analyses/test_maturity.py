@@ -29,18 +29,25 @@ R1, R2 = pd.Timestamp("2023-06-30"), pd.Timestamp("2025-06-30")
 
 
 def assessments(scores: dict[str, dict[pd.Timestamp, tuple[float, ...]]], domains=DOMAINS) -> pd.DataFrame:
-    rows = [(code, day, domain, value) for code, rounds in scores.items() for day, values in rounds.items()
-            for domain, value in zip(domains, values, strict=True) if value == value]
+    rows = [
+        (code, day, domain, value)
+        for code, rounds in scores.items()
+        for day, values in rounds.items()
+        for domain, value in zip(domains, values, strict=True)
+        if value == value
+    ]
     return pd.DataFrame(rows, columns=["authority_code", "assessed_on", "domain", "score"])
 
 
-SMALL = assessments({
-    "E09000001": {R1: (2, 3, 4), R2: (3, 3, 5)},
-    "E09000002": {R1: (1, 2, 2), R2: (2, 2, 2)},
-    "E09000003": {R1: (4, 4, 3), R2: (4, 5, 4)},
-    "E09000004": {R1: (3, 1, 2), R2: (3, 2, 4)},
-    "E09000005": {R1: (2, 2, 5), R2: (3, 4, 5)},
-})
+SMALL = assessments(
+    {
+        "E09000001": {R1: (2, 3, 4), R2: (3, 3, 5)},
+        "E09000002": {R1: (1, 2, 2), R2: (2, 2, 2)},
+        "E09000003": {R1: (4, 4, 3), R2: (4, 5, 4)},
+        "E09000004": {R1: (3, 1, 2), R2: (3, 2, 4)},
+        "E09000005": {R1: (2, 2, 5), R2: (3, 4, 5)},
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +67,16 @@ def test_equal_weights_and_stated_weights_are_normalised():
     assert stated.to_dict() == {"Data": 0.75, "Cyber security": 0.25, "Leadership": 0.0}
 
 
-@pytest.mark.parametrize(("text", "message"), [("Dta=2", "not a maturity domain"), ("Data=-1", "non-negative"),
-                                               ("Data", "of the form"), ("Data=two", "not a number"),
-                                               ("Data=0; Cyber security=0; Leadership=0", "at least one")])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Dta=2", "not a maturity domain"),
+        ("Data=-1", "non-negative"),
+        ("Data", "of the form"),
+        ("Data=two", "not a number"),
+        ("Data=0; Cyber security=0; Leadership=0", "at least one"),
+    ],
+)
 def test_bad_weights_are_refused_with_a_reason(text: str, message: str):
     with pytest.raises(ValueError, match=message):
         mt.parse_weights(text, DOMAINS)
@@ -164,8 +178,9 @@ def test_the_london_mean_interval_agrees_with_scipy_bca(demo):
     scores = mt.score_table(demo["maturity_assessments"], R2)
     summary = mt.london_summary(scores, mt.parse_weights("equal"), resamples=9999, seed=1).set_index("measure")
     values = scores["Open data"].to_numpy()
-    reference = stats.bootstrap((values,), np.mean, method="BCa", n_resamples=9999,
-                                random_state=np.random.default_rng(1)).confidence_interval
+    reference = stats.bootstrap(
+        (values,), np.mean, method="BCa", n_resamples=9999, random_state=np.random.default_rng(1)
+    ).confidence_interval
     assert summary.loc["Open data", "mean_low"] == pytest.approx(reference.low, abs=0.05)
     assert summary.loc["Open data", "mean_high"] == pytest.approx(reference.high, abs=0.05)
 
@@ -194,8 +209,9 @@ def test_authority_change_interval_agrees_with_scipy_paired_bca(demo):
     def weighted(d, w, axis=-1):
         return np.sum(d * w, axis=axis) / np.sum(w, axis=axis)
 
-    reference = stats.bootstrap((d, w), weighted, paired=True, method="BCa", n_resamples=9999,
-                                random_state=np.random.default_rng(8)).confidence_interval
+    reference = stats.bootstrap(
+        (d, w), weighted, paired=True, method="BCa", n_resamples=9999, random_state=np.random.default_rng(8)
+    ).confidence_interval
     assert change.estimate == pytest.approx(weighted(d, w))
     assert change.conf_low == pytest.approx(reference.low, abs=0.12)
     assert change.conf_high == pytest.approx(reference.high, abs=0.12)
@@ -219,9 +235,13 @@ def test_london_change_matches_scipy_paired_t():
 def test_change_by_membership_matches_scipy_welch():
     # Members at the start of the interval (2023-06-30): E09000001 and E09000004. E09000003 joins a day
     # later; E09000005 left before it.
-    membership = pd.DataFrame({"authority_code": ["E09000001", "E09000004", "E09000003", "E09000005"],
-                               "joined_on": pd.to_datetime(["2020-01-01", "2023-06-30", "2023-07-01", "2020-01-01"]),
-                               "left_on": pd.to_datetime([None, None, None, "2022-12-31"])})
+    membership = pd.DataFrame(
+        {
+            "authority_code": ["E09000001", "E09000004", "E09000003", "E09000005"],
+            "joined_on": pd.to_datetime(["2020-01-01", "2023-06-30", "2023-07-01", "2020-01-01"]),
+            "left_on": pd.to_datetime([None, None, None, "2022-12-31"]),
+        }
+    )
     table = mt.change_by_membership(SMALL, membership, mt.parse_weights("equal", DOMAINS)).set_index("group")
     changes = {"E09000001": 2 / 3, "E09000002": 1 / 3, "E09000003": 2 / 3, "E09000004": 1, "E09000005": 1}
     members = [changes["E09000001"], changes["E09000004"]]

@@ -46,6 +46,7 @@ def rows_by(estimates: list[Estimate], key: str = "term") -> dict[str, Estimate]
 # Mixed models on synthetic data with known closed forms
 # ---------------------------------------------------------------------------
 
+
 def two_wave_scores(sizes: dict[str, int], shifts: dict[str, float], seed: int) -> pd.DataFrame:
     """Complete baseline/endpoint scores with a strong person effect (so REML is not at its boundary)."""
     rng = np.random.default_rng(seed)
@@ -54,8 +55,15 @@ def two_wave_scores(sizes: dict[str, int], shifts: dict[str, float], seed: int) 
         for i in range(size):
             person = rng.normal(0, 1.0)
             for wave, shift in (("baseline", 0.0), ("endpoint", shifts[cohort_id])):
-                rows.append({"participant": f"{cohort_id}-{i}", "cohort_id": cohort_id, "wave": wave,
-                             "construct": "confidence", "score": 3 + person + shift + rng.normal(0, 0.4)})
+                rows.append(
+                    {
+                        "participant": f"{cohort_id}-{i}",
+                        "cohort_id": cohort_id,
+                        "wave": wave,
+                        "construct": "confidence",
+                        "score": 3 + person + shift + rng.normal(0, 0.4),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -110,8 +118,15 @@ def test_interaction_test_between_later_waves_uses_differences_of_interactions()
         for i in range(10):
             person = rng.normal(0, 1)
             for wave, shift in zip(("baseline", "endpoint", "follow-up"), shifts, strict=True):
-                rows.append({"participant": f"{cohort_id}{i}", "cohort_id": cohort_id, "wave": wave,
-                             "construct": "confidence", "score": 3 + person + shift + rng.normal(0, 0.3)})
+                rows.append(
+                    {
+                        "participant": f"{cohort_id}{i}",
+                        "cohort_id": cohort_id,
+                        "wave": wave,
+                        "construct": "confidence",
+                        "score": 3 + person + shift + rng.normal(0, 0.3),
+                    }
+                )
     models = pg.fit_change_models(pd.DataFrame(rows), "confidence")
     later = pg.cohort_interaction_test(models.by_cohort, "endpoint", "follow-up")
     result = models.by_cohort.result
@@ -130,8 +145,7 @@ def test_interaction_test_between_later_waves_uses_differences_of_interactions()
 
 def test_change_across_cohorts_suppresses_a_small_cohort_and_its_complement():
     scores = two_wave_scores({"A": 8, "B": 3, "C": 6, "D": 9}, {"A": 0.5, "B": 0.5, "C": 0.5, "D": 0.5}, seed=2)
-    result = pg.change_across_cohorts(scores, "baseline", "endpoint", constructs=("confidence",), k=5,
-                                      resamples=199)
+    result = pg.change_across_cohorts(scores, "baseline", "endpoint", constructs=("confidence",), k=5, resamples=199)
     changes = result.changes.set_index("group")
     assert changes.loc["confidence: B", "suppressed"]
     assert changes.loc["confidence: C", "suppressed"]  # smallest other cohort: the complement
@@ -154,20 +168,40 @@ def test_cohort_change_permutation_test_compares_the_cohorts_changes(balanced):
 # Items, ratings
 # ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def item_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(21)
-    instrument = pd.DataFrame([{"item_id": item, "survey": "s", "construct": "confidence", "wording": item,
-                                "scale_min": 1, "scale_max": 5, "reverse_coded": reverse, "labels": LABELS}
-                               for item, reverse in (("i1", False), ("i2", False), ("i3", True))])
+    instrument = pd.DataFrame(
+        [
+            {
+                "item_id": item,
+                "survey": "s",
+                "construct": "confidence",
+                "wording": item,
+                "scale_min": 1,
+                "scale_max": 5,
+                "reverse_coded": reverse,
+                "labels": LABELS,
+            }
+            for item, reverse in (("i1", False), ("i2", False), ("i3", True))
+        ]
+    )
     rows = []
     for i in range(40):
         person = rng.normal(0, 0.6)
         for wave, shift in (("baseline", 0.0), ("endpoint", 0.8)):
             for item in ("i1", "i2", "i3"):
                 answer = int(np.clip(np.rint(3 + person + shift + rng.normal(0, 0.8)), 1, 5))
-                rows.append({"respondent": f"p{i}", "cohort_id": "A" if i < 20 else "B", "wave": wave,
-                             "item_id": item, "value": 6 - answer if item == "i3" else answer})
+                rows.append(
+                    {
+                        "respondent": f"p{i}",
+                        "cohort_id": "A" if i < 20 else "B",
+                        "wave": wave,
+                        "item_id": item,
+                        "value": 6 - answer if item == "i3" else answer,
+                    }
+                )
     return pd.DataFrame(rows), instrument
 
 
@@ -179,8 +213,12 @@ def test_item_models_match_a_direct_ordered_logit_and_adjust_across_items(item_d
     # i3 is stored reversed: turned round, it rises like the others.
     mine = responses[responses["item_id"] == "i3"].copy()
     mine["value"] = 6 - mine["value"]
-    exog = pd.DataFrame({"endpoint": (mine["wave"] == "endpoint").astype(float).to_numpy(),
-                         "cohortB": (mine["cohort_id"] == "B").astype(float).to_numpy()})
+    exog = pd.DataFrame(
+        {
+            "endpoint": (mine["wave"] == "endpoint").astype(float).to_numpy(),
+            "cohortB": (mine["cohort_id"] == "B").astype(float).to_numpy(),
+        }
+    )
     endog = pd.Series(pd.Categorical(mine["value"].to_numpy(), categories=[1, 2, 3, 4, 5], ordered=True))
     endog = endog.cat.remove_unused_categories()
     with warnings.catch_warnings():
@@ -200,8 +238,13 @@ def test_item_models_match_a_direct_ordered_logit_and_adjust_across_items(item_d
 
 def test_ratings_by_cohort_means_intervals_and_suppression():
     values = {"A": [4, 5, 4, 4, 5, 3], "B": [5, 4, 4], "C": [4, 4, 3, 5, 5, 4, 4], "D": [5, 5, 4, 4, 4, 3, 4, 5]}
-    scores = pd.DataFrame([{"participant": f"{c}{i}", "cohort_id": c, "wave": "endpoint", "construct": "quality",
-                            "score": float(v)} for c, vs in values.items() for i, v in enumerate(vs)])
+    scores = pd.DataFrame(
+        [
+            {"participant": f"{c}{i}", "cohort_id": c, "wave": "endpoint", "construct": "quality", "score": float(v)}
+            for c, vs in values.items()
+            for i, v in enumerate(vs)
+        ]
+    )
     table = pg.ratings_by_cohort(scores, ratings=("quality",), k=5).set_index("group")
     everyone = [float(v) for vs in values.values() for v in vs]
     low, high = stats.t.interval(0.95, len(everyone) - 1, loc=np.mean(everyone), scale=stats.sem(everyone))
@@ -217,18 +260,26 @@ def test_ratings_by_cohort_means_intervals_and_suppression():
 # Attrition, attendance, applications, content
 # ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def roster() -> pd.DataFrame:
     completed = pd.Timestamp("2024-06-19")
     rows = []
     for i in range(20):
         withdrawn = i in (3, 7, 11, 15, 19)
-        rows.append({"participant_id": f"p{i:02d}", "cohort_id": "C1" if i < 10 else "C2",
-                     "grade": "Director" if i % 2 else "Assistant Director",
-                     "completed_on": pd.NaT if withdrawn else completed,
-                     "withdrawn_on": pd.Timestamp("2024-02-01") if withdrawn else pd.NaT,
-                     "sex": "Female" if i < 10 else "Male", "ethnic_group": None if i == 0 else "White",
-                     "disability": "Prefer not to say" if i < 6 else "No", "age_band": "45-54"})
+        rows.append(
+            {
+                "participant_id": f"p{i:02d}",
+                "cohort_id": "C1" if i < 10 else "C2",
+                "grade": "Director" if i % 2 else "Assistant Director",
+                "completed_on": pd.NaT if withdrawn else completed,
+                "withdrawn_on": pd.Timestamp("2024-02-01") if withdrawn else pd.NaT,
+                "sex": "Female" if i < 10 else "Male",
+                "ethnic_group": None if i == 0 else "White",
+                "disability": "Prefer not to say" if i < 6 else "No",
+                "age_band": "45-54",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -257,19 +308,31 @@ def test_completion_rate_and_dropout_rate(roster):
 
 
 def test_survey_coverage_counts_answered_and_missing(roster):
-    scores = pd.DataFrame([{"participant": f"p{i:02d}", "wave": w, "construct": "confidence", "score": 3.0}
-                           for i in range(20) for w in ("baseline", "endpoint") if w == "baseline" or i < 14])
+    scores = pd.DataFrame(
+        [
+            {"participant": f"p{i:02d}", "wave": w, "construct": "confidence", "score": 3.0}
+            for i in range(20)
+            for w in ("baseline", "endpoint")
+            if w == "baseline" or i < 14
+        ]
+    )
     table = pg.survey_coverage(scores, roster, k=1)
     assert table.counts.loc["endpoint"].tolist() == [14, 6, 20]
     assert table.counts.loc["baseline"].tolist() == [20, 0, 20]
 
 
 def test_attendance_by_session_separates_those_who_had_withdrawn():
-    roster = pd.DataFrame({"participant_id": ["a", "b", "c", "d"],
-                           "withdrawn_on": [pd.NaT, pd.NaT, pd.NaT, pd.Timestamp("2024-02-01")]})
-    attendance = pd.DataFrame({"participant_id": ["a", "b", "c", "d"] * 2, "session": [1] * 4 + [2] * 4,
-                               "session_date": [pd.Timestamp("2024-01-17")] * 4 + [pd.Timestamp("2024-02-21")] * 4,
-                               "attended": [True, True, False, True, True, False, True, False]})
+    roster = pd.DataFrame(
+        {"participant_id": ["a", "b", "c", "d"], "withdrawn_on": [pd.NaT, pd.NaT, pd.NaT, pd.Timestamp("2024-02-01")]}
+    )
+    attendance = pd.DataFrame(
+        {
+            "participant_id": ["a", "b", "c", "d"] * 2,
+            "session": [1] * 4 + [2] * 4,
+            "session_date": [pd.Timestamp("2024-01-17")] * 4 + [pd.Timestamp("2024-02-21")] * 4,
+            "attended": [True, True, False, True, True, False, True, False],
+        }
+    )
     table = pg.attendance_by_session(attendance, roster, k=1)
     assert table["attendance_rate"].tolist() == [0.75, 0.5]
     assert table["still_enrolled"].tolist() == [4, 3]
@@ -281,8 +344,14 @@ def test_attendance_by_session_separates_those_who_had_withdrawn():
 
 def test_dropout_baseline_difference_combines_the_two_sample_methods(roster):
     rng = np.random.default_rng(3)
-    scores = pd.DataFrame({"participant": roster["participant_id"], "wave": "baseline", "construct": "confidence",
-                           "score": np.round(rng.normal(3, 0.6, 20) * 4) / 4})
+    scores = pd.DataFrame(
+        {
+            "participant": roster["participant_id"],
+            "wave": "baseline",
+            "construct": "confidence",
+            "score": np.round(rng.normal(3, 0.6, 20) * 4) / 4,
+        }
+    )
     shift, mean = pg.dropout_baseline_difference(scores, roster, "confidence")
     withdrawn = roster["withdrawn_on"].notna().to_numpy()
     x, y = scores["score"].to_numpy()[withdrawn], scores["score"].to_numpy()[~withdrawn]
@@ -305,10 +374,20 @@ def test_applications_summary_counts_completers_with_zeros(roster):
 
 
 def test_content_summary_totals():
-    content = pd.DataFrame({"resource_id": ["R2", "R1"], "cohort_id": ["C1", None], "title": ["b", "a"],
-                            "resource_type": ["Guide", "Video"], "licence": ["OGL-3.0"] * 2,
-                            "published_on": [pd.Timestamp("2024-01-01")] * 2, "url": ["https://x"] * 2,
-                            "views": [100, 50], "downloads": [10, 5], "reusing_organisations": [2, 1]})
+    content = pd.DataFrame(
+        {
+            "resource_id": ["R2", "R1"],
+            "cohort_id": ["C1", None],
+            "title": ["b", "a"],
+            "resource_type": ["Guide", "Video"],
+            "licence": ["OGL-3.0"] * 2,
+            "published_on": [pd.Timestamp("2024-01-01")] * 2,
+            "url": ["https://x"] * 2,
+            "views": [100, 50],
+            "downloads": [10, 5],
+            "reusing_organisations": [2, 1],
+        }
+    )
     table = pg.content_summary(content)
     assert table["resource_id"].tolist() == ["R1", "R2", "Total"]
     assert table.iloc[-1][["views", "downloads", "reusing_organisations"]].tolist() == [150, 15, 3]
@@ -319,14 +398,21 @@ def test_content_summary_totals():
 # Equality
 # ---------------------------------------------------------------------------
 
+
 def equality_scores(roster: pd.DataFrame, seed: int = 8) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []
     for person in roster["participant_id"]:
         base = rng.normal(3, 0.5)
-        rows += [{"participant": person, "wave": "baseline", "construct": "confidence", "score": base},
-                 {"participant": person, "wave": "endpoint", "construct": "confidence",
-                  "score": base + 0.8 + rng.normal(0, 0.4)}]
+        rows += [
+            {"participant": person, "wave": "baseline", "construct": "confidence", "score": base},
+            {
+                "participant": person,
+                "wave": "endpoint",
+                "construct": "confidence",
+                "score": base + 0.8 + rng.normal(0, 0.4),
+            },
+        ]
     return pd.DataFrame(rows)
 
 
@@ -354,8 +440,7 @@ def test_change_by_group_means_and_welch_difference(roster):
 
 def test_equality_analysis_reports_only_when_every_group_is_large_enough(roster):
     scores = equality_scores(roster)
-    table = pg.equality_analysis(roster, scores, "baseline", "endpoint", constructs=("confidence",), k=5,
-                                 resamples=199)
+    table = pg.equality_analysis(roster, scores, "baseline", "endpoint", constructs=("confidence",), k=5, resamples=199)
     by = table.set_index(["characteristic", "outcome", "term", "group"])
     change = "change in confidence (baseline to endpoint)"
     # sex: 10 and 10 -> reported (change); completion has a cell of 2 or 3 withdrawn per group -> not reported.
@@ -377,13 +462,21 @@ def test_equality_analysis_reports_only_when_every_group_is_large_enough(roster)
 # Value for money and roll-out planning
 # ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def costs() -> pd.DataFrame:
-    return pd.DataFrame({"cost_id": ["F1", "F2", "V", "E"], "cohort_id": ["C1", "C2", "C1", None],
-                         "cost_item": ["Facilitation", "Facilitation", "Venue", "Evaluation"],
-                         "days": [12.0, 12.0, np.nan, np.nan], "day_rate_gbp": [650.0, 650.0, np.nan, np.nan],
-                         "market_day_rate_gbp": [900.0, 900.0, np.nan, np.nan],
-                         "amount_gbp": [7800.0, 7800.0, 1400.0, 3000.0], "price_base_year": [2024] * 4})
+    return pd.DataFrame(
+        {
+            "cost_id": ["F1", "F2", "V", "E"],
+            "cohort_id": ["C1", "C2", "C1", None],
+            "cost_item": ["Facilitation", "Facilitation", "Venue", "Evaluation"],
+            "days": [12.0, 12.0, np.nan, np.nan],
+            "day_rate_gbp": [650.0, 650.0, np.nan, np.nan],
+            "market_day_rate_gbp": [900.0, 900.0, np.nan, np.nan],
+            "amount_gbp": [7800.0, 7800.0, 1400.0, 3000.0],
+            "price_base_year": [2024] * 4,
+        }
+    )
 
 
 def test_day_rate_comparison_by_hand(costs):
@@ -415,8 +508,7 @@ def test_value_for_money_by_hand(costs, roster):
 
 
 def test_suppress_keeps_rows_not_about_people():
-    frame = to_frame([Estimate("total_cost", 50_000.0, n=0), Estimate("rate", 0.2, n=3),
-                      Estimate("rate", 0.7, n=12)])
+    frame = to_frame([Estimate("total_cost", 50_000.0, n=0), Estimate("rate", 0.2, n=3), Estimate("rate", 0.7, n=12)])
     out = pg.suppress(frame, 5)
     assert out["estimate"].tolist()[0] == 50_000 and np.isnan(out["estimate"].tolist()[1])
     assert out["suppressed"].tolist() == [False, True, False]
@@ -431,23 +523,25 @@ def test_rollout_requirements_match_pingouin_power():
     got = rows_by(pg.rollout_requirements(sd, completion, target_change=0.3, cohort_size=8))
     needed = math.ceil(pingouin.power_ttest(d=0.5, power=0.8, contrast="paired"))
     assert got["pairs_needed"].estimate == needed
-    assert got["pairs_needed"].conf_high == math.ceil(pingouin.power_ttest(d=0.3 / 0.9, power=0.8,
-                                                                           contrast="paired"))
+    assert got["pairs_needed"].conf_high == math.ceil(pingouin.power_ttest(d=0.3 / 0.9, power=0.8, contrast="paired"))
     assert got["cohorts_needed"].estimate == math.ceil(needed / (8 * 0.75))
     mdc = pingouin.power_ttest(n=8, power=0.8, contrast="paired") * 0.6
     assert got["mdc_one_cohort_all_complete"].estimate == pytest.approx(mdc, rel=1e-4)
     assert got["mdc_one_cohort_expected"].estimate == pytest.approx(
-        pingouin.power_ttest(n=6, power=0.8, contrast="paired") * 0.6, rel=1e-4)
+        pingouin.power_ttest(n=6, power=0.8, contrast="paired") * 0.6, rel=1e-4
+    )
     assert got["power_one_cohort"].estimate == pytest.approx(
-        pingouin.power_ttest(d=0.5, n=6, contrast="paired"), rel=1e-4)
+        pingouin.power_ttest(d=0.5, n=6, contrast="paired"), rel=1e-4
+    )
 
 
 def test_rollout_plan_detects_smaller_changes_with_more_cohorts():
     plan = pg.rollout_plan({"confidence": 0.6}, 0.75, target_change=0.5, cohort_size=8, max_cohorts=5)
     assert plan["expected_pairs"].tolist() == [6, 12, 18, 24, 30]
     assert plan["minimum_detectable_change"].is_monotonic_decreasing
-    assert plan.loc[1, "power_for_target"] == pytest.approx(pingouin.power_ttest(d=0.5 / 0.6, n=12,
-                                                                                 contrast="paired"), rel=1e-4)
+    assert plan.loc[1, "power_for_target"] == pytest.approx(
+        pingouin.power_ttest(d=0.5 / 0.6, n=12, contrast="paired"), rel=1e-4
+    )
     figure = pg.rollout_chart(plan, 0.5)
     assert len(figure.data) == 1
 
@@ -466,19 +560,27 @@ def test_change_sd_interval_is_the_chi_square_pivot():
 def test_sentences():
     change = Estimate("mixed_model_change", 0.5, conf_low=0.2, conf_high=0.8, n=17)
     assert pg.describe_model_change(change, "confidence", "baseline", "endpoint").startswith(
-        "Confidence rose by 0.50 points on the 1-5 scale from baseline to endpoint (95% interval +0.20 to +0.80")
+        "Confidence rose by 0.50 points on the 1-5 scale from baseline to endpoint (95% interval +0.20 to +0.80"
+    )
     assert "not reported" in pg.describe_model_change(Estimate("m", np.nan), "confidence", "a", "b")
-    assert pg.describe_interval(Estimate("r", 0.25, conf_low=0.1, conf_high=0.5), "Drop-out",
-                                shown=numbers.percent) == "Drop-out: 25% (95% interval 10% to 50%)"
+    assert (
+        pg.describe_interval(Estimate("r", 0.25, conf_low=0.1, conf_high=0.5), "Drop-out", shown=numbers.percent)
+        == "Drop-out: 25% (95% interval 10% to 50%)"
+    )
     assert "p = 0.400: no evidence of a difference" in pg.describe_test(Estimate("t", 0.1, p_value=0.4), "Differ")
     assert "p < 0.001: a difference at the 5% level" in pg.describe_test(Estimate("t", 1, p_value=3.7e-08), "Differ")
     assert '<span data-people="all cohorts">17</span> leaders' in pg.describe_model_change(
-        change, "confidence", "baseline", "endpoint")
+        change, "confidence", "baseline", "endpoint"
+    )
     frame = to_frame([change.with_context(group="confidence: all cohorts")])
     assert pg.row_estimate(frame, "mixed_model_change", "confidence: all cohorts").conf_high == 0.8
 
-    tests = to_frame([Estimate("wave_x_cohort_wald", 0.3, p_value=0.5, n=6, group="confidence"),
-                      Estimate("cohort_change_permutation", 0.35, p_value=0.6, n=6, group="confidence")])
+    tests = to_frame(
+        [
+            Estimate("wave_x_cohort_wald", 0.3, p_value=0.5, n=6, group="confidence"),
+            Estimate("cohort_change_permutation", 0.35, p_value=0.6, n=6, group="confidence"),
+        ]
+    )
     sentence = pg.describe_cohort_difference(tests, "confidence")
     assert "0.30 points" in sentence and "p = 0.500" in sentence and "Permutation check" in sentence
     assert "p = 0.600." in sentence
@@ -489,12 +591,14 @@ def test_sentences():
     rate = Estimate("paired_completion_rate", 0.75, n=6)
     planning = to_frame(pg.rollout_requirements(sd, rate, target_change=0.5))
     # 14 pairs needed (d_z = 0.5 / 0.6), 6 expected per cohort of 8 at 75%: 3 cohorts.
-    assert "about 3 cohorts of 8" in pg.rollout_sentence(planning, "confidence", rate, target_change=0.5, power=0.8,
-                                                         cohort_size=8)
+    assert "about 3 cohorts of 8" in pg.rollout_sentence(
+        planning, "confidence", rate, target_change=0.5, power=0.8, cohort_size=8
+    )
     without_rate = to_frame(pg.rollout_requirements(sd, Estimate("r", np.nan), target_change=0.5))
     assert set(without_rate["term"]) == {"pairs_needed", "mdc_one_cohort_all_complete"}
-    assert "cohorts of" not in pg.rollout_sentence(without_rate, "confidence", Estimate("r", np.nan),
-                                                   target_change=0.5, power=0.8, cohort_size=8)
+    assert "cohorts of" not in pg.rollout_sentence(
+        without_rate, "confidence", Estimate("r", np.nan), target_change=0.5, power=0.8, cohort_size=8
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -502,19 +606,23 @@ def test_sentences():
 # ---------------------------------------------------------------------------
 
 
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     store = Store(tmp_path_factory.mktemp("demo-store") / "workbench.duckdb")
     # The leadership programme's files only (the programme workbook and the survey exports): the LOTI and
     # governance files are not needed here and take most of the ingest time.
-    jobs = [job for job in read_plan(DEMO_PLAN)
-            if job.path.relative_to(DEMO_PLAN.parent).parts[0] in ("programme.xlsx", "leadership")]
+    jobs = [
+        job
+        for job in read_plan(DEMO_PLAN)
+        if job.path.relative_to(DEMO_PLAN.parent).parts[0] in ("programme.xlsx", "leadership")
+    ]
     assert len(jobs) == 10
     run_ingest(jobs, store, DEMO_KEY, command="test")
     survey = "survey = 'leadership-survey'"
-    data = {name: store.read_table(name, "", []) for name in
-            ("participants", "attendance", "applications", "content", "programme_costs")}
+    data = {
+        name: store.read_table(name, "", [])
+        for name in ("participants", "attendance", "applications", "content", "programme_costs")
+    }
     data["responses"] = store.read_table("responses", survey, [])
     data["instrument"] = store.read_table("instrument", survey, [])
     data["scores"] = pg.programme_scores(data["responses"], data["instrument"])
@@ -562,9 +670,20 @@ def test_demo_no_baseline_difference_between_dropouts_and_completers(demo):
 
 
 def test_demo_no_difference_in_change_by_sex_after_adjusting_for_three_outcomes(demo):
-    differences = {construct: rows_by(pg.change_by_group(demo["scores"], demo["participants"], "sex", construct,
-                                                         "baseline", "endpoint", groups=["Female", "Male"]))
-                   ["difference_between_groups"] for construct in TRUE_CHANGE}
+    differences = {
+        construct: rows_by(
+            pg.change_by_group(
+                demo["scores"],
+                demo["participants"],
+                "sex",
+                construct,
+                "baseline",
+                "endpoint",
+                groups=["Female", "Male"],
+            )
+        )["difference_between_groups"]
+        for construct in TRUE_CHANGE
+    }
     assert differences["confidence"].conf_low < 0 < differences["confidence"].conf_high
     assert differences["competence"].conf_low < 0 < differences["competence"].conf_high
     # Application differs at p = 0.03 unadjusted: a chance finding (the true difference is 0 by construction)
@@ -619,10 +738,20 @@ class RecordingRun:
 
 def test_rollout_planning_uses_only_published_figures():
     rng = np.random.default_rng(5)
-    scores = pd.DataFrame([{"participant": f"p{i}", "cohort": "C1", "wave": wave, "construct": c,
-                            "score": 3 + (wave == "endpoint") * rng.normal(0.6, 0.5)}
-                           for i in range(12) for wave in ("baseline", "endpoint")
-                           for c in ("confidence", "competence")])
+    scores = pd.DataFrame(
+        [
+            {
+                "participant": f"p{i}",
+                "cohort": "C1",
+                "wave": wave,
+                "construct": c,
+                "score": 3 + (wave == "endpoint") * rng.normal(0.6, 0.5),
+            }
+            for i in range(12)
+            for wave in ("baseline", "endpoint")
+            for c in ("confidence", "competence")
+        ]
+    )
     participants = pd.DataFrame({"participant_id": [f"p{i}" for i in range(20)]})  # 12 with both surveys, 8 not
     planning = pg.rollout_planning(scores, participants, ("confidence", "competence"), "baseline", "endpoint", k=5)
     sd = pg.change_sd(scores, "confidence", "baseline", "endpoint")
@@ -632,69 +761,100 @@ def test_rollout_planning_uses_only_published_figures():
     got = planning.planning[planning.planning["group"] == "confidence"].set_index("term")["estimate"]
     assert got["pairs_needed"] == expected.set_index("term").loc["pairs_needed", "estimate"]
     plan = pg.rollout_plan({"confidence": sd.estimate}, rate.estimate)
-    assert planning.plan[planning.plan["construct"] == "confidence"]["minimum_detectable_change"].tolist() == \
-        pytest.approx(plan["minimum_detectable_change"].tolist())
+    assert planning.plan[planning.plan["construct"] == "confidence"][
+        "minimum_detectable_change"
+    ].tolist() == pytest.approx(plan["minimum_detectable_change"].tolist())
     # With too few people the rate is suppressed and the plan assumes everyone completes.
     few = pg.rollout_planning(scores, participants, ("confidence",), "baseline", "endpoint", k=13)
     assert math.isnan(few.rate.estimate) and few.plan["expected_pairs"].iloc[0] == 8
-    key, evidence, others = report.rollout_findings(planning.planning, planning.rate, target_change=0.5, power=0.8,
-                                                    cohort_size=8)
+    key, evidence, others = report.rollout_findings(
+        planning.planning, planning.rate, target_change=0.5, power=0.8, cohort_size=8
+    )
     assert key.startswith("To detect a 0.50-point change in confidence with 80% power")
     assert others.startswith("- To detect a 0.50-point change in competence") and "confidence" not in others
 
 
 def test_programme_tables_and_sentences_read_as_words(roster):
-    equality = pd.DataFrame({"characteristic": ["sex", "sex", "age_band"], "outcome": ["completion"] * 3,
-                             "group": ["sex: Female", "sex: Male", "age_band: all groups"],
-                             "term": ["completion_rate", "completion_rate", "not_reported"],
-                             "estimate": [0.8, 0.7, np.nan], "conf_low": [0.5, 0.4, np.nan],
-                             "conf_high": [0.95, 0.9, np.nan], "p_value": [0.5, np.nan, np.nan],
-                             "p_value_holm": [1.0, np.nan, np.nan], "n": [6, 6, np.nan],
-                             "note": ["", "", "not reported: groups too small"]})
+    equality = pd.DataFrame(
+        {
+            "characteristic": ["sex", "sex", "age_band"],
+            "outcome": ["completion"] * 3,
+            "group": ["sex: Female", "sex: Male", "age_band: all groups"],
+            "term": ["completion_rate", "completion_rate", "not_reported"],
+            "estimate": [0.8, 0.7, np.nan],
+            "conf_low": [0.5, 0.4, np.nan],
+            "conf_high": [0.95, 0.9, np.nan],
+            "p_value": [0.5, np.nan, np.nan],
+            "p_value_holm": [1.0, np.nan, np.nan],
+            "n": [6, 6, np.nan],
+            "note": ["", "", "not reported: groups too small"],
+        }
+    )
     table = report.equality_table(equality)
     assert [row[0] for row in table.rows] == ["sex", "sex"] and table.rows[0][4] == "0.80"
     assert "Not reported, because a group is smaller than the disclosure threshold: age band." in table.notes
     assert "groups too small" not in " ".join(" ".join(r) for r in table.rows)
     hidden = report.equality_table(equality[equality["note"] != ""])
     assert isinstance(hidden, show.Markdown) and "age band" in hidden.text
-    assert report.equality_finding(equality) == ("Equality: 1 of 2 characteristic-outcome comparisons could be "
-                                                 "reported; the rest have a group smaller than the disclosure "
-                                                 "threshold.")
-    money = to_frame([Estimate("total_cost", 50000, n=0, group="all cohorts"),
-                      Estimate("cost_per_participant", 2083.33, n=0, group="all cohorts"),
-                      Estimate("cost_per_completer", 2631.6, n=0, group="all cohorts"),
-                      Estimate("cost_per_point_gained", 2519.4, conf_low=2045.2, conf_high=3280.1, n=17,
-                               group="all cohorts"),
-                      Estimate("days", 36, n=0, group="facilitation"),
-                      Estimate("day_rate_saving", 9000, n=0, group="facilitation"),
-                      Estimate("saving_share", 0.2777, n=0, group="facilitation")])
-    assert [row[2] for row in report.value_table(money).rows] == ["£50,000", "£2,083", "£2,632", "£2,519", "36",
-                                                                   "£9,000", "28%"]
+    assert report.equality_finding(equality) == (
+        "Equality: 1 of 2 characteristic-outcome comparisons could be "
+        "reported; the rest have a group smaller than the disclosure "
+        "threshold."
+    )
+    money = to_frame(
+        [
+            Estimate("total_cost", 50000, n=0, group="all cohorts"),
+            Estimate("cost_per_participant", 2083.33, n=0, group="all cohorts"),
+            Estimate("cost_per_completer", 2631.6, n=0, group="all cohorts"),
+            Estimate("cost_per_point_gained", 2519.4, conf_low=2045.2, conf_high=3280.1, n=17, group="all cohorts"),
+            Estimate("days", 36, n=0, group="facilitation"),
+            Estimate("day_rate_saving", 9000, n=0, group="facilitation"),
+            Estimate("saving_share", 0.2777, n=0, group="facilitation"),
+        ]
+    )
+    assert [row[2] for row in report.value_table(money).rows] == [
+        "£50,000",
+        "£2,083",
+        "£2,632",
+        "£2,519",
+        "36",
+        "£9,000",
+        "28%",
+    ]
     key, evidence, others = report.value_findings(money)
     assert key == ("Cost per point of confidence gained per completer: £2,519 (95% interval £2,045 to £3,280).")
     assert "saved £9,000 (28% of the market cost" in others
-    sessions = pd.DataFrame({"attendance_rate": [0.625, 0.875, 0.75],
-                             "attendance_rate_still_enrolled": [0.79, np.nan, np.nan]})
+    sessions = pd.DataFrame(
+        {"attendance_rate": [0.625, 0.875, 0.75], "attendance_rate_still_enrolled": [0.79, np.nan, np.nan]}
+    )
     assert report.attendance_finding(sessions) == (
         "Attendance: among all enrolled leaders it ranged from 62% to 88% a session; among leaders still enrolled "
         "it was 79% in the one session shown (2 of 3 sessions not shown). A session's rate is not shown when the "
-        "leaders attending or absent number fewer than the disclosure threshold.")
+        "leaders attending or absent number fewer than the disclosure threshold."
+    )
     instrument = pd.DataFrame({"item_id": ["a", "b"], "wording": ["I lead change.", "I explain."]})
     items = pd.DataFrame({"term": ["a", "b"], "p_value_holm": [0.003, 0.2]})
-    assert report.items_finding(items, instrument) == "1 of 2 survey items moved at the 5% level after Holm " \
-                                                      "adjustment: “I lead change”."
+    assert (
+        report.items_finding(items, instrument) == "1 of 2 survey items moved at the 5% level after Holm "
+        "adjustment: “I lead change”."
+    )
     run = RecordingRun()
-    published = report.publish_completion_tables(run, roster, {"cohort_id": ("completion_by_cohort", "By cohort")},
-                                                 k=5)
+    published = report.publish_completion_tables(run, roster, {"cohort_id": ("completion_by_cohort", "By cohort")}, k=5)
     pd.testing.assert_frame_equal(run.tables["completion_by_cohort"], published["cohort_id"])
     pd.testing.assert_frame_equal(published["cohort_id"], pg.checked_counts(pg.completion_table(roster, k=5), 5))
 
 
 def test_dropout_baseline_differences_joins_each_construct(roster):
     rng = np.random.default_rng(9)
-    scores = pd.DataFrame([{"participant": p, "wave": "baseline", "construct": c, "score": float(rng.integers(1, 6))}
-                           for p in roster["participant_id"] for c in ("confidence", "competence")])
+    scores = pd.DataFrame(
+        [
+            {"participant": p, "wave": "baseline", "construct": c, "score": float(rng.integers(1, 6))}
+            for p in roster["participant_id"]
+            for c in ("confidence", "competence")
+        ]
+    )
     joined = pg.dropout_baseline_differences(scores, roster, ("confidence", "competence"), resamples=99)
-    separate = [e for c in ("confidence", "competence")
-                for e in pg.dropout_baseline_difference(scores, roster, c, resamples=99)]
+    separate = [
+        e for c in ("confidence", "competence") for e in pg.dropout_baseline_difference(scores, roster, c, resamples=99)
+    ]
     assert joined == separate

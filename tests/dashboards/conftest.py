@@ -47,15 +47,21 @@ def demo_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     store, reports = request.getfixturevalue("demo_run")
     copy = tmp_path_factory.mktemp("dashboard_demo") / "reports"
     shutil.copytree(reports, copy)
-    summary = run_manifest(ROOT / "notebooks" / "manifest-drilldown.yml", store, copy, jobs=1,
-                           select=[f"maturity_assessment/authority-{DRILLDOWN_AUTHORITY}"])
+    summary = run_manifest(
+        ROOT / "notebooks" / "manifest-drilldown.yml",
+        store,
+        copy,
+        jobs=1,
+        select=[f"maturity_assessment/authority-{DRILLDOWN_AUTHORITY}"],
+    )
     assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
     return DemoResults(Path(store.path), copy)
 
 
 @pytest.fixture(scope="session")
-def voila_server(demo_results: DemoResults, chromium: Path, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[VoilaServer]:
+def voila_server(
+    demo_results: DemoResults, chromium: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VoilaServer]:
     """Voila serving dashboards/ on a free 127.0.0.1 port, with preheated kernels, as `workbench serve` does."""
     server = VoilaServer(ROOT / "dashboards", demo_results.reports, tmp_path_factory.mktemp("voila"))
     server.start(timeout=180)
@@ -93,4 +99,3 @@ def published_copy(demo_results: DemoResults, tmp_path_factory: pytest.TempPathF
     summary = publish_site(reports, images=False)
     assert len(summary.rendered) == len(page_states(reports)) and not summary.unchanged  # a first publish: all
     return reports
-

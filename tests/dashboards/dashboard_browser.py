@@ -61,15 +61,19 @@ def accessibility_problems(page: Any) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(WCAG_AA_TAGS))
-    return [f"{v['id']} ({v['impact']}): {v['help']}; e.g. {[n['target'] for n in v['nodes'][:3]]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}; e.g. {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def screenshot(page: Any, name: str) -> Path:
     """A screenshot of the whole page under tests/artifacts/ (the viewport is grown to the page's height)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("Math.ceil((document.querySelector('.wb-root') || document.body)"
-                           ".getBoundingClientRect().height)")
+    height = page.evaluate(
+        "Math.ceil((document.querySelector('.wb-root') || document.body).getBoundingClientRect().height)"
+    )
     page.set_viewport_size({"width": 1280, "height": int(min(max(height + 120, 900), 16000))})
     page.wait_for_timeout(300)
     path = ARTIFACTS / f"dashboard_{name}.png"
@@ -109,8 +113,11 @@ def disclosure_problems(page: Any, store: Path) -> list[str]:
     lowered_html, lowered_text = html.lower(), text.lower()
     problems += [f"roster name {n!r}" for n in names if n.lower() in lowered_text or n.lower() in lowered_html]
     problems += [f"roster e-mail {e!r}" for e in emails if e in lowered_html]
-    problems += [f"free-text answer {a[:40]!r}" for a in free_text_answers(store)
-                 if a.lower() in lowered_text or a.lower() in lowered_html]
+    problems += [
+        f"free-text answer {a[:40]!r}"
+        for a in free_text_answers(store)
+        if a.lower() in lowered_text or a.lower() in lowered_html
+    ]
     problems += [f"{n} people mentioned" for n in re.findall(r"\b(\d+) people\b", text) if 0 < int(n) < THRESHOLD]
     problems += small_people_counts(page)
     return problems

@@ -53,8 +53,9 @@ def _overdue_actions(reports: Path) -> pd.DataFrame:
     return pd.read_csv(reports / "peer_challenge_followup_all" / "all" / "tables" / "overdue_actions.csv")
 
 
-def test_programme_overview_shows_cohorts_change_and_cost(page: Any, voila_server: VoilaServer, demo_results: Any
-                                                          ) -> None:
+def test_programme_overview_shows_cohorts_change_and_cost(
+    page: Any, voila_server: VoilaServer, demo_results: Any
+) -> None:
     open_dashboard(page, voila_server, "programme_overview")
     wait_for_charts(page, 2)
     text = body_text(page)
@@ -88,8 +89,10 @@ def test_cohort_page_follows_the_selector(page: Any, voila_server: VoilaServer, 
     title = _figure_titles(second.path)[0]
     page.locator(".js-plotly-plot").get_by_text(title.replace(" ", "\xa0")).first.wait_for()
     text = body_text(page)
-    assert f"Change in confidence (baseline to endpoint)\t{_mean_change(demo_results.reports, second.run_id, 'conf')}" \
+    assert (
+        f"Change in confidence (baseline to endpoint)\t{_mean_change(demo_results.reports, second.run_id, 'conf')}"
         in text
+    )
     assert "[c] suppressed" in text  # completion counts of a cohort of eight are suppressed, never shown as 0
     for digest in second.provenance.inputs.values():
         assert digest[:12] in text
@@ -97,8 +100,9 @@ def test_cohort_page_follows_the_selector(page: Any, voila_server: VoilaServer, 
     screenshot(page, "cohort")
 
 
-def test_the_first_chart_needs_neither_voilas_scripts_nor_the_kernel(page: Any, voila_server: VoilaServer,
-                                                                     demo_results: Any) -> None:
+def test_the_first_chart_needs_neither_voilas_scripts_nor_the_kernel(
+    page: Any, voila_server: VoilaServer, demo_results: Any
+) -> None:
     """The workbench template puts each page's first view, first chart included, into the served HTML: with
     Voila's scripts blocked (so no kernel connects and no widget is drawn) the chart is still there."""
     page.route("**/voila/static/voila.js", lambda route: route.abort())
@@ -114,9 +118,14 @@ def test_portfolio_page(page: Any, voila_server: VoilaServer, demo_results: Any)
     open_dashboard(page, voila_server, "loti_portfolio")
     wait_for_charts(page, 4)
     text = body_text(page)
-    for heading in ("Projects by workstream and stage", "Outcomes by level, with RAG ratings",
-                    "Map of London's 33 authorities", "Value for money", "Peer challenges and their follow-up",
-                    "LOTI risks"):
+    for heading in (
+        "Projects by workstream and stage",
+        "Outcomes by level, with RAG ratings",
+        "Map of London's 33 authorities",
+        "Value for money",
+        "Peer challenges and their follow-up",
+        "LOTI risks",
+    ):
         assert heading in text
     run = load_run("portfolio_evaluation", None, demo_results.reports)
     for title in _figure_titles(run.path):

@@ -37,24 +37,51 @@ def publish_suppressed_example(reports: Path, analysis: str = "suppression_examp
     """A run with a suppressed estimate and a suppressed table cell (for unit tests of the data layer)."""
     folder = reports / analysis / "all"
     (folder / "tables").mkdir(parents=True, exist_ok=True)
-    results = pd.DataFrame({"analysis": [analysis] * 2, "term": ["mean_change"] * 2,
-                            "group": ["confidence: baseline to endpoint", "competence: baseline to endpoint"],
-                            "estimate": [np.nan, 0.5], "std_error": [np.nan, 0.1], "statistic": [np.nan] * 2,
-                            "p_value": [np.nan, 0.04], "conf_low": [np.nan, 0.3], "conf_high": [np.nan, 0.7],
-                            "n": [3, 8], "method": ["Paired t-test"] * 2, "suppressed": [True, False]})
+    results = pd.DataFrame(
+        {
+            "analysis": [analysis] * 2,
+            "term": ["mean_change"] * 2,
+            "group": ["confidence: baseline to endpoint", "competence: baseline to endpoint"],
+            "estimate": [np.nan, 0.5],
+            "std_error": [np.nan, 0.1],
+            "statistic": [np.nan] * 2,
+            "p_value": [np.nan, 0.04],
+            "conf_low": [np.nan, 0.3],
+            "conf_high": [np.nan, 0.7],
+            "n": [3, 8],
+            "method": ["Paired t-test"] * 2,
+            "suppressed": [True, False],
+        }
+    )
     results.to_csv(folder / "results.csv", index=False)
     (folder / "tables" / "completion.csv").write_text(
         f"cohort_id,completed,withdrawn,Total\nC9,{SUPPRESSED_SYMBOL},{SUPPRESSED_SYMBOL},8\n"
-        f"Total,{SUPPRESSED_SYMBOL},{SUPPRESSED_SYMBOL},8\n")
+        f"Total,{SUPPRESSED_SYMBOL},{SUPPRESSED_SYMBOL},8\n"
+    )
     (folder / "tables" / "attendance.csv").write_text("session,attendance_rate,n\n1,0.875,8\n2,,\n")
-    (folder / "tables" / "index.json").write_text(json.dumps({
-        "completion": {"title": "Completion", "people_column": None},
-        "attendance": {"title": "Attendance", "people_column": "n"}}))
+    (folder / "tables" / "index.json").write_text(
+        json.dumps(
+            {
+                "completion": {"title": "Completion", "people_column": None},
+                "attendance": {"title": "Attendance", "people_column": "n"},
+            }
+        )
+    )
     now = "2026-01-02T03:04:05+00:00"
-    (folder / PROVENANCE_JSON).write_text(json.dumps({
-        "analysis": analysis, "run_id": "all", "status": "success", "started_at": now, "finished_at": now,
-        "git_commit": "abcdef0123456789abcdef0123456789abcdef01-dirty", "parameters": {},
-        "fingerprint": {"inputs": {"participants where cohort_id = 'C9'": "f" * 64}}}))
+    (folder / PROVENANCE_JSON).write_text(
+        json.dumps(
+            {
+                "analysis": analysis,
+                "run_id": "all",
+                "status": "success",
+                "started_at": now,
+                "finished_at": now,
+                "git_commit": "abcdef0123456789abcdef0123456789abcdef01-dirty",
+                "parameters": {},
+                "fingerprint": {"inputs": {"participants where cohort_id = 'C9'": "f" * 64}},
+            }
+        )
+    )
     return folder
 
 
@@ -70,24 +97,51 @@ def _cohort_run(reports: Path, cohort: str = "C1") -> Path:
     folder = reports / "cohort_evaluation" / f"cohort-{cohort}"
     folder.mkdir(parents=True)
     run = Run("cohort_evaluation", folder, None)  # type: ignore[arg-type]  # publishing reads no store
-    run.publish_results(pd.DataFrame({
-        "analysis": ["cohort_evaluation"] * 3, "term": ["mean_change", "mean_change", "mean_rating_quality"],
-        "group": ["confidence: baseline to endpoint", "competence: baseline to endpoint", "quality (endpoint)"],
-        "estimate": [1.25, float("nan"), 4.0], "std_error": [0.2, float("nan"), 0.3],
-        "statistic": [5.0, float("nan"), float("nan")], "p_value": [0.004, float("nan"), float("nan")],
-        "conf_low": [0.63, float("nan"), 3.1], "conf_high": [1.87, float("nan"), 4.9], "n": [6, 3, 6],
-        "method": ["Paired t-test", "Paired t-test", "mean"], "suppressed": [False, True, False]}))
-    run.publish_table("completion", pd.DataFrame({"cohort_id": [cohort, "Total"], "completed": ["[c]", "[c]"],
-                                                  "withdrawn": ["[c]", "[c]"], "Total": [8, 8]}),
-                      title="Completion", people_column=None)
+    run.publish_results(
+        pd.DataFrame(
+            {
+                "analysis": ["cohort_evaluation"] * 3,
+                "term": ["mean_change", "mean_change", "mean_rating_quality"],
+                "group": ["confidence: baseline to endpoint", "competence: baseline to endpoint", "quality (endpoint)"],
+                "estimate": [1.25, float("nan"), 4.0],
+                "std_error": [0.2, float("nan"), 0.3],
+                "statistic": [5.0, float("nan"), float("nan")],
+                "p_value": [0.004, float("nan"), float("nan")],
+                "conf_low": [0.63, float("nan"), 3.1],
+                "conf_high": [1.87, float("nan"), 4.9],
+                "n": [6, 3, 6],
+                "method": ["Paired t-test", "Paired t-test", "mean"],
+                "suppressed": [False, True, False],
+            }
+        )
+    )
+    run.publish_table(
+        "completion",
+        pd.DataFrame(
+            {"cohort_id": [cohort, "Total"], "completed": ["[c]", "[c]"], "withdrawn": ["[c]", "[c]"], "Total": [8, 8]}
+        ),
+        title="Completion",
+        people_column=None,
+    )
     figure = go.Figure(go.Scatter(x=[1.25], y=["confidence"], mode="markers"))
     figure.update_layout(title=f"Cohort {cohort}: change from baseline to endpoint")
     run.publish_figure("change", figure, alt_text="Mean change: confidence +1.25; competence suppressed")
-    (folder / "provenance.json").write_text(json.dumps({
-        "analysis": "cohort_evaluation", "run_id": f"cohort-{cohort}", "status": "success",
-        "started_at": "2026-11-26T12:06:14+00:00", "finished_at": "2026-11-26T12:06:33+00:00",
-        "git_commit": "4ea7d57f597f2cd5ae63b57d421690f2d0200320", "parameters": {"cohort": cohort},
-        "fingerprint": {"inputs": {f"participants where cohort_id = '{cohort}'": "77f7678c15088a51" + "0" * 48}}}))
+    (folder / "provenance.json").write_text(
+        json.dumps(
+            {
+                "analysis": "cohort_evaluation",
+                "run_id": f"cohort-{cohort}",
+                "status": "success",
+                "started_at": "2026-11-26T12:06:14+00:00",
+                "finished_at": "2026-11-26T12:06:33+00:00",
+                "git_commit": "4ea7d57f597f2cd5ae63b57d421690f2d0200320",
+                "parameters": {"cohort": cohort},
+                "fingerprint": {
+                    "inputs": {f"participants where cohort_id = '{cohort}'": "77f7678c15088a51" + "0" * 48}
+                },
+            }
+        )
+    )
     return folder
 
 
@@ -114,9 +168,17 @@ def test_missing_run_lists_the_published_ones(reports: Path) -> None:
 def test_failed_run_is_explained(reports: Path) -> None:
     failed = reports / "_failed" / "programme_evaluation" / "all"
     failed.mkdir(parents=True)
-    (failed / "provenance.json").write_text(json.dumps({
-        "analysis": "programme_evaluation", "run_id": "all", "status": "failed",
-        "finished_at": "2026-11-26T12:00:00+00:00", "error": {"cell": 7, "exception": "KeyError", "message": "'x'"}}))
+    (failed / "provenance.json").write_text(
+        json.dumps(
+            {
+                "analysis": "programme_evaluation",
+                "run_id": "all",
+                "status": "failed",
+                "finished_at": "2026-11-26T12:00:00+00:00",
+                "error": {"cell": 7, "exception": "KeyError", "message": "'x'"},
+            }
+        )
+    )
     with pytest.raises(ResultsMissing, match="failed at cell 7 with KeyError"):
         load_run("programme_evaluation", None, reports)
 
@@ -167,8 +229,9 @@ def test_suppressed_cells_are_shown_as_suppressed_never_zero(reports: Path) -> N
 
 def test_a_rate_protected_in_its_row_is_shown_suppressed_and_the_flag_is_not_a_column(reports: Path) -> None:
     run = Run("suppression_example", reports / "suppression_example" / "all", store=None)  # type: ignore[arg-type]
-    rates = pd.DataFrame({"session": [1, 2], "attendance_rate": [float("nan"), 1.0], "n": [8, 8],
-                          "suppressed": [True, False]})
+    rates = pd.DataFrame(
+        {"session": [1, 2], "attendance_rate": [float("nan"), 1.0], "n": [8, 8], "suppressed": [True, False]}
+    )
     run.publish_table("attendance", rates, title="Attendance", shares={"attendance_rate": "n"})
     table = load_run("suppression_example", None, reports).table("attendance")
     assert list(table.frame.columns) == ["session", "attendance_rate", "n"]
@@ -186,9 +249,11 @@ def test_suppressed_estimates_read_suppressed(reports: Path) -> None:
 
 
 def test_small_people_counts_that_slip_through_are_suppressed() -> None:
-    table = PublishedTable("coverage", "Who the paired analysis covers",
-                           pd.DataFrame({"construct": ["confidence"], "paired": ["5"], "missing endpoint": ["3"],
-                                         "value": ["3"]}))
+    table = PublishedTable(
+        "coverage",
+        "Who the paired analysis covers",
+        pd.DataFrame({"construct": ["confidence"], "paired": ["5"], "missing endpoint": ["3"], "value": ["3"]}),
+    )
     assert table.small_counts().iloc[0].tolist() == [False, False, True, False]  # "value" is not a count of people
     assert table.as_shown().iloc[0].tolist() == ["confidence", "5", "[c]", "3"]
     assert b"[c]" in downloads.table_csv(table) and b",3," not in downloads.table_csv(table)
@@ -204,8 +269,12 @@ def test_format_value() -> None:
     assert format_published_number("0.875", "attendance_rate") == "0.875"
     assert format_published_number("0.0001", "p_value") == "<0.001"
     assert format_published_number("1234567", "") == "1,234,567"
-    assert describe_estimate({"estimate": 0.79, "conf_low": 0.58, "conf_high": 0.93, "n": 24},
-                             unit="proportion", people=False) == "79.0% (95% interval 58.0% to 93.0%)"
+    assert (
+        describe_estimate(
+            {"estimate": 0.79, "conf_low": 0.58, "conf_high": 0.93, "n": 24}, unit="proportion", people=False
+        )
+        == "79.0% (95% interval 58.0% to 93.0%)"
+    )
 
 
 # --- Provenance -----------------------------------------------------------------------------------------------------
@@ -221,8 +290,13 @@ def test_provenance_is_shortened_for_readers(reports: Path) -> None:
 
 
 def test_provenance_reads_the_runners_file() -> None:
-    record = {"analysis": "a", "run_id": "all", "status": "success", "finished_at": "not a date",
-              "fingerprint": {"inputs": {"t": "0123456789abcdef"}}}
+    record = {
+        "analysis": "a",
+        "run_id": "all",
+        "status": "success",
+        "finished_at": "not a date",
+        "fingerprint": {"inputs": {"t": "0123456789abcdef"}},
+    }
     provenance = Provenance.from_dict(record)
     assert provenance.finished_text == "not a date" and provenance.commit_text == "unknown commit"
     assert "t [0123456789ab]" in provenance.summary()
@@ -272,8 +346,10 @@ def test_csv_is_the_table_as_shown(reports: Path) -> None:
 def test_svg_carries_title_and_description() -> None:
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10"><rect/></svg>'
     described = downloads._describe_svg(svg, "A <b>chart</b>", "Change: +1.25 & more").decode()
-    assert '<svg xmlns="http://www.w3.org/2000/svg" width="10" role="img"><title>A   chart </title>' in described \
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" role="img"><title>A   chart </title>' in described
         or "<title>A" in described
+    )
     assert "<desc>Change: +1.25 &amp; more</desc>" in described
 
 
@@ -296,8 +372,17 @@ def test_tile_map_places_each_of_the_33_authorities_once() -> None:
 
 
 def test_grouped_intervals_are_offset_along_the_category_axis() -> None:
-    rows = pd.DataFrame({"series": ["a", "b"], "label": ["C1", "C1"], "estimate": [1.0, 2.0],
-                         "conf_low": [0.5, 1.5], "conf_high": [1.5, 2.5], "n": [6, 6], "suppressed": [False, False]})
+    rows = pd.DataFrame(
+        {
+            "series": ["a", "b"],
+            "label": ["C1", "C1"],
+            "estimate": [1.0, 2.0],
+            "conf_low": [0.5, 1.5],
+            "conf_high": [1.5, 2.5],
+            "n": [6, 6],
+            "suppressed": [False, False],
+        }
+    )
     figure = pages.grouped_interval_chart(rows, series=["a", "b"], labels=["C1"], title="t", x_title="x")
     assert {t.orientation for t in figure.data} == {"h"}  # grouping must not shift the estimates themselves
     assert figure.layout.scattermode == "group"
@@ -321,13 +406,16 @@ def test_cohort_page_shows_estimates_suppression_and_provenance(tmp_path: Path) 
     assert widgets.END_MARKER in _outputs_html(page)
 
 
-def test_the_rest_of_a_first_view_is_held_until_the_page_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                               ) -> None:
+def test_the_rest_of_a_first_view_is_held_until_the_page_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reports = tmp_path / "reports"
     _cohort_run(reports)
     figure = go.Figure(go.Scatter(x=[1], y=[2]))
-    parts = [widgets.Html("<p>first</p>"), widgets.Chart(figure, "alt one"), widgets.Html("<p>between</p>"),
-             widgets.Chart(figure, "alt two")]
+    parts = [
+        widgets.Html("<p>first</p>"),
+        widgets.Chart(figure, "alt one"),
+        widgets.Html("<p>between</p>"),
+        widgets.Chart(figure, "alt two"),
+    ]
     body = widgets.Body()
     body.show(parts, defer=True)
     assert [widgets.PLOTLY_MIME in o["data"] for o in body.output.outputs] == [False, True, False]
@@ -344,8 +432,9 @@ def test_the_rest_of_a_first_view_is_held_until_the_page_asks(tmp_path: Path, mo
     assert body.later.outputs and body.later._held is None
 
 
-def test_a_page_shown_by_voila_carries_its_first_view_as_static_html(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_shown_by_voila_carries_its_first_view_as_static_html(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The workbench template draws this preview before the kernel connects: the page's header, what its
     selector shows and its body up to the first chart, that chart drawn by plotly.js."""
     reports = tmp_path / "reports"

@@ -23,11 +23,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_voila_command_is_local_stripped_preheated_and_culled() -> None:
     command = voila_command(ROOT / "dashboards", 8870, max_live_pages=7)
     assert command[:4] == [sys.executable, "-m", "evaluation.dashboards.app", str(ROOT / "dashboards")]
-    for flag in ("--port=8870", "--WorkbenchVoila.max_live_pages=7", "--Voila.ip=127.0.0.1", "--no-browser",
-                 "--strip_sources=True", "--show_tracebacks=False", "--preheat_kernel=True", "--pool_size=1",
-                 "--MappingKernelManager.cull_idle_timeout=30", "--MappingKernelManager.cull_interval=10",
-                 f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
-                 "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext", f"--template={TEMPLATE}"):
+    for flag in (
+        "--port=8870",
+        "--WorkbenchVoila.max_live_pages=7",
+        "--Voila.ip=127.0.0.1",
+        "--no-browser",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        "--pool_size=1",
+        "--MappingKernelManager.cull_idle_timeout=30",
+        "--MappingKernelManager.cull_interval=10",
+        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+        "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
+        f"--template={TEMPLATE}",
+    ):
         assert flag in command
     assert not any(a.startswith("--Voila.ip=0") for a in command)
 
@@ -47,8 +57,7 @@ def test_voila_environment_points_kernels_at_the_reports(tmp_path: Path) -> None
     assert env["WORKBENCH_REPORTS"] == str((tmp_path / "reports").resolve()) and env["PATH"] == "/bin"
 
 
-def test_the_workbench_template_is_on_voilas_data_path_with_the_installed_plotlys_plotly_js(tmp_path: Path
-                                                                                           ) -> None:
+def test_the_workbench_template_is_on_voilas_data_path_with_the_installed_plotlys_plotly_js(tmp_path: Path) -> None:
     import re
 
     import plotly
@@ -66,7 +75,8 @@ def test_the_workbench_template_is_on_voilas_data_path_with_the_installed_plotly
     # The preview's bundle must draw figures as the live page's plotly.js does: same version.
     installed = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     assert version(template / "static" / "plotly-basic.min.js") == version(installed), (
-        "refresh static/plotly-basic.min.js: npm pack plotly.js-basic-dist-min@<the version above>")
+        "refresh static/plotly-basic.min.js: npm pack plotly.js-basic-dist-min@<the version above>"
+    )
 
 
 def test_dashboards_are_committed_without_outputs_and_stay_thin() -> None:
@@ -207,10 +217,21 @@ def test_workbench_serve_as_a_service(demo_site: Path, demo_results: Any, tmp_pa
 
     port, marker = free_port(), f"WORKBENCH_TEST_SERVE={uuid.uuid4().hex}"
     env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
-    command = [str(Path(sys.executable).with_name("workbench")), "serve", "--port", str(port), "--no-preheat",
-               "--max-live", "3", "--reports", str(demo_results.reports), "--dashboards", str(ROOT / "dashboards")]
-    server = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                              stderr=open(tmp_path / "serve.log", "wb"))  # noqa: SIM115 - closed with the process
+    command = [
+        str(Path(sys.executable).with_name("workbench")),
+        "serve",
+        "--port",
+        str(port),
+        "--no-preheat",
+        "--max-live",
+        "3",
+        "--reports",
+        str(demo_results.reports),
+        "--dashboards",
+        str(ROOT / "dashboards"),
+    ]
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed with the process
+    server = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

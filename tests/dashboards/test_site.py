@@ -36,8 +36,7 @@ def _text(markup: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup))).strip()
 
 
-def test_the_landing_page_lists_the_five_dashboards_by_title_with_their_question_and_last_run(
-        demo_site: Path) -> None:
+def test_the_landing_page_lists_the_five_dashboards_by_title_with_their_question_and_last_run(demo_site: Path) -> None:
     landing = (demo_site / "index.html").read_text(encoding="utf-8")
     text = _text(landing)
     for dashboard in DASHBOARD_PAGES.values():
@@ -60,10 +59,13 @@ def test_a_page_for_every_state_of_every_dashboard(demo_site: Path, demo_results
     assert len(expected) == 5 + 3 + 9 + 33
 
 
-@pytest.mark.parametrize(("build", "analysis", "folder"), [(cohort_page, "cohort_evaluation", "cohort"),
-                                                         (project_page, "project_evaluation", "project")])
-def test_each_state_shows_what_the_live_page_shows_for_the_same_choice(demo_site: Path, demo_results: Any,
-                                                                      build: Any, analysis: str, folder: str) -> None:
+@pytest.mark.parametrize(
+    ("build", "analysis", "folder"),
+    [(cohort_page, "cohort_evaluation", "cohort"), (project_page, "project_evaluation", "project")],
+)
+def test_each_state_shows_what_the_live_page_shows_for_the_same_choice(
+    demo_site: Path, demo_results: Any, build: Any, analysis: str, folder: str
+) -> None:
     """Headline figures, tables and chart titles of the static page equal the live page's for that choice."""
     for run in list_runs(analysis, demo_results.reports):
         live = build(demo_results.reports, run.run_id)
@@ -121,8 +123,10 @@ def test_every_download_is_a_valid_file(demo_site: Path) -> None:
                 root = ET.fromstring(data)
                 assert root.find("{http://www.w3.org/2000/svg}desc") is not None, f"{path}: no text alternative"
     assert all(counts.values()), counts
-    linked = sum(len(re.findall(r'class="wb-download" href="[^"]+\.(?:csv|xlsx|png|svg)"', p.read_text()))
-                 for p in _pages(demo_site))
+    linked = sum(
+        len(re.findall(r'class="wb-download" href="[^"]+\.(?:csv|xlsx|png|svg)"', p.read_text()))
+        for p in _pages(demo_site)
+    )
     assert linked == sum(counts.values())
 
 
@@ -153,14 +157,19 @@ def test_only_pages_whose_runs_changed_are_rendered_again(published_copy: Path, 
     provenance.write_text(json.dumps(record))
     changed = publish_site(reports, images=False)
     # Every cohort page (it links to C2's state) and the programme overview (it reads the cohort runs).
-    assert sorted(changed.rendered) == ["cohort/cohort-C1/index.html", "cohort/cohort-C2/index.html",
-                                       "cohort/cohort-C3/index.html", "programme_overview/index.html"]
+    assert sorted(changed.rendered) == [
+        "cohort/cohort-C1/index.html",
+        "cohort/cohort-C2/index.html",
+        "cohort/cohort-C3/index.html",
+        "programme_overview/index.html",
+    ]
     assert "1 January 2030" in (reports / SITE_DIR / "cohort" / "cohort-C2" / "index.html").read_text()
     assert (reports / SITE_DIR / "loti_portfolio" / "index.html").stat().st_ino == landing_before
 
 
-def test_a_failed_publish_leaves_the_previous_site_as_it_was(published_copy: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_publish_leaves_the_previous_site_as_it_was(
+    published_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     reports = shutil.copytree(published_copy, tmp_path / "reports")
     before = {p: p.read_bytes() for p in (reports / SITE_DIR).rglob("*") if p.is_file()}
 
@@ -189,8 +198,10 @@ def _live_outputs(page: Any) -> tuple[str, list[Any]]:
     outputs = body.outputs + (rest._held or ()) + rest.outputs
     charts = [o["data"].pop(PLOTLY) for o in (json.loads(json.dumps(o)) for o in outputs) if PLOTLY in o["data"]]
     markup = [o["data"] for o in outputs if PLOTLY not in o["data"]]
-    return (re.sub(r"data:application/vnd\.openxmlformats[^\"\\]*", "XLSX", json.dumps(markup, sort_keys=True)),
-            [_decoded(c) for c in charts])
+    return (
+        re.sub(r"data:application/vnd\.openxmlformats[^\"\\]*", "XLSX", json.dumps(markup, sort_keys=True)),
+        [_decoded(c) for c in charts],
+    )
 
 
 def _decoded(spec: Any) -> Any:
@@ -226,7 +237,8 @@ def _same_numbers(a: Any, b: Any) -> bool:
 
 @pytest.mark.parametrize("name", list(DASHBOARD_PAGES))
 def test_a_live_page_loads_the_body_prepared_by_the_publish_and_it_equals_the_built_one(
-        name: str, demo_site: Path, demo_results: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    name: str, demo_site: Path, demo_results: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from evaluation.dashboards import prepared
     from evaluation.dashboards.pages import live_page
 
@@ -242,10 +254,13 @@ def test_a_live_page_loads_the_body_prepared_by_the_publish_and_it_equals_the_bu
     assert loaded_markup == built_markup
     assert _same_numbers(loaded_charts, built_charts)
     # The download panel: the same charts, whose figures make the same images.
-    assert [(c.title, c.alt_text, c.file_stem) for c in loaded._body.charts] == \
-        [(c.title, c.alt_text, c.file_stem) for c in built._body.charts]
-    assert _same_numbers([_decoded(json.loads(c.figure.to_json())) for c in loaded._body.charts],
-                         [_decoded(json.loads(c.figure.to_json())) for c in built._body.charts])
+    assert [(c.title, c.alt_text, c.file_stem) for c in loaded._body.charts] == [
+        (c.title, c.alt_text, c.file_stem) for c in built._body.charts
+    ]
+    assert _same_numbers(
+        [_decoded(json.loads(c.figure.to_json())) for c in loaded._body.charts],
+        [_decoded(json.loads(c.figure.to_json())) for c in built._body.charts],
+    )
 
 
 def test_a_prepared_body_of_other_results_is_never_shown(published_copy: Path, tmp_path: Path) -> None:

@@ -30,8 +30,13 @@ from support import AXE_JS, ROOT
 pytestmark = pytest.mark.browser
 
 # One choice per dashboard, compared between the live page and the published page.
-CHOICES = {"programme_overview": None, "cohort": "Cohort C2", "loti_portfolio": None, "project": None,
-           "authority": "Camden (E09000007)"}
+CHOICES = {
+    "programme_overview": None,
+    "cohort": "Cohort C2",
+    "loti_portfolio": None,
+    "project": None,
+    "authority": "Camden (E09000007)",
+}
 
 
 def _static_url(server: VoilaServer, path: str) -> str:
@@ -49,15 +54,15 @@ def _headlines(page: Any) -> list[str]:
 
 
 def test_the_landing_page_at_the_root_lists_the_five_dashboards_and_the_live_pages(
-        page: Any, voila_server: VoilaServer, demo_site: Path) -> None:
+    page: Any, voila_server: VoilaServer, demo_site: Path
+) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(voila_server.base_url + "/")
     cards = page.locator(".wb-card h2 a")
     assert cards.all_inner_texts() == [d.title for d in DASHBOARD_PAGES.values()]
     live = page.locator(".wb-live a")
-    assert live.count() == 5 and all("/voila/render/" in (live.nth(i).get_attribute("href") or "")
-                                     for i in range(5))
+    assert live.count() == 5 and all("/voila/render/" in (live.nth(i).get_attribute("href") or "") for i in range(5))
     text = body_text(page)
     assert "Select items to open" not in text and ".ipynb" not in text
     assert all(url.startswith(voila_server.base_url) for url in requests), "something loaded from another site"
@@ -70,7 +75,8 @@ def test_the_landing_page_at_the_root_lists_the_five_dashboards_and_the_live_pag
 
 @pytest.mark.parametrize("name", list(CHOICES))
 def test_a_published_page_shows_the_figures_and_numbers_of_the_live_page(
-        name: str, page: Any, voila_server: VoilaServer, demo_site: Path, demo_results: Any) -> None:
+    name: str, page: Any, voila_server: VoilaServer, demo_site: Path, demo_results: Any
+) -> None:
     open_dashboard(page, voila_server, name)
     if CHOICES[name]:
         choose(page, CHOICES[name])
@@ -82,8 +88,11 @@ def test_a_published_page_shows_the_figures_and_numbers_of_the_live_page(
     live_charts = page.locator(".wb-body .js-plotly-plot, .wb-body-rest .js-plotly-plot").count()
     live_tables = page.locator(".wb-root table.wb-table caption").all_inner_texts()
 
-    state = next(s for s in page_states(demo_results.reports) if s.dashboard.name == name
-                 and (CHOICES[name] is None or s.label == CHOICES[name]))
+    state = next(
+        s
+        for s in page_states(demo_results.reports)
+        if s.dashboard.name == name and (CHOICES[name] is None or s.label == CHOICES[name])
+    )
     page.goto(_static_url(voila_server, state.path))
     charts = _wait_for_static_charts(page)
     assert _headlines(page) == live_headlines
@@ -93,8 +102,7 @@ def test_a_published_page_shows_the_figures_and_numbers_of_the_live_page(
     screenshot(page, f"site_{name}")
 
 
-def test_navigation_between_states_by_mouse_and_keyboard(page: Any, voila_server: VoilaServer,
-                                                          demo_site: Path) -> None:
+def test_navigation_between_states_by_mouse_and_keyboard(page: Any, voila_server: VoilaServer, demo_site: Path) -> None:
     page.goto(_static_url(voila_server, "cohort/index.html"))  # leads to the first cohort
     page.wait_for_url("**/cohort/cohort-C1/index.html")
     page.locator("nav.wb-states").get_by_role("link", name="Cohort C3").click()
@@ -122,8 +130,9 @@ def test_charts_on_a_published_page_are_interactive(page: Any, voila_server: Voi
     assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_every_published_page_and_live_dashboard_meets_wcag_22_aa(page: Any, voila_server: VoilaServer,
-                                                                   demo_site: Path, demo_results: Any) -> None:
+def test_every_published_page_and_live_dashboard_meets_wcag_22_aa(
+    page: Any, voila_server: VoilaServer, demo_site: Path, demo_results: Any
+) -> None:
     """axe-core on every page of the site and every live dashboard: no serious or critical violation."""
     page.context.add_init_script(path=str(AXE_JS))  # in every page as it loads, instead of sent after each load
     found = {}
@@ -142,8 +151,9 @@ def test_every_published_page_and_live_dashboard_meets_wcag_22_aa(page: Any, voi
     assert not found, found
 
 
-def test_a_stalled_live_page_explains_itself_and_links_to_the_published_one(page: Any, voila_server: VoilaServer,
-                                                                            demo_site: Path) -> None:
+def test_a_stalled_live_page_explains_itself_and_links_to_the_published_one(
+    page: Any, voila_server: VoilaServer, demo_site: Path
+) -> None:
     page.route_web_socket("**/api/kernels/**", lambda socket: None)  # the kernel never answers
     page.goto(voila_server.url("cohort"))
     notice = page.locator(".wb-stalled")
@@ -159,12 +169,15 @@ def _correct_answers(store: Path, cohort: str) -> None:
     with duckdb.connect(str(store)) as connection:
         respondent = connection.execute(
             "SELECT respondent FROM responses WHERE cohort_id = ? AND wave IN ('baseline', 'endpoint') "
-            "GROUP BY respondent HAVING count(DISTINCT wave) = 2 ORDER BY respondent LIMIT 1", [cohort]).fetchone()[0]
+            "GROUP BY respondent HAVING count(DISTINCT wave) = 2 ORDER BY respondent LIMIT 1",
+            [cohort],
+        ).fetchone()[0]
         connection.execute("UPDATE responses SET value = 1 WHERE respondent = ? AND wave = 'endpoint'", [respondent])
 
 
-def test_new_results_reach_the_site_and_a_live_page_without_a_restart(page: Any, demo_results: Any,
-                                                                      published_copy: Path, tmp_path: Path) -> None:
+def test_new_results_reach_the_site_and_a_live_page_without_a_restart(
+    page: Any, demo_results: Any, published_copy: Path, tmp_path: Path
+) -> None:
     store, reports = tmp_path / "store.duckdb", shutil.copytree(published_copy, tmp_path / "reports")  # site published
     shutil.copy(demo_results.store, store)
     with VoilaServer(ROOT / "dashboards", reports, tmp_path / "voila") as server:
@@ -179,8 +192,9 @@ def test_new_results_reach_the_site_and_a_live_page_without_a_restart(page: Any,
         from evaluation.store import Store
 
         _correct_answers(store, "C1")
-        summary = run_manifest(ROOT / "notebooks" / "manifest.yml", Store(store), reports, jobs=1,
-                               select=["cohort_evaluation/cohort-C1"])
+        summary = run_manifest(
+            ROOT / "notebooks" / "manifest.yml", Store(store), reports, jobs=1, select=["cohort_evaluation/cohort-C1"]
+        )
         assert not summary.failures and [p.action for p in summary.planned] == ["run"], summary.planned
         republished = publish_site(reports, images=False)
         assert "cohort/cohort-C1/index.html" in republished.rendered

@@ -63,8 +63,7 @@ def test_estimates_are_tidy_rows():
 def test_present_values_by_bearer_and_cashability():
     table = appraise(loti_flows(), base_year=2023).present_values
     rows = {(r.bearer, r.cashable): r for r in table.itertuples()}
-    assert set(rows) == {("boroughs", True), ("boroughs", False), ("GLA", True),
-                         ("London Councils", True)}
+    assert set(rows) == {("boroughs", True), ("boroughs", False), ("GLA", True), ("London Councils", True)}
     assert rows["boroughs", True].pv_costs == pytest.approx(810_000 * (1 + DF1))
     assert rows["boroughs", True].pv_benefits == pytest.approx(300_000 * DF1)
     assert rows["boroughs", False].pv_benefits == pytest.approx(1_400_000 * DF1)
@@ -99,8 +98,7 @@ def test_health_schedule_is_passed_through():
 
 
 def test_projects_are_appraised_separately():
-    flows = pd.concat([loti_flows(), loti_flows().assign(project="Leadership")],
-                      ignore_index=True)
+    flows = pd.concat([loti_flows(), loti_flows().assign(project="Leadership")], ignore_index=True)
     result = appraise(flows, base_year=2023)
     assert [e.group for e in result.estimates[::4]] == ["LOTI", "Leadership"]
 

@@ -11,8 +11,7 @@ from evaluation.economics.counterfactual import (
 )
 
 
-@pytest.mark.parametrize(("parties", "count"), [(0, 0), (1, 0), (2, 1), (3, 3), (27, 351),
-                                                (33, 528)])
+@pytest.mark.parametrize(("parties", "count"), [(0, 0), (1, 0), (2, 1), (3, 3), (27, 351), (33, 528)])
 def test_bilateral_agreement_count_is_n_choose_2(parties, count):
     # 33 London authorities: 33 * 32 / 2 = 528 pairs.
     assert bilateral_agreement_count(parties) == count

@@ -19,8 +19,7 @@ DEFLATOR = pd.Series({2022: 90.0, 2023: 99.0, 2024: 100.0})
 
 
 @pytest.mark.parametrize(
-    ("year", "start"), [(2023, 2023), ("2023-24", 2023), ("2023/24", 2023), ("1999-00", 1999),
-                        ("2023", 2023)]
+    ("year", "start"), [(2023, 2023), ("2023-24", 2023), ("2023/24", 2023), ("1999-00", 1999), ("2023", 2023)]
 )
 def test_financial_year_start(year, start):
     assert financial_year_start(year) == start

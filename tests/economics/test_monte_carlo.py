@@ -39,8 +39,7 @@ def test_linear_npsv_mean_matches_analytical_mean():
     # E[NPSV] = A * (a + m + b) / 3 - (lo + hi) / 2
     expected = ANNUITY_0_TO_4 * (80_000 + 100_000 + 150_000) / 3 - 350_000
     assert expected == pytest.approx(164_038.8, abs=0.1)
-    var_triangular = (80e3**2 + 100e3**2 + 150e3**2 - 80e3 * 100e3 - 80e3 * 150e3
-                      - 100e3 * 150e3) / 18
+    var_triangular = (80e3**2 + 100e3**2 + 150e3**2 - 80e3 * 100e3 - 80e3 * 150e3 - 100e3 * 150e3) / 18
     var_uniform = 100e3**2 / 12
     se = math.sqrt(ANNUITY_0_TO_4**2 * var_triangular + var_uniform) / math.sqrt(N)
     npsv = by_term(result)["npsv"]
@@ -60,9 +59,7 @@ def test_probability_and_percentiles_of_a_normal_npsv():
     estimates = by_term(result)
     p = 0.5 * (1 + math.erf((20 / 30) / math.sqrt(2)))  # standard normal CDF at 2/3
     assert p == pytest.approx(0.74751, abs=1e-5)
-    assert abs(estimates["probability_npsv_positive"].estimate - p) < 4 * math.sqrt(
-        p * (1 - p) / N
-    )
+    assert abs(estimates["probability_npsv_positive"].estimate - p) < 4 * math.sqrt(p * (1 - p) / N)
     # 5th and 95th percentiles: 20 -/+ 1.644854 * 30.
     assert estimates["npsv"].conf_low == pytest.approx(20 - 1.644854 * 30, abs=0.6)
     assert estimates["npsv"].conf_high == pytest.approx(20 + 1.644854 * 30, abs=0.6)
@@ -75,8 +72,7 @@ def test_probability_and_percentiles_of_a_normal_npsv():
     ("spec", "mean", "sd"),
     [
         (Pert(0, 2, 10), (0 + 4 * 2 + 10) / 6, None),
-        (LogNormal(0.0, 0.5), math.exp(0.5**2 / 2),
-         math.sqrt((math.exp(0.25) - 1) * math.exp(0.25))),
+        (LogNormal(0.0, 0.5), math.exp(0.5**2 / 2), math.sqrt((math.exp(0.25) - 1) * math.exp(0.25))),
         (Uniform(2, 4), 3.0, 2 / math.sqrt(12)),
         (Triangular(0, 0, 3), 1.0, math.sqrt((0 + 0 + 9 - 0 - 0 - 0) / 18)),
     ],
@@ -109,14 +105,19 @@ def test_same_seed_reproduces_draws_and_other_seed_does_not():
     assert not first.draws["npsv"].equals(other.draws["npsv"])
     assert list(first.draws.columns) == ["b", "c", "pv_benefits", "pv_costs", "npsv", "bcr"]
     assert [e.term for e in first.estimates] == [
-        "npsv", "npsv_median", "bcr", "bcr_median", "probability_npsv_positive",
+        "npsv",
+        "npsv_median",
+        "bcr",
+        "bcr_median",
+        "probability_npsv_positive",
     ]
 
 
 def test_bcr_undefined_when_a_draw_has_no_cost():
     with pytest.raises(ValueError, match="BCR is undefined"):
-        simulate_appraisal(lambda x: (x["b"], x["c"]),
-                           {"b": Uniform(1, 2), "c": Normal(0.1, 1.0)}, seed=1, n_draws=1_000)
+        simulate_appraisal(
+            lambda x: (x["b"], x["c"]), {"b": Uniform(1, 2), "c": Normal(0.1, 1.0)}, seed=1, n_draws=1_000
+        )
 
 
 def test_model_must_return_one_value_per_draw():
@@ -126,9 +127,15 @@ def test_model_must_return_one_value_per_draw():
 
 @pytest.mark.parametrize(
     "make",
-    [lambda: Triangular(3, 1, 2), lambda: Triangular(1, 1, 1), lambda: Uniform(2, 1),
-     lambda: Normal(0, -1), lambda: LogNormal(0, -1), lambda: Pert(0, 5, 4),
-     lambda: Pert(0, 1, 2, shape=0)],
+    [
+        lambda: Triangular(3, 1, 2),
+        lambda: Triangular(1, 1, 1),
+        lambda: Uniform(2, 1),
+        lambda: Normal(0, -1),
+        lambda: LogNormal(0, -1),
+        lambda: Pert(0, 5, 4),
+        lambda: Pert(0, 1, 2, shape=0),
+    ],
 )
 def test_invalid_specs_are_rejected(make):
     with pytest.raises(ValueError):

@@ -5,7 +5,6 @@ formula regressions with ``C(unit) + C(time)`` and hand-built event-time
 dummies, a numpy cluster sandwich, and 2x2 means computed by hand.
 """
 
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,9 +127,7 @@ def event_dummies(panel: pd.DataFrame, leads: int, lags: int) -> dict[str, pd.Se
     """Binned relative-month dummies, built directly from the month arithmetic."""
     relative = (panel["month"] - panel["first_month"]).clip(-leads, lags)
     return {
-        f"ev_{'m' if e < 0 else 'p'}{abs(e)}": (relative == e).astype(float)
-        for e in range(-leads, lags + 1)
-        if e != -1
+        f"ev_{'m' if e < 0 else 'p'}{abs(e)}": (relative == e).astype(float) for e in range(-leads, lags + 1) if e != -1
     }
 
 
@@ -139,15 +136,13 @@ def test_event_study_matches_formula_regression_and_wald_test():
     panel = simulate_panel(5, effect=0.5)
     dummies = event_dummies(panel, leads, lags)
     data = panel.assign(**dummies)
-    reference = smf.ols(
-        "y ~ " + " + ".join(dummies) + " + C(gss_code) + C(month)", data=data
-    ).fit(cov_type="cluster", cov_kwds={"groups": cluster_groups(panel)}, use_t=True)
+    reference = smf.ols("y ~ " + " + ".join(dummies) + " + C(gss_code) + C(month)", data=data).fit(
+        cov_type="cluster", cov_kwds={"groups": cluster_groups(panel)}, use_t=True
+    )
 
-    rows = {r.term: r for r in event_study(panel, "y", "gss_code", "month", "first_month",
-                                            leads=leads, lags=lags)}
+    rows = {r.term: r for r in event_study(panel, "y", "gss_code", "month", "first_month", leads=leads, lags=lags)}
     assert list(rows) == ["e<=-3", "e=-2", "e=-1", "e=0", "e=1", "e=2", "e>=3", "pre_trend_wald"]
-    names = {"e<=-3": "ev_m3", "e=-2": "ev_m2", "e=0": "ev_p0", "e=1": "ev_p1", "e=2": "ev_p2",
-             "e>=3": "ev_p3"}
+    names = {"e<=-3": "ev_m3", "e=-2": "ev_m2", "e=0": "ev_p0", "e=1": "ev_p1", "e=2": "ev_p2", "e>=3": "ev_p3"}
     for term, name in names.items():
         assert rows[term].estimate == pytest.approx(reference.params[name], rel=1e-9)
         assert rows[term].std_error == pytest.approx(reference.bse[name], rel=1e-9)
@@ -167,9 +162,7 @@ def test_event_study_matches_formula_regression_and_wald_test():
 
 def test_pre_trend_test_detects_diverging_pre_trends_only():
     parallel = event_study(simulate_panel(6, effect=0.5), "y", "gss_code", "month", "first_month")
-    diverging = event_study(
-        simulate_panel(6, effect=0.5, pre_trend=0.5), "y", "gss_code", "month", "first_month"
-    )
+    diverging = event_study(simulate_panel(6, effect=0.5, pre_trend=0.5), "y", "gss_code", "month", "first_month")
     assert parallel[-1].p_value > 0.1
     assert diverging[-1].p_value < 0.001
 
@@ -200,9 +193,7 @@ def test_wild_bootstrap_equals_brute_force_restricted_bootstrap():
         t_star.append((b_star[1] - null) / np.sqrt(cov_star[1, 1]))
     brute_force_p = np.mean(np.abs(t_star) >= abs(t_stat))
 
-    row = wild_cluster_bootstrap_p(
-        panel, "y", "gss_code", "month", "treated", null=null, reps=reps, seed=seed
-    )[0]
+    row = wild_cluster_bootstrap_p(panel, "y", "gss_code", "month", "treated", null=null, reps=reps, seed=seed)[0]
     assert 0.05 < brute_force_p < 0.95  # many replicates near |t|, so the check is sharp
     assert row.p_value == pytest.approx(brute_force_p, abs=1e-12)
 
@@ -225,9 +216,7 @@ def test_wild_bootstrap_agrees_with_cluster_t_test(weights):
 
     none = simulate_panel(10)
     analytic = twfe_did(none, "y", "gss_code", "month", "treated")[0].p_value
-    boot = wild_cluster_bootstrap_p(
-        none, "y", "gss_code", "month", "treated", reps=1999, weights=weights
-    )[0].p_value
+    boot = wild_cluster_bootstrap_p(none, "y", "gss_code", "month", "treated", reps=1999, weights=weights)[0].p_value
     assert analytic > 0.05
     assert boot == pytest.approx(analytic, abs=0.08)
 
@@ -243,8 +232,13 @@ def test_wild_bootstrap_imposes_the_stated_null():
 def test_wild_bootstrap_p_values_are_roughly_uniform_under_the_null():
     p_values = [
         wild_cluster_bootstrap_p(
-            simulate_panel(1000 + s, n_periods=6), "y", "gss_code", "month", "treated",
-            reps=199, seed=s,
+            simulate_panel(1000 + s, n_periods=6),
+            "y",
+            "gss_code",
+            "month",
+            "treated",
+            reps=199,
+            seed=s,
         )[0].p_value
         for s in range(120)
     ]
@@ -265,16 +259,19 @@ def test_randomisation_inference_estimate_is_twfe_and_p_is_exact_scale():
     row = randomisation_inference_p(panel, "y", "gss_code", "month", "first_month", reps=199)[0]
     assert row.estimate == pytest.approx(twfe.estimate, rel=1e-9)
     assert row.p_value == pytest.approx(1 / 200)
-    assert row.p_value == randomisation_inference_p(
-        panel, "y", "gss_code", "month", "first_month", reps=199
-    )[0].p_value
+    assert row.p_value == randomisation_inference_p(panel, "y", "gss_code", "month", "first_month", reps=199)[0].p_value
 
 
 def test_randomisation_inference_does_not_reject_under_the_null():
     p_values = [
         randomisation_inference_p(
-            simulate_panel(2000 + s, n_periods=8), "y", "gss_code", "month", "first_month",
-            reps=99, seed=s,
+            simulate_panel(2000 + s, n_periods=8),
+            "y",
+            "gss_code",
+            "month",
+            "first_month",
+            reps=99,
+            seed=s,
         )[0].p_value
         for s in range(25)
     ]

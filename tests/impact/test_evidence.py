@@ -25,12 +25,24 @@ DID = {"comparison_group": True, "before_and_after": True}
         (DID, 3),
         ({**DID, "pre_trend_p_value": 0.02}, 2),  # pre-trends rejected
         ({**DID, "pre_trend_p_value": 0.5, "quasi_random_variation": True}, 4),
-        ({**DID, "pre_trend_p_value": 0.5, "quasi_random_variation": True,
-          "staggered_adoption": True}, 3),  # TWFE alone under staggered adoption
-        ({**DID, "pre_trend_p_value": 0.5, "quasi_random_variation": True,
-          "staggered_adoption": True, "heterogeneity_robust": True}, 4),
-        ({**DID, "quasi_random_variation": True, "staggered_adoption": True,
-          "heterogeneity_robust": True}, 3),  # no pre-trend test reported
+        (
+            {**DID, "pre_trend_p_value": 0.5, "quasi_random_variation": True, "staggered_adoption": True},
+            3,
+        ),  # TWFE alone under staggered adoption
+        (
+            {
+                **DID,
+                "pre_trend_p_value": 0.5,
+                "quasi_random_variation": True,
+                "staggered_adoption": True,
+                "heterogeneity_robust": True,
+            },
+            4,
+        ),
+        (
+            {**DID, "quasi_random_variation": True, "staggered_adoption": True, "heterogeneity_robust": True},
+            3,
+        ),  # no pre-trend test reported
         ({**DID, "randomised": True}, 5),
     ],
 )
@@ -80,16 +92,18 @@ def test_too_few_comparison_authorities_falls_back_to_contribution_analysis():
 
 def test_not_yet_treated_authorities_count_as_comparisons_for_earlier_cohorts():
     panel = adoption_panel([4] * 15 + [6] * 15 + [np.nan] * 3)
-    decision = causal_estimate_permitted(
-        panel, "gss_code", "month", "first_month", control_group="not_yet_treated"
-    )
+    decision = causal_estimate_permitted(panel, "gss_code", "month", "first_month", control_group="not_yet_treated")
     # Cohort 4 has 15 + 3 comparisons; the last cohort only the 3 never-treated.
     assert not decision.permitted
     assert "period 4" not in decision.reason
     assert "period 6 has 3 comparison authorities" in decision.reason
     assert causal_estimate_permitted(
-        panel, "gss_code", "month", "first_month",
-        control_group="not_yet_treated", min_comparison_units=3,
+        panel,
+        "gss_code",
+        "month",
+        "first_month",
+        control_group="not_yet_treated",
+        min_comparison_units=3,
     ).permitted
 
 
@@ -98,9 +112,7 @@ def test_cohort_without_enough_pre_periods_blocks_a_causal_estimate():
     decision = causal_estimate_permitted(panel, "gss_code", "month", "first_month")
     assert not decision.permitted
     assert "period 2 has 1 pre-adoption periods (at least 2 needed)" in decision.reason
-    assert causal_estimate_permitted(
-        panel, "gss_code", "month", "first_month", min_pre_periods=1
-    ).permitted
+    assert causal_estimate_permitted(panel, "gss_code", "month", "first_month", min_pre_periods=1).permitted
 
 
 def test_no_adopters_means_no_causal_estimate():

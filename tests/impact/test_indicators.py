@@ -101,9 +101,7 @@ def test_unobserved_indicator_reports_no_data():
 
 
 def test_dates_as_periods():
-    table = indicator_table(
-        baseline_period=pd.Timestamp("2024-04-01"), target_period=pd.Timestamp("2025-04-01")
-    )
+    table = indicator_table(baseline_period=pd.Timestamp("2024-04-01"), target_period=pd.Timestamp("2025-04-01"))
     observations = observe(("repair days", "E09000012", pd.Timestamp("2024-10-01"), 30.0))
     days = status_of(track_indicators(table, observations), "repair days")
     assert days.expected_progress == pytest.approx(183 / 365)
@@ -120,8 +118,10 @@ def test_missing_baseline_is_an_error_naming_the_indicator():
     ("overrides", "message"),
     [
         ({"target": [50.0, 20.0, 30.0]}, "not better than baseline.*staff hours saved"),
-        ({"direction": ["higher is better", "higher is better", "higher is better"]},
-         "not better than baseline.*repair days"),
+        (
+            {"direction": ["higher is better", "higher is better", "higher is better"]},
+            "not better than baseline.*repair days",
+        ),
         ({"level": ["organisation", "borough", "economic"]}, "level must be one of"),
         ({"indicator": ["a", "a", "b"]}, "more than once"),
     ],

@@ -68,8 +68,13 @@ def test_dynamic_aggregation_tracks_true_event_time_effects(control_group):
     rows = {
         r.term: r
         for r in callaway_santanna(
-            panel, "y", "gss_code", "month", "first_month",
-            aggregation="dynamic", control_group=control_group,
+            panel,
+            "y",
+            "gss_code",
+            "month",
+            "first_month",
+            aggregation="dynamic",
+            control_group=control_group,
         )
     }
     for e, effect in truth.items():
@@ -95,9 +100,7 @@ def test_two_by_two_att_and_standard_error_by_hand():
     change = panel.pivot(index="gss_code", columns="month", values="y").diff(axis=1)[2]
     adopter = change.index.isin(list(joined))
     by_hand = change[adopter].mean() - change[~adopter].mean()
-    se_by_hand = np.sqrt(
-        change[adopter].var(ddof=0) / adopter.sum() + change[~adopter].var(ddof=0) / (~adopter).sum()
-    )
+    se_by_hand = np.sqrt(change[adopter].var(ddof=0) / adopter.sum() + change[~adopter].var(ddof=0) / (~adopter).sum())
     row = callaway_santanna(panel, "y", "gss_code", "month", "first_month")[0]
     assert row.estimate == pytest.approx(by_hand, rel=1e-12)
     assert row.std_error == pytest.approx(se_by_hand, rel=1e-12)
@@ -117,9 +120,7 @@ def test_group_time_cells_by_hand_for_each_comparison_and_base_period():
     not_yet_at_5 = never | (cohort > 5)
 
     def cells(**options):
-        rows = callaway_santanna(
-            panel, "y", "gss_code", "month", "first_month", aggregation="group_time", **options
-        )
+        rows = callaway_santanna(panel, "y", "gss_code", "month", "first_month", aggregation="group_time", **options)
         return {r.term: r.estimate for r in rows}
 
     varying = cells()
@@ -135,8 +136,13 @@ def test_group_time_cells_by_hand_for_each_comparison_and_base_period():
 def test_universal_base_event_study_has_reference_row():
     panel = simulate_staggered(5)
     rows = callaway_santanna(
-        panel, "y", "gss_code", "month", "first_month",
-        aggregation="dynamic", base_period="universal",
+        panel,
+        "y",
+        "gss_code",
+        "month",
+        "first_month",
+        aggregation="dynamic",
+        base_period="universal",
     )
     terms = [r.term for r in rows]
     assert terms.index("e=-1") == terms.index("e=0") - 1
@@ -149,14 +155,19 @@ def test_universal_base_event_study_has_reference_row():
 def test_influence_function_se_matches_the_jackknife_over_authorities(aggregation):
     """Leave-one-authority-out jackknife: an independent linearisation of the same estimator."""
     panel = simulate_staggered(6)
-    rows = callaway_santanna(panel, "y", "gss_code", "month", "first_month",
-                             aggregation=aggregation)
+    rows = callaway_santanna(panel, "y", "gss_code", "month", "first_month", aggregation=aggregation)
     codes = panel.gss_code.unique()
-    leave_one_out = np.array([
-        [r.estimate for r in callaway_santanna(panel[panel.gss_code != code], "y", "gss_code",
-                                               "month", "first_month", aggregation=aggregation)]
-        for code in codes
-    ])
+    leave_one_out = np.array(
+        [
+            [
+                r.estimate
+                for r in callaway_santanna(
+                    panel[panel.gss_code != code], "y", "gss_code", "month", "first_month", aggregation=aggregation
+                )
+            ]
+            for code in codes
+        ]
+    )
     n = len(codes)
     jackknife = np.sqrt((n - 1) / n * ((leave_one_out - leave_one_out.mean(axis=0)) ** 2).sum(axis=0))
     # The jackknife uses n - 1 denominators, so it runs a few percent above.
@@ -172,11 +183,9 @@ def test_fixed_cohorts_drop_weight_uncertainty_only_when_cohorts_differ():
     assert fixed.std_error < 0.8 * random_cohorts.std_error
 
     one_cohort = panel[panel.first_month.ne(LATE)]
-    assert callaway_santanna(
-        one_cohort, "y", "gss_code", "month", "first_month", fixed_cohorts=True
-    )[0].std_error == pytest.approx(
-        callaway_santanna(one_cohort, "y", "gss_code", "month", "first_month")[0].std_error
-    )
+    assert callaway_santanna(one_cohort, "y", "gss_code", "month", "first_month", fixed_cohorts=True)[
+        0
+    ].std_error == pytest.approx(callaway_santanna(one_cohort, "y", "gss_code", "month", "first_month")[0].std_error)
 
 
 def test_multiplier_bootstrap_is_seeded_and_gives_a_uniform_band():
@@ -184,8 +193,7 @@ def test_multiplier_bootstrap_is_seeded_and_gives_a_uniform_band():
     kwargs = dict(aggregation="dynamic", bootstrap_reps=999, seed=11)
     boot = callaway_santanna(panel, "y", "gss_code", "month", "first_month", **kwargs)
     again = callaway_santanna(panel, "y", "gss_code", "month", "first_month", **kwargs)
-    analytic = callaway_santanna(panel, "y", "gss_code", "month", "first_month",
-                                 aggregation="dynamic")
+    analytic = callaway_santanna(panel, "y", "gss_code", "month", "first_month", aggregation="dynamic")
     assert [r.std_error for r in boot] == [r.std_error for r in again]
     for b, a in zip(boot, analytic, strict=True):
         assert b.std_error == pytest.approx(a.std_error, rel=0.2)
@@ -212,9 +220,15 @@ def test_adoption_off_the_period_grid_is_refused():
 # csdid 0.4.3 (Python port of R did; ATTgt(control_group=["nevertreated"]).fit(est_method="reg"),
 # aggte(typec="dynamic"), varying base period) on deterministic_panel(): event time -> (estimate, SE).
 CSDID_DYNAMIC = {
-    -4: (-0.2081301231, 0.5051454417), -3: (0.8392260888, 0.6109699289), -2: (-0.8845602920, 0.6375292877),
-    -1: (0.2012197538, 0.6135418798), 0: (2.1060967444, 0.5545115096), 1: (1.6462425120, 0.5031153550),
-    2: (3.0548098949, 0.6928414306), 3: (1.3799956245, 0.7222790591), 4: (3.4628693563, 0.7194870140),
+    -4: (-0.2081301231, 0.5051454417),
+    -3: (0.8392260888, 0.6109699289),
+    -2: (-0.8845602920, 0.6375292877),
+    -1: (0.2012197538, 0.6135418798),
+    0: (2.1060967444, 0.5545115096),
+    1: (1.6462425120, 0.5031153550),
+    2: (3.0548098949, 0.6928414306),
+    3: (1.3799956245, 0.7222790591),
+    4: (3.4628693563, 0.7194870140),
 }
 
 
@@ -231,8 +245,7 @@ def deterministic_panel() -> pd.DataFrame:
 
 
 def test_event_time_effects_and_standard_errors_match_csdid():
-    rows = {r.term: r for r in callaway_santanna(deterministic_panel(), "y", "id", "t", "first",
-                                                 aggregation="dynamic")}
+    rows = {r.term: r for r in callaway_santanna(deterministic_panel(), "y", "id", "t", "first", aggregation="dynamic")}
     for e, (estimate, std_error) in CSDID_DYNAMIC.items():
         assert rows[f"e={e}"].estimate == pytest.approx(estimate, abs=1e-9)
         assert rows[f"e={e}"].std_error == pytest.approx(std_error, abs=1e-9)
@@ -272,9 +285,11 @@ def test_pre_trend_test_is_the_multivariate_behrens_fisher_test_by_hand():
     total = parts[0] + parts[1]
     t2 = difference @ np.linalg.solve(total, difference)
     p = 3
-    nu = (p + p * p) / sum((np.trace(np.linalg.solve(total, v) @ np.linalg.solve(total, v))
-                            + np.trace(np.linalg.solve(total, v)) ** 2) / (len(g) - 1)
-                           for v, g in zip(parts, (treated, control), strict=True))
+    nu = (p + p * p) / sum(
+        (np.trace(np.linalg.solve(total, v) @ np.linalg.solve(total, v)) + np.trace(np.linalg.solve(total, v)) ** 2)
+        / (len(g) - 1)
+        for v, g in zip(parts, (treated, control), strict=True)
+    )
     f_value = t2 * (nu - p + 1) / (p * nu)
     wald = pre_trend_wald(late_and_never, "y", "id", "t", "first", leads=3)[-1]
     assert wald.statistic == pytest.approx(f_value, rel=1e-9)
@@ -283,11 +298,15 @@ def test_pre_trend_test_is_the_multivariate_behrens_fisher_test_by_hand():
 
 def gate_rejections(design: StaggeredDesign, replicates: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    return np.array([
-        pre_trend_wald(simulate_staggered_panel(design, rng), "value", "authority_code", "t", "first_treated",
-                       leads=6)[-1].p_value < GATE_ALPHA
-        for _ in range(replicates)
-    ])
+    return np.array(
+        [
+            pre_trend_wald(
+                simulate_staggered_panel(design, rng), "value", "authority_code", "t", "first_treated", leads=6
+            )[-1].p_value
+            < GATE_ALPHA
+            for _ in range(replicates)
+        ]
+    )
 
 
 GATE_ALPHA = 0.10  # evaluation.impact.evidence.maryland_sms_level's pre_trend_alpha

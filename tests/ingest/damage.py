@@ -53,19 +53,32 @@ class Damage:
 
 def context(store: Store) -> SurveyContext:
     """The roster and instrument the demo exports are checked against."""
-    return SurveyContext(store.read_table("instrument"), store.read_table("cohorts"),
-                         store.read_table("participants"), store.read_table("authorities"))
+    return SurveyContext(
+        store.read_table("instrument"),
+        store.read_table("cohorts"),
+        store.read_table("participants"),
+        store.read_table("authorities"),
+    )
 
 
 def stored_rows(job: IngestJob, path: Path, survey_context: SurveyContext) -> dict[str, list[tuple]]:
     """What an ingest of ``path`` read as ``job`` would store: responses, free text and exclusions."""
-    parsed = parse_survey(path, load_mapping(job.mapping), survey_context, DEMO_KEY, cohort=job.cohort,
-                          wave=job.wave, source_sha256="", now=CLOCK)
+    parsed = parse_survey(
+        path,
+        load_mapping(job.mapping),
+        survey_context,
+        DEMO_KEY,
+        cohort=job.cohort,
+        wave=job.wave,
+        source_sha256="",
+        now=CLOCK,
+    )
     return {
         "responses": sorted(tuple(r.values()) for r in parsed.responses.to_pylist()),
         "free_text": sorted(tuple(r.values()) for r in parsed.free_text.to_pylist()),
-        "exclusions": sorted(tuple(r) for r in parsed.exclusions[["source_row", "respondent", "reason"]]
-                             .itertuples(index=False)),
+        "exclusions": sorted(
+            tuple(r) for r in parsed.exclusions[["source_row", "respondent", "reason"]].itertuples(index=False)
+        ),
     }
 
 
@@ -96,8 +109,11 @@ def damaged_exports(draw: st.DrawFn) -> Damage:
     """A demo Qualtrics export with one kind of damage."""
     job = draw(st.sampled_from(EXPORTS))
     data = job.path.read_bytes()
-    kind = draw(st.sampled_from(["cut", "insert", "delete", "delete-header-row", "duplicate-header-row",
-                                 "swap-columns", "encoding"]))
+    kind = draw(
+        st.sampled_from(
+            ["cut", "insert", "delete", "delete-header-row", "duplicate-header-row", "swap-columns", "encoding"]
+        )
+    )
     if kind == "cut":
         at = draw(st.integers(0, len(data) - 1))
         return Damage(job, kind, f"cut at byte {at}", data[:at])
@@ -108,13 +124,13 @@ def damaged_exports(draw: st.DrawFn) -> Damage:
     if kind == "delete":
         at = draw(st.integers(0, len(data) - 1))
         count = draw(st.integers(1, 4))
-        return Damage(job, kind, f"{data[at:at + count]!r} deleted at byte {at}", data[:at] + data[at + count:])
+        return Damage(job, kind, f"{data[at : at + count]!r} deleted at byte {at}", data[:at] + data[at + count :])
     if kind in ("delete-header-row", "duplicate-header-row"):
         lines = _lines(data)
         row = draw(st.integers(0, 2))
         kept = lines[:row] + ([lines[row]] if kind == "duplicate-header-row" else []) + lines[row:]
         if kind == "delete-header-row":
-            kept = lines[:row] + lines[row + 1:]
+            kept = lines[:row] + lines[row + 1 :]
         return Damage(job, kind, f"header row {row + 1}", b"".join(kept))
     if kind == "swap-columns":
         width = len(next(csv.reader([_text(data)[0].splitlines()[0]])))

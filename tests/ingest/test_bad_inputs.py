@@ -18,13 +18,19 @@ CASES = yaml.safe_load((BAD_INPUTS / "cases.yml").read_text())
 
 def _fingerprint(store: Store) -> dict[str, str]:
     """SHA-256 of every file in the store's folder (database and raw area)."""
-    return {str(p.relative_to(store.path.parent)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(store.path.parent.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(store.path.parent)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(store.path.parent.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_corpus_is_large_and_every_file_has_a_case():
-    files = {str(p.relative_to(BAD_INPUTS)) for p in BAD_INPUTS.rglob("*")
-             if p.is_file() and p.name != "cases.yml" and not p.name.startswith("valid_")}
+    files = {
+        str(p.relative_to(BAD_INPUTS))
+        for p in BAD_INPUTS.rglob("*")
+        if p.is_file() and p.name != "cases.yml" and not p.name.startswith("valid_")
+    }
     assert len(CASES) >= 25
     assert files == {case["file"] for case in CASES}
 
@@ -39,9 +45,14 @@ def test_bad_file_is_refused_with_its_location_and_the_store_is_unchanged(case: 
         run_ingest([IngestJob(path, mapping, "T1", "endpoint")], base_store, TEST_KEY)
 
     expect = case["expect"]
-    matching = [p for p in refused.value.problems
-                if expect["rule"] in p.rule and p.file.startswith(expect.get("file", path.name))
-                and p.row == expect.get("row", p.row) and p.column == expect.get("column", p.column)]
+    matching = [
+        p
+        for p in refused.value.problems
+        if expect["rule"] in p.rule
+        and p.file.startswith(expect.get("file", path.name))
+        and p.row == expect.get("row", p.row)
+        and p.column == expect.get("column", p.column)
+    ]
     assert matching, "\n".join(map(str, refused.value.problems))
     assert _fingerprint(base_store) == before
 
@@ -50,8 +61,16 @@ def test_every_problem_is_reported_not_only_the_first(base_store: Store, tmp_pat
     rows = (FIXTURES / "base" / "participants.csv").read_text().splitlines()
     bad = tmp_path / "participants.csv"
     # Two different faults on two rows, and a third in another column.
-    bad.write_text("\n".join([rows[0], rows[1].replace("Director", "Boss", 1),
-                              rows[2].replace("2024-01-05", "soon").replace(",T1,", ",T9,")]) + "\n")
+    bad.write_text(
+        "\n".join(
+            [
+                rows[0],
+                rows[1].replace("Director", "Boss", 1),
+                rows[2].replace("2024-01-05", "soon").replace(",T1,", ",T9,"),
+            ]
+        )
+        + "\n"
+    )
     with pytest.raises(ValidationError) as refused:
         run_ingest([IngestJob(bad)], base_store, TEST_KEY)
     located = {(p.row, p.column) for p in refused.value.problems}

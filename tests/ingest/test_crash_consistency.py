@@ -26,8 +26,16 @@ from support import BASE_TABLES, FIXTURES
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
 FIRST = ["--demo", *(str(FIXTURES / "base" / name) for name in BASE_TABLES)]
-LATER = ["--demo", str(FIXTURES / "qualtrics_valid.csv"), "--mapping", str(FIXTURES / "qualtrics.yml"),
-         "--cohort", "T1", "--wave", "endpoint"]
+LATER = [
+    "--demo",
+    str(FIXTURES / "qualtrics_valid.csv"),
+    "--mapping",
+    str(FIXTURES / "qualtrics.yml"),
+    "--cohort",
+    "T1",
+    "--wave",
+    "endpoint",
+]
 
 
 def FIRST_SNAPSHOT(factory: pytest.TempPathFactory) -> Path:  # noqa: N802 - a path, named like a constant
@@ -35,8 +43,13 @@ def FIRST_SNAPSHOT(factory: pytest.TempPathFactory) -> Path:  # noqa: N802 - a p
 
 
 def _workbench(store: Store, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(WORKBENCH), *args, "--store", str(store.path)], capture_output=True, text=True,
-                            env={**os.environ, **(env or {})}, timeout=120)
+    result = subprocess.run(
+        [str(WORKBENCH), *args, "--store", str(store.path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
     assert "Traceback" not in result.stderr + result.stdout, result.stderr
     return result
 
@@ -71,7 +84,8 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("ingest", ["first", "later"])
 def test_an_ingest_killed_at_any_phase_leaves_all_or_none_and_is_repaired(
-        ingest: str, phase: str, uninterrupted: dict, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    ingest: str, phase: str, uninterrupted: dict, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+):
     store = Store(tmp_path / "store" / "workbench.duckdb")
     if ingest == "later":  # the store of an uninterrupted first ingest
         shutil.copytree(FIRST_SNAPSHOT(tmp_path_factory), store.path.parent)
@@ -103,11 +117,24 @@ def test_two_ingests_at_once_one_refused_clearly_one_queued(tmp_path: Path, unin
     assert _workbench(store, "ingest", *FIRST).returncode == 0
     other = tmp_path / "participants.csv"  # a second file, so that both ingests have work to do
     rows = (FIXTURES / "base" / "participants.csv").read_text().splitlines()
-    other.write_text("\n".join([rows[0], "rosalind.franklin@example.org,Rosalind Franklin,T2,Director,Science,"
-                                "2024-07-01,,,,Female,White,No,35-44"]) + "\n")
+    other.write_text(
+        "\n".join(
+            [
+                rows[0],
+                "rosalind.franklin@example.org,Rosalind Franklin,T2,Director,Science,"
+                "2024-07-01,,,,Female,White,No,35-44",
+            ]
+        )
+        + "\n"
+    )
     command = [str(WORKBENCH), "ingest", *LATER, "--store", str(store.path)]
-    holder = subprocess.Popen(command, env={**os.environ, STALL_AT_ENV: "inserting", STALL_SECONDS_ENV: "6"},
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        command,
+        env={**os.environ, STALL_AT_ENV: "inserting", STALL_SECONDS_ENV: "6"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while str(holder.pid) not in (store.lock_path.read_text() if store.lock_path.exists() else ""):
         assert time.monotonic() < deadline, "the first ingest never took the lock"

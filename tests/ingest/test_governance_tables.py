@@ -22,29 +22,49 @@ TEST_KEY = b"governance-tables-test-key-0123"  # no governance table has an iden
 HEADERS = {
     "peer_challenges": ("challenge_id", "authority_code", "review_date", "follow_up_date", "lead_reviewer_org"),
     "recommendations": ("recommendation_id", "challenge_id", "line_of_enquiry", "summary"),
-    "actions": ("action_id", "recommendation_id", "owner_role", "due_date", "status", "evidence",
-                "status_at_follow_up"),
-    "risk_register": ("register", "risk_id", "review_date", "title", "owner_role", "probability", "impact",
-                      "rag_reported"),
+    "actions": (
+        "action_id",
+        "recommendation_id",
+        "owner_role",
+        "due_date",
+        "status",
+        "evidence",
+        "status_at_follow_up",
+    ),
+    "risk_register": (
+        "register",
+        "risk_id",
+        "review_date",
+        "title",
+        "owner_role",
+        "probability",
+        "impact",
+        "rag_reported",
+    ),
 }
 
 
 def valid_rows() -> dict[str, list[list[object]]]:
     """A small, valid governance workbook's rows (row 2 of each sheet is the first data row)."""
     return {
-        "peer_challenges": [["PC-1", "E09000007", dt.date(2023, 3, 1), dt.date(2024, 6, 1), "LOTI"],
-                            ["PC-2", "E09000012", dt.date(2024, 1, 31), dt.date(2025, 1, 31), "Socitm"]],
-        "recommendations": [["PC-1-R1", "PC-1", "Data", "Publish a data catalogue."],
-                            ["PC-1-R2", "PC-1", "Leadership", "Name an accountable director for digital."],
-                            ["PC-2-R1", "PC-2", "Skills", "Train every manager in data basics."]],
-        "actions": [["PC-1-R1-A1", "PC-1-R1", "Head of Data", dt.date(2023, 9, 30), "Complete", "Catalogue live.",
-                     "Achieved"],
-                    ["PC-1-R2-A1", "PC-1-R2", "Chief Executive", dt.date(2023, 12, 31), "In progress", None,
-                     "Partly achieved"],
-                    ["PC-2-R1-A1", "PC-2-R1", "Head of HR", dt.date(2024, 6, 30), "Not started", None,
-                     "Not assessed"]],
-        "risk_register": [["loti", "R01", dt.date(2024, 3, 31), "Members leave", "LOTI Director", 3, 4, "Red"],
-                          ["loti", "R01", dt.date(2024, 6, 30), "Members leave", "LOTI Director", 2, 4, None]],
+        "peer_challenges": [
+            ["PC-1", "E09000007", dt.date(2023, 3, 1), dt.date(2024, 6, 1), "LOTI"],
+            ["PC-2", "E09000012", dt.date(2024, 1, 31), dt.date(2025, 1, 31), "Socitm"],
+        ],
+        "recommendations": [
+            ["PC-1-R1", "PC-1", "Data", "Publish a data catalogue."],
+            ["PC-1-R2", "PC-1", "Leadership", "Name an accountable director for digital."],
+            ["PC-2-R1", "PC-2", "Skills", "Train every manager in data basics."],
+        ],
+        "actions": [
+            ["PC-1-R1-A1", "PC-1-R1", "Head of Data", dt.date(2023, 9, 30), "Complete", "Catalogue live.", "Achieved"],
+            ["PC-1-R2-A1", "PC-1-R2", "Chief Executive", dt.date(2023, 12, 31), "In progress", None, "Partly achieved"],
+            ["PC-2-R1-A1", "PC-2-R1", "Head of HR", dt.date(2024, 6, 30), "Not started", None, "Not assessed"],
+        ],
+        "risk_register": [
+            ["loti", "R01", dt.date(2024, 3, 31), "Members leave", "LOTI Director", 3, 4, "Red"],
+            ["loti", "R01", dt.date(2024, 6, 30), "Members leave", "LOTI Director", 2, 4, None],
+        ],
     }
 
 
@@ -92,8 +112,11 @@ def test_an_unknown_line_of_enquiry_is_refused(base_store: Store, tmp_path: Path
     assert base_store.read_table("recommendations").empty
 
 
-@pytest.mark.parametrize("follow_up", [dt.date(2023, 9, 1), dt.date(2025, 3, 2), dt.date(2024, 2, 29)],
-                         ids=["too early", "too late", "one day short of 12 months"])
+@pytest.mark.parametrize(
+    "follow_up",
+    [dt.date(2023, 9, 1), dt.date(2025, 3, 2), dt.date(2024, 2, 29)],
+    ids=["too early", "too late", "one day short of 12 months"],
+)
 def test_a_follow_up_outside_12_to_24_months_is_refused(base_store: Store, tmp_path: Path, follow_up: dt.date):
     rows = valid_rows()
     rows["peer_challenges"][0][3] = follow_up  # review 2023-03-01 on row 2
@@ -126,12 +149,22 @@ def test_every_problem_in_every_sheet_is_reported_together(base_store: Store, tm
     rows["actions"][2][4] = "Done"
     problems = refused(workbook(tmp_path / "gov.xlsx", rows), base_store)
     located = {(p.file.split("[")[-1].rstrip("]"), p.row, p.column) for p in problems}
-    assert {("recommendations", 2, "line_of_enquiry"), ("risk_register", 2, "impact"),
-            ("risk_register", 3, "rag_reported"), ("actions", 4, "status")} <= located
+    assert {
+        ("recommendations", 2, "line_of_enquiry"),
+        ("risk_register", 2, "impact"),
+        ("risk_register", 3, "rag_reported"),
+        ("actions", 4, "status"),
+    } <= located
 
 
-@pytest.mark.parametrize(("column", "value"), [("owner_role", "Ms Okafor"), ("owner_role", "j.smith@council.gov.uk"),
-                                               ("evidence", "Ring 020 7946 0123 for the file")])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("owner_role", "Ms Okafor"),
+        ("owner_role", "j.smith@council.gov.uk"),
+        ("evidence", "Ring 020 7946 0123 for the file"),
+    ],
+)
 def test_personal_data_in_an_action_is_refused(base_store: Store, tmp_path: Path, column: str, value: str):
     rows = valid_rows()
     rows["actions"][0][HEADERS["actions"].index(column)] = value
@@ -142,7 +175,8 @@ def test_personal_data_in_an_action_is_refused(base_store: Store, tmp_path: Path
 def test_an_action_for_an_unknown_recommendation_is_refused_in_a_csv(base_store: Store, tmp_path: Path):
     run_ingest([IngestJob(workbook(tmp_path / "gov.xlsx", valid_rows()))], base_store, TEST_KEY)
     csv = tmp_path / "actions.csv"
-    csv.write_text(",".join(HEADERS["actions"]) + "\n"
-                   "PC-9-R1-A1,PC-9-R1,Head of Data,2024-03-31,In progress,,Not assessed\n")
+    csv.write_text(
+        ",".join(HEADERS["actions"]) + "\nPC-9-R1-A1,PC-9-R1,Head of Data,2024-03-31,In progress,,Not assessed\n"
+    )
     problems = refused(csv, base_store)
     assert_located(problems, "actions.csv", 2, "recommendation_id", "not found in table 'recommendations'")

@@ -32,10 +32,11 @@ def _expected_by_pseudonym() -> dict[str, dict[str, float]]:
     return {pseudonym(email, TEST_KEY): answers for email, answers in EXPECTED.items()}
 
 
-@pytest.mark.parametrize("name", ["valid_utf8_bom.csv", "valid_utf16_tab.csv", "valid_semicolon.csv",
-                                  "valid_cp1252_pound.csv"])
+@pytest.mark.parametrize(
+    "name", ["valid_utf8_bom.csv", "valid_utf16_tab.csv", "valid_semicolon.csv", "valid_cp1252_pound.csv"]
+)
 def test_unusual_but_valid_exports_are_accepted_with_the_right_values(name: str, base_store: Store):
-    outcome, = run_ingest([IngestJob(BAD_INPUTS / name, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    (outcome,) = run_ingest([IngestJob(BAD_INPUTS / name, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
     assert outcome.status == "ingested"
     assert _values(base_store) == _expected_by_pseudonym()
 
@@ -47,8 +48,9 @@ def test_windows_1252_pound_sign_survives(base_store: Store):
 
 
 def test_microsoft_forms_export_maps_question_text_to_items(base_store: Store):
-    run_ingest([IngestJob(FIXTURES / "msforms_valid.xlsx", FIXTURES / "msforms.yml", "T1", "follow-up")],
-               base_store, TEST_KEY)
+    run_ingest(
+        [IngestJob(FIXTURES / "msforms_valid.xlsx", FIXTURES / "msforms.yml", "T1", "follow-up")], base_store, TEST_KEY
+    )
     values = _values(base_store)
     assert values[pseudonym("ada.lovelace@example.org", TEST_KEY)] == {"conf_1": 4, "conf_2": 2, "comp_1": 4}
     assert set(base_store.read_table("responses")["wave"]) == {"follow-up"}
@@ -62,8 +64,17 @@ def test_no_name_or_email_is_stored_and_free_text_is_kept_apart(base_store: Stor
     for secret in (b"lovelace", b"Lovelace", b"example.org", b"Turing", b"192.0.2."):
         assert secret not in content
     responses = base_store.read_table("responses")
-    assert set(responses.columns) == {"survey", "respondent", "cohort_id", "authority_code", "wave", "item_id",
-                                      "value", "submitted_at", "source_sha256"}
+    assert set(responses.columns) == {
+        "survey",
+        "respondent",
+        "cohort_id",
+        "authority_code",
+        "wave",
+        "item_id",
+        "value",
+        "submitted_at",
+        "source_sha256",
+    }
     assert "answer" not in responses
 
 
@@ -71,7 +82,7 @@ def test_reingesting_the_same_file_is_a_no_op_that_says_so(base_store: Store):
     job = IngestJob(FIXTURES / "qualtrics_valid.csv", QUALTRICS, "T1", "endpoint")
     run_ingest([job], base_store, TEST_KEY)
     before = base_store.path.read_bytes()
-    outcome, = run_ingest([job], base_store, TEST_KEY)
+    (outcome,) = run_ingest([job], base_store, TEST_KEY)
     assert outcome.status == "already ingested"
     assert base_store.path.read_bytes() == before
 
@@ -80,9 +91,12 @@ def test_a_corrected_reexport_needs_replace_and_then_replaces(base_store: Store,
     run_ingest([IngestJob(FIXTURES / "qualtrics_valid.csv", QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
     corrected = tmp_path / "corrected.csv"
     text = (FIXTURES / "qualtrics_valid.csv").read_text()
-    corrected.write_text(text.replace("R_test3,Berners-Lee,Tim,tim.berners-lee@example.org,,51.5,-0.12,email,EN,Agree",
-                                      "R_test3,Berners-Lee,Tim,tim.berners-lee@example.org,,51.5,-0.12,email,EN,"
-                                      "Strongly agree"))
+    corrected.write_text(
+        text.replace(
+            "R_test3,Berners-Lee,Tim,tim.berners-lee@example.org,,51.5,-0.12,email,EN,Agree",
+            "R_test3,Berners-Lee,Tim,tim.berners-lee@example.org,,51.5,-0.12,email,EN,Strongly agree",
+        )
+    )
     job = IngestJob(corrected, QUALTRICS, "T1", "endpoint")
     with pytest.raises(ValidationError, match="already in the store"):
         run_ingest([job], base_store, TEST_KEY)
@@ -98,8 +112,9 @@ def test_a_corrected_reexport_needs_replace_and_then_replaces(base_store: Store,
 def _with_rules(tmp_path: Path, **rules: str) -> Path:
     text = QUALTRICS.read_text()
     for rule, value in rules.items():
-        text = text.replace(f"  {rule}: reject", f"  {rule}: {value}").replace(f"  {rule}: exclude",
-                                                                              f"  {rule}: {value}")
+        text = text.replace(f"  {rule}: reject", f"  {rule}: {value}").replace(
+            f"  {rule}: exclude", f"  {rule}: {value}"
+        )
     mapping = tmp_path / "mapping.yml"
     mapping.write_text(text)
     return mapping
@@ -107,8 +122,9 @@ def _with_rules(tmp_path: Path, **rules: str) -> Path:
 
 def test_duplicate_submission_keep_latest_is_logged_not_silent(base_store: Store, tmp_path: Path):
     mapping = _with_rules(tmp_path, duplicates="keep-latest")
-    outcome, = run_ingest([IngestJob(BAD_INPUTS / "duplicate_submission.csv", mapping, "T1", "endpoint")],
-                          base_store, TEST_KEY)
+    (outcome,) = run_ingest(
+        [IngestJob(BAD_INPUTS / "duplicate_submission.csv", mapping, "T1", "endpoint")], base_store, TEST_KEY
+    )
     exclusions = base_store.read_table("exclusions")
     assert list(exclusions["source_row"]) == [4]
     assert "superseded by row 8" in exclusions["reason"].iloc[0]
@@ -152,14 +168,17 @@ def test_changed_table_row_needs_replace(base_store: Store, tmp_path: Path):
     changed.write_text((FIXTURES / "base" / "cohorts.csv").read_text().replace("Test cohort one", "Cohort 1"))
     with pytest.raises(ValidationError, match="use --replace"):
         run_ingest([IngestJob(changed)], base_store, TEST_KEY)
-    outcome, = run_ingest([IngestJob(changed)], base_store, TEST_KEY, replace=True)
+    (outcome,) = run_ingest([IngestJob(changed)], base_store, TEST_KEY, replace=True)
     assert outcome.rows == {"cohorts": 1} and outcome.unchanged_rows == 1
     assert set(base_store.read_table("cohorts")["name"]) == {"Cohort 1", "Test cohort two"}
 
 
 def test_parse_labels_reads_the_instrument_format():
     assert parse_labels("1=Strongly disagree; 2=Disagree;5= Strongly  agree") == {
-        "strongly disagree": 1.0, "disagree": 2.0, "strongly agree": 5.0}
+        "strongly disagree": 1.0,
+        "disagree": 2.0,
+        "strongly agree": 5.0,
+    }
     with pytest.raises(ValueError, match="not of the form"):
         parse_labels("Agree")
 
@@ -191,53 +210,69 @@ def _tidy(tmp_path: Path, body: str, rules: str = "") -> IngestJob:
 
 
 def test_tidy_export_trims_cells_reads_labels_and_keeps_the_latest_answer_per_item(base_store: Store, tmp_path: Path):
-    outcome, = run_ingest([_tidy(tmp_path, TIDY, "rules:\n  duplicates: keep-latest\n")], base_store, TEST_KEY)
+    (outcome,) = run_ingest([_tidy(tmp_path, TIDY, "rules:\n  duplicates: keep-latest\n")], base_store, TEST_KEY)
     ada, alan = pseudonym("ada.lovelace@example.org", TEST_KEY), pseudonym("alan.turing@example.org", TEST_KEY)
     # Same e-mail in another case with spaces: the same person; an empty answer is not stored;
     # a pseudonym given in the file is kept as it is; the later of two answers to one item wins.
-    assert _values(base_store) == {ada: {"conf_1": 4, "conf_2": 4}, alan: {"conf_1": 2},
-                                   "P-0123456789ab": {"comp_1": 3}}
+    assert _values(base_store) == {
+        ada: {"conf_1": 4, "conf_2": 4},
+        alan: {"conf_1": 2},
+        "P-0123456789ab": {"comp_1": 3},
+    }
     assert sorted(outcome.exclusions["source_row"]) == [4, 8]
     assert "superseded by row 6" in outcome.exclusions.set_index("source_row").at[4, "reason"]
     assert outcome.batches == "test-survey T1/baseline; test-survey T2/baseline"
 
 
 def test_tidy_export_reports_every_bad_cell_with_its_row_and_column(base_store: Store, tmp_path: Path):
-    body = ("respondent,cohort_id,wave,item_id,value,submitted_at\n"
-            "ada.lovelace@example.org,T9,baseline,conf_2,9,2024-01-10 09:00:00\n"
-            ",T1,someday,conf_x,Agree,2024-01-10 09:00:00\n"
-            "alan.turing@example.org,T1,baseline,conf_1,=1+1,3024-01-10\n"
-            "alan.turing@example.org,T1,baseline,conf_2,Mostly,not a date\n")
+    body = (
+        "respondent,cohort_id,wave,item_id,value,submitted_at\n"
+        "ada.lovelace@example.org,T9,baseline,conf_2,9,2024-01-10 09:00:00\n"
+        ",T1,someday,conf_x,Agree,2024-01-10 09:00:00\n"
+        "alan.turing@example.org,T1,baseline,conf_1,=1+1,3024-01-10\n"
+        "alan.turing@example.org,T1,baseline,conf_2,Mostly,not a date\n"
+    )
     with pytest.raises(ValidationError) as refused:
         run_ingest([_tidy(tmp_path, body)], base_store, TEST_KEY)
     located = {(p.row, p.column, p.rule.split(" (")[0]) for p in refused.value.problems}
-    assert {(2, "cohort_id", "cohort not in table 'cohorts'"), (2, "value", "outside the scale of item conf_2"),
-            (3, "respondent", "a respondent is required"), (3, "wave", "not a wave"),
-            (3, "value", "item conf_x is not in the instrument"),
-            (4, "value", "looks like a spreadsheet formula; remove the leading = + - @"),
-            (4, "submitted_at", "date is in the future"),  # a mistyped year far ahead is reported, not a crash
-            (5, "submitted_at", "not a date"), (5, "value", "not a label of item conf_2")} <= located
+    assert {
+        (2, "cohort_id", "cohort not in table 'cohorts'"),
+        (2, "value", "outside the scale of item conf_2"),
+        (3, "respondent", "a respondent is required"),
+        (3, "wave", "not a wave"),
+        (3, "value", "item conf_x is not in the instrument"),
+        (4, "value", "looks like a spreadsheet formula; remove the leading = + - @"),
+        (4, "submitted_at", "date is in the future"),  # a mistyped year far ahead is reported, not a crash
+        (5, "submitted_at", "not a date"),
+        (5, "value", "not a label of item conf_2"),
+    } <= located
     assert base_store.read_table("responses").empty
 
 
 def test_qualtrics_previews_and_test_responses_are_excluded_by_their_marker(base_store: Store, tmp_path: Path):
     # As Qualtrics writes them: a preview has no recipient at all and answers nothing it need not.
     lines = (FIXTURES / "qualtrics_valid.csv").read_text().splitlines()
-    preview = ("2024-06-19 09:00:00,2024-06-19 09:01:00,Survey Preview,,100,60,True,2024-06-19 09:01:01,R_prev,"
-               ",,,,,,preview,EN,Agree,,,")
-    test_response = ("2024-06-19 10:00:00,2024-06-19 10:01:00,Survey Test,,100,60,True,2024-06-19 10:01:01,R_test,"
-                     ",,,,,,test,EN,Agree,Agree,9,")
+    preview = (
+        "2024-06-19 09:00:00,2024-06-19 09:01:00,Survey Preview,,100,60,True,2024-06-19 09:01:01,R_prev,"
+        ",,,,,,preview,EN,Agree,,,"
+    )
+    test_response = (
+        "2024-06-19 10:00:00,2024-06-19 10:01:00,Survey Test,,100,60,True,2024-06-19 10:01:01,R_test,"
+        ",,,,,,test,EN,Agree,Agree,9,"
+    )
     export = tmp_path / "with_previews.csv"
     export.write_text("\n".join(lines[:4] + [preview] + lines[4:] + [test_response]) + "\n")
 
-    outcome, = run_ingest([IngestJob(export, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
+    (outcome,) = run_ingest([IngestJob(export, QUALTRICS, "T1", "endpoint")], base_store, TEST_KEY)
 
     assert outcome.status == "ingested"
     assert _values(base_store) == _expected_by_pseudonym()
     logged = base_store.read_table("exclusions").sort_values("source_row")
     assert list(logged["source_row"]) == [5, 9]
-    assert list(logged["reason"]) == ["Qualtrics preview or test response (DistributionChannel = preview)",
-                                      "Qualtrics preview or test response (DistributionChannel = test)"]
+    assert list(logged["reason"]) == [
+        "Qualtrics preview or test response (DistributionChannel = preview)",
+        "Qualtrics preview or test response (DistributionChannel = test)",
+    ]
 
 
 def test_a_question_text_with_a_line_break_keeps_every_row(base_store: Store, tmp_path: Path):

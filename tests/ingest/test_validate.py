@@ -25,8 +25,17 @@ def _sha(path: Path) -> str:
 
 def test_validate_checks_files_and_writes_nothing(base_store: Store, keyed: None):
     before = _sha(base_store.path)
-    args = ["validate", "--store", str(base_store.path), "--mapping", str(FIXTURES / "qualtrics.yml"),
-            "--cohort", "T1", "--wave", "endpoint"]
+    args = [
+        "validate",
+        "--store",
+        str(base_store.path),
+        "--mapping",
+        str(FIXTURES / "qualtrics.yml"),
+        "--cohort",
+        "T1",
+        "--wave",
+        "endpoint",
+    ]
     good = CliRunner().invoke(app, [*args, str(FIXTURES / "qualtrics_valid.csv")])
     assert good.exit_code == 0 and "no problems" in good.output
     bad = CliRunner().invoke(app, [*args, str(BAD_INPUTS / "value_out_of_range.csv")])
@@ -47,5 +56,4 @@ def test_store_check_finds_a_broken_reference(base_store: Store):
     with duckdb.connect(str(base_store.path)) as con:  # damage the store behind the workbench's back
         con.execute("DELETE FROM cohorts WHERE cohort_id = 'T1'")
     problems = validate_store(base_store)
-    assert any(p.file == "store table 'participants'" and p.column == "cohort_id" and p.value == "T1"
-               for p in problems)
+    assert any(p.file == "store table 'participants'" and p.column == "cohort_id" and p.value == "T1" for p in problems)

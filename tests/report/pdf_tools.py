@@ -11,8 +11,9 @@ from PIL import Image
 
 def pdf_text(pdf: Path, page: int | None = None) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", *pages, str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def page_count(pdf: Path) -> int:
@@ -22,17 +23,34 @@ def page_count(pdf: Path) -> int:
 
 def page_image(pdf: Path, page: int, target: Path, *, dpi: int = 60) -> Path:
     """Page ``page`` as a PNG (``target`` without its suffix is pdftoppm's prefix)."""
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
-                    str(target.with_suffix(""))], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-png",
+            "-singlefile",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(pdf),
+            str(target.with_suffix("")),
+        ],
+        check=True,
+    )
     return target.with_suffix(".png")
 
 
 def pixels_near(image: Path, colour: str, tolerance: int = 40) -> int:
     """How many pixels of ``image`` are within ``tolerance`` (per channel) of ``colour`` (#RRGGBB)."""
-    wanted = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    wanted = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
     rgb = Image.open(image).convert("RGB")
-    return sum(1 for pixel in rgb.get_flattened_data()
-               if all(abs(p - w) <= tolerance for p, w in zip(pixel, wanted, strict=True)))
+    return sum(
+        1
+        for pixel in rgb.get_flattened_data()
+        if all(abs(p - w) <= tolerance for p, w in zip(pixel, wanted, strict=True))
+    )
 
 
 def ink_fraction(image: Path) -> float:

@@ -21,18 +21,27 @@ def _text(page: str) -> str:
 
 def test_the_summary_comes_right_after_the_title_then_the_contents_then_the_sections_in_order():
     page = _page(notebook())
-    positions = [page.index(marker) for marker in ("Synthetic cohort evaluation", "Did confidence rise?",
-                                                   'id="contents"', "Section 1: what changed",
-                                                   "Section 2: what changed", "Section 3: what changed",
-                                                   "Notes on the analysis")]
+    positions = [
+        page.index(marker)
+        for marker in (
+            "Synthetic cohort evaluation",
+            "Did confidence rise?",
+            'id="contents"',
+            "Section 1: what changed",
+            "Section 2: what changed",
+            "Section 3: what changed",
+            "Notes on the analysis",
+        )
+    ]
     assert positions == sorted(positions)
     assert page.count("Did confidence rise?") == 1, "the summary is moved, not copied"
 
 
 def test_a_cell_tagged_title_names_the_report_in_place_of_the_first_heading():
     content = notebook()
-    content["cells"].insert(2, _code([display("text/markdown", "# LOTI project evaluation: Cyber security (P03)")],
-                                     tags=("title",)))
+    content["cells"].insert(
+        2, _code([display("text/markdown", "# LOTI project evaluation: Cyber security (P03)")], tags=("title",))
+    )
     document = read_document(content)
     page = report_html(document, STAMP)
     assert document.title == "LOTI project evaluation: Cyber security (P03)"
@@ -46,8 +55,12 @@ def test_the_contents_link_every_section_heading_to_its_anchor():
     page = _page(notebook())
     contents = re.search(r'<nav class="report-contents".*?</nav>', page, re.DOTALL).group(0)
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', contents)
-    assert [text for _, text in links] == ["Section 1: what changed", "Section 2: what changed",
-                                           "Section 3: what changed", "Notes on the analysis"]
+    assert [text for _, text in links] == [
+        "Section 1: what changed",
+        "Section 2: what changed",
+        "Section 3: what changed",
+        "Notes on the analysis",
+    ]
     for anchor, _ in links:
         assert page.count(f'id="{anchor}"') == 1, f"#{anchor} must point at exactly one heading"
 
@@ -62,8 +75,9 @@ def test_no_code_no_prompts_and_nothing_from_the_network():
     page = _page(notebook())
     assert "audience = 'public'" not in page and "x = 1" not in page
     assert "In [" not in page and "Out[" not in page
-    assert not re.search(r"""<(script|link|img)\b[^>]*\b(src|href)=["']?(https?:)?//""", page), \
+    assert not re.search(r"""<(script|link|img)\b[^>]*\b(src|href)=["']?(https?:)?//""", page), (
         "a report must open offline"
+    )
     assert page.count("<script>") == 2, "plotly.js once in the head, and the script that draws the charts"
     assert 'id="report-chart-1"' in page and 'aria-label="Change in confidence"' in page
 
@@ -89,15 +103,24 @@ def test_the_footer_carries_the_runs_provenance():
 
 
 STRAY = {
-    "stderr": stream("stderr", "/work/wt13r/src/evaluation/statistics/paired.py:88: RuntimeWarning: 26 of 2000 "
-                               "bootstrap replicates were NaN\n  warnings.warn(message)\n"),
-    "traceback": {"output_type": "error", "ename": "ValueError", "evalue": "bad input",
-                  "traceback": ["Traceback (most recent call last)", "ValueError: bad input"]},
+    "stderr": stream(
+        "stderr",
+        "/work/wt13r/src/evaluation/statistics/paired.py:88: RuntimeWarning: 26 of 2000 "
+        "bootstrap replicates were NaN\n  warnings.warn(message)\n",
+    ),
+    "traceback": {
+        "output_type": "error",
+        "ename": "ValueError",
+        "evalue": "bad input",
+        "traceback": ["Traceback (most recent call last)", "ValueError: bad input"],
+    },
     "machine path": display("text/html", "<p>Read from /home/analyst/data/roster.csv</p>"),
     "network load": display("text/html", '<script src="https://cdn.example.org/lib.js"></script><p>x</p>'),
-    "interactive widget": {"output_type": "display_data", "metadata": {},
-                           "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "1"},
-                                    "text/plain": "IntSlider(value=0)"}},
+    "interactive widget": {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "1"}, "text/plain": "IntSlider(value=0)"},
+    },
 }
 
 
@@ -112,8 +135,9 @@ def test_stray_output_is_kept_out_of_the_report_and_recorded(kind: str, tmp_path
     assert "IntSlider" not in text
     assert "Cohort T1: 8 enrolled." in text, "the cell's other output stays"
     assert [(w.cell, w.kind) for w in rendered.withheld] == [(2, kind)]
-    assert "/work/" not in rendered.withheld[0].excerpt and "/home/" not in rendered.withheld[0].excerpt, \
+    assert "/work/" not in rendered.withheld[0].excerpt and "/home/" not in rendered.withheld[0].excerpt, (
         "the record names no machine path either"
+    )
 
 
 def test_a_url_is_not_mistaken_for_a_machine_path():

@@ -18,8 +18,12 @@ from evaluation.report.pdf import PdfPrinter
 
 pytestmark = pytest.mark.browser
 
-RUNS = {"programme_evaluation/all": "Programme overview", "portfolio_evaluation/all": "LOTI portfolio",
-        "project_evaluation/project-P01": "Project P01", "project_evaluation/project-P02": "Project P02"}
+RUNS = {
+    "programme_evaluation/all": "Programme overview",
+    "portfolio_evaluation/all": "LOTI portfolio",
+    "project_evaluation/project-P01": "Project P01",
+    "project_evaluation/project-P02": "Project P02",
+}
 
 
 @pytest.fixture
@@ -30,14 +34,18 @@ def reports(tmp_path: Path, public_report: Printed) -> Path:
     return folder
 
 
-def test_the_pack_has_a_contents_page_then_each_report_on_the_page_it_lists(reports: Path, printer: PdfPrinter,
-                                                                             public_report: Printed, tmp_path: Path):
-    pack = build_board_pack(reports, ["programme_evaluation/all", "portfolio_evaluation/all",
-                                      "project_evaluation/*"], tmp_path / "pack.pdf", printer=printer)
+def test_the_pack_has_a_contents_page_then_each_report_on_the_page_it_lists(
+    reports: Path, printer: PdfPrinter, public_report: Printed, tmp_path: Path
+):
+    pack = build_board_pack(
+        reports,
+        ["programme_evaluation/all", "portfolio_evaluation/all", "project_evaluation/*"],
+        tmp_path / "pack.pdf",
+        printer=printer,
+    )
     each = page_count(public_report.pdf)
     assert pack.contents_pages == 1 and pack.pages == 1 + 4 * each == page_count(pack.path)
-    assert [(e.stamp.key, first) for e, first in pack.entries] == [
-        (key, 2 + i * each) for i, key in enumerate(RUNS)]
+    assert [(e.stamp.key, first) for e, first in pack.entries] == [(key, 2 + i * each) for i, key in enumerate(RUNS)]
     contents = pdf_text(pack.path, 1)
     for (_, first), title in zip(pack.entries, RUNS.values(), strict=True):
         line = next(line for line in contents.splitlines() if line.strip().startswith(title))
@@ -49,23 +57,35 @@ def test_the_pack_has_a_contents_page_then_each_report_on_the_page_it_lists(repo
     assert MARKING not in pdf_text(pack.path)
 
 
-def test_a_pack_with_an_internal_report_is_marked_throughout(reports: Path, printer: PdfPrinter,
-                                                             internal_report: Printed, tmp_path: Path):
+def test_a_pack_with_an_internal_report_is_marked_throughout(
+    reports: Path, printer: PdfPrinter, internal_report: Printed, tmp_path: Path
+):
     publish_synthetic_run(reports, "programme_evaluation/all-internal", internal_report, "Programme (internal)")
-    pack = build_board_pack(reports, ["portfolio_evaluation/all", "programme_evaluation/all-internal"],
-                            tmp_path / "pack.pdf", printer=printer)
+    pack = build_board_pack(
+        reports,
+        ["portfolio_evaluation/all", "programme_evaluation/all-internal"],
+        tmp_path / "pack.pdf",
+        printer=printer,
+    )
     assert pack.marking == MARKING
     assert all(MARKING in pdf_text(pack.path, n) for n in range(1, pack.pages + 1))
 
 
-@pytest.mark.parametrize(("runs", "message"), [
-    (["programme_evaluation/all", "project_evaluation/project-P99"],
-     "run project_evaluation/project-P99 is not published in .*published runs of project_evaluation: "
-     "project_evaluation/project-P01, project_evaluation/project-P02"),
-    (["cohort_evaluation/cohort-C1"], "run cohort_evaluation/cohort-C1 is not published .*no run of "
-                                      "cohort_evaluation is published there"),
-    (["portfolio"], "name a run as analysis/run-id"),
-])
+@pytest.mark.parametrize(
+    ("runs", "message"),
+    [
+        (
+            ["programme_evaluation/all", "project_evaluation/project-P99"],
+            "run project_evaluation/project-P99 is not published in .*published runs of project_evaluation: "
+            "project_evaluation/project-P01, project_evaluation/project-P02",
+        ),
+        (
+            ["cohort_evaluation/cohort-C1"],
+            "run cohort_evaluation/cohort-C1 is not published .*no run of cohort_evaluation is published there",
+        ),
+        (["portfolio"], "name a run as analysis/run-id"),
+    ],
+)
 def test_a_missing_run_is_named_and_nothing_is_written(reports: Path, tmp_path: Path, runs, message):
     with pytest.raises(PackError, match=message):
         build_board_pack(reports, runs, tmp_path / "pack.pdf")
@@ -83,8 +103,18 @@ def test_a_run_without_its_pdf_is_named_with_the_command_that_prints_it(reports:
 
 def test_the_command_makes_the_default_pack(reports: Path, tmp_path: Path):
     # A process of its own: this one already drives a browser through Playwright's synchronous API.
-    result = subprocess.run([str(Path(sys.executable).parent / "workbench"), "board-pack", "--reports",
-                             str(reports), "--out", str(tmp_path / "p.pdf")], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "workbench"),
+            "board-pack",
+            "--reports",
+            str(reports),
+            "--out",
+            str(tmp_path / "p.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "4 reports" in result.stdout and "programme_evaluation/all: Programme overview" in result.stdout
     assert page_count(tmp_path / "p.pdf") > 4

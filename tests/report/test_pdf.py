@@ -55,8 +55,10 @@ def test_the_chart_is_drawn_and_no_page_is_blank(public_report: Printed, tmp_pat
 
 def test_a_chart_that_cannot_be_drawn_fails_the_pdf_with_the_reason(printer: PdfPrinter, tmp_path: Path):
     page = tmp_path / "broken.html"
-    page.write_text('<html><body><div class="report-chart"></div><script>window.reportChartsError = '
-                    '"Error: no plotly.js"</script></body></html>')
+    page.write_text(
+        '<html><body><div class="report-chart"></div><script>window.reportChartsError = '
+        '"Error: no plotly.js"</script></body></html>'
+    )
     with pytest.raises(PdfError, match="plotly could not draw a chart: Error: no plotly.js"):
         printer.print_page(page, tmp_path / "broken.pdf")
 
@@ -87,8 +89,12 @@ def test_screenshots_of_the_synthetic_report(page: Any, internal_report: Printed
 
 
 # One report of each kind the acceptance asks for: cohort, programme, project and portfolio.
-DEMO_KINDS = {"cohort": "cohort_evaluation/cohort-C1", "programme": "programme_evaluation/all",
-              "project": "project_evaluation/project-P03", "portfolio": "portfolio_evaluation/all"}
+DEMO_KINDS = {
+    "cohort": "cohort_evaluation/cohort-C1",
+    "programme": "programme_evaluation/all",
+    "project": "project_evaluation/project-P03",
+    "portfolio": "portfolio_evaluation/all",
+}
 
 
 @pytest.mark.slow
@@ -113,8 +119,12 @@ def test_the_summary_numbers_of_each_demo_pdf_are_the_published_results(kind: st
     (an estimate or an interval end, as a number or a percentage) to the decimals shown."""
     folder = demo_reports / DEMO_KINDS[kind]
     notebook = json.loads((folder / "notebook.ipynb").read_text())
-    summary = "".join("".join(output.get("data", {}).get("text/markdown", "")) for cell in notebook["cells"]
-                      if "summary" in cell.get("metadata", {}).get("tags", []) for output in cell["outputs"])
+    summary = "".join(
+        "".join(output.get("data", {}).get("text/markdown", ""))
+        for cell in notebook["cells"]
+        if "summary" in cell.get("metadata", {}).get("tags", [])
+        for output in cell["outputs"]
+    )
     shown = re.findall(r"(?<![\w.])[-+]?\d[\d,]*\.\d+", summary)
     assert shown, f"{kind}: no number in the summary"
     printed = " ".join(pdf_text(folder / "report.pdf").split())
@@ -124,7 +134,7 @@ def test_the_summary_numbers_of_each_demo_pdf_are_the_published_results(kind: st
 
     def is_published(number: str) -> bool:
         value, decimals = abs(float(number.replace(",", ""))), len(number.split(".")[1])
-        tolerance = 0.5 * 10 ** -decimals + 1e-9
+        tolerance = 0.5 * 10**-decimals + 1e-9
         return bool(((abs(published - value) <= tolerance) | (abs(100 * published - value) <= tolerance)).any())
 
     assert [number for number in shown if not is_published(number)] == []

@@ -20,10 +20,25 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _workbench(store: Store, reports: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(Path(sys.executable).parent / "workbench"), "run", "--manifest",
-                           str(FIXTURES / "manifest.yml"), "--store", str(store.path), "--reports", str(reports),
-                           "--no-publish", "--jobs", "1", *args], capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "400"})  # rich wraps at 80 columns otherwise
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "workbench"),
+            "run",
+            "--manifest",
+            str(FIXTURES / "manifest.yml"),
+            "--store",
+            str(store.path),
+            "--reports",
+            str(reports),
+            "--no-publish",
+            "--jobs",
+            "1",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "400"},
+    )  # rich wraps at 80 columns otherwise
 
 
 def test_run_prints_the_pdf_beside_the_html_and_says_what_it_kept_out(base_store: Store, tmp_path: Path):
@@ -40,7 +55,8 @@ def test_run_prints_the_pdf_beside_the_html_and_says_what_it_kept_out(base_store
         record = json.loads((folder / "provenance.json").read_text())["report"]
         assert record["pdf"] is True and record["pdf_seconds"] > 0
         assert [(w["kind"], w["excerpt"]) for w in record["withheld"]] == [
-            ("stderr", "a warning a reader must not see")]
+            ("stderr", "a warning a reader must not see")
+        ]
     assert MARKING in pdf_text(internal / "report.pdf") and MARKING not in pdf_text(public / "report.pdf")
     assert "report_test/all: 1 output(s) kept out of the report" in done.stderr
     assert "stderr in cell" in done.stderr and "a warning a reader must not see" in done.stderr

@@ -40,8 +40,7 @@ def test_internal_runs_are_refused_the_public_folder_and_public_runs_the_interna
         claim_reports_folder(elsewhere, "board")
 
 
-def test_current_run_records_the_audience_and_the_effective_threshold(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch):
+def test_current_run_records_the_audience_and_the_effective_threshold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(RUN_DIR_ENV, raising=False)
     monkeypatch.delenv("WORKBENCH_REPORTS", raising=False)
@@ -71,8 +70,9 @@ def _manifest_with_audience(tmp_path: Path) -> Path:
             cell["source"] = source.replace("current_run()", "current_run(audience=audience)")
     (tmp_path / "per_cohort.ipynb").write_text(json.dumps(notebook))
     manifest = tmp_path / "manifest.yml"
-    manifest.write_text("analyses:\n  per_cohort:\n    notebook: per_cohort.ipynb\n"
-                        "    for_each: {cohort: cohorts.cohort_id}\n")
+    manifest.write_text(
+        "analyses:\n  per_cohort:\n    notebook: per_cohort.ipynb\n    for_each: {cohort: cohorts.cohort_id}\n"
+    )
     return manifest
 
 
@@ -88,8 +88,7 @@ def test_audience_reaches_every_notebook_that_declares_it_and_the_provenance(bas
         run_manifest(manifest, base_store, tmp_path / "reports", audience="internal")
 
     internal = tmp_path / "internal-reports"
-    summary = run_manifest(manifest, base_store, internal, audience="internal", jobs=1,
-                           select=["per_cohort/cohort-T1"])
+    summary = run_manifest(manifest, base_store, internal, audience="internal", jobs=1, select=["per_cohort/cohort-T1"])
     assert not summary.failures, summary.failures
     run = internal / "per_cohort" / "cohort-T1"
     assert json.loads((run / "provenance.json").read_text())["audience"] == "internal"
@@ -97,17 +96,33 @@ def test_audience_reaches_every_notebook_that_declares_it_and_the_provenance(bas
     assert json.loads((run / "audit.json").read_text())["audited"] is False
 
 
-def test_cli_audience_writes_to_internal_reports_and_refuses_the_public_folder(base_store: Store, tmp_path: Path,
-                                                                               monkeypatch: pytest.MonkeyPatch):
+def test_cli_audience_writes_to_internal_reports_and_refuses_the_public_folder(
+    base_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     manifest = _manifest_with_audience(tmp_path)
-    refused = CliRunner().invoke(app, ["run", "--manifest", str(manifest), "--store", str(base_store.path),
-                                       "--reports", str(tmp_path / "reports"), "--audience", "internal"])
+    refused = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "--manifest",
+            str(manifest),
+            "--store",
+            str(base_store.path),
+            "--reports",
+            str(tmp_path / "reports"),
+            "--audience",
+            "internal",
+        ],
+    )
     assert refused.exit_code == 2 and "holds public reports" in refused.output
     assert not (tmp_path / "reports").exists()
     monkeypatch.chdir(tmp_path)
-    planned = CliRunner().invoke(app, ["run", "--manifest", str(manifest), "--store", str(base_store.path),
-                                       "--audience", "internal", "--dry-run"])
+    planned = CliRunner().invoke(
+        app,
+        ["run", "--manifest", str(manifest), "--store", str(base_store.path), "--audience", "internal", "--dry-run"],
+    )
     assert planned.exit_code == 0, planned.output
-    bad = CliRunner().invoke(app, ["run", "--manifest", str(manifest), "--store", str(base_store.path),
-                                   "--audience", "board"])
+    bad = CliRunner().invoke(
+        app, ["run", "--manifest", str(manifest), "--store", str(base_store.path), "--audience", "board"]
+    )
     assert bad.exit_code == 2

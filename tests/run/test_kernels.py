@@ -30,7 +30,8 @@ async def _run_in_forked_kernel(code: str, cwd: Path, env: dict[str, str]) -> tu
     try:
         await client.wait_for_ready(timeout=60)
         await client.execute_interactive(
-            code, timeout=60, output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+            code, timeout=60, output_hook=lambda msg: printed.append(msg["content"].get("text", ""))
+        )
     finally:
         client.stop_channels()
         pid = manager.provisioner.process.pid
@@ -39,12 +40,14 @@ async def _run_in_forked_kernel(code: str, cwd: Path, env: dict[str, str]) -> tu
 
 
 def test_a_forked_kernel_starts_with_the_stack_imported_in_its_own_folder_and_environment(tmp_path: Path):
-    code = ("import os, subprocess, sys\n"
-            "probes = ('pandas', 'statsmodels.api', 'evaluation.analyses.cohort')\n"
-            "print(sorted(m for m in probes if m in sys.modules))\n"
-            "print(os.getcwd(), os.environ['PROBE'], os.getppid() != int(os.environ['JPY_PARENT_PID']) or 'zygote')\n"
-            # The zygote ignores SIGCHLD; a kernel must not, or subprocess exit codes would all read 0.
-            "print(subprocess.run(['false']).returncode)")
+    code = (
+        "import os, subprocess, sys\n"
+        "probes = ('pandas', 'statsmodels.api', 'evaluation.analyses.cohort')\n"
+        "print(sorted(m for m in probes if m in sys.modules))\n"
+        "print(os.getcwd(), os.environ['PROBE'], os.getppid() != int(os.environ['JPY_PARENT_PID']) or 'zygote')\n"
+        # The zygote ignores SIGCHLD; a kernel must not, or subprocess exit codes would all read 0.
+        "print(subprocess.run(['false']).returncode)"
+    )
     # run_sync, not asyncio.run: other tests (Playwright's) may leave an event loop running in this thread.
     printed, pid = run_sync(_run_in_forked_kernel)(code, tmp_path, {"PROBE": "seen"})
     imported, where, status = printed.splitlines()
@@ -64,8 +67,9 @@ def test_a_zygote_that_has_exited_is_replaced():
     assert Zygote.for_this_process() is not zygote
 
 
-def test_forked_and_fresh_kernels_publish_identical_results(base_store: Store, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch):
+def test_forked_and_fresh_kernels_publish_identical_results(
+    base_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """The runner's own choice of kernel (fixed when the run is planned) changes no published byte."""
     forked = run_manifest(RUNNER_MANIFEST, base_store, tmp_path / "forked", jobs=1, select=["per_cohort"])
     monkeypatch.setenv(FORKED_KERNELS_ENV, "0")

@@ -16,28 +16,38 @@ NOTEBOOK = FIXTURES / "runner" / "per_cohort.ipynb"
 def test_declared_parameters_read_types_defaults_and_choices():
     declared = declared_parameters(NOTEBOOK)
     assert {n: (p.type_name, p.default) for n, p in declared.items()} == {
-        "cohort": ("str", "T1"), "scale": ("float", 1.0), "label": ("Literal", "count"), "repeat": ("bool", False)}
+        "cohort": ("str", "T1"),
+        "scale": ("float", 1.0),
+        "label": ("Literal", "count"),
+        "repeat": ("bool", False),
+    }
     assert declared["label"].choices == ("count", "share")
 
 
-@pytest.mark.parametrize(("values", "expected"), [
-    ({"scale": "0.5"}, {"scale": 0.5}),
-    ({"scale": 2}, {"scale": 2.0}),
-    ({"label": "share"}, {"label": "share"}),
-    ({"repeat": "true"}, {"repeat": True}),
-    ({"cohort": "T2"}, {"cohort": "T2"}),
-])
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"scale": "0.5"}, {"scale": 0.5}),
+        ({"scale": 2}, {"scale": 2.0}),
+        ({"label": "share"}, {"label": "share"}),
+        ({"repeat": "true"}, {"repeat": True}),
+        ({"cohort": "T2"}, {"cohort": "T2"}),
+    ],
+)
 def test_good_values_are_converted_to_the_declared_type(values, expected):
     assert check_parameters(values, declared_parameters(NOTEBOOK), "per_cohort.ipynb") == expected
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"scale": "abc"}, "per_cohort.ipynb: parameter 'scale': 'abc' is not a float"),
-    ({"scale": "nan"}, "NaN is not allowed"),
-    ({"label": "mean"}, "'mean' is not one of 'count', 'share'"),
-    ({"repeat": "perhaps"}, "is not true or false"),
-    ({"x": '__import__("os")'}, "unknown parameter 'x'"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"scale": "abc"}, "per_cohort.ipynb: parameter 'scale': 'abc' is not a float"),
+        ({"scale": "nan"}, "NaN is not allowed"),
+        ({"label": "mean"}, "'mean' is not one of 'count', 'share'"),
+        ({"repeat": "perhaps"}, "is not true or false"),
+        ({"x": '__import__("os")'}, "unknown parameter 'x'"),
+    ],
+)
 def test_bad_values_name_the_notebook_and_parameter(values, message):
     with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         check_parameters(values, declared_parameters(NOTEBOOK), "per_cohort.ipynb")

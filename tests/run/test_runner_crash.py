@@ -42,28 +42,42 @@ def _manifest(folder: Path) -> Path:
     for name in ("per_cohort.ipynb", "overall.ipynb", "sleepy.ipynb"):
         shutil.copy(FIXTURES / "runner" / name, folder / name)
     manifest = folder / "manifest.yml"
-    manifest.write_text((FIXTURES / "runner" / "manifest.yml").read_text()
-                        + "  sleepy:\n    notebook: sleepy.ipynb\n")
+    manifest.write_text((FIXTURES / "runner" / "manifest.yml").read_text() + "  sleepy:\n    notebook: sleepy.ipynb\n")
     return manifest
 
 
-def _run(manifest: Path, store: Store, reports: Path, *args: str, tag: str = "", log: Path | None = None
-         ) -> subprocess.Popen:
+def _run(
+    manifest: Path, store: Store, reports: Path, *args: str, tag: str = "", log: Path | None = None
+) -> subprocess.Popen:
     """``workbench run`` in the background; output to ``log`` if given (a pipe would be held open by any
     process of the run that outlived it, and reading it would never end)."""
     output = log.open("w") if log else subprocess.PIPE
-    return subprocess.Popen([str(WORKBENCH), "run", "--manifest", str(manifest), "--store", str(store.path),
-                             "--reports", str(reports), "--jobs", "2", *args],
-                            env={**os.environ, TAG_ENV: tag or uuid.uuid4().hex}, stdout=output,
-                            stderr=subprocess.STDOUT if log else subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            str(WORKBENCH),
+            "run",
+            "--manifest",
+            str(manifest),
+            "--store",
+            str(store.path),
+            "--reports",
+            str(reports),
+            "--jobs",
+            "2",
+            *args,
+        ],
+        env={**os.environ, TAG_ENV: tag or uuid.uuid4().hex},
+        stdout=output,
+        stderr=subprocess.STDOUT if log else subprocess.PIPE,
+        text=True,
+    )
 
 
 def _results(reports: Path) -> dict[str, bytes]:
     return {str(p.relative_to(reports)): p.read_bytes() for p in sorted(reports.glob("*/*/results.csv"))}
 
 
-def test_killing_the_main_run_process_ends_the_whole_run_and_the_next_run_recovers(base_store: Store,
-                                                                                    tmp_path: Path):
+def test_killing_the_main_run_process_ends_the_whole_run_and_the_next_run_recovers(base_store: Store, tmp_path: Path):
     manifest = _manifest(tmp_path / "notebooks")
     reports = tmp_path / "reports"
     tag = uuid.uuid4().hex
@@ -77,8 +91,9 @@ def test_killing_the_main_run_process_ends_the_whole_run_and_the_next_run_recove
     second = _run(manifest, base_store, reports)
     _, refused = second.communicate(timeout=120)
     assert second.returncode == 2
-    assert refused.strip().startswith(f"error: the reports folder {reports} is in use by `workbench run` (pid "
-                                      f"{main.pid}, since "), refused
+    assert refused.strip().startswith(
+        f"error: the reports folder {reports} is in use by `workbench run` (pid {main.pid}, since "
+    ), refused
     assert "\n" not in refused.strip()
 
     main.send_signal(signal.SIGKILL)
@@ -113,8 +128,10 @@ def test_the_index_lists_only_published_runs(tmp_path: Path):
 
     published = tmp_path / "per_cohort" / "cohort-T1"
     published.mkdir(parents=True)
-    record = ('{"analysis": "per_cohort", "run_id": "cohort-T1", "status": "success", "parameters": {}, '
-              '"started_at": "", "finished_at": "", "seconds": 1.0}')
+    record = (
+        '{"analysis": "per_cohort", "run_id": "cohort-T1", "status": "success", "parameters": {}, '
+        '"started_at": "", "finished_at": "", "seconds": 1.0}'
+    )
     (published / "provenance.json").write_text(record)
     for leftover in (".cohort-T2.staging-1a2b3c4d", ".cohort-T1.retired-1a2b3c4d"):
         (tmp_path / "per_cohort" / leftover).mkdir()

@@ -12,8 +12,7 @@ from evaluation.statistics.bootstrap import bca_interval
 # Spatial test data, column A (Efron & Tibshirani, 1993, p. 180; R package
 # bootstrap, data set `spatial`).
 SPATIAL_A = np.array(
-    [48, 36, 20, 29, 42, 42, 20, 42, 22, 41, 45, 14, 6, 0, 33, 28, 34, 4, 32, 24, 47, 41, 24,
-     26, 30, 41],
+    [48, 36, 20, 29, 42, 42, 20, 42, 22, 41, 45, 14, 6, 0, 33, 28, 34, 4, 32, 24, 47, 41, 24, 26, 30, 41],
     dtype=float,
 )
 
@@ -38,12 +37,14 @@ def test_estimate_and_acceleration_match_efron_tibshirani_spatial_example() -> N
 
 
 def test_one_sample_interval_agrees_with_scipy_bca() -> None:
-    ours = bca_interval(
-        plug_in_variance, SPATIAL_A, confidence_level=0.90, n_resamples=N_RESAMPLES, seed=11
-    )
+    ours = bca_interval(plug_in_variance, SPATIAL_A, confidence_level=0.90, n_resamples=N_RESAMPLES, seed=11)
     scipys = stats.bootstrap(
-        (SPATIAL_A,), plug_in_variance, confidence_level=0.90, method="BCa",
-        n_resamples=N_RESAMPLES, rng=2024,
+        (SPATIAL_A,),
+        plug_in_variance,
+        confidence_level=0.90,
+        method="BCa",
+        n_resamples=N_RESAMPLES,
+        rng=2024,
     ).confidence_interval
     assert ours.conf_low == pytest.approx(scipys.low, abs=3.0)
     assert ours.conf_high == pytest.approx(scipys.high, abs=6.0)
@@ -54,9 +55,7 @@ def test_paired_interval_agrees_with_scipy_bca() -> None:
     # data set `law`): LSAT and GPA of 15 schools, whose correlation 0.776 is
     # quoted there. Pairs must stay together.
     lsat = np.array([576, 635, 558, 578, 666, 580, 555, 661, 651, 605, 653, 575, 545, 572, 594.0])
-    gpa = np.array(
-        [3.39, 3.30, 2.81, 3.03, 3.44, 3.07, 3.00, 3.43, 3.36, 3.13, 3.12, 2.74, 2.76, 2.88, 2.96]
-    )
+    gpa = np.array([3.39, 3.30, 2.81, 3.03, 3.44, 3.07, 3.00, 3.43, 3.36, 3.13, 3.12, 2.74, 2.76, 2.88, 2.96])
 
     def correlation(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
         return stats.pearsonr(x, y, axis=axis).statistic
@@ -80,9 +79,7 @@ def test_replicates_tied_with_the_estimate_count_half_as_in_scipy() -> None:
         return np.median(x, axis=axis)
 
     ours = bca_interval(median, tied, n_resamples=N_RESAMPLES, seed=1)
-    scipys = stats.bootstrap(
-        (tied,), median, method="BCa", n_resamples=N_RESAMPLES, rng=2
-    ).confidence_interval
+    scipys = stats.bootstrap((tied,), median, method="BCa", n_resamples=N_RESAMPLES, rng=2).confidence_interval
     assert (ours.conf_low, ours.conf_high) == pytest.approx((scipys.low, scipys.high), abs=0.1)
 
 
@@ -102,9 +99,7 @@ def test_seed_makes_interval_reproducible() -> None:
 
 def test_standard_error_agrees_with_scipy() -> None:
     interval = bca_interval(plug_in_variance, SPATIAL_A, n_resamples=N_RESAMPLES, seed=4)
-    scipys = stats.bootstrap(
-        (SPATIAL_A,), plug_in_variance, method="BCa", n_resamples=N_RESAMPLES, rng=7
-    )
+    scipys = stats.bootstrap((SPATIAL_A,), plug_in_variance, method="BCa", n_resamples=N_RESAMPLES, rng=7)
     # The Monte Carlo error of a bootstrap SD from 40,000 resamples is about 0.2.
     assert interval.standard_error == pytest.approx(scipys.standard_error, abs=1.5)
     assert interval.conf_low < interval.estimate < interval.conf_high
@@ -188,8 +183,10 @@ def test_left_out_replicates_become_a_plain_english_note_for_the_report() -> Non
         findings.close()
     left_out = 2000 - interval.n_resamples
     (note,) = findings.notes_
-    assert note.startswith(f"The interval of the standardised change rests on {interval.n_resamples:,} of 2,000 "
-                           f"resamples of the data: in the other {left_out:,} it could not be computed")
+    assert note.startswith(
+        f"The interval of the standardised change rests on {interval.n_resamples:,} of 2,000 "
+        f"resamples of the data: in the other {left_out:,} it could not be computed"
+    )
     assert "NaN" not in note and "/" not in note and "bootstrap.py" not in note
 
 

@@ -46,8 +46,7 @@ def intruder_bounds(published: pd.DataFrame) -> dict[tuple[object, object], tupl
     two_way = TOTAL in published.columns
     inner_rows = [r for r in published.index if r != TOTAL]
     inner_columns = [c for c in published.columns if c != TOTAL]
-    unknowns = [(r, c) for r in published.index for c in published.columns
-                if pd.isna(published.at[r, c])]
+    unknowns = [(r, c) for r in published.index for c in published.columns if pd.isna(published.at[r, c])]
     position = {cell: i for i, cell in enumerate(unknowns)}
 
     equations, targets = [], []
@@ -74,16 +73,14 @@ def intruder_bounds(published: pd.DataFrame) -> dict[tuple[object, object], tupl
         objective = np.zeros(len(unknowns))
         objective[i] = 1
         low = linprog(objective, A_eq=equations, b_eq=targets, bounds=(0, None), method="highs")
-        high = linprog(-objective, A_eq=equations, b_eq=targets, bounds=(0, None),
-                       method="highs")
+        high = linprog(-objective, A_eq=equations, b_eq=targets, bounds=(0, None), method="highs")
         assert low.status == 0 and high.status in (0, 3)  # 3: unbounded above
         bounds[cell] = (low.fun, np.inf if high.status == 3 else -high.fun)
     return bounds
 
 
 def exactly_disclosed(published: pd.DataFrame) -> list[tuple[object, object]]:
-    return [cell for cell, (low, high) in intruder_bounds(published).items()
-            if high - low < 0.5]
+    return [cell for cell, (low, high) in intruder_bounds(published).items() if high - low < 0.5]
 
 
 def primary_only(table: pd.DataFrame | pd.Series, k: int = 5) -> pd.DataFrame:
@@ -103,18 +100,15 @@ def test_one_way_table_lone_suppression_gets_a_complement():
     assert recoverable_cells(leaky) == [("neutral", "n")]
 
     suppressed = suppress_counts(answers)
-    assert suppressed.mask["n"].to_dict() == {"agree": False, "neutral": True,
-                                              "disagree": True, TOTAL: False}
-    assert suppressed.primary["n"].to_dict() == {"agree": False, "neutral": True,
-                                                 "disagree": False, TOTAL: False}
+    assert suppressed.mask["n"].to_dict() == {"agree": False, "neutral": True, "disagree": True, TOTAL: False}
+    assert suppressed.primary["n"].to_dict() == {"agree": False, "neutral": True, "disagree": False, TOTAL: False}
     assert recoverable_cells(suppressed.published) == []
     assert exactly_disclosed(suppressed.published) == []
 
 
 def test_two_way_table_secondary_suppression_by_hand():
     suppressed = suppress_counts(LIKERT)
-    expected = pd.DataFrame(False, index=[*LIKERT.index, TOTAL],
-                            columns=[*LIKERT.columns, TOTAL])
+    expected = pd.DataFrame(False, index=[*LIKERT.index, TOTAL], columns=[*LIKERT.columns, TOTAL])
     expected.loc[["A", "B"], ["agree", "neutral"]] = True
     pd.testing.assert_frame_equal(suppressed.mask, expected, check_names=False)
     assert suppressed.primary.to_numpy().sum() == 2
@@ -137,8 +131,9 @@ def test_suppressed_two_way_values_cannot_be_derived_from_margins():
         tables[:, i, j] = fillings[:, position]
     row_totals = published[TOTAL].drop(TOTAL).to_numpy()
     column_totals = published.loc[TOTAL].drop(TOTAL).to_numpy()
-    consistent = fillings[(tables.sum(axis=2) == row_totals).all(axis=1)
-                          & (tables.sum(axis=1) == column_totals).all(axis=1)]
+    consistent = fillings[
+        (tables.sum(axis=2) == row_totals).all(axis=1) & (tables.sum(axis=1) == column_totals).all(axis=1)
+    ]
     true_values = [LIKERT.iat[i, j] for i, j in hidden]
     assert true_values in consistent.tolist()
     for position in range(len(hidden)):  # no hidden cell has a single possible value
@@ -172,18 +167,15 @@ def test_zeros_are_published_unless_asked_and_avoided_as_complements():
 def test_threshold_is_configurable():
     answers = pd.Series([12, 4, 3, 9], index=list("abcd"))
     assert suppress_counts(answers, k=3).primary.iloc[:, 0].sum() == 0
-    assert list(suppress_counts(answers, k=5).primary.iloc[:, 0]) == [False, True, True, False,
-                                                                      False]
-    assert list(suppress_counts(answers, k=10).mask.iloc[:, 0]) == [False, True, True, True,
-                                                                    False]
+    assert list(suppress_counts(answers, k=5).primary.iloc[:, 0]) == [False, True, True, False, False]
+    assert list(suppress_counts(answers, k=10).mask.iloc[:, 0]) == [False, True, True, True, False]
 
 
 def test_recoverable_cells_finds_a_bridge_between_suppression_cycles():
     # Every row and column has two or more suppressed cells, yet (r0, c2) joins
     # two closed groups of suppressions and can be solved for.
     values = np.arange(11, 27).reshape(4, 4)
-    table = pd.DataFrame(values, index=[f"r{i}" for i in range(4)],
-                         columns=[f"c{j}" for j in range(4)])
+    table = pd.DataFrame(values, index=[f"r{i}" for i in range(4)], columns=[f"c{j}" for j in range(4)])
     published = table.assign(**{TOTAL: table.sum(axis=1)})
     published.loc[TOTAL] = published.sum(axis=0)
     published = published.astype(float)
@@ -195,10 +187,8 @@ def test_recoverable_cells_finds_a_bridge_between_suppression_cycles():
     assert exactly_disclosed(published) == [("r0", "c2")]
     # By hand: hidden total of rows r0-r1 minus hidden total of columns c0-c1.
     rows, columns = ["r0", "r1"], ["c0", "c1"]
-    hidden_in_rows = (published.loc[rows, TOTAL]
-                      - published.loc[rows].drop(columns=TOTAL).sum(axis=1)).sum()
-    hidden_in_columns = (published.loc[TOTAL, columns]
-                         - published[columns].drop(index=TOTAL).sum(axis=0)).sum()
+    hidden_in_rows = (published.loc[rows, TOTAL] - published.loc[rows].drop(columns=TOTAL).sum(axis=1)).sum()
+    hidden_in_columns = (published.loc[TOTAL, columns] - published[columns].drop(index=TOTAL).sum(axis=0)).sum()
     assert hidden_in_rows - hidden_in_columns == table.at["r0", "c2"]
 
 
@@ -216,8 +206,7 @@ def test_random_tables_are_always_protected():
         for axis in (0, 1):  # no row or column with a lone suppression
             assert not (suppressed.mask.sum(axis=axis) == 1).any()
         assert exactly_disclosed(published) == []
-        pd.testing.assert_frame_equal(published.fillna(counts.astype(float)),
-                                      counts.astype(float))
+        pd.testing.assert_frame_equal(published.fillna(counts.astype(float)), counts.astype(float))
 
 
 def test_associated_statistics_are_suppressed_with_their_counts():
@@ -257,11 +246,13 @@ def test_invalid_count_tables_are_rejected(bad):
 
 @pytest.fixture()
 def cohort_means() -> pd.DataFrame:
-    return to_frame([
-        Estimate("mean", 3.9, 0.2, conf_low=3.5, conf_high=4.3, n=8, group="A"),
-        Estimate("mean", 4.4, 0.5, conf_low=3.4, conf_high=5.4, n=3, group="B"),
-        Estimate("mean", 3.1, 0.3, conf_low=2.5, conf_high=3.7, n=5, group="C"),
-    ])
+    return to_frame(
+        [
+            Estimate("mean", 3.9, 0.2, conf_low=3.5, conf_high=4.3, n=8, group="A"),
+            Estimate("mean", 4.4, 0.5, conf_low=3.4, conf_high=5.4, n=3, group="B"),
+            Estimate("mean", 3.1, 0.3, conf_low=2.5, conf_high=3.7, n=5, group="C"),
+        ]
+    )
 
 
 def test_suppress_small_groups_blanks_statistics_of_small_groups(cohort_means):
@@ -290,8 +281,7 @@ def test_find_disclosure_risks_in_results(cohort_means):
 def test_find_disclosure_risks_in_count_tables():
     raw = suppress_counts(LIKERT).counts
     small = find_disclosure_risks(raw)
-    assert set(zip(small["row"], small["column"], strict=True)) == {("A", "neutral"),
-                                                                     ("B", "agree")}
+    assert set(zip(small["row"], small["column"], strict=True)) == {("A", "neutral"), ("B", "agree")}
     leaky = find_disclosure_risks(primary_only(LIKERT))
     assert list(leaky["reason"]) == ["suppressed value recoverable from totals"] * 2
     assert_no_disclosure_risks(suppress_counts(LIKERT).published)
@@ -300,17 +290,20 @@ def test_find_disclosure_risks_in_count_tables():
 
 
 # The complement rule (GSS guidance on linked tables and differencing): a count next to its published total.
-@pytest.mark.parametrize(("n", "total", "published"), [
-    (0, 8, True),    # nobody: reveals nothing about a person
-    (8, 8, True),    # everybody: the complement is 0
-    (5, 8, False),   # issue 13's C1: 8 - 5 = 3 with both surveys' complement
-    (3, 8, False),   # under the threshold
-    (5, 10, True),   # 5 and 5
-    (6, 10, False),  # 10 - 6 = 4
-    (7, 20, True),
-    (5, None, True),  # no total published: the threshold rule only
-    (4, None, False),
-])
+@pytest.mark.parametrize(
+    ("n", "total", "published"),
+    [
+        (0, 8, True),  # nobody: reveals nothing about a person
+        (8, 8, True),  # everybody: the complement is 0
+        (5, 8, False),  # issue 13's C1: 8 - 5 = 3 with both surveys' complement
+        (3, 8, False),  # under the threshold
+        (5, 10, True),  # 5 and 5
+        (6, 10, False),  # 10 - 6 = 4
+        (7, 20, True),
+        (5, None, True),  # no total published: the threshold rule only
+        (4, None, False),
+    ],
+)
 def test_count_publishable_textbook_cases(n, total, published):
     assert count_publishable(n, total, 5) is published
 
@@ -325,9 +318,13 @@ def test_a_count_larger_than_its_population_is_an_error():
 
 
 def test_the_c1_case_keeps_the_change_and_hides_its_n():
-    change = to_frame([Estimate("mean_change", 1.25, 0.2, conf_low=0.63, conf_high=1.87, n=5, group="confidence"),
-                       Estimate("mean_change", 0.4, 0.3, n=3, group="tiny"),
-                       Estimate("completion", 1.0, n=8, group="everyone")])
+    change = to_frame(
+        [
+            Estimate("mean_change", 1.25, 0.2, conf_low=0.63, conf_high=1.87, n=5, group="confidence"),
+            Estimate("mean_change", 0.4, 0.3, n=3, group="tiny"),
+            Estimate("completion", 1.0, n=8, group="everyone"),
+        ]
+    )
     protected = protect_people_counts(change, total=8).set_index("group")
     assert pd.isna(protected.at["confidence", "n"]) and protected.at["confidence", "estimate"] == 1.25
     assert pd.isna(protected.at["tiny", "n"]) and pd.isna(protected.at["tiny", "estimate"])
@@ -342,8 +339,9 @@ def test_a_published_group_with_hidden_n_never_pins_its_size(total):
     k = 5
     frame = pd.DataFrame({"estimate": 1.0, "n": range(total + 1)})
     protected = protect_people_counts(frame, total=total, k=k)
-    hidden_but_shown = [n for n in range(total + 1)
-                        if pd.isna(protected.at[n, "n"]) and pd.notna(protected.at[n, "estimate"])]
+    hidden_but_shown = [
+        n for n in range(total + 1) if pd.isna(protected.at[n, "n"]) and pd.notna(protected.at[n, "estimate"])
+    ]
     assert len(hidden_but_shown) != 1, f"T={total}: a reader learns n={hidden_but_shown}"
     for n in hidden_but_shown:  # each is a group of at least k with a complement under k
         assert n >= k and 1 <= total - n < k
@@ -365,8 +363,15 @@ def test_a_share_is_published_exactly_when_its_counts_are(attending: int, regist
 
 
 def test_protect_shares_blanks_only_the_shares_that_give_a_small_count_back():
-    sessions = pd.DataFrame({"session": [1, 2, 3, 4], "rate": [7 / 8, 1.0, 0.0, 5 / 8], "n": [8, 8, 8, 8],
-                             "rate_enrolled": [19 / 20, 15 / 20, 1.0, 10 / 20], "enrolled": [20, 20, 8, 20]})
+    sessions = pd.DataFrame(
+        {
+            "session": [1, 2, 3, 4],
+            "rate": [7 / 8, 1.0, 0.0, 5 / 8],
+            "n": [8, 8, 8, 8],
+            "rate_enrolled": [19 / 20, 15 / 20, 1.0, 10 / 20],
+            "enrolled": [20, 20, 8, 20],
+        }
+    )
     protected = protect_shares(sessions, {"rate": "n", "rate_enrolled": "enrolled"})
     assert protected["rate"].isna().tolist() == [True, False, False, True]  # 1 absent; 3 absent
     assert protected["rate_enrolled"].isna().tolist() == [True, False, False, False]  # 1 of 20 absent

@@ -49,14 +49,21 @@ def balanced_cohorts() -> pd.DataFrame:
         for i in range(8):
             leader = rng.normal(0, 0.8)
             for wave, mean in zip(WAVES, means, strict=True):
-                rows.append({"cohort": cohort, "leader": f"{cohort}{i}", "wave": wave,
-                             "score": mean + leader + rng.normal(0, 0.4)})
+                rows.append(
+                    {
+                        "cohort": cohort,
+                        "leader": f"{cohort}{i}",
+                        "wave": wave,
+                        "score": mean + leader + rng.normal(0, 0.4),
+                    }
+                )
     # Shuffled so nothing depends on row order.
     return pd.DataFrame(rows).sample(frac=1, random_state=1).reset_index(drop=True)
 
 
-def anova_components(df: pd.DataFrame, score: str, wave: str, cohort: str | None,
-                     participant: str) -> tuple[pd.Series, float, float]:
+def anova_components(
+    df: pd.DataFrame, score: str, wave: str, cohort: str | None, participant: str
+) -> tuple[pd.Series, float, float]:
     """Cell means, participant variance and residual variance by ANOVA mean squares.
 
     Participants nested in cohorts, crossed with waves, one observation per
@@ -82,8 +89,7 @@ def anova_components(df: pd.DataFrame, score: str, wave: str, cohort: str | None
 
 
 def test_fixed_effects_are_cell_mean_contrasts_in_a_balanced_design(balanced_cohorts):
-    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader",
-                             wave_order=WAVES)
+    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader", wave_order=WAVES)
     means, _, _ = anova_components(balanced_cohorts, "score", "wave", "cohort", "leader")
     m = means.unstack()  # rows cohorts, columns waves
     estimates = by_term(fit.estimates)
@@ -91,38 +97,31 @@ def test_fixed_effects_are_cell_mean_contrasts_in_a_balanced_design(balanced_coh
     assert fit.converged
     assert estimates["Intercept"].estimate == pytest.approx(m.loc["A", "baseline"], abs=1e-6)
     for w in ("endpoint", "follow-up"):
-        assert estimates[f"wave[{w}]"].estimate == pytest.approx(
-            m.loc["A", w] - m.loc["A", "baseline"], abs=1e-6)
+        assert estimates[f"wave[{w}]"].estimate == pytest.approx(m.loc["A", w] - m.loc["A", "baseline"], abs=1e-6)
     for c in ("B", "C"):
         assert estimates[f"cohort[{c}]"].estimate == pytest.approx(
-            m.loc[c, "baseline"] - m.loc["A", "baseline"], abs=1e-6)
+            m.loc[c, "baseline"] - m.loc["A", "baseline"], abs=1e-6
+        )
         for w in ("endpoint", "follow-up"):
-            interaction = (m.loc[c, w] - m.loc[c, "baseline"]) - (m.loc["A", w]
-                                                                  - m.loc["A", "baseline"])
-            assert estimates[f"wave[{w}]:cohort[{c}]"].estimate == pytest.approx(
-                interaction, abs=1e-6)
+            interaction = (m.loc[c, w] - m.loc[c, "baseline"]) - (m.loc["A", w] - m.loc["A", "baseline"])
+            assert estimates[f"wave[{w}]:cohort[{c}]"].estimate == pytest.approx(interaction, abs=1e-6)
     assert [e.term for e in fit.estimates][-2:] == ["var(participant)", "var(residual)"]
     assert all(e.n == 24 for e in fit.estimates)
 
 
 def test_variance_components_equal_anova_estimates(balanced_cohorts):
-    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader",
-                             wave_order=WAVES)
-    _, var_participant, var_residual = anova_components(
-        balanced_cohorts, "score", "wave", "cohort", "leader")
+    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader", wave_order=WAVES)
+    _, var_participant, var_residual = anova_components(balanced_cohorts, "score", "wave", "cohort", "leader")
     estimates = by_term(fit.estimates)
     assert estimates["var(residual)"].estimate == pytest.approx(var_residual, rel=1e-4)
     assert estimates["var(participant)"].estimate == pytest.approx(var_participant, rel=1e-4)
     # Standard error of a cell mean: sqrt((var_participant + var_residual) / n).
-    assert estimates["Intercept"].std_error == pytest.approx(
-        math.sqrt((var_participant + var_residual) / 8), rel=1e-4)
+    assert estimates["Intercept"].std_error == pytest.approx(math.sqrt((var_participant + var_residual) / 8), rel=1e-4)
 
 
 def test_wave_change_by_cohort_matches_paired_mean_difference(balanced_cohorts):
-    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader",
-                             wave_order=WAVES)
-    means, _, var_residual = anova_components(
-        balanced_cohorts, "score", "wave", "cohort", "leader")
+    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader", wave_order=WAVES)
+    means, _, var_residual = anova_components(balanced_cohorts, "score", "wave", "cohort", "leader")
     changes = wave_change_by_cohort(fit, "baseline", "follow-up")
 
     assert [c.group for c in changes] == ["A", "B", "C"]
@@ -135,8 +134,7 @@ def test_wave_change_by_cohort_matches_paired_mean_difference(balanced_cohorts):
         assert change.statistic == pytest.approx(change.estimate / change.std_error)
         # Satterthwaite gives the split-plot error df for a contrast inside the within-leader stratum.
         assert "df = 42.0" in change.method
-        assert change.p_value == pytest.approx(2 * stats.t.sf(abs(change.statistic), SPLIT_PLOT_ERROR_DF),
-                                               rel=1e-4)
+        assert change.p_value == pytest.approx(2 * stats.t.sf(abs(change.statistic), SPLIT_PLOT_ERROR_DF), rel=1e-4)
         assert change.conf_low == pytest.approx(change.estimate - T_975_42 * change.std_error, rel=1e-5)
         assert change.conf_high == pytest.approx(change.estimate + T_975_42 * change.std_error, rel=1e-5)
         assert change.n == 8
@@ -166,18 +164,22 @@ def test_sleepstudy_day_means_and_published_lme4_slope():
     assert change.n == 18
 
 
-@pytest.mark.parametrize(("random_slope", "published"), [
-    # lmerTest (Kuznetsova, Brockhoff & Christensen, 2017) summary() of lmer(Reaction ~ Days + (1 | Subject))
-    # and of lmer(Reaction ~ Days + (Days | Subject)) on lme4's sleepstudy: (estimate, SE, Satterthwaite df, t)
-    (False, {"Intercept": (251.4051, 9.7467, 22.8102, 25.7938), "Days": (10.4673, 0.8042, 161.0, 13.0154)}),
-    (True, {"Intercept": (251.405, 6.825, 17.000, 36.838), "Days": (10.467, 1.546, 17.000, 6.771)}),
-])
+@pytest.mark.parametrize(
+    ("random_slope", "published"),
+    [
+        # lmerTest (Kuznetsova, Brockhoff & Christensen, 2017) summary() of lmer(Reaction ~ Days + (1 | Subject))
+        # and of lmer(Reaction ~ Days + (Days | Subject)) on lme4's sleepstudy: (estimate, SE, Satterthwaite df, t)
+        (False, {"Intercept": (251.4051, 9.7467, 22.8102, 25.7938), "Days": (10.4673, 0.8042, 161.0, 13.0154)}),
+        (True, {"Intercept": (251.405, 6.825, 17.000, 36.838), "Days": (10.467, 1.546, 17.000, 6.771)}),
+    ],
+)
 def test_satterthwaite_df_matches_lmertest_on_sleepstudy(random_slope, published):
     import statsmodels.formula.api as smf
 
     sleep = pd.read_csv(DATA / "sleepstudy.csv")
-    fit = smf.mixedlm("Reaction ~ Days", sleep, groups=sleep["Subject"],
-                      re_formula="~Days" if random_slope else None).fit(reml=True)
+    fit = smf.mixedlm(
+        "Reaction ~ Days", sleep, groups=sleep["Subject"], re_formula="~Days" if random_slope else None
+    ).fit(reml=True)
     df = satterthwaite_df(fit, np.eye(2))
     for (term, (estimate, std_error, dof, t_value)), computed in zip(published.items(), df, strict=True):
         digits = 4 if not random_slope else 3
@@ -189,10 +191,10 @@ def test_satterthwaite_df_matches_lmertest_on_sleepstudy(random_slope, published
 
 
 def test_missing_wave_cell_is_noted_and_its_change_not_estimated(balanced_cohorts):
-    not_yet_followed_up = ~((balanced_cohorts["cohort"] == "C")
-                            & (balanced_cohorts["wave"] == "follow-up"))
-    fit = mixed_model_change(balanced_cohorts[not_yet_followed_up], "score", "wave", "cohort",
-                             "leader", wave_order=WAVES)
+    not_yet_followed_up = ~((balanced_cohorts["cohort"] == "C") & (balanced_cohorts["wave"] == "follow-up"))
+    fit = mixed_model_change(
+        balanced_cohorts[not_yet_followed_up], "score", "wave", "cohort", "leader", wave_order=WAVES
+    )
     assert "wave[follow-up]:cohort[C]" not in by_term(fit.estimates)
     assert any("wave[follow-up]:cohort[C]" in w for w in fit.warnings)
 
@@ -204,8 +206,9 @@ def test_missing_wave_cell_is_noted_and_its_change_not_estimated(balanced_cohort
 
 
 def test_participants_missing_a_wave_still_count(balanced_cohorts):
-    dropped = balanced_cohorts[~((balanced_cohorts["leader"].isin(["A0", "A1"]))
-                                 & (balanced_cohorts["wave"] == "endpoint"))]
+    dropped = balanced_cohorts[
+        ~((balanced_cohorts["leader"].isin(["A0", "A1"])) & (balanced_cohorts["wave"] == "endpoint"))
+    ]
     fit = mixed_model_change(dropped, "score", "wave", "cohort", "leader", wave_order=WAVES)
     assert fit.estimates[0].n == 24
     changes = {c.group: c for c in wave_change_by_cohort(fit, "baseline", "endpoint")}
@@ -217,8 +220,11 @@ def test_fit_warnings_are_recorded_and_reissued():
     # No between-leader variation at all: the participant variance sits on the
     # boundary (zero), which statsmodels reports only as a warning.
     rng = np.random.default_rng(3)
-    rows = [{"leader": i, "wave": w, "score": rng.normal(3 + 0.2 * j, 0.5)}
-            for i in range(8) for j, w in enumerate(WAVES[:2])]
+    rows = [
+        {"leader": i, "wave": w, "score": rng.normal(3 + 0.2 * j, 0.5)}
+        for i in range(8)
+        for j, w in enumerate(WAVES[:2])
+    ]
     frame = pd.DataFrame(rows)
     frame["score"] -= frame.groupby("leader")["score"].transform("mean") - 3  # no leader effect
     with pytest.warns(Warning) as reissued:
@@ -228,18 +234,15 @@ def test_fit_warnings_are_recorded_and_reissued():
     # A failed fit is flagged on every published row, not only on the fit object.
     assert not fit.converged
     assert all(e.method.endswith("DID NOT CONVERGE") for e in fit.estimates)
-    assert all(c.method.endswith("DID NOT CONVERGE")
-               for c in wave_change_by_cohort(fit, "baseline", "endpoint"))
+    assert all(c.method.endswith("DID NOT CONVERGE") for c in wave_change_by_cohort(fit, "baseline", "endpoint"))
 
 
 def test_unknown_wave_is_rejected(balanced_cohorts):
-    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader",
-                             wave_order=WAVES)
+    fit = mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader", wave_order=WAVES)
     with pytest.raises(ValueError, match="six-month"):
         wave_change_by_cohort(fit, "baseline", "six-month")
     with pytest.raises(ValueError, match="missing from the given level order"):
-        mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader",
-                           wave_order=["baseline", "endpoint"])
+        mixed_model_change(balanced_cohorts, "score", "wave", "cohort", "leader", wave_order=["baseline", "endpoint"])
 
 
 # --- ordinal_item_model ----------------------------------------------------------------
@@ -255,12 +258,10 @@ def ucla() -> pd.DataFrame:
 def test_ordinal_model_matches_published_polr_fit(ucla):
     # UCLA's example: polr(apply ~ pared + public + gpa); pared and public are 0/1,
     # so treatment coding with 0 as reference reproduces R's numeric columns.
-    fit = ordinal_item_model(ucla, "apply", "pared", "public", item_levels=UCLA_LEVELS,
-                             covariates=["gpa"])
+    fit = ordinal_item_model(ucla, "apply", "pared", "public", item_levels=UCLA_LEVELS, covariates=["gpa"])
     estimates = by_term(fit.estimates)
     assert list(estimates) == ["wave[1]", "cohort[1]", "gpa"]
-    published = {"wave[1]": (1.04769, 0.2658), "cohort[1]": (-0.05879, 0.2979),
-                 "gpa": (0.61594, 0.2606)}
+    published = {"wave[1]": (1.04769, 0.2658), "cohort[1]": (-0.05879, 0.2979), "gpa": (0.61594, 0.2606)}
     for term, (coefficient, std_error) in published.items():
         assert estimates[term].estimate == pytest.approx(coefficient, abs=1e-3)
         assert estimates[term].std_error == pytest.approx(std_error, abs=1e-4)
@@ -270,10 +271,10 @@ def test_ordinal_model_matches_published_polr_fit(ucla):
 
 
 def test_odds_ratios_exponentiate_estimate_and_interval_only(ucla):
-    log_odds = by_term(ordinal_item_model(ucla, "apply", "pared", item_levels=UCLA_LEVELS)
-                       .estimates)["wave[1]"]
-    odds = by_term(ordinal_item_model(ucla, "apply", "pared", item_levels=UCLA_LEVELS,
-                                      exponentiate=True).estimates)["wave[1]"]
+    log_odds = by_term(ordinal_item_model(ucla, "apply", "pared", item_levels=UCLA_LEVELS).estimates)["wave[1]"]
+    odds = by_term(ordinal_item_model(ucla, "apply", "pared", item_levels=UCLA_LEVELS, exponentiate=True).estimates)[
+        "wave[1]"
+    ]
     assert odds.estimate == pytest.approx(math.exp(log_odds.estimate))
     assert odds.conf_low == pytest.approx(math.exp(log_odds.conf_low))
     assert odds.conf_high == pytest.approx(math.exp(log_odds.conf_high))
@@ -283,10 +284,8 @@ def test_odds_ratios_exponentiate_estimate_and_interval_only(ucla):
 
 
 def test_reversing_the_item_scale_flips_the_signs(ucla):
-    forward = ordinal_item_model(ucla, "apply", "pared", covariates=["gpa"],
-                                 item_levels=UCLA_LEVELS)
-    backward = ordinal_item_model(ucla, "apply", "pared", covariates=["gpa"],
-                                  item_levels=UCLA_LEVELS[::-1])
+    forward = ordinal_item_model(ucla, "apply", "pared", covariates=["gpa"], item_levels=UCLA_LEVELS)
+    backward = ordinal_item_model(ucla, "apply", "pared", covariates=["gpa"], item_levels=UCLA_LEVELS[::-1])
     for f, b in zip(forward.estimates, backward.estimates, strict=True):
         assert b.estimate == pytest.approx(-f.estimate, abs=1e-4)
 
@@ -296,9 +295,8 @@ def proportional_odds_mle(codes: np.ndarray, design: np.ndarray, n_levels: int) 
     k = design.shape[1]
 
     def negative_log_likelihood(params: np.ndarray) -> float:
-        beta, first, steps = params[:k], params[k], params[k + 1:]
-        cuts = np.concatenate([[-np.inf], first + np.concatenate([[0], np.cumsum(np.exp(steps))]),
-                               [np.inf]])
+        beta, first, steps = params[:k], params[k], params[k + 1 :]
+        cuts = np.concatenate([[-np.inf], first + np.concatenate([[0], np.cumsum(np.exp(steps))]), [np.inf]])
         eta = design @ beta
         upper = special.expit(cuts[codes + 1] - eta)
         lower = special.expit(cuts[codes] - eta)
@@ -326,8 +324,9 @@ def test_ordinal_model_recovers_simulated_effects_and_agrees_with_direct_mle():
 
     design = np.column_stack([waves == "endpoint", waves == "follow-up"]).astype(float)
     direct = proportional_odds_mle(answers["q1"].to_numpy() - 1, design, n_levels=5)
-    np.testing.assert_allclose([estimates["wave[endpoint]"].estimate,
-                                estimates["wave[follow-up]"].estimate], direct, atol=1e-4)
+    np.testing.assert_allclose(
+        [estimates["wave[endpoint]"].estimate, estimates["wave[follow-up]"].estimate], direct, atol=1e-4
+    )
 
 
 # --- adjust_p_values -------------------------------------------------------------------
@@ -336,14 +335,12 @@ def test_ordinal_model_recovers_simulated_effects_and_agrees_with_direct_mle():
 def test_holm_matches_hand_computation():
     # Sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1 = 0.02, 0.03, 0.06, 0.04,
     # made non-decreasing: 0.02, 0.03, 0.06, 0.06.
-    np.testing.assert_allclose(adjust_p_values([0.01, 0.04, 0.03, 0.005], "holm"),
-                               [0.03, 0.06, 0.06, 0.02])
+    np.testing.assert_allclose(adjust_p_values([0.01, 0.04, 0.03, 0.005], "holm"), [0.03, 0.06, 0.06, 0.02])
 
 
 def test_benjamini_hochberg_matches_hand_computation():
     # Sorted p * 4 / rank = 0.02, 0.02, 0.04, 0.04 (already monotone from the top).
-    np.testing.assert_allclose(adjust_p_values([0.01, 0.04, 0.03, 0.005], "fdr_bh"),
-                               [0.02, 0.04, 0.04, 0.02])
+    np.testing.assert_allclose(adjust_p_values([0.01, 0.04, 0.03, 0.005], "fdr_bh"), [0.02, 0.04, 0.04, 0.02])
 
 
 def test_adjusted_p_values_are_capped_at_one():

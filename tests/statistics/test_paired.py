@@ -44,9 +44,7 @@ LIKERT_POST = np.array([4, 3, 4, 5, 3, 4, 5, 2], dtype=float)
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 
-def enumerated_signed_rank_p(
-    differences: np.ndarray, zero_method: str, alternative: str
-) -> tuple[float, float]:
+def enumerated_signed_rank_p(differences: np.ndarray, zero_method: str, alternative: str) -> tuple[float, float]:
     """V and its exact p-value by listing every sign pattern of the non-zero changes."""
     if zero_method == "wilcox":
         differences = differences[differences != 0]
@@ -54,9 +52,7 @@ def enumerated_signed_rank_p(
     nonzero = differences != 0
     ranks, positive = ranks[nonzero], differences[nonzero] > 0
     observed = ranks[positive].sum()
-    sums = np.array(
-        [ranks[list(pattern)].sum() for pattern in itertools.product([False, True], repeat=ranks.size)]
-    )
+    sums = np.array([ranks[list(pattern)].sum() for pattern in itertools.product([False, True], repeat=ranks.size)])
     at_least = np.mean(sums >= observed - 1e-9)
     at_most = np.mean(sums <= observed + 1e-9)
     p = {"greater": at_least, "less": at_most, "two-sided": min(1.0, 2 * min(at_least, at_most))}
@@ -96,8 +92,9 @@ def test_mean_change_matches_scipy_ttest_rel(n: int) -> None:
 def test_mean_change_of_one_pair_has_only_an_estimate() -> None:
     result = paired_mean_change([2.0], [3.5])
     assert result.estimate == 1.5 and result.n == 1
-    assert all(math.isnan(v) for v in (result.std_error, result.statistic, result.p_value,
-                                       result.conf_low, result.conf_high))
+    assert all(
+        math.isnan(v) for v in (result.std_error, result.statistic, result.p_value, result.conf_low, result.conf_high)
+    )
 
 
 @pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy, constant data
@@ -107,8 +104,7 @@ def test_mean_change_with_identical_changes_follows_scipy(change: float) -> None
     result = paired_mean_change(pre, pre + change)
     reference = stats.ttest_rel(pre + change, pre)
     assert result.std_error == 0.0
-    np.testing.assert_equal([result.statistic, result.p_value],
-                            [reference.statistic, reference.pvalue])
+    np.testing.assert_equal([result.statistic, result.p_value], [reference.statistic, reference.pvalue])
 
 
 @pytest.mark.parametrize(
@@ -121,8 +117,7 @@ def test_mean_change_with_identical_changes_follows_scipy(change: float) -> None
     ],
 )
 def test_invalid_pairs_are_rejected(pre: list, post: list, message: str) -> None:
-    for function in (paired_mean_change, wilcoxon_signed_rank, hodges_lehmann, cohens_dz,
-                     rank_biserial):
+    for function in (paired_mean_change, wilcoxon_signed_rank, hodges_lehmann, cohens_dz, rank_biserial):
         with pytest.raises(ValueError, match=message):
             function(pre, post)
 
@@ -173,7 +168,10 @@ def test_wilcoxon_with_ties_is_the_exact_permutation_test(
     observed, enumerated = enumerated_signed_rank_p(post - pre, zero_method, alternative)
     # scipy enumerates all 2^n sign flips when 2^n <= its n_resamples (9999).
     permutation = stats.wilcoxon(
-        post, pre, zero_method=zero_method, alternative=alternative,
+        post,
+        pre,
+        zero_method=zero_method,
+        alternative=alternative,
         method=stats.PermutationMethod(),
     )
     assert result.statistic == pytest.approx(observed)
@@ -234,9 +232,7 @@ def scipy_exact_p(differences: np.ndarray, shift: float) -> float:
     ("n", "confidence_level"),
     [(6, 0.80), (6, 0.95), (9, 0.90), (9, 0.95), (15, 0.95), (15, 0.99), (30, 0.95)],
 )
-def test_hodges_lehmann_interval_inverts_scipy_exact_wilcoxon(
-    n: int, confidence_level: float
-) -> None:
+def test_hodges_lehmann_interval_inverts_scipy_exact_wilcoxon(n: int, confidence_level: float) -> None:
     # The bounds are where the exact two-sided test of "typical change =
     # shift" switches from rejecting to not rejecting at 1 - confidence_level.
     rng = np.random.default_rng(n)
@@ -374,9 +370,7 @@ def test_rank_biserial_interval_agrees_with_scipy_bca() -> None:
         return (ranks * np.sign(d)).sum(axis=axis) / ranks.sum(axis=axis)
 
     result = rank_biserial(np.zeros(10), differences, n_resamples=40_000, seed=3)
-    reference = stats.bootstrap(
-        (differences,), kerby, method="BCa", n_resamples=40_000, rng=4
-    ).confidence_interval
+    reference = stats.bootstrap((differences,), kerby, method="BCa", n_resamples=40_000, rng=4).confidence_interval
     assert result.conf_low == pytest.approx(reference.low, abs=0.05)
     assert result.conf_high == pytest.approx(reference.high, abs=0.05)
 
@@ -425,13 +419,18 @@ def test_effect_sizes_of_two_pairs() -> None:
 @pytest.fixture
 def survey_waves() -> pd.DataFrame:
     rows = [
-        ("p1", "baseline", 3.0), ("p1", "endpoint", 4.0), ("p1", "follow-up", 4.5),
-        ("p2", "baseline", 2.0), ("p2", "endpoint", 2.5),
-        ("p3", "baseline", 3.5),                              # no endpoint row
-        ("p4", "endpoint", 4.0),                              # no baseline row
-        ("p5", "baseline", np.nan), ("p5", "endpoint", 3.0),  # baseline left blank
-        ("p6", "follow-up", 4.0),                             # joined late
-        ("p0", "endpoint", 1.0), ("p0", "baseline", 2.0),     # rows out of order
+        ("p1", "baseline", 3.0),
+        ("p1", "endpoint", 4.0),
+        ("p1", "follow-up", 4.5),
+        ("p2", "baseline", 2.0),
+        ("p2", "endpoint", 2.5),
+        ("p3", "baseline", 3.5),  # no endpoint row
+        ("p4", "endpoint", 4.0),  # no baseline row
+        ("p5", "baseline", np.nan),
+        ("p5", "endpoint", 3.0),  # baseline left blank
+        ("p6", "follow-up", 4.0),  # joined late
+        ("p0", "endpoint", 1.0),
+        ("p0", "baseline", 2.0),  # rows out of order
     ]
     return pd.DataFrame(rows, columns=["participant", "wave", "score"])
 
@@ -456,8 +455,7 @@ def test_complete_pairs_compares_any_two_waves(survey_waves: pd.DataFrame) -> No
 
 def test_complete_pairs_uses_given_column_names(survey_waves: pd.DataFrame) -> None:
     renamed = survey_waves.rename(columns={"participant": "id", "wave": "time", "score": "y"})
-    pairs = complete_pairs(renamed, baseline="baseline", endpoint="endpoint",
-                           participant="id", wave="time", score="y")
+    pairs = complete_pairs(renamed, baseline="baseline", endpoint="endpoint", participant="id", wave="time", score="y")
     assert pairs.participants == ("p0", "p1", "p2")
 
 
@@ -468,5 +466,4 @@ def test_complete_pairs_rejects_unknown_wave_and_duplicates(survey_waves: pd.Dat
     with pytest.raises(ValueError, match="more than one score.*p1"):
         complete_pairs(duplicated, baseline="baseline", endpoint="endpoint")
     with pytest.raises(ValueError, match="columns"):
-        complete_pairs(survey_waves.drop(columns="score"), baseline="baseline",
-                       endpoint="endpoint")
+        complete_pairs(survey_waves.drop(columns="score"), baseline="baseline", endpoint="endpoint")

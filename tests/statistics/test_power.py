@@ -26,8 +26,7 @@ def noncentral_t_power(n: int, d_z: float, alpha: float = 0.05) -> float:
     df = n - 1
     critical = stats.t.ppf(1 - alpha / 2, df)
     noncentrality = d_z * np.sqrt(n)
-    return stats.nct.sf(critical, df, noncentrality) + stats.nct.cdf(-critical, df,
-                                                                     noncentrality)
+    return stats.nct.sf(critical, df, noncentrality) + stats.nct.cdf(-critical, df, noncentrality)
 
 
 def test_sample_size_and_power_match_gpower():
@@ -54,11 +53,13 @@ def test_huge_effects_still_need_two_pairs():
     assert paired_sample_size(change=10.0, sd_change=0.1) == 2
 
 
-@pytest.mark.parametrize(("n", "change", "sd_change", "alpha"),
-                         [(8, 0.3, 0.6, 0.05), (16, 0.4, 0.7, 0.05), (40, 0.2, 0.9, 0.01)])
+@pytest.mark.parametrize(
+    ("n", "change", "sd_change", "alpha"), [(8, 0.3, 0.6, 0.05), (16, 0.4, 0.7, 0.05), (40, 0.2, 0.9, 0.01)]
+)
 def test_power_matches_noncentral_t(n, change, sd_change, alpha):
     assert paired_power(n, change, sd_change, alpha) == pytest.approx(
-        noncentral_t_power(n, change / sd_change, alpha), abs=1e-9)
+        noncentral_t_power(n, change / sd_change, alpha), abs=1e-9
+    )
 
 
 def test_minimum_detectable_change_has_the_target_power():

@@ -37,9 +37,7 @@ def data_with_covariance(covariance: np.ndarray, n: int, seed: int) -> pd.DataFr
     """n x k data whose sample covariance (n - 1 denominator) is exactly ``covariance``."""
     rng = np.random.default_rng(seed)
     noise = rng.normal(size=(n, covariance.shape[0]))
-    whitened = (noise - noise.mean(axis=0)) @ np.linalg.inv(
-        np.linalg.cholesky(np.cov(noise, rowvar=False))
-    ).T
+    whitened = (noise - noise.mean(axis=0)) @ np.linalg.inv(np.linalg.cholesky(np.cov(noise, rowvar=False))).T
     values = 3 + whitened @ np.linalg.cholesky(covariance).T
     return pd.DataFrame(values, columns=[f"q{j}" for j in range(1, covariance.shape[0] + 1)])
 
@@ -114,9 +112,7 @@ def test_text_responses_are_rejected() -> None:
 
 @pytest.mark.parametrize(("n", "k", "seed"), [(8, 5, 1), (30, 4, 2), (200, 10, 3), (2, 3, 5)])
 @pytest.mark.parametrize("confidence_level", [0.90, 0.95])
-def test_alpha_and_feldt_interval_match_pingouin(
-    n: int, k: int, seed: int, confidence_level: float
-) -> None:
+def test_alpha_and_feldt_interval_match_pingouin(n: int, k: int, seed: int, confidence_level: float) -> None:
     answers = likert_responses(n, k, seed)
     result = cronbach_alpha(answers, confidence_level=confidence_level)
     alpha, interval = pingouin.cronbach_alpha(answers, ci=confidence_level)
@@ -130,8 +126,8 @@ def test_alpha_and_feldt_interval_match_pingouin(
 def test_alpha_equals_icc3k_from_a_two_way_anova() -> None:
     # Hoyt (1941): alpha is the consistency ICC of the mean of k items, ICC(3,k).
     answers = likert_responses(12, 6, seed=5)
-    long = answers.rename_axis("respondent").reset_index().melt(
-        id_vars="respondent", var_name="item", value_name="rating"
+    long = (
+        answers.rename_axis("respondent").reset_index().melt(id_vars="respondent", var_name="item", value_name="rating")
     )
     icc = pingouin.intraclass_corr(long, targets="respondent", raters="item", ratings="rating")
     icc3k = icc.set_index("Type").loc["ICC(C,k)"]
@@ -229,16 +225,12 @@ def test_omega_works_with_fewer_respondents_than_items() -> None:
 def test_omega_ignores_constant_items() -> None:
     answers = likert_responses(15, 5, seed=14)
     with_constant = answers.assign(q6=4.0)
-    assert mcdonald_omega(with_constant).estimate == pytest.approx(
-        mcdonald_omega(answers).estimate, abs=1e-9
-    )
+    assert mcdonald_omega(with_constant).estimate == pytest.approx(mcdonald_omega(answers).estimate, abs=1e-9)
 
 
 def test_omega_is_nan_without_enough_respondents_or_varying_items() -> None:
     assert math.isnan(mcdonald_omega(likert_responses(2, 4, seed=15)).estimate)
-    two_varying = pd.DataFrame(
-        {"q1": [1.0, 2, 3, 4], "q2": [2.0, 2, 4, 5], "q3": [3.0, 3, 3, 3], "q4": [1.0] * 4}
-    )
+    two_varying = pd.DataFrame({"q1": [1.0, 2, 3, 4], "q2": [2.0, 2, 4, 5], "q3": [3.0, 3, 3, 3], "q4": [1.0] * 4})
     assert math.isnan(mcdonald_omega(two_varying).estimate)
 
 
@@ -269,9 +261,7 @@ def test_corrected_item_total_is_nan_for_a_constant_item() -> None:
     result = corrected_item_total(answers)
     assert math.isnan(result["q4"])
     # A constant adds nothing to the other items' rest scores.
-    pd.testing.assert_series_equal(
-        result.drop("q4"), corrected_item_total(answers.drop(columns="q4"))
-    )
+    pd.testing.assert_series_equal(result.drop("q4"), corrected_item_total(answers.drop(columns="q4")))
 
 
 def test_corrected_item_total_is_nan_for_one_respondent() -> None:

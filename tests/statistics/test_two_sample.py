@@ -15,8 +15,13 @@ def test_two_sample_permutation_test_is_the_exact_scipy_permutation_test():
     x = np.array([2.5, 3.0, 3.75, 2.25, 3.5])
     y = np.array([3.25, 2.75, 3.0, 3.5, 2.5, 4.0, 3.25, 2.0, 3.75])
     statistic, p, exact = two_sample.two_sample_permutation_test(x, y)
-    reference = stats.permutation_test((x, y), lambda a, b, axis: a.mean(axis=axis) - b.mean(axis=axis),
-                                       permutation_type="independent", n_resamples=np.inf, vectorized=True)
+    reference = stats.permutation_test(
+        (x, y),
+        lambda a, b, axis: a.mean(axis=axis) - b.mean(axis=axis),
+        permutation_type="independent",
+        n_resamples=np.inf,
+        vectorized=True,
+    )
     assert exact
     assert statistic == pytest.approx(x.mean() - y.mean())
     assert p == pytest.approx(reference.pvalue, rel=1e-9)
@@ -59,10 +64,8 @@ def test_hodges_lehmann_two_sample_interval_inverts_the_exact_mann_whitney_test(
 
     low_index = int(np.searchsorted(differences, result.conf_low))
     high_index = int(np.searchsorted(differences, result.conf_high))
-    inside = [(result.conf_low + differences[low_index + 1]) / 2,
-              (result.conf_high + differences[high_index - 1]) / 2]
-    outside = [(result.conf_low + differences[low_index - 1]) / 2,
-               (result.conf_high + differences[high_index + 1]) / 2]
+    inside = [(result.conf_low + differences[low_index + 1]) / 2, (result.conf_high + differences[high_index - 1]) / 2]
+    outside = [(result.conf_low + differences[low_index - 1]) / 2, (result.conf_high + differences[high_index + 1]) / 2]
     assert all(p_at(s) >= 0.05 for s in inside)
     assert all(p_at(s) < 0.05 for s in outside)
     assert result.n == 7

@@ -58,16 +58,24 @@ def item_matrix(responses: pd.DataFrame, instrument: pd.DataFrame, construct: st
     return wide
 
 
-def construct_scores(responses: pd.DataFrame, instrument: pd.DataFrame, constructs: tuple[str, ...] = OUTCOMES,
-                     min_answered: float = 0.5) -> pd.DataFrame:
+def construct_scores(
+    responses: pd.DataFrame, instrument: pd.DataFrame, constructs: tuple[str, ...] = OUTCOMES, min_answered: float = 0.5
+) -> pd.DataFrame:
     """Long scale scores: ``participant, wave, construct, score`` (half rule for missing items)."""
     frames = []
     for construct in constructs:
         wide = item_matrix(responses, instrument, construct)
         score = scale_scores(wide, min_answered=min_answered)
-        frames.append(pd.DataFrame({"participant": score.index.get_level_values("respondent"),
-                                    "wave": score.index.get_level_values("wave"),
-                                    "construct": construct, "score": score.to_numpy()}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "participant": score.index.get_level_values("respondent"),
+                    "wave": score.index.get_level_values("wave"),
+                    "construct": construct,
+                    "score": score.to_numpy(),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -88,8 +96,16 @@ class PairedChange:
     estimates: list[Estimate]
 
 
-def paired_change(scores: pd.DataFrame, construct: str, from_wave: str, to_wave: str, *,
-                  confidence_level: float = 0.95, resamples: int = 2000, seed: int = 0) -> PairedChange:
+def paired_change(
+    scores: pd.DataFrame,
+    construct: str,
+    from_wave: str,
+    to_wave: str,
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> PairedChange:
     """Mean change (t), exact Wilcoxon, Hodges-Lehmann, d_z and rank-biserial for participants with both waves."""
     mine = scores[scores["construct"] == construct]
     pairs = complete_pairs(mine, baseline=from_wave, endpoint=to_wave)
@@ -105,11 +121,21 @@ def paired_change(scores: pd.DataFrame, construct: str, from_wave: str, to_wave:
     return PairedChange(construct, pairs, [e.with_context(group=group) for e in estimates])
 
 
-def paired_changes(scores: pd.DataFrame, constructs: tuple[str, ...], from_wave: str, to_wave: str, *,
-                   confidence_level: float = 0.95, resamples: int = 2000, seed: int = 0) -> list[PairedChange]:
+def paired_changes(
+    scores: pd.DataFrame,
+    constructs: tuple[str, ...],
+    from_wave: str,
+    to_wave: str,
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> list[PairedChange]:
     """:func:`paired_change` of each construct, in order."""
-    return [paired_change(scores, c, from_wave, to_wave, confidence_level=confidence_level, resamples=resamples,
-                          seed=seed) for c in constructs]
+    return [
+        paired_change(scores, c, from_wave, to_wave, confidence_level=confidence_level, resamples=resamples, seed=seed)
+        for c in constructs
+    ]
 
 
 def change_estimates(changes: list[PairedChange]) -> list[Estimate]:
@@ -117,11 +143,16 @@ def change_estimates(changes: list[PairedChange]) -> list[Estimate]:
     return [estimate for change in changes for estimate in change.estimates]
 
 
-def multi_item_reliability(responses: pd.DataFrame, instrument: pd.DataFrame, wave: str,
-                           constructs: tuple[str, ...] = OUTCOMES) -> list[Estimate]:
+def multi_item_reliability(
+    responses: pd.DataFrame, instrument: pd.DataFrame, wave: str, constructs: tuple[str, ...] = OUTCOMES
+) -> list[Estimate]:
     """:func:`reliability` of each construct measured by 3 or more items (alpha needs 3+ items)."""
-    return [estimate for c in constructs if (instrument["construct"] == c).sum() >= 3
-            for estimate in reliability(responses, instrument, c, wave)]
+    return [
+        estimate
+        for c in constructs
+        if (instrument["construct"] == c).sum() >= 3
+        for estimate in reliability(responses, instrument, c, wave)
+    ]
 
 
 def mean_changes(change_table: pd.DataFrame) -> pd.DataFrame:
@@ -130,26 +161,42 @@ def mean_changes(change_table: pd.DataFrame) -> pd.DataFrame:
     return means.assign(label=means["group"].str.split(":").str[0])
 
 
-def change_finding(change_table: pd.DataFrame, construct: str, population: str, *,
-                   confidence_level: float = 0.95) -> tuple[str, str]:
+def change_finding(
+    change_table: pd.DataFrame, construct: str, population: str, *, confidence_level: float = 0.95
+) -> tuple[str, str]:
     """The key finding on one construct's mean change (sentence, strength of evidence), from the suppressed
     frame of :func:`paired_changes`."""
     row = change_table[(change_table["term"] == "mean_change") & change_table["group"].str.startswith(f"{construct}:")]
     if len(row) != 1:
         raise KeyError(f"expected one mean_change row for {construct!r}, found {len(row)}")
     record = row.iloc[0]
-    estimate = Estimate("mean_change", float(record["estimate"]), conf_low=float(record["conf_low"]),
-                        conf_high=float(record["conf_high"]),
-                        n=int(record["n"]) if pd.notna(record["n"]) else 0)
-    return (describe_change(estimate, construct, population=population, confidence_level=confidence_level),
-            change_evidence(estimate, population))
+    estimate = Estimate(
+        "mean_change",
+        float(record["estimate"]),
+        conf_low=float(record["conf_low"]),
+        conf_high=float(record["conf_high"]),
+        n=int(record["n"]) if pd.notna(record["n"]) else 0,
+    )
+    return (
+        describe_change(estimate, construct, population=population, confidence_level=confidence_level),
+        change_evidence(estimate, population),
+    )
 
 
 def exclusions_table(changes: list[PairedChange]) -> pd.DataFrame:
     """How many participants each paired analysis covers and why the others are excluded."""
-    return pd.DataFrame([{"construct": c.construct, "paired": c.pairs.n,
-                          "missing baseline": c.pairs.missing_baseline, "missing endpoint": c.pairs.missing_endpoint,
-                          "missing both": c.pairs.missing_both} for c in changes])
+    return pd.DataFrame(
+        [
+            {
+                "construct": c.construct,
+                "paired": c.pairs.n,
+                "missing baseline": c.pairs.missing_baseline,
+                "missing endpoint": c.pairs.missing_endpoint,
+                "missing both": c.pairs.missing_both,
+            }
+            for c in changes
+        ]
+    )
 
 
 def without_total_row(table: pd.DataFrame, label_column: str = "construct") -> pd.DataFrame:
@@ -162,8 +209,7 @@ def without_total_row(table: pd.DataFrame, label_column: str = "construct") -> p
     return table[table[label_column] != TOTAL].reset_index(drop=True)
 
 
-def rating_estimates(scores: pd.DataFrame, wave: str = "endpoint", confidence_level: float = 0.95
-                     ) -> list[Estimate]:
+def rating_estimates(scores: pd.DataFrame, wave: str = "endpoint", confidence_level: float = 0.95) -> list[Estimate]:
     """Mean rating (1-5) of each programme-quality construct at a wave, with a t interval."""
     out = []
     for construct, group in scores[scores["wave"] == wave].groupby("construct", sort=False):
@@ -174,16 +220,28 @@ def rating_estimates(scores: pd.DataFrame, wave: str = "endpoint", confidence_le
         half = float(stats.t.ppf(0.5 + confidence_level / 2, n - 1) * se) if n > 1 else np.nan
         # With a cohort's handful of raters near the ceiling the t interval falls short: say by how much.
         note = coverage_note("rating_cohort") if n <= COHORT_RATERS else ""
-        out.append(Estimate(f"mean_rating_{construct}", mean, std_error=se, conf_low=mean - half,
-                            conf_high=mean + half, n=n, method="mean with t interval" + note,
-                            group=f"{construct} ({wave})"))
+        out.append(
+            Estimate(
+                f"mean_rating_{construct}",
+                mean,
+                std_error=se,
+                conf_low=mean - half,
+                conf_high=mean + half,
+                n=n,
+                method="mean with t interval" + note,
+                group=f"{construct} ({wave})",
+            )
+        )
     return out
 
 
 def completion_counts(participants: pd.DataFrame, by: str = "cohort_id", k: int = 5) -> pd.DataFrame:
     """Enrolled, completed, withdrawn and still active by group, with small cells suppressed (``[c]``)."""
-    status = np.select([participants["completed_on"].notna(), participants["withdrawn_on"].notna()],
-                       ["completed", "withdrawn"], default="active")
+    status = np.select(
+        [participants["completed_on"].notna(), participants["withdrawn_on"].notna()],
+        ["completed", "withdrawn"],
+        default="active",
+    )
     table = pd.crosstab(participants[by], pd.Series(status, index=participants.index, name="status"))
     table = table.reindex(columns=["completed", "withdrawn", "active"], fill_value=0)
     return suppress_counts(table, k=k).formatted().reset_index()
@@ -199,8 +257,9 @@ def attendance_rate(attendance: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> pd.
     attendance over all sessions.
     """
     grouped = attendance.groupby("session")["attended"]
-    rates = pd.DataFrame({"session": grouped.mean().index, "attendance_rate": grouped.mean().to_numpy(),
-                          "n": grouped.size().to_numpy()})
+    rates = pd.DataFrame(
+        {"session": grouped.mean().index, "attendance_rate": grouped.mean().to_numpy(), "n": grouped.size().to_numpy()}
+    )
     protected = protect_shares(rates, {"attendance_rate": "n"}, k)
     return protected.assign(suppressed=protected["attendance_rate"].isna() & rates["attendance_rate"].notna())
 
@@ -222,10 +281,14 @@ def attendance_summary(attendance: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> 
         return "No attendance was recorded."
     share = attendance["attended"].astype(bool).mean()
     if not share_publishable(share, places, k):
-        return (f"Over {numbers.count(sessions)} sessions the share of the {numbers.count(places)} places "
-                f"attended is not shown: the places attended or missed number fewer than {numbers.count(k)}.")
-    return (f"Over {numbers.count(sessions)} sessions leaders attended {numbers.percent(share)} of the "
-            f"{numbers.count(places)} places (people on the register times sessions).")
+        return (
+            f"Over {numbers.count(sessions)} sessions the share of the {numbers.count(places)} places "
+            f"attended is not shown: the places attended or missed number fewer than {numbers.count(k)}."
+        )
+    return (
+        f"Over {numbers.count(sessions)} sessions leaders attended {numbers.percent(share)} of the "
+        f"{numbers.count(places)} places (people on the register times sessions)."
+    )
 
 
 def applications_by_type(applications: pd.DataFrame, participants: pd.DataFrame, k: int = 5) -> pd.DataFrame:
@@ -236,8 +299,9 @@ def applications_by_type(applications: pd.DataFrame, participants: pd.DataFrame,
     return suppress_counts(table, k=k).formatted().reset_index()
 
 
-def describe_interval(estimate: Estimate, what: str, *, shown: Callable[[float], str] = numbers.score,
-                      confidence_level: float = 0.95) -> str:
+def describe_interval(
+    estimate: Estimate, what: str, *, shown: Callable[[float], str] = numbers.score, confidence_level: float = 0.95
+) -> str:
     """One plain phrase: ``what``, the estimate and its interval, or that it is not reported.
 
     ``shown`` formats the estimate and both ends by the report's number rules
@@ -262,9 +326,17 @@ def describe_interval(estimate: Estimate, what: str, *, shown: Callable[[float],
     return f"{what}: {shown(estimate.estimate)}{interval}"
 
 
-def describe_change(estimate: Estimate, construct: str, scale: str = "1-5 scale", *, population: str,
-                    period: str = "", counted: str = "{n} participants with both surveys",
-                    missing: str = "too few participants with both surveys", confidence_level: float = 0.95) -> str:
+def describe_change(
+    estimate: Estimate,
+    construct: str,
+    scale: str = "1-5 scale",
+    *,
+    population: str,
+    period: str = "",
+    counted: str = "{n} participants with both surveys",
+    missing: str = "too few participants with both surveys",
+    confidence_level: float = 0.95,
+) -> str:
     """One plain-English sentence for a change, its interval and whether the interval excludes no change.
 
     ``population`` names whom the count is about (e.g. "cohort C1"), for the run's disclosure audit;
@@ -282,16 +354,28 @@ def describe_change(estimate: Estimate, construct: str, scale: str = "1-5 scale"
     if numbers.is_missing(estimate.estimate):
         return f"{construct.capitalize()}: not reported ({missing})."
     direction = "rose" if estimate.estimate > 0 else "fell" if estimate.estimate < 0 else "did not change"
-    interval = numbers.interval(estimate.conf_low, estimate.conf_high, partial(numbers.score, signed=True),
-                                confidence_level=confidence_level) or "no interval could be computed"
+    interval = (
+        numbers.interval(
+            estimate.conf_low,
+            estimate.conf_high,
+            partial(numbers.score, signed=True),
+            confidence_level=confidence_level,
+        )
+        or "no interval could be computed"
+    )
     # "No change", not "no effect": a before-and-after comparison without a control group shows change only.
-    verdict = ("without an interval the data cannot say whether it differs from no change"
-               if numbers.is_missing(estimate.conf_low) or numbers.is_missing(estimate.conf_high)
-               else "the interval excludes no change" if estimate.conf_low > 0 or estimate.conf_high < 0
-               else "the interval includes no change, so the data cannot rule out no change")
+    verdict = (
+        "without an interval the data cannot say whether it differs from no change"
+        if numbers.is_missing(estimate.conf_low) or numbers.is_missing(estimate.conf_high)
+        else "the interval excludes no change"
+        if estimate.conf_low > 0 or estimate.conf_high < 0
+        else "the interval includes no change, so the data cannot rule out no change"
+    )
     during = f" {period}" if period else ""
-    return (f"{construct.capitalize()} {direction} by {numbers.score(abs(estimate.estimate))} points on the "
-            f"{scale}{during} ({interval}; {counted.format(n=people(estimate.n or None, population))}): {verdict}.")
+    return (
+        f"{construct.capitalize()} {direction} by {numbers.score(abs(estimate.estimate))} points on the "
+        f"{scale}{during} ({interval}; {counted.format(n=people(estimate.n or None, population))}): {verdict}."
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -310,9 +394,11 @@ DESIGN = (
 
 def question(cohort: str) -> str:
     """The question the cohort report answers."""
-    return (f"Did the leaders of cohort {cohort} rate the programme well, did their self-reported confidence and "
-            "competence with digital technology rise, did they apply new approaches at work, and was the "
-            "programme's open content reused?")
+    return (
+        f"Did the leaders of cohort {cohort} rate the programme well, did their self-reported confidence and "
+        "competence with digital technology rise, did they apply new approaches at work, and was the "
+        "programme's open content reused?"
+    )
 
 
 def scope_sentence(cohort: str, enrolled: int, from_wave: str, to_wave: str) -> str:
@@ -324,8 +410,10 @@ def scope_sentence(cohort: str, enrolled: int, from_wave: str, to_wave: str) -> 
     Cohort C1: <span data-people="cohort C1">8</span> leaders enrolled; the report compares the baseline survey
     with the endpoint survey.
     """
-    return (f"Cohort {cohort}: {people(enrolled, f'cohort {cohort}')} leaders enrolled; the report compares the "
-            f"{from_wave} survey with the {to_wave} survey.")
+    return (
+        f"Cohort {cohort}: {people(enrolled, f'cohort {cohort}')} leaders enrolled; the report compares the "
+        f"{from_wave} survey with the {to_wave} survey."
+    )
 
 
 def estimates_alt_text(intro: str, labels: list[str], estimates: list[float], *, signed: bool = False) -> str:
@@ -336,8 +424,10 @@ def estimates_alt_text(intro: str, labels: list[str], estimates: list[float], *,
     >>> estimates_alt_text("Mean change", ["confidence", "competence"], [0.5, float("nan")], signed=True)
     'Mean change: confidence: +0.50; competence: suppressed'
     """
-    shown = [f"{label}: {numbers.score(value, signed=signed)}" if not numbers.is_missing(value)
-             else f"{label}: suppressed" for label, value in zip(labels, estimates, strict=True)]
+    shown = [
+        f"{label}: {numbers.score(value, signed=signed)}" if not numbers.is_missing(value) else f"{label}: suppressed"
+        for label, value in zip(labels, estimates, strict=True)
+    ]
     return f"{intro}: " + "; ".join(shown)
 
 
@@ -357,8 +447,10 @@ def change_evidence(estimate: Estimate, population: str) -> str:
         strength = "Moderate for a change among these participants (the interval excludes no change)"
     else:
         strength = "Weak: the interval includes no change"
-    return (f"{strength}; {people(estimate.n or None, population)} people, self-reported, before and after without a "
-            "comparison group, so not evidence that the programme caused the change.")
+    return (
+        f"{strength}; {people(estimate.n or None, population)} people, self-reported, before and after without a "
+        "comparison group, so not evidence that the programme caused the change."
+    )
 
 
 def ratings_finding(ratings: pd.DataFrame, population: str, *, confidence_level: float = 0.95) -> tuple[str, str]:
@@ -367,18 +459,29 @@ def ratings_finding(ratings: pd.DataFrame, population: str, *, confidence_level:
     (else by the construct)."""
     # The measured coverage is the same for each rating: given once, after the ratings.
     labels = ratings["label"] if "label" in ratings else ratings["group"].str.split(" (", regex=False).str[0]
-    parts = [describe_interval(Estimate(row.term, row.estimate, conf_low=row.conf_low, conf_high=row.conf_high),
-                               str(label), confidence_level=confidence_level)
-             for row, label in zip(ratings.itertuples(), labels, strict=True)]
+    parts = [
+        describe_interval(
+            Estimate(row.term, row.estimate, conf_low=row.conf_low, conf_high=row.conf_high),
+            str(label),
+            confidence_level=confidence_level,
+        )
+        for row, label in zip(ratings.itertuples(), labels, strict=True)
+    ]
     coverage = next((quoted_coverage(m) for m in ratings["method"] if isinstance(m, str) and quoted_coverage(m)), "")
     published = ratings.loc[ratings["estimate"].notna(), "n"]  # raters of the ratings that are reported
     raters = published.min() if published.notna().all() else None  # None: a count hidden, "5 or more"
-    text = ("Mean ratings at the end of the programme (1 = strongly disagree, 5 = strongly agree): "
-            + "; ".join(parts) + (f" ({coverage.removeprefix('; ')})" if coverage else "") + ".")
+    text = (
+        "Mean ratings at the end of the programme (1 = strongly disagree, 5 = strongly agree): "
+        + "; ".join(parts)
+        + (f" ({coverage.removeprefix('; ')})" if coverage else "")
+        + "."
+    )
     shown = people(raters, population) if len(published) else numbers.SUPPRESSED
-    evidence = (f"Participants' own ratings (raters per rating: {shown}); they show how the "
-                "programme was received, not what it achieved. Near the top of a 5-point scale with so few raters "
-                "the intervals are approximate.")
+    evidence = (
+        f"Participants' own ratings (raters per rating: {shown}); they show how the "
+        "programme was received, not what it achieved. Near the top of a 5-point scale with so few raters "
+        "the intervals are approximate."
+    )
     return text, evidence
 
 
@@ -388,71 +491,104 @@ RELIABILITY_TERMS = {"cronbach_alpha": "Cronbach's alpha", "mcdonald_omega": "Mc
 
 def coverage_table(coverage: pd.DataFrame, *, source: str = "") -> show.Table:
     """The publishable table of :func:`exclusions_table` (counts, ``[c]`` where suppressed) as a report table."""
-    return show.table(coverage, [
-        show.Column("construct", "Scale"),
-        show.Column("paired", "With both surveys (people)", "count"),
-        show.Column("missing baseline", "Missing the earlier survey (people)", "count"),
-        show.Column("missing endpoint", "Missing the later survey (people)", "count"),
-        show.Column("missing both", "Missing both (people)", "count"),
-        show.Column("Total", "Enrolled (people)", "count"),
-    ], caption="Who the paired analysis covers", source=source)
+    return show.table(
+        coverage,
+        [
+            show.Column("construct", "Scale"),
+            show.Column("paired", "With both surveys (people)", "count"),
+            show.Column("missing baseline", "Missing the earlier survey (people)", "count"),
+            show.Column("missing endpoint", "Missing the later survey (people)", "count"),
+            show.Column("missing both", "Missing both (people)", "count"),
+            show.Column("Total", "Enrolled (people)", "count"),
+        ],
+        caption="Who the paired analysis covers",
+        source=source,
+    )
 
 
 def reliability_table(reliability: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
     """Suppressed reliability rows of :func:`reliability` as a report table (measures in words)."""
     frame = reliability.assign(term=reliability["term"].map(RELIABILITY_TERMS).fillna(reliability["term"]))
-    return show.table(frame, [
-        show.Column("group", "Scale (survey)"),
-        show.Column("term", "Measure"),
-        show.Column("estimate", "Reliability (0 to 1)", "score"),
-        show.Column("conf_low", "95% interval, lower", "score"),
-        show.Column("conf_high", "95% interval, upper", "score"),
-        show.Column("n", "Respondents (people)", "count"),
-    ], caption=caption, source=source,
-        notes=["0.70 or more is usually taken as acceptable. McDonald's omega has no interval here."])
+    return show.table(
+        frame,
+        [
+            show.Column("group", "Scale (survey)"),
+            show.Column("term", "Measure"),
+            show.Column("estimate", "Reliability (0 to 1)", "score"),
+            show.Column("conf_low", "95% interval, lower", "score"),
+            show.Column("conf_high", "95% interval, upper", "score"),
+            show.Column("n", "Respondents (people)", "count"),
+        ],
+        caption=caption,
+        source=source,
+        notes=["0.70 or more is usually taken as acceptable. McDonald's omega has no interval here."],
+    )
 
 
 def applications_table(by_type: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
     """The publishable table of :func:`applications_by_type` as a report table."""
-    return show.table(by_type, [show.Column("application_type", "Kind of application"),
-                                show.Column("people", "People reporting it (count)", "count")],
-                      caption=caption, source=source)
+    return show.table(
+        by_type,
+        [
+            show.Column("application_type", "Kind of application"),
+            show.Column("people", "People reporting it (count)", "count"),
+        ],
+        caption=caption,
+        source=source,
+    )
 
 
 def content_table(resources: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
     """The open-content table (:func:`~evaluation.analyses.programme.outcomes.content_summary`) as a report
     table, its dates the UK way (the total row has none)."""
     dates = [numbers.date(day) if isinstance(day, str) and day else "" for day in resources["published_on"]]
-    return show.table(resources.assign(published_on=dates), [
-        show.Column("title", "Resource"),
-        show.Column("resource_type", "Type"),
-        show.Column("licence", "Licence"),
-        show.Column("published_on", "Published"),
-        show.Column("views", "Page views (count)", "count"),
-        show.Column("downloads", "Downloads (count)", "count"),
-        show.Column("reusing_organisations", "Organisations known to reuse it (count)", "count"),
-    ], caption=caption, source=source)
+    return show.table(
+        resources.assign(published_on=dates),
+        [
+            show.Column("title", "Resource"),
+            show.Column("resource_type", "Type"),
+            show.Column("licence", "Licence"),
+            show.Column("published_on", "Published"),
+            show.Column("views", "Page views (count)", "count"),
+            show.Column("downloads", "Downloads (count)", "count"),
+            show.Column("reusing_organisations", "Organisations known to reuse it (count)", "count"),
+        ],
+        caption=caption,
+        source=source,
+    )
 
 
-def completion_display(completion: pd.DataFrame, *, caption: str, group_header: str = "Cohort", source: str = ""
-                       ) -> show.Table:
+def completion_display(
+    completion: pd.DataFrame, *, caption: str, group_header: str = "Cohort", source: str = ""
+) -> show.Table:
     """Publishable completion counts (:func:`completion_counts`, or the programme's ``completion_table``) as a
     report table; the first column holds the groups."""
-    return show.table(completion, [
-        show.Column(completion.columns[0], group_header),
-        show.Column("completed", "Completed (people)", "count"),
-        show.Column("withdrawn", "Withdrawn (people)", "count"),
-        show.Column("active", "Still taking part (people)", "count"),
-        show.Column("Total", "Enrolled (people)", "count"),
-    ], caption=caption, source=source)
+    return show.table(
+        completion,
+        [
+            show.Column(completion.columns[0], group_header),
+            show.Column("completed", "Completed (people)", "count"),
+            show.Column("withdrawn", "Withdrawn (people)", "count"),
+            show.Column("active", "Still taking part (people)", "count"),
+            show.Column("Total", "Enrolled (people)", "count"),
+        ],
+        caption=caption,
+        source=source,
+    )
 
 
 def attendance_table(rates: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
     """Attendance by session (:func:`attendance_rate`) as a report table."""
-    return show.table(rates, [show.Column("session", "Session"),
-                              show.Column("attendance_rate", "Attending (% of enrolled)", "percent"),
-                              show.Column("n", "On the register (people)", "count")],
-                      caption=caption, source=source)
+    return show.table(
+        rates,
+        [
+            show.Column("session", "Session"),
+            show.Column("attendance_rate", "Attending (% of enrolled)", "percent"),
+            show.Column("n", "On the register (people)", "count"),
+        ],
+        caption=caption,
+        source=source,
+    )
 
 
 def rates_alt_text(rates: pd.DataFrame, intro: str, column: str = "attendance_rate") -> str:
@@ -466,7 +602,8 @@ def rates_alt_text(rates: pd.DataFrame, intro: str, column: str = "attendance_ra
     """
     return f"{intro}: " + "; ".join(
         f"session {session}: {numbers.SUPPRESSED + ' (not shown)' if pd.isna(rate) else numbers.percent(rate)}"
-        for session, rate in zip(rates["session"], rates[column], strict=True))
+        for session, rate in zip(rates["session"], rates[column], strict=True)
+    )
 
 
 def content_finding(resources: pd.DataFrame, scope: str) -> str:
@@ -485,7 +622,9 @@ def content_finding(resources: pd.DataFrame, scope: str) -> str:
     listed = int((resources["resource_id"] != "Total").sum())
     plural = "s" if listed != 1 else ""
     organisations = int(total["reusing_organisations"])
-    return (f"{scope} published {numbers.count(listed)} open resource{plural}: {numbers.count(total['views'])} "
-            f"views, {numbers.count(total['downloads'])} downloads, {numbers.count(organisations)} "
-            f"organisation{'s' if organisations != 1 else ''} known to reuse {'them' if listed != 1 else 'it'} "
-            "(counts of all use, not a sample: no interval).")
+    return (
+        f"{scope} published {numbers.count(listed)} open resource{plural}: {numbers.count(total['views'])} "
+        f"views, {numbers.count(total['downloads'])} downloads, {numbers.count(organisations)} "
+        f"organisation{'s' if organisations != 1 else ''} known to reuse {'them' if listed != 1 else 'it'} "
+        "(counts of all use, not a sample: no interval)."
+    )

@@ -106,8 +106,13 @@ def parse_as_of(text: str, today: dt.date | None = None) -> pd.Timestamp:
         raise ValueError(f"as_of must be a date (YYYY-MM-DD) or 'today', got {text!r}") from None
 
 
-def action_tracker(peer_challenges: pd.DataFrame, recommendations: pd.DataFrame, actions: pd.DataFrame,
-                   authorities: pd.DataFrame | None = None, challenge: str = ALL) -> pd.DataFrame:
+def action_tracker(
+    peer_challenges: pd.DataFrame,
+    recommendations: pd.DataFrame,
+    actions: pd.DataFrame,
+    authorities: pd.DataFrame | None = None,
+    challenge: str = ALL,
+) -> pd.DataFrame:
     """Every action with its recommendation and peer challenge, optionally for one challenge only.
 
     Columns: ``challenge_id``, ``authority_code`` (and ``authority``, its name, given ``authorities``),
@@ -115,10 +120,12 @@ def action_tracker(peer_challenges: pd.DataFrame, recommendations: pd.DataFrame,
     ``summary``, ``action_id``, ``owner_role``, ``due_date``, ``status``, ``evidence``, ``status_at_follow_up``.
     """
     if challenge != ALL and challenge not in set(peer_challenges["challenge_id"]):
-        raise ValueError(f"no peer challenge {challenge!r}; challenges: "
-                         + ", ".join(sorted(peer_challenges["challenge_id"])))
-    tracker = (actions.merge(recommendations, on="recommendation_id", how="inner", validate="many_to_one")
-               .merge(peer_challenges, on="challenge_id", how="inner", validate="many_to_one"))
+        raise ValueError(
+            f"no peer challenge {challenge!r}; challenges: " + ", ".join(sorted(peer_challenges["challenge_id"]))
+        )
+    tracker = actions.merge(recommendations, on="recommendation_id", how="inner", validate="many_to_one").merge(
+        peer_challenges, on="challenge_id", how="inner", validate="many_to_one"
+    )
     if challenge != ALL:
         tracker = tracker[tracker["challenge_id"] == challenge]
     if authorities is not None:
@@ -126,9 +133,23 @@ def action_tracker(peer_challenges: pd.DataFrame, recommendations: pd.DataFrame,
         tracker = tracker.assign(authority=tracker["authority_code"].map(names))
     for column in ("review_date", "follow_up_date", "due_date"):
         tracker[column] = pd.to_datetime(tracker[column])
-    first = ["challenge_id", "authority_code", *(["authority"] if authorities is not None else []), "review_date",
-             "follow_up_date", "lead_reviewer_org", "recommendation_id", "line_of_enquiry", "summary", "action_id",
-             "owner_role", "due_date", "status", "evidence", "status_at_follow_up"]
+    first = [
+        "challenge_id",
+        "authority_code",
+        *(["authority"] if authorities is not None else []),
+        "review_date",
+        "follow_up_date",
+        "lead_reviewer_org",
+        "recommendation_id",
+        "line_of_enquiry",
+        "summary",
+        "action_id",
+        "owner_role",
+        "due_date",
+        "status",
+        "evidence",
+        "status_at_follow_up",
+    ]
     return tracker[first].sort_values(["challenge_id", "recommendation_id", "action_id"], ignore_index=True)
 
 
@@ -153,10 +174,16 @@ def progress_by_line(tracker: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
         mine = tracker if line == "All lines" else tracker[tracker["line_of_enquiry"] == line]
         counts = mine["status"].value_counts()
         live = len(mine) - int(counts.get("Dropped", 0))
-        rows.append({"line_of_enquiry": line, "recommendations": int(mine["recommendation_id"].nunique()),
-                     "actions": len(mine), **{s: int(counts.get(s, 0)) for s in ACTION_STATUSES},
-                     "overdue": int(overdue[mine.index].sum()),
-                     "percent_complete": 100 * int(counts.get("Complete", 0)) / live if live else np.nan})
+        rows.append(
+            {
+                "line_of_enquiry": line,
+                "recommendations": int(mine["recommendation_id"].nunique()),
+                "actions": len(mine),
+                **{s: int(counts.get(s, 0)) for s in ACTION_STATUSES},
+                "overdue": int(overdue[mine.index].sum()),
+                "percent_complete": 100 * int(counts.get("Complete", 0)) / live if live else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -165,10 +192,24 @@ def progress_estimates(progress: pd.DataFrame, as_of: pd.Timestamp) -> list[Esti
     day = pd.Timestamp(as_of).date()
     out = []
     for row in progress.itertuples():
-        out.append(Estimate("actions_overdue", float(row.overdue), n=int(row.actions), group=row.line_of_enquiry,
-                            method=f"count of open actions due before {day}"))
-        out.append(Estimate("percent_complete", float(row.percent_complete), n=int(row.actions),
-                            group=row.line_of_enquiry, method="Complete as a percentage of actions not dropped"))
+        out.append(
+            Estimate(
+                "actions_overdue",
+                float(row.overdue),
+                n=int(row.actions),
+                group=row.line_of_enquiry,
+                method=f"count of open actions due before {day}",
+            )
+        )
+        out.append(
+            Estimate(
+                "percent_complete",
+                float(row.percent_complete),
+                n=int(row.actions),
+                group=row.line_of_enquiry,
+                method="Complete as a percentage of actions not dropped",
+            )
+        )
     return out
 
 
@@ -176,8 +217,16 @@ def overdue_actions(tracker: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Open actions past their due date, longest overdue first, with ``days_overdue``."""
     late = tracker[is_overdue(tracker, as_of)].copy()
     late["days_overdue"] = (pd.Timestamp(as_of) - late["due_date"]).dt.days.astype(int)
-    columns = ["challenge_id", *(["authority"] if "authority" in late else ["authority_code"]), "action_id",
-               "line_of_enquiry", "owner_role", "due_date", "status", "days_overdue"]
+    columns = [
+        "challenge_id",
+        *(["authority"] if "authority" in late else ["authority_code"]),
+        "action_id",
+        "line_of_enquiry",
+        "owner_role",
+        "due_date",
+        "status",
+        "days_overdue",
+    ]
     return late[columns].sort_values(["days_overdue", "action_id"], ascending=[False, True], ignore_index=True)
 
 
@@ -193,9 +242,14 @@ def follow_up_by_line(tracker: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFram
         mine = held if line == "All lines" else held[held["line_of_enquiry"] == line]
         counts = mine["status_at_follow_up"].value_counts()
         judged = sum(int(counts.get(s, 0)) for s in JUDGED)
-        rows.append({"line_of_enquiry": line, "actions": len(mine),
-                     **{s: int(counts.get(s, 0)) for s in FOLLOW_UP_STATUSES},
-                     "percent_achieved": 100 * int(counts.get("Achieved", 0)) / judged if judged else np.nan})
+        rows.append(
+            {
+                "line_of_enquiry": line,
+                "actions": len(mine),
+                **{s: int(counts.get(s, 0)) for s in FOLLOW_UP_STATUSES},
+                "percent_achieved": 100 * int(counts.get("Achieved", 0)) / judged if judged else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -205,8 +259,11 @@ def tracker_against_follow_up(tracker: pd.DataFrame, as_of: pd.Timestamp) -> pd.
     The ``Complete`` row shows how often what the tracker called complete was judged achieved.
     """
     held = tracker[tracker["follow_up_date"] <= as_of]
-    table = pd.crosstab(pd.Categorical(held["status"], ACTION_STATUSES),
-                        pd.Categorical(held["status_at_follow_up"], FOLLOW_UP_STATUSES), dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(held["status"], ACTION_STATUSES),
+        pd.Categorical(held["status_at_follow_up"], FOLLOW_UP_STATUSES),
+        dropna=False,
+    )
     table.index.name, table.columns.name = "status", None
     return table.reset_index()
 
@@ -218,15 +275,22 @@ def challenge_summary(tracker: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFram
     for challenge, mine in tracker.groupby("challenge_id", sort=True):
         first = mine.iloc[0]
         judged = mine["status_at_follow_up"].isin(JUDGED)
-        rows.append({
-            "challenge_id": challenge, "authority_code": first["authority_code"],
-            **({"authority": first["authority"]} if "authority" in mine else {}),
-            "review_date": first["review_date"].date(), "follow_up_date": first["follow_up_date"].date(),
-            "follow_up_held": bool(first["follow_up_date"] <= as_of),
-            "recommendations": int(mine["recommendation_id"].nunique()), "actions": len(mine),
-            "complete": int((mine["status"] == "Complete").sum()), "overdue": int(overdue[mine.index].sum()),
-            "achieved": int((mine["status_at_follow_up"] == "Achieved").sum()), "judged": int(judged.sum()),
-        })
+        rows.append(
+            {
+                "challenge_id": challenge,
+                "authority_code": first["authority_code"],
+                **({"authority": first["authority"]} if "authority" in mine else {}),
+                "review_date": first["review_date"].date(),
+                "follow_up_date": first["follow_up_date"].date(),
+                "follow_up_held": bool(first["follow_up_date"] <= as_of),
+                "recommendations": int(mine["recommendation_id"].nunique()),
+                "actions": len(mine),
+                "complete": int((mine["status"] == "Complete").sum()),
+                "overdue": int(overdue[mine.index].sum()),
+                "achieved": int((mine["status_at_follow_up"] == "Achieved").sum()),
+                "judged": int(judged.sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -246,8 +310,9 @@ def tracker_warnings(tracker: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["challenge_id", "action_id", "issue"])
 
 
-def _stacked_bars(frame: pd.DataFrame, categories: Sequence[str], colours: dict[str, str], *, title: str,
-                  total_column: str) -> go.Figure:
+def _stacked_bars(
+    frame: pd.DataFrame, categories: Sequence[str], colours: dict[str, str], *, title: str, total_column: str
+) -> go.Figure:
     import plotly.graph_objects as go
 
     lines = list(frame["line_of_enquiry"])
@@ -255,38 +320,75 @@ def _stacked_bars(frame: pd.DataFrame, categories: Sequence[str], colours: dict[
     figure = go.Figure()
     for category in categories:
         share = 100 * frame[category] / totals
-        figure.add_trace(go.Bar(
-            y=lines, x=share, name=category, orientation="h", marker_color=colours[category],
-            customdata=frame[category], hovertemplate="%{y}: %{customdata} (%{x:.0f}%)<extra>" + category
-            + "</extra>"))
-    figure.update_layout(template=template(), title=title, barmode="stack",
-                         xaxis={"title": f"Percentage of {total_column}", "range": [0, 100], "showgrid": True,
-                                "gridcolor": "#D9D9D9"},
-                         yaxis={"categoryorder": "array", "categoryarray": lines[::-1], "title": None,
-                                "showgrid": False, "automargin": True},
-                         legend={"traceorder": "normal", "orientation": "h", "y": -0.25},
-                         height=220 + 40 * len(lines))
+        figure.add_trace(
+            go.Bar(
+                y=lines,
+                x=share,
+                name=category,
+                orientation="h",
+                marker_color=colours[category],
+                customdata=frame[category],
+                hovertemplate="%{y}: %{customdata} (%{x:.0f}%)<extra>" + category + "</extra>",
+            )
+        )
+    figure.update_layout(
+        template=template(),
+        title=title,
+        barmode="stack",
+        xaxis={"title": f"Percentage of {total_column}", "range": [0, 100], "showgrid": True, "gridcolor": "#D9D9D9"},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": lines[::-1],
+            "title": None,
+            "showgrid": False,
+            "automargin": True,
+        },
+        legend={"traceorder": "normal", "orientation": "h", "y": -0.25},
+        height=220 + 40 * len(lines),
+    )
     return figure
 
 
 def status_chart(progress: pd.DataFrame, as_of: pd.Timestamp) -> tuple[go.Figure, str]:
     """Stacked bars: tracked status of actions by line of enquiry (percent), with the text alternative."""
     day = pd.Timestamp(as_of).strftime("%d %B %Y")
-    figure = _stacked_bars(progress, ACTION_STATUSES, _STATUS_COLOURS, total_column="actions",
-                           title=f"Peer-challenge actions by status and line of enquiry, {day}")
-    alt = f"Tracked status of peer-challenge actions by line of enquiry on {day}: " + "; ".join(
-        f"{r['line_of_enquiry']}: " + ", ".join(f"{r[s]} {s.lower()}" for s in ACTION_STATUSES)
-        + f", {r['overdue']} overdue" for _, r in progress.iterrows()) + "."
+    figure = _stacked_bars(
+        progress,
+        ACTION_STATUSES,
+        _STATUS_COLOURS,
+        total_column="actions",
+        title=f"Peer-challenge actions by status and line of enquiry, {day}",
+    )
+    alt = (
+        f"Tracked status of peer-challenge actions by line of enquiry on {day}: "
+        + "; ".join(
+            f"{r['line_of_enquiry']}: "
+            + ", ".join(f"{r[s]} {s.lower()}" for s in ACTION_STATUSES)
+            + f", {r['overdue']} overdue"
+            for _, r in progress.iterrows()
+        )
+        + "."
+    )
     return figure, alt
 
 
 def follow_up_chart(follow_up: pd.DataFrame) -> tuple[go.Figure, str]:
     """Stacked bars: the peers' judgement of actions at held follow-ups, by line of enquiry (percent of judged)."""
-    figure = _stacked_bars(follow_up, JUDGED, _JUDGED_COLOURS, total_column="actions judged at the follow-up",
-                           title="Actions judged at the follow-up review, by line of enquiry")
-    alt = "Peers' judgement of actions at held follow-up reviews, by line of enquiry: " + "; ".join(
-        f"{r['line_of_enquiry']}: " + ", ".join(f"{r[s]} {s.lower()}" for s in JUDGED)
-        for _, r in follow_up.iterrows()) + "."
+    figure = _stacked_bars(
+        follow_up,
+        JUDGED,
+        _JUDGED_COLOURS,
+        total_column="actions judged at the follow-up",
+        title="Actions judged at the follow-up review, by line of enquiry",
+    )
+    alt = (
+        "Peers' judgement of actions at held follow-up reviews, by line of enquiry: "
+        + "; ".join(
+            f"{r['line_of_enquiry']}: " + ", ".join(f"{r[s]} {s.lower()}" for s in JUDGED)
+            for _, r in follow_up.iterrows()
+        )
+        + "."
+    )
     return figure, alt
 
 
@@ -298,12 +400,14 @@ def follow_up_chart(follow_up: pd.DataFrame) -> tuple[go.Figure, str]:
 def check_bands(green_max: int, amber_max: int) -> None:
     """The RAG bands must split 1-16 into three non-empty bands: ``1 <= green_max < amber_max < 16``."""
     if not 1 <= green_max < amber_max < 16:
-        raise ValueError(f"RAG bands need 1 <= green_max < amber_max < 16, got green_max={green_max}, "
-                         f"amber_max={amber_max}")
+        raise ValueError(
+            f"RAG bands need 1 <= green_max < amber_max < 16, got green_max={green_max}, amber_max={amber_max}"
+        )
 
 
-def rag_rating(score: pd.Series | np.ndarray | int, green_max: int = DEFAULT_GREEN_MAX,
-               amber_max: int = DEFAULT_AMBER_MAX) -> pd.Series | str:
+def rag_rating(
+    score: pd.Series | np.ndarray | int, green_max: int = DEFAULT_GREEN_MAX, amber_max: int = DEFAULT_AMBER_MAX
+) -> pd.Series | str:
     """RAG of a probability x impact score: Green up to ``green_max``, Amber up to ``amber_max``, else Red.
 
     Examples
@@ -319,8 +423,9 @@ def rag_rating(score: pd.Series | np.ndarray | int, green_max: int = DEFAULT_GRE
     return pd.Series(rated, index=getattr(score, "index", None))
 
 
-def scored_risks(register: pd.DataFrame, green_max: int = DEFAULT_GREEN_MAX,
-                 amber_max: int = DEFAULT_AMBER_MAX) -> pd.DataFrame:
+def scored_risks(
+    register: pd.DataFrame, green_max: int = DEFAULT_GREEN_MAX, amber_max: int = DEFAULT_AMBER_MAX
+) -> pd.DataFrame:
     """The register with ``score`` (probability x impact), ``rag_computed`` and ``rag_check``.
 
     ``rag_check`` is ``agrees``, ``reported better`` (the reported RAG is less severe than the score
@@ -333,16 +438,32 @@ def scored_risks(register: pd.DataFrame, green_max: int = DEFAULT_GREEN_MAX,
     severity = {"Green": 0, "Amber": 1, "Red": 2}
     reported = scored["rag_reported"].map(severity).astype(float).to_numpy()
     computed = scored["rag_computed"].map(severity).astype(float).to_numpy()
-    scored["rag_check"] = np.select([np.isnan(reported), reported < computed, reported > computed],
-                                    ["not reported", "reported better", "reported worse"], "agrees")
+    scored["rag_check"] = np.select(
+        [np.isnan(reported), reported < computed, reported > computed],
+        ["not reported", "reported better", "reported worse"],
+        "agrees",
+    )
     return scored.sort_values(["register", "review_date", "risk_id"], ignore_index=True)
 
 
 def rag_disagreements(scored: pd.DataFrame) -> pd.DataFrame:
     """Rows whose reported RAG differs from the computed one (blank reported RAGs are not disagreements)."""
     wrong = scored[scored["rag_check"].isin(["reported better", "reported worse"])]
-    return wrong[["register", "risk_id", "review_date", "title", "owner_role", "probability", "impact", "score",
-                  "rag_computed", "rag_reported", "rag_check"]].reset_index(drop=True)
+    return wrong[
+        [
+            "register",
+            "risk_id",
+            "review_date",
+            "title",
+            "owner_role",
+            "probability",
+            "impact",
+            "score",
+            "rag_computed",
+            "rag_reported",
+            "rag_check",
+        ]
+    ].reset_index(drop=True)
 
 
 def resolve_review(scored: pd.DataFrame, which: str) -> pd.Timestamp:
@@ -354,22 +475,25 @@ def resolve_review(scored: pd.DataFrame, which: str) -> pd.Timestamp:
         return pd.Timestamp(reviews[-1])
     day = pd.Timestamp(which)
     if day not in set(pd.to_datetime(reviews)):
-        raise ValueError(f"no review on {day.date()}; reviews: " + ", ".join(str(pd.Timestamp(r).date())
-                                                                             for r in reviews))
+        raise ValueError(
+            f"no review on {day.date()}; reviews: " + ", ".join(str(pd.Timestamp(r).date()) for r in reviews)
+        )
     return day
 
 
 def heat_map_counts(scored: pd.DataFrame, review: pd.Timestamp) -> pd.DataFrame:
     """Risks per cell at one review: rows probability 4 (top) to 1, columns impact 1 to 4."""
     at = scored[scored["review_date"] == review]
-    table = pd.crosstab(pd.Categorical(at["probability"], [4, 3, 2, 1]), pd.Categorical(at["impact"], [1, 2, 3, 4]),
-                        dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(at["probability"], [4, 3, 2, 1]), pd.Categorical(at["impact"], [1, 2, 3, 4]), dropna=False
+    )
     table.index.name, table.columns.name = "probability", "impact"
     return table
 
 
-def heat_map_figure(counts: pd.DataFrame, *, title: str, green_max: int = DEFAULT_GREEN_MAX,
-                    amber_max: int = DEFAULT_AMBER_MAX) -> tuple[go.Figure, str]:
+def heat_map_figure(
+    counts: pd.DataFrame, *, title: str, green_max: int = DEFAULT_GREEN_MAX, amber_max: int = DEFAULT_AMBER_MAX
+) -> tuple[go.Figure, str]:
     """4 x 4 heat map of risk counts; each cell is tinted and labelled with its RAG band (never colour alone)."""
     import plotly.graph_objects as go
 
@@ -377,25 +501,61 @@ def heat_map_figure(counts: pd.DataFrame, *, title: str, green_max: int = DEFAUL
     impacts = [int(i) for i in counts.columns]
     zone = [[rag_rating(p * i, green_max, amber_max) for i in impacts] for p in probabilities]
     code = [[("Green", "Amber", "Red").index(z) for z in row] for row in zone]
-    text = [[f"{int(counts.loc[p, i])}<br>{zone[r][c]} ({p * i})" for c, i in enumerate(impacts)]
-            for r, p in enumerate(probabilities)]
-    scale = [[0, _RAG_FILL["Green"]], [0.33, _RAG_FILL["Green"]], [0.34, _RAG_FILL["Amber"]],
-             [0.66, _RAG_FILL["Amber"]], [0.67, _RAG_FILL["Red"]], [1, _RAG_FILL["Red"]]]
-    figure = go.Figure(go.Heatmap(
-        z=code, x=[str(i) for i in impacts], y=[str(p) for p in probabilities], text=text, texttemplate="%{text}",
-        textfont={"size": 15, "color": "#0B0C0C"}, colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=3, ygap=3,
-        customdata=counts.to_numpy(),
-        hovertemplate="probability %{y}, impact %{x}: %{customdata} risk(s)<extra></extra>"))
-    figure.update_layout(template=template(), title=title,
-                         xaxis={"title": "Impact (1 = minor, 4 = severe)", "showgrid": False, "type": "category"},
-                         yaxis={"title": "Probability (1 = rare, 4 = likely)", "showgrid": False, "type": "category",
-                                "categoryorder": "array", "categoryarray": [str(p) for p in sorted(probabilities)]},
-                         height=460, width=560)
-    cells = [f"probability {p} x impact {i}: {int(counts.loc[p, i])}" for p in probabilities for i in impacts
-             if counts.loc[p, i] > 0]
-    alt = (f"Heat map of {int(counts.to_numpy().sum())} risks by probability and impact (each 1 to 4), cells "
-           f"labelled with their count and RAG band (Green to {green_max}, Amber to {amber_max}, Red above). "
-           "Occupied cells: " + ("; ".join(cells) if cells else "none") + ".")
+    text = [
+        [f"{int(counts.loc[p, i])}<br>{zone[r][c]} ({p * i})" for c, i in enumerate(impacts)]
+        for r, p in enumerate(probabilities)
+    ]
+    scale = [
+        [0, _RAG_FILL["Green"]],
+        [0.33, _RAG_FILL["Green"]],
+        [0.34, _RAG_FILL["Amber"]],
+        [0.66, _RAG_FILL["Amber"]],
+        [0.67, _RAG_FILL["Red"]],
+        [1, _RAG_FILL["Red"]],
+    ]
+    figure = go.Figure(
+        go.Heatmap(
+            z=code,
+            x=[str(i) for i in impacts],
+            y=[str(p) for p in probabilities],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 15, "color": "#0B0C0C"},
+            colorscale=scale,
+            zmin=0,
+            zmax=2,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            customdata=counts.to_numpy(),
+            hovertemplate="probability %{y}, impact %{x}: %{customdata} risk(s)<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        template=template(),
+        title=title,
+        xaxis={"title": "Impact (1 = minor, 4 = severe)", "showgrid": False, "type": "category"},
+        yaxis={
+            "title": "Probability (1 = rare, 4 = likely)",
+            "showgrid": False,
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [str(p) for p in sorted(probabilities)],
+        },
+        height=460,
+        width=560,
+    )
+    cells = [
+        f"probability {p} x impact {i}: {int(counts.loc[p, i])}"
+        for p in probabilities
+        for i in impacts
+        if counts.loc[p, i] > 0
+    ]
+    alt = (
+        f"Heat map of {int(counts.to_numpy().sum())} risks by probability and impact (each 1 to 4), cells "
+        f"labelled with their count and RAG band (Green to {green_max}, Amber to {amber_max}, Red above). "
+        "Occupied cells: " + ("; ".join(cells) if cells else "none") + "."
+    )
     return figure, alt
 
 
@@ -421,11 +581,21 @@ def risk_movements(scored: pd.DataFrame) -> pd.DataFrame:
                 else:
                     movement = "Up" if s1 > s0 else "Down" if s1 < s0 else "Same"
                 title = (new if risk in new.index else old).loc[risk, "title"]
-                rows.append({"register": register, "risk_id": risk, "title": title, "from_review": before,
-                             "to_review": after, "score_from": s0, "score_to": s1,
-                             "rag_from": old.loc[risk, "rag_computed"] if s0 is not None else None,
-                             "rag_to": new.loc[risk, "rag_computed"] if s1 is not None else None,
-                             "change": None if s0 is None or s1 is None else s1 - s0, "movement": movement})
+                rows.append(
+                    {
+                        "register": register,
+                        "risk_id": risk,
+                        "title": title,
+                        "from_review": before,
+                        "to_review": after,
+                        "score_from": s0,
+                        "score_to": s1,
+                        "rag_from": old.loc[risk, "rag_computed"] if s0 is not None else None,
+                        "rag_to": new.loc[risk, "rag_computed"] if s1 is not None else None,
+                        "change": None if s0 is None or s1 is None else s1 - s0,
+                        "movement": movement,
+                    }
+                )
     frame = pd.DataFrame(rows)
     for column in ("score_from", "score_to", "change"):
         frame[column] = frame[column].astype("Int64")
@@ -440,15 +610,30 @@ def risk_estimates(scored: pd.DataFrame, review_by_register: dict[str, pd.Timest
         n = len(at)
         method = f"computed RAG at the review of {pd.Timestamp(day).date()}"
         for rag in RAG:
-            out.append(Estimate(f"risks_{rag.lower()}", float((at["rag_computed"] == rag).sum()), n=n,
-                                group=register, method=method))
-        out.append(Estimate("mean_score", float(at["score"].mean()) if n else np.nan, n=n, group=register,
-                            method="mean of probability x impact"))
+            out.append(
+                Estimate(
+                    f"risks_{rag.lower()}", float((at["rag_computed"] == rag).sum()), n=n, group=register, method=method
+                )
+            )
+        out.append(
+            Estimate(
+                "mean_score",
+                float(at["score"].mean()) if n else np.nan,
+                n=n,
+                group=register,
+                method="mean of probability x impact",
+            )
+        )
         mine = scored[scored["register"] == register]
-        out.append(Estimate("rag_disagreements", float(mine["rag_check"].isin(["reported better",
-                                                                               "reported worse"]).sum()),
-                            n=len(mine), group=register, method="rows at every review whose reported RAG is not "
-                                                                "the computed one"))
+        out.append(
+            Estimate(
+                "rag_disagreements",
+                float(mine["rag_check"].isin(["reported better", "reported worse"]).sum()),
+                n=len(mine),
+                group=register,
+                method="rows at every review whose reported RAG is not the computed one",
+            )
+        )
     return out
 
 
@@ -464,8 +649,14 @@ def _wrap(text: str, width: int = 34) -> str:
     return "<br>".join([*lines, line])
 
 
-def slope_chart(scored: pd.DataFrame, register: str, *, green_max: int = DEFAULT_GREEN_MAX,
-                amber_max: int = DEFAULT_AMBER_MAX, columns: int = 3) -> tuple[go.Figure, str]:
+def slope_chart(
+    scored: pd.DataFrame,
+    register: str,
+    *,
+    green_max: int = DEFAULT_GREEN_MAX,
+    amber_max: int = DEFAULT_AMBER_MAX,
+    columns: int = 3,
+) -> tuple[go.Figure, str]:
     """Small multiples: each risk's score at every review of a register, one panel per risk, on RAG bands.
 
     One panel per risk keeps lines from piling on top of each other (scores take few values). A risk whose
@@ -480,37 +671,75 @@ def slope_chart(scored: pd.DataFrame, register: str, *, green_max: int = DEFAULT
     paths = list(mine.groupby("risk_id", sort=True))
     rows = -(-len(paths) // columns)
     titles = [_wrap(f"{risk}: {path['title'].iloc[0]}", 38) for risk, path in paths]
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=titles, shared_xaxes=True, shared_yaxes=True,
-                           vertical_spacing=0.45 / rows, horizontal_spacing=0.05)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=titles,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        vertical_spacing=0.45 / rows,
+        horizontal_spacing=0.05,
+    )
     parts = []
     for k, (risk, path) in enumerate(paths):
         row, col = k // columns + 1, k % columns + 1
         rose = len(path) >= 2 and path["score"].iloc[-1] > path["score"].iloc[-2]
         colour = CATEGORICAL[2] if rose else FOCUS
-        figure.add_trace(go.Scatter(
-            x=path["review_date"], y=path["score"], mode="lines+markers", name=risk, showlegend=False,
-            line={"color": colour, "width": 2.5}, marker={"size": 6, "color": colour},
-            text=path["rag_computed"], hovertemplate=f"{risk}: %{{y}} (%{{text}}) on %{{x|%d %b %Y}}<extra></extra>"),
-            row=row, col=col)
+        figure.add_trace(
+            go.Scatter(
+                x=path["review_date"],
+                y=path["score"],
+                mode="lines+markers",
+                name=risk,
+                showlegend=False,
+                line={"color": colour, "width": 2.5},
+                marker={"size": 6, "color": colour},
+                text=path["rag_computed"],
+                hovertemplate=f"{risk}: %{{y}} (%{{text}}) on %{{x|%d %b %Y}}<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
         # After the trace: plotly skips shapes on subplots that have no trace yet.
-        for low, high, rag in ((0.5, green_max + 0.5, "Green"), (green_max + 0.5, amber_max + 0.5, "Amber"),
-                               (amber_max + 0.5, 16.5, "Red")):
-            figure.add_hrect(y0=low, y1=high, fillcolor=_RAG_FILL[rag], opacity=0.6, line_width=0, layer="below",
-                             row=row, col=col)
+        for low, high, rag in (
+            (0.5, green_max + 0.5, "Green"),
+            (green_max + 0.5, amber_max + 0.5, "Amber"),
+            (amber_max + 0.5, 16.5, "Red"),
+        ):
+            figure.add_hrect(
+                y0=low, y1=high, fillcolor=_RAG_FILL[rag], opacity=0.6, line_width=0, layer="below", row=row, col=col
+            )
         scores = ", ".join(str(int(s)) for s in path["score"])
         closed = "" if path["review_date"].iloc[-1] == last else f", closed after {path['review_date'].iloc[-1]:%b %Y}"
-        parts.append(f"{risk} ({path['title'].iloc[0]}{closed}): {scores}"
-                     + (", rising at its last review" if rose else ""))
+        parts.append(
+            f"{risk} ({path['title'].iloc[0]}{closed}): {scores}" + (", rising at its last review" if rose else "")
+        )
     figure.update_yaxes(range=[0.5, 16.5], tickvals=[1, 4, 8, 12, 16], showgrid=False)
-    figure.update_xaxes(range=[first - pd.Timedelta(days=30), last + pd.Timedelta(days=30)], tickformat="%Y",
-                        dtick="M12", tickangle=0, showgrid=False, showticklabels=True)
-    figure.update_layout(template=template(),
-                         title={"text": f"Risk register '{register}': score of each risk at each review",
-                                "subtitle": {"text": f"Score = probability x impact. Bands: Green 1-{green_max}, "
-                                                     f"Amber {green_max + 1}-{amber_max}, Red {amber_max + 1}-16."}},
-                         height=190 + 210 * rows, margin={"t": 150}, font={"size": 12})
+    figure.update_xaxes(
+        range=[first - pd.Timedelta(days=30), last + pd.Timedelta(days=30)],
+        tickformat="%Y",
+        dtick="M12",
+        tickangle=0,
+        showgrid=False,
+        showticklabels=True,
+    )
+    figure.update_layout(
+        template=template(),
+        title={
+            "text": f"Risk register '{register}': score of each risk at each review",
+            "subtitle": {
+                "text": f"Score = probability x impact. Bands: Green 1-{green_max}, "
+                f"Amber {green_max + 1}-{amber_max}, Red {amber_max + 1}-16."
+            },
+        },
+        height=190 + 210 * rows,
+        margin={"t": 150},
+        font={"size": 12},
+    )
     figure.update_annotations(font={"size": 11})
-    alt = (f"Small multiples, one per risk on the '{register}' register, of its score (1 to 16) at each review from "
-           f"{first:%d %B %Y} to {last:%d %B %Y}, on Green, Amber and Red bands; risks whose score rose at their "
-           "last review are highlighted. Scores in review order: " + "; ".join(parts) + ".")
+    alt = (
+        f"Small multiples, one per risk on the '{register}' register, of its score (1 to 16) at each review from "
+        f"{first:%d %B %Y} to {last:%d %B %Y}, on Green, Amber and Red bands; risks whose score rose at their "
+        "last review are highlighted. Scores in review order: " + "; ".join(parts) + "."
+    )
     return figure, alt

@@ -126,13 +126,15 @@ def resolve_round(assessments: pd.DataFrame, which: str) -> pd.Timestamp:
     except ValueError:
         raise ValueError(f"round must be 'first', 'latest', 'previous' or a date, got {which!r}") from None
     if day not in set(rounds):
-        raise ValueError(f"no assessment round on {day.date()}; rounds: "
-                         + ", ".join(str(pd.Timestamp(r).date()) for r in rounds))
+        raise ValueError(
+            f"no assessment round on {day.date()}; rounds: " + ", ".join(str(pd.Timestamp(r).date()) for r in rounds)
+        )
     return day
 
 
-def score_table(assessments: pd.DataFrame, assessed_on: pd.Timestamp,
-                domains: Sequence[str] = MATURITY_DOMAINS) -> pd.DataFrame:
+def score_table(
+    assessments: pd.DataFrame, assessed_on: pd.Timestamp, domains: Sequence[str] = MATURITY_DOMAINS
+) -> pd.DataFrame:
     """Scores of one round, one row per authority (``authority_code`` index) and one column per domain.
 
     A domain an authority did not score is NaN. Authorities are sorted by code.
@@ -197,8 +199,9 @@ def index_by_round(assessments: pd.DataFrame, weights: pd.Series) -> pd.DataFram
     parts = []
     for day in assessment_rounds(assessments):
         index = maturity_index(score_table(assessments, day, weights.index), weights).dropna()
-        parts.append(pd.DataFrame({"authority_code": index.index, "assessed_on": pd.Timestamp(day),
-                                   "index": index.to_numpy()}))
+        parts.append(
+            pd.DataFrame({"authority_code": index.index, "assessed_on": pd.Timestamp(day), "index": index.to_numpy()})
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -248,22 +251,42 @@ class WeightSensitivity:
         """Tidy summaries: the Spearman correlation and the spread of ranks over the redrawn weights."""
         low, high = (1 - self.interval) / 2, (1 + self.interval) / 2
         spread = self.ranks["rank_high"] - self.ranks["rank_low"]
-        method = (f"{self.draws} Dirichlet weight draws (concentration {self.concentration:g}, seed {self.seed}); "
-                  f"median and central {self.interval:.0%} of draws")
+        method = (
+            f"{self.draws} Dirichlet weight draws (concentration {self.concentration:g}, seed {self.seed}); "
+            f"median and central {self.interval:.0%} of draws"
+        )
         n = len(self.ranks)
         return [
-            Estimate("spearman_with_chosen_weights", float(np.median(self.spearman)),
-                     conf_low=float(np.quantile(self.spearman, low)),
-                     conf_high=float(np.quantile(self.spearman, high)), n=n, method=method, group="London"),
+            Estimate(
+                "spearman_with_chosen_weights",
+                float(np.median(self.spearman)),
+                conf_low=float(np.quantile(self.spearman, low)),
+                conf_high=float(np.quantile(self.spearman, high)),
+                n=n,
+                method=method,
+                group="London",
+            ),
             Estimate("rank_range_median_width", float(spread.median()), n=n, method=method, group="London"),
             Estimate("rank_range_max_width", float(spread.max()), n=n, method=method, group="London"),
-            Estimate("share_same_quarter_median", float(self.ranks["share_same_quarter"].median()), n=n,
-                     method=method, group="London"),
+            Estimate(
+                "share_same_quarter_median",
+                float(self.ranks["share_same_quarter"].median()),
+                n=n,
+                method=method,
+                group="London",
+            ),
         ]
 
 
-def weight_sensitivity(scores: pd.DataFrame, weights: pd.Series, *, draws: int = 1000, concentration: float = 1.0,
-                       interval: float = 0.9, seed: int = 20241) -> WeightSensitivity:
+def weight_sensitivity(
+    scores: pd.DataFrame,
+    weights: pd.Series,
+    *,
+    draws: int = 1000,
+    concentration: float = 1.0,
+    interval: float = 0.9,
+    seed: int = 20241,
+) -> WeightSensitivity:
     r"""Recompute every authority's rank under weights drawn around the chosen ones.
 
     Weights are drawn from :math:`\mathrm{Dirichlet}(c D \bar w)`, where :math:`\bar w` are the chosen
@@ -302,15 +325,17 @@ def weight_sensitivity(scores: pd.DataFrame, weights: pd.Series, *, draws: int =
     quarter = np.ceil(4 * ranks / n)
     chosen_quarter = np.ceil(4 * chosen_rank / n)
     low, high = (1 - interval) / 2, (1 + interval) / 2
-    table = pd.DataFrame({
-        "authority_code": complete.index.to_numpy(),
-        "index": chosen_index,
-        "rank": chosen_rank.astype(int),
-        "rank_median": np.median(ranks, axis=1),
-        "rank_low": np.quantile(ranks, low, axis=1, method="inverted_cdf").astype(int),
-        "rank_high": np.quantile(ranks, high, axis=1, method="inverted_cdf").astype(int),
-        "share_same_quarter": (quarter == chosen_quarter[:, None]).mean(axis=1),
-    }).sort_values(["rank", "authority_code"], ignore_index=True)
+    table = pd.DataFrame(
+        {
+            "authority_code": complete.index.to_numpy(),
+            "index": chosen_index,
+            "rank": chosen_rank.astype(int),
+            "rank_median": np.median(ranks, axis=1),
+            "rank_low": np.quantile(ranks, low, axis=1, method="inverted_cdf").astype(int),
+            "rank_high": np.quantile(ranks, high, axis=1, method="inverted_cdf").astype(int),
+            "share_same_quarter": (quarter == chosen_quarter[:, None]).mean(axis=1),
+        }
+    ).sort_values(["rank", "authority_code"], ignore_index=True)
     return WeightSensitivity(table, spearman, drawn, draws, concentration, interval, seed)
 
 
@@ -329,8 +354,14 @@ def _position(value: float, q1: float, q3: float) -> str:
     return "within the middle half of London"
 
 
-def london_summary(scores: pd.DataFrame, weights: pd.Series, *, confidence_level: float = 0.95,
-                   resamples: int = 2000, seed: int = 20241) -> pd.DataFrame:
+def london_summary(
+    scores: pd.DataFrame,
+    weights: pd.Series,
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 20241,
+) -> pd.DataFrame:
     """London in one round: per domain and for the index, mean (BCa interval), median, quartiles, authorities.
 
     Columns ``measure`` (a domain or :data:`INDEX`), ``london_mean``, ``mean_low``, ``mean_high``,
@@ -347,23 +378,46 @@ def london_summary(scores: pd.DataFrame, weights: pd.Series, *, confidence_level
             low, high = ci.conf_low, ci.conf_high
         else:
             low = high = NAN
-        rows.append({"measure": measure, "london_mean": float(x.mean()) if x.size else NAN, "mean_low": low,
-                     "mean_high": high, "london_median": float(np.median(x)) if x.size else NAN,
-                     "london_q1": float(np.quantile(x, 0.25)) if x.size else NAN,
-                     "london_q3": float(np.quantile(x, 0.75)) if x.size else NAN, "authorities": int(x.size)})
+        rows.append(
+            {
+                "measure": measure,
+                "london_mean": float(x.mean()) if x.size else NAN,
+                "mean_low": low,
+                "mean_high": high,
+                "london_median": float(np.median(x)) if x.size else NAN,
+                "london_q1": float(np.quantile(x, 0.25)) if x.size else NAN,
+                "london_q3": float(np.quantile(x, 0.75)) if x.size else NAN,
+                "authorities": int(x.size),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def summary_estimates(summary: pd.DataFrame, round_label: str, confidence_level: float = 0.95) -> list[Estimate]:
     """Tidy rows of :func:`london_summary`: London's mean of each domain and of the index in one round."""
-    return [Estimate("london_mean", float(r.london_mean), conf_low=float(r.mean_low), conf_high=float(r.mean_high),
-                     n=int(r.authorities), group=f"{r.measure}: {round_label}",
-                     method=f"mean over authorities; {confidence_level:.0%} BCa bootstrap over authorities")
-            for r in summary.itertuples()]
+    return [
+        Estimate(
+            "london_mean",
+            float(r.london_mean),
+            conf_low=float(r.mean_low),
+            conf_high=float(r.mean_high),
+            n=int(r.authorities),
+            group=f"{r.measure}: {round_label}",
+            method=f"mean over authorities; {confidence_level:.0%} BCa bootstrap over authorities",
+        )
+        for r in summary.itertuples()
+    ]
 
 
-def london_comparison(scores: pd.DataFrame, weights: pd.Series, authority: str, *, confidence_level: float = 0.95,
-                      resamples: int = 2000, seed: int = 20241) -> pd.DataFrame:
+def london_comparison(
+    scores: pd.DataFrame,
+    weights: pd.Series,
+    authority: str,
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 20241,
+) -> pd.DataFrame:
     """One authority against London in one round, per domain and for the index.
 
     London is every authority assessed in the round, this one included. Adds to :func:`london_summary`
@@ -380,18 +434,28 @@ def london_comparison(scores: pd.DataFrame, weights: pd.Series, authority: str, 
     summary["difference"] = summary["score"] - summary["london_mean"]
     summary["difference_low"] = summary["score"] - summary["mean_high"]
     summary["difference_high"] = summary["score"] - summary["mean_low"]
-    summary["position"] = [_position(v, q1, q3) for v, q1, q3 in
-                           zip(summary["score"], summary["london_q1"], summary["london_q3"], strict=True)]
+    summary["position"] = [
+        _position(v, q1, q3)
+        for v, q1, q3 in zip(summary["score"], summary["london_q1"], summary["london_q3"], strict=True)
+    ]
     return summary
 
 
 def comparison_estimates(comparison: pd.DataFrame, confidence_level: float = 0.95) -> list[Estimate]:
     """Tidy rows of :func:`london_comparison`: the authority's difference from the London mean, per measure."""
-    return [Estimate("difference_from_london_mean", float(r.difference), conf_low=float(r.difference_low),
-                     conf_high=float(r.difference_high), n=int(r.authorities), group=f"{r.authority_code}: {r.measure}",
-                     method=f"score minus London mean; {confidence_level:.0%} BCa bootstrap interval of the mean "
-                            "over authorities")
-            for r in comparison.itertuples()]
+    return [
+        Estimate(
+            "difference_from_london_mean",
+            float(r.difference),
+            conf_low=float(r.difference_low),
+            conf_high=float(r.difference_high),
+            n=int(r.authorities),
+            group=f"{r.authority_code}: {r.measure}",
+            method=f"score minus London mean; {confidence_level:.0%} BCa bootstrap interval of the mean "
+            "over authorities",
+        )
+        for r in comparison.itertuples()
+    ]
 
 
 def league_table(sensitivity: WeightSensitivity, authorities: pd.DataFrame) -> pd.DataFrame:
@@ -411,8 +475,12 @@ def league_table(sensitivity: WeightSensitivity, authorities: pd.DataFrame) -> p
 # ----------------------------------------------------------------------------------------------
 
 
-def domain_change_table(assessments: pd.DataFrame, from_round: pd.Timestamp, to_round: pd.Timestamp,
-                        domains: Sequence[str] = MATURITY_DOMAINS) -> pd.DataFrame:
+def domain_change_table(
+    assessments: pd.DataFrame,
+    from_round: pd.Timestamp,
+    to_round: pd.Timestamp,
+    domains: Sequence[str] = MATURITY_DOMAINS,
+) -> pd.DataFrame:
     """Long table of every authority's domain scores in two rounds and their change.
 
     Columns ``authority_code``, ``domain``, ``score_from``, ``score_to``, ``change``; only authority-domain
@@ -431,9 +499,17 @@ def _weighted_mean(changes: np.ndarray, weights: np.ndarray, axis: int = -1) -> 
     return np.sum(changes * weights, axis=axis) / np.sum(weights, axis=axis)
 
 
-def authority_change(assessments: pd.DataFrame, weights: pd.Series, authority: str, from_round: pd.Timestamp,
-                     to_round: pd.Timestamp, *, confidence_level: float = 0.95, resamples: int = 2000,
-                     seed: int = 20241) -> Estimate:
+def authority_change(
+    assessments: pd.DataFrame,
+    weights: pd.Series,
+    authority: str,
+    from_round: pd.Timestamp,
+    to_round: pd.Timestamp,
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 20241,
+) -> Estimate:
     """Change of one authority's index between two rounds, with a BCa bootstrap interval over domains.
 
     The estimate is the weighted mean of the domain changes (equal to the change of the index when every
@@ -452,12 +528,28 @@ def authority_change(assessments: pd.DataFrame, weights: pd.Series, authority: s
     if changes.size < 2:
         return Estimate("index_change", estimate, n=int(changes.size), method=method, group=group)
     ci = _bca(_weighted_mean, changes, w, confidence_level=confidence_level, resamples=resamples, seed=seed)
-    return Estimate("index_change", estimate, std_error=ci.standard_error, conf_low=ci.conf_low,
-                    conf_high=ci.conf_high, n=int(changes.size), method=method, group=group)
+    return Estimate(
+        "index_change",
+        estimate,
+        std_error=ci.standard_error,
+        conf_low=ci.conf_low,
+        conf_high=ci.conf_high,
+        n=int(changes.size),
+        method=method,
+        group=group,
+    )
 
 
-def london_change(assessments: pd.DataFrame, weights: pd.Series, from_round: pd.Timestamp, to_round: pd.Timestamp,
-                  *, confidence_level: float = 0.95, resamples: int = 2000, seed: int = 20241) -> list[Estimate]:
+def london_change(
+    assessments: pd.DataFrame,
+    weights: pd.Series,
+    from_round: pd.Timestamp,
+    to_round: pd.Timestamp,
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 20241,
+) -> list[Estimate]:
     """London's change between two rounds: the index (paired t and BCa bootstrap) and each domain (paired t).
 
     Only authorities with a complete index in both rounds enter the index change; each domain uses the
@@ -470,26 +562,57 @@ def london_change(assessments: pd.DataFrame, weights: pd.Series, from_round: pd.
     out = []
     if len(both) >= 1:
         t = paired_mean_change(before[both].to_numpy(), after[both].to_numpy(), confidence_level=confidence_level)
-        out.append(Estimate("index_change", t.estimate, std_error=t.std_error, statistic=t.statistic,
-                            p_value=t.p_value, conf_low=t.conf_low, conf_high=t.conf_high, n=t.n,
-                            method="mean over authorities; paired t-test", group=f"London: {label}"))
+        out.append(
+            Estimate(
+                "index_change",
+                t.estimate,
+                std_error=t.std_error,
+                statistic=t.statistic,
+                p_value=t.p_value,
+                conf_low=t.conf_low,
+                conf_high=t.conf_high,
+                n=t.n,
+                method="mean over authorities; paired t-test",
+                group=f"London: {label}",
+            )
+        )
     if len(both) >= 2:
         diff = (after[both] - before[both]).to_numpy()
         ci = _bca(np.mean, diff, confidence_level=confidence_level, resamples=resamples, seed=seed)
-        out.append(Estimate("index_change", ci.estimate, std_error=ci.standard_error, conf_low=ci.conf_low,
-                            conf_high=ci.conf_high, n=int(diff.size),
-                            method=f"mean over authorities; {confidence_level:.0%} BCa bootstrap over authorities",
-                            group=f"London: {label}"))
+        out.append(
+            Estimate(
+                "index_change",
+                ci.estimate,
+                std_error=ci.standard_error,
+                conf_low=ci.conf_low,
+                conf_high=ci.conf_high,
+                n=int(diff.size),
+                method=f"mean over authorities; {confidence_level:.0%} BCa bootstrap over authorities",
+                group=f"London: {label}",
+            )
+        )
     table = domain_change_table(assessments, from_round, to_round, weights.index)
     for domain in weights.index:
         part = table[table["domain"] == domain]
         if part.empty:
             continue
-        t = paired_mean_change(part["score_from"].to_numpy(), part["score_to"].to_numpy(),
-                               confidence_level=confidence_level)
-        out.append(Estimate("domain_change", t.estimate, std_error=t.std_error, statistic=t.statistic,
-                            p_value=t.p_value, conf_low=t.conf_low, conf_high=t.conf_high, n=t.n,
-                            method="mean over authorities; paired t-test", group=f"{domain}: {label}"))
+        t = paired_mean_change(
+            part["score_from"].to_numpy(), part["score_to"].to_numpy(), confidence_level=confidence_level
+        )
+        out.append(
+            Estimate(
+                "domain_change",
+                t.estimate,
+                std_error=t.std_error,
+                statistic=t.statistic,
+                p_value=t.p_value,
+                conf_low=t.conf_low,
+                conf_high=t.conf_high,
+                n=t.n,
+                method="mean over authorities; paired t-test",
+                group=f"{domain}: {label}",
+            )
+        )
     return out
 
 
@@ -500,8 +623,9 @@ def _member_on(membership: pd.DataFrame, day: pd.Timestamp) -> set[str]:
     return set(membership.loc[joined & staying, "authority_code"])
 
 
-def change_by_membership(assessments: pd.DataFrame, membership: pd.DataFrame, weights: pd.Series, *,
-                         confidence_level: float = 0.95) -> pd.DataFrame:
+def change_by_membership(
+    assessments: pd.DataFrame, membership: pd.DataFrame, weights: pd.Series, *, confidence_level: float = 0.95
+) -> pd.DataFrame:
     """Index change between consecutive rounds for LOTI members and non-members at the start of each interval.
 
     Descriptive only: authorities chose to join, so a difference between the groups is not an effect of
@@ -514,12 +638,17 @@ def change_by_membership(assessments: pd.DataFrame, membership: pd.DataFrame, we
     rows = []
     for start, end in zip(rounds[:-1], rounds[1:], strict=True):
         label = f"{pd.Timestamp(start).date()} to {pd.Timestamp(end).date()}"
-        wide = indices[indices["assessed_on"].isin([start, end])].pivot(
-            index="authority_code", columns="assessed_on", values="index").dropna()
+        wide = (
+            indices[indices["assessed_on"].isin([start, end])]
+            .pivot(index="authority_code", columns="assessed_on", values="index")
+            .dropna()
+        )
         change = wide[end] - wide[start]
         members = _member_on(membership, pd.Timestamp(start))
-        groups = {"LOTI members": change[change.index.isin(members)],
-                  "Non-members": change[~change.index.isin(members)]}
+        groups = {
+            "LOTI members": change[change.index.isin(members)],
+            "Non-members": change[~change.index.isin(members)],
+        }
         for name, values in groups.items():
             x = values.to_numpy(dtype=float)
             mean = float(x.mean()) if x.size else NAN
@@ -528,8 +657,16 @@ def change_by_membership(assessments: pd.DataFrame, membership: pd.DataFrame, we
                 margin = float(stats.t.ppf((1 + confidence_level) / 2, x.size - 1)) * se
             else:
                 margin = NAN
-            rows.append({"interval": label, "group": name, "estimate": mean, "conf_low": mean - margin,
-                         "conf_high": mean + margin, "n": int(x.size)})
+            rows.append(
+                {
+                    "interval": label,
+                    "group": name,
+                    "estimate": mean,
+                    "conf_low": mean - margin,
+                    "conf_high": mean + margin,
+                    "n": int(x.size),
+                }
+            )
         a, b = (g.to_numpy(dtype=float) for g in groups.values())
         if a.size >= 2 and b.size >= 2:
             welch = stats.ttest_ind(a, b, equal_var=False)
@@ -537,9 +674,17 @@ def change_by_membership(assessments: pd.DataFrame, membership: pd.DataFrame, we
             low, high, p = float(ci.low), float(ci.high), float(welch.pvalue)
         else:
             low = high = p = NAN
-        rows.append({"interval": label, "group": "Difference (members minus non-members)",
-                     "estimate": float(a.mean() - b.mean()) if a.size and b.size else NAN, "conf_low": low,
-                     "conf_high": high, "n": int(min(a.size, b.size)), "p_value": p})
+        rows.append(
+            {
+                "interval": label,
+                "group": "Difference (members minus non-members)",
+                "estimate": float(a.mean() - b.mean()) if a.size and b.size else NAN,
+                "conf_low": low,
+                "conf_high": high,
+                "n": int(min(a.size, b.size)),
+                "p_value": p,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -558,24 +703,54 @@ def comparison_dot_plot(comparison: pd.DataFrame, name: str, round_label: str) -
     order = list(comparison["measure"])
     figure = go.Figure()
     for row in comparison.itertuples():
-        figure.add_trace(go.Scatter(x=[row.london_q1, row.london_q3], y=[row.measure, row.measure], mode="lines",
-                                    line={"color": CONTEXT, "width": 8}, showlegend=row.Index == 0,
-                                    name="London middle half (25th to 75th percentile)", hoverinfo="skip"))
-    figure.add_trace(go.Scatter(x=comparison["london_median"], y=comparison["measure"], mode="markers",
-                                marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": _GREY}},
-                                name="London median", hovertemplate="%{y}: London median %{x:.1f}<extra></extra>"))
-    figure.add_trace(go.Scatter(x=comparison["score"], y=comparison["measure"], mode="markers",
-                                marker={"size": 12, "color": FOCUS}, name=name,
-                                hovertemplate="%{y}: " + name.replace("%", "%%") + " %{x:.2f}<extra></extra>"))
-    figure.update_layout(template=template(), title=f"{name}: digital maturity against London, {round_label}",
-                         xaxis={"title": "Score (1 = lowest, 5 = highest)", "range": [0.8, 5.2], "dtick": 1},
-                         yaxis={"categoryorder": "array", "categoryarray": order[::-1], "title": None,
-                                "automargin": True},
-                         height=200 + 38 * len(order))
-    parts = [f"{r.measure}: {r.score:.2f} against a London median of {r.london_median:.2f} ({r.position})"
-             if r.score == r.score else f"{r.measure}: not scored" for r in comparison.itertuples()]
-    alt = (f"Dot plot of {name}'s digital maturity self-assessment in {round_label}, by domain, against the London "
-           "median and the middle half of London authorities. " + "; ".join(parts) + ".")
+        figure.add_trace(
+            go.Scatter(
+                x=[row.london_q1, row.london_q3],
+                y=[row.measure, row.measure],
+                mode="lines",
+                line={"color": CONTEXT, "width": 8},
+                showlegend=row.Index == 0,
+                name="London middle half (25th to 75th percentile)",
+                hoverinfo="skip",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=comparison["london_median"],
+            y=comparison["measure"],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": _GREY}},
+            name="London median",
+            hovertemplate="%{y}: London median %{x:.1f}<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=comparison["score"],
+            y=comparison["measure"],
+            mode="markers",
+            marker={"size": 12, "color": FOCUS},
+            name=name,
+            hovertemplate="%{y}: " + name.replace("%", "%%") + " %{x:.2f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        template=template(),
+        title=f"{name}: digital maturity against London, {round_label}",
+        xaxis={"title": "Score (1 = lowest, 5 = highest)", "range": [0.8, 5.2], "dtick": 1},
+        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "title": None, "automargin": True},
+        height=200 + 38 * len(order),
+    )
+    parts = [
+        f"{r.measure}: {r.score:.2f} against a London median of {r.london_median:.2f} ({r.position})"
+        if r.score == r.score
+        else f"{r.measure}: not scored"
+        for r in comparison.itertuples()
+    ]
+    alt = (
+        f"Dot plot of {name}'s digital maturity self-assessment in {round_label}, by domain, against the London "
+        "median and the middle half of London authorities. " + "; ".join(parts) + "."
+    )
     return figure, alt
 
 
@@ -585,23 +760,55 @@ def change_dumbbell_chart(table: pd.DataFrame, name: str, from_label: str, to_la
 
     figure = go.Figure()
     for i, row in enumerate(table.itertuples()):
-        figure.add_trace(go.Scatter(x=[row.score_from, row.score_to], y=[row.domain, row.domain], mode="lines",
-                                    line={"color": CONTEXT, "width": 3}, showlegend=False, hoverinfo="skip",
-                                    name=f"line {i}"))
+        figure.add_trace(
+            go.Scatter(
+                x=[row.score_from, row.score_to],
+                y=[row.domain, row.domain],
+                mode="lines",
+                line={"color": CONTEXT, "width": 3},
+                showlegend=False,
+                hoverinfo="skip",
+                name=f"line {i}",
+            )
+        )
     # A ring for the earlier round and a smaller dot for the later one: an unchanged domain shows both.
-    figure.add_trace(go.Scatter(x=table["score_from"], y=table["domain"], mode="markers", name=from_label,
-                                marker={"size": 15, "color": "rgba(0,0,0,0)", "line": {"color": FOCUS, "width": 2}},
-                                hovertemplate=f"%{{y}}, {from_label}: %{{x:.2f}}<extra></extra>"))
-    figure.add_trace(go.Scatter(x=table["score_to"], y=table["domain"], mode="markers", name=to_label,
-                                marker={"size": 9, "color": FOCUS},
-                                hovertemplate=f"%{{y}}, {to_label}: %{{x:.2f}}<extra></extra>"))
-    figure.update_layout(template=template(), title=f"{name}: domain scores, {from_label} and {to_label}",
-                         xaxis={"title": "Score (1 = lowest, 5 = highest)", "range": [0.8, 5.2], "dtick": 1},
-                         yaxis={"categoryorder": "array", "categoryarray": list(table["domain"])[::-1], "title": None,
-                                "automargin": True},
-                         height=200 + 38 * len(table))
-    alt = (f"{name}'s self-assessed score in each domain in {from_label} and {to_label}: " + "; ".join(
-        f"{r.domain} {r.score_from:g} to {r.score_to:g}" for r in table.itertuples()) + ".")
+    figure.add_trace(
+        go.Scatter(
+            x=table["score_from"],
+            y=table["domain"],
+            mode="markers",
+            name=from_label,
+            marker={"size": 15, "color": "rgba(0,0,0,0)", "line": {"color": FOCUS, "width": 2}},
+            hovertemplate=f"%{{y}}, {from_label}: %{{x:.2f}}<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=table["score_to"],
+            y=table["domain"],
+            mode="markers",
+            name=to_label,
+            marker={"size": 9, "color": FOCUS},
+            hovertemplate=f"%{{y}}, {to_label}: %{{x:.2f}}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        template=template(),
+        title=f"{name}: domain scores, {from_label} and {to_label}",
+        xaxis={"title": "Score (1 = lowest, 5 = highest)", "range": [0.8, 5.2], "dtick": 1},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": list(table["domain"])[::-1],
+            "title": None,
+            "automargin": True,
+        },
+        height=200 + 38 * len(table),
+    )
+    alt = (
+        f"{name}'s self-assessed score in each domain in {from_label} and {to_label}: "
+        + "; ".join(f"{r.domain} {r.score_from:g} to {r.score_to:g}" for r in table.itertuples())
+        + "."
+    )
     return figure, alt
 
 
@@ -615,26 +822,42 @@ def london_dot_plot(summaries: dict[str, pd.DataFrame], confidence_level: float 
     order: list[str] = []
     for i, (label, summary) in enumerate(summaries.items()):
         order = list(summary["measure"])
-        figure.add_trace(go.Scatter(
-            x=summary["london_mean"], y=summary["measure"], mode="markers", name=label,
-            marker={"size": 11, "color": CATEGORICAL[i % len(CATEGORICAL)], "symbol": symbols[i % len(symbols)]},
-            hovertemplate=f"%{{y}}, {label}: %{{x:.2f}}<extra></extra>",
-            error_x={"type": "data", "symmetric": False, "array": summary["mean_high"] - summary["london_mean"],
-                     "arrayminus": summary["london_mean"] - summary["mean_low"], "thickness": 1.5}))
-        parts.append(f"{label}: " + ", ".join(f"{m} {v:.2f}" for m, v in
-                                               zip(summary["measure"], summary["london_mean"], strict=True)))
-    figure.update_layout(template=template(), title="London: mean digital maturity by domain and round",
-                         xaxis={"title": f"Mean score (1 = lowest, 5 = highest), {confidence_level:.0%} interval",
-                                "range": [0.8, 5.2]},
-                         yaxis={"categoryorder": "array", "categoryarray": order[::-1], "title": None,
-                                "automargin": True},
-                         scattermode="group", height=220 + 45 * len(order))
+        figure.add_trace(
+            go.Scatter(
+                x=summary["london_mean"],
+                y=summary["measure"],
+                mode="markers",
+                name=label,
+                marker={"size": 11, "color": CATEGORICAL[i % len(CATEGORICAL)], "symbol": symbols[i % len(symbols)]},
+                hovertemplate=f"%{{y}}, {label}: %{{x:.2f}}<extra></extra>",
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": summary["mean_high"] - summary["london_mean"],
+                    "arrayminus": summary["london_mean"] - summary["mean_low"],
+                    "thickness": 1.5,
+                },
+            )
+        )
+        parts.append(
+            f"{label}: "
+            + ", ".join(f"{m} {v:.2f}" for m, v in zip(summary["measure"], summary["london_mean"], strict=True))
+        )
+    figure.update_layout(
+        template=template(),
+        title="London: mean digital maturity by domain and round",
+        xaxis={"title": f"Mean score (1 = lowest, 5 = highest), {confidence_level:.0%} interval", "range": [0.8, 5.2]},
+        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "title": None, "automargin": True},
+        scattermode="group",
+        height=220 + 45 * len(order),
+    )
     alt = "Mean self-assessed maturity of London authorities by domain, one marker per round. " + "; ".join(parts)
     return figure, alt + "."
 
 
-def rank_range_chart(sensitivity: WeightSensitivity, *, highlight: str | None = None,
-                     names: dict[str, str] | None = None) -> tuple[go.Figure, str]:
+def rank_range_chart(
+    sensitivity: WeightSensitivity, *, highlight: str | None = None, names: dict[str, str] | None = None
+) -> tuple[go.Figure, str]:
     """Each authority's rank under the chosen weights and its range over redrawn weights.
 
     Without ``names`` the authorities are not named (ordered by rank only), so the chart shows how
@@ -645,31 +868,56 @@ def rank_range_chart(sensitivity: WeightSensitivity, *, highlight: str | None = 
     ranks = sensitivity.ranks
     position = np.arange(1, len(ranks) + 1)
     colours = [FOCUS if c == highlight else (CONTEXT if highlight else FOCUS) for c in ranks["authority_code"]]
-    hover = ([names.get(c, c) for c in ranks["authority_code"]] if names else [f"authority {p}" for p in position])
+    hover = [names.get(c, c) for c in ranks["authority_code"]] if names else [f"authority {p}" for p in position]
     figure = go.Figure()
-    figure.add_trace(go.Scatter(
-        x=ranks["rank"], y=position, mode="markers", marker={"color": colours, "size": 9}, text=hover,
-        error_x={"type": "data", "symmetric": False, "array": ranks["rank_high"] - ranks["rank"],
-                 "arrayminus": ranks["rank"] - ranks["rank_low"], "color": _GREY, "thickness": 1.5},
-        name="rank (range over redrawn weights)", hovertemplate="%{text}: rank %{x}<extra></extra>"))
+    figure.add_trace(
+        go.Scatter(
+            x=ranks["rank"],
+            y=position,
+            mode="markers",
+            marker={"color": colours, "size": 9},
+            text=hover,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": ranks["rank_high"] - ranks["rank"],
+                "arrayminus": ranks["rank"] - ranks["rank_low"],
+                "color": _GREY,
+                "thickness": 1.5,
+            },
+            name="rank (range over redrawn weights)",
+            hovertemplate="%{text}: rank %{x}<extra></extra>",
+        )
+    )
     yaxis = {"autorange": "reversed", "showgrid": False, "zeroline": False, "automargin": True}
     if names:
         yaxis |= {"tickmode": "array", "tickvals": position.tolist(), "ticktext": hover, "title": None}
     else:
         yaxis |= {"showticklabels": False, "title": "Authorities, ordered by rank (not named)"}
-    figure.update_layout(template=template(),
-                         title=f"How much ranks depend on the weights: central {sensitivity.interval:.0%} of "
-                               f"{sensitivity.draws} weightings",
-                         xaxis={"title": "Rank (1 = most mature)", "range": [0.5, len(ranks) + 0.5],
-                                "tickvals": [1, *range(5, len(ranks) + 1, 5)]},
-                         yaxis=yaxis, showlegend=False, height=180 + 16 * len(ranks))
+    figure.update_layout(
+        template=template(),
+        title=f"How much ranks depend on the weights: central {sensitivity.interval:.0%} of "
+        f"{sensitivity.draws} weightings",
+        xaxis={
+            "title": "Rank (1 = most mature)",
+            "range": [0.5, len(ranks) + 0.5],
+            "tickvals": [1, *range(5, len(ranks) + 1, 5)],
+        },
+        yaxis=yaxis,
+        showlegend=False,
+        height=180 + 16 * len(ranks),
+    )
     width = ranks["rank_high"] - ranks["rank_low"]
-    alt = (f"Ranks of {len(ranks)} authorities by maturity index with the range of ranks over "
-           f"{sensitivity.draws} redrawn weightings: ranges are {int(width.min())} to {int(width.max())} places "
-           f"wide (median {width.median():g}); the median Spearman correlation with the chosen ranking is "
-           f"{np.median(sensitivity.spearman):.2f}.")
+    alt = (
+        f"Ranks of {len(ranks)} authorities by maturity index with the range of ranks over "
+        f"{sensitivity.draws} redrawn weightings: ranges are {int(width.min())} to {int(width.max())} places "
+        f"wide (median {width.median():g}); the median Spearman correlation with the chosen ranking is "
+        f"{np.median(sensitivity.spearman):.2f}."
+    )
     if highlight is not None and highlight in set(ranks["authority_code"]):
         row = ranks[ranks["authority_code"] == highlight].iloc[0]
-        alt += (f" The highlighted authority is ranked {int(row['rank'])} (between {int(row['rank_low'])} and "
-                f"{int(row['rank_high'])} under redrawn weights).")
+        alt += (
+            f" The highlighted authority is ranked {int(row['rank'])} (between {int(row['rank_low'])} and "
+            f"{int(row['rank_high'])} under redrawn weights)."
+        )
     return figure, alt

@@ -107,12 +107,17 @@ class AdmittingVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
             dashboard = DASHBOARD_PAGES.get(name)
             base = self.base_url
             self.set_header("Cache-Control", "no-store")
-            self.finish(CAPACITY_PAGE.format(
-                base=base, static=base + static_page_path(name),
-                title=html.escape(dashboard.title if dashboard else "dashboards"),
-                selector=f", with a page for every {html.escape(dashboard.selector.lower())}"
-                if dashboard and dashboard.selector else "",
-                again=html.escape(self.request.uri or "")))
+            self.finish(
+                CAPACITY_PAGE.format(
+                    base=base,
+                    static=base + static_page_path(name),
+                    title=html.escape(dashboard.title if dashboard else "dashboards"),
+                    selector=f", with a page for every {html.escape(dashboard.selector.lower())}"
+                    if dashboard and dashboard.selector
+                    else "",
+                    again=html.escape(self.request.uri or ""),
+                )
+            )
             return None
         reader = Reader()
         self._reader_kernels = ReaderKernels(self.settings["kernel_manager"], reader)
@@ -159,8 +164,12 @@ class LandingHandler(tornado.web.RequestHandler):
 class WorkbenchVoila(Voila):  # type: ignore[misc]
     """Voila serving the dashboards folder, with the published site at ``/`` (see the module docstring)."""
 
-    max_live_pages = Int(12, config=True, help="Kernels that may serve readers at once; beyond that a reader "
-                         "gets a page that links to the published site.")
+    max_live_pages = Int(
+        12,
+        config=True,
+        help="Kernels that may serve readers at once; beyond that a reader "
+        "gets a page that links to the published site.",
+    )
     reports = Unicode("", config=True, help="The reports folder (default: $WORKBENCH_REPORTS or reports/).")
 
     def initialize(self, argv: Any = None) -> None:
@@ -177,8 +186,9 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
 
     def _published_stamp(self) -> float:
         """When results were last published (the site's state file, else the runner's index)."""
-        stamps = [p.stat().st_mtime for p in (self.site / STATE_JSON, Path(self.reports) / "index.parquet")
-                  if p.exists()]
+        stamps = [
+            p.stat().st_mtime for p in (self.site / STATE_JSON, Path(self.reports) / "index.parquet") if p.exists()
+        ]
         return max(stamps, default=0.0)
 
     def live_pages(self) -> int:
@@ -207,16 +217,25 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
             handlers.append(handler)
         from .pages import DASHBOARD_PAGES
 
-        live = "".join(f'<li><a href="{self.base_url}voila/render/{name}.ipynb">{html.escape(d.title)}</a></li>'
-                       for name, d in DASHBOARD_PAGES.items())
-        live_links = (f'<section class="wb-live" aria-labelledby="wb-live-title"><h2 id="wb-live-title">Live '
-                      f"dashboards</h2><p>The same dashboards with drop-downs, for exploring (each reader has a "
-                      f"live session on this server):</p><ul>{live}</ul></section>")
+        live = "".join(
+            f'<li><a href="{self.base_url}voila/render/{name}.ipynb">{html.escape(d.title)}</a></li>'
+            for name, d in DASHBOARD_PAGES.items()
+        )
+        live_links = (
+            f'<section class="wb-live" aria-labelledby="wb-live-title"><h2 id="wb-live-title">Live '
+            f"dashboards</h2><p>The same dashboards with drop-downs, for exploring (each reader has a "
+            f"live session on this server):</p><ul>{live}</ul></section>"
+        )
         landing = (LandingHandler, {"site": self.site, "live_links": live_links})
-        handlers += [(url_path_join(self.server_url, r"/"), *landing),
-                     (url_path_join(self.server_url, r"/index.html"), *landing),
-                     (url_path_join(self.server_url, r"/(.*)"), SiteFileHandler,
-                      {"path": str(self.site), "default_filename": "index.html"})]
+        handlers += [
+            (url_path_join(self.server_url, r"/"), *landing),
+            (url_path_join(self.server_url, r"/index.html"), *landing),
+            (
+                url_path_join(self.server_url, r"/(.*)"),
+                SiteFileHandler,
+                {"path": str(self.site), "default_filename": "index.html"},
+            ),
+        ]
         return handlers
 
     def listen(self) -> None:
@@ -231,7 +250,6 @@ class WorkbenchVoila(Voila):  # type: ignore[misc]
             if refresh is not None:
                 self.log.info("New results published: replacing the preheated kernels")
                 await refresh()
-
 
 
 main = WorkbenchVoila.launch_instance

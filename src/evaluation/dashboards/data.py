@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 # The GSS symbol for a confidential (suppressed) value; evaluation.statistics.disclosure.SUPPRESSED_SYMBOL.
 SUPPRESSED_SYMBOL = "[c]"
 SUPPRESSED_TEXT = "suppressed"
-SUPPRESSED_NOTE = ("[c] = suppressed: the group has fewer people than the disclosure threshold ({k}), so the "
-                   "value is not published.")
+SUPPRESSED_NOTE = (
+    "[c] = suppressed: the group has fewer people than the disclosure threshold ({k}), so the value is not published."
+)
 HASH_WIDTH = 12
 
 
@@ -81,12 +82,18 @@ class Provenance:
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Provenance:
         fingerprint = record.get("fingerprint") or {}
-        return cls(analysis=str(record.get("analysis", "")), run_id=str(record.get("run_id", "")),
-                   status=str(record.get("status", "unknown")), started_at=str(record.get("started_at", "")),
-                   finished_at=str(record.get("finished_at", "")), git_commit=record.get("git_commit"),
-                   parameters=dict(record.get("parameters") or {}),
-                   inputs=dict(fingerprint.get("inputs") or {}), notebook=str(record.get("notebook", "")),
-                   error=dict(record.get("error") or {}))
+        return cls(
+            analysis=str(record.get("analysis", "")),
+            run_id=str(record.get("run_id", "")),
+            status=str(record.get("status", "unknown")),
+            started_at=str(record.get("started_at", "")),
+            finished_at=str(record.get("finished_at", "")),
+            git_commit=record.get("git_commit"),
+            parameters=dict(record.get("parameters") or {}),
+            inputs=dict(fingerprint.get("inputs") or {}),
+            notebook=str(record.get("notebook", "")),
+            error=dict(record.get("error") or {}),
+        )
 
     @classmethod
     def read(cls, run_dir: Path) -> Provenance:
@@ -120,8 +127,10 @@ class Provenance:
     def summary(self) -> str:
         """One plain-text line: when, from which commit, from which inputs."""
         inputs = "; ".join(f"{name} [{digest}]" for name, digest in self.inputs_short())
-        return (f"Last run {self.finished_text} ({self.status}) from commit {self.commit_text}. "
-                f"Inputs: {inputs or 'none recorded'}.")
+        return (
+            f"Last run {self.finished_text} ({self.status}) from commit {self.commit_text}. "
+            f"Inputs: {inputs or 'none recorded'}."
+        )
 
 
 def time_text(when: dt.datetime) -> str:
@@ -145,8 +154,11 @@ class RunInfo:
     @property
     def label(self) -> str:
         """What a selector shows: the value of the run's ``for_each`` parameter(s), else the run id."""
-        values = [str(v) for k, v in sorted(self.provenance.parameters.items())
-                  if re.search(rf"(^|_){re.escape(k)}-{re.escape(str(v))}($|_|~)", self.run_id)]
+        values = [
+            str(v)
+            for k, v in sorted(self.provenance.parameters.items())
+            if re.search(rf"(^|_){re.escape(k)}-{re.escape(str(v))}($|_|~)", self.run_id)
+        ]
         label = ", ".join(values) or self.run_id
         return label + (" (non-default parameters)" if "~" in self.run_id else "")
 
@@ -160,8 +172,7 @@ def _is_public_name(name: str) -> bool:
     return not name.startswith((".", "_"))
 
 
-def list_runs(analysis: str, reports: str | Path | None = None, *, include_overrides: bool = False
-              ) -> list[RunInfo]:
+def list_runs(analysis: str, reports: str | Path | None = None, *, include_overrides: bool = False) -> list[RunInfo]:
     """Every published (successful) run of ``analysis``, in run-id order; empty if there is none."""
     folder = reports_root(reports) / analysis
     runs = []
@@ -200,15 +211,19 @@ def _missing_run_message(analysis: str, run_id: str | None, reports: Path) -> st
     if failure is not None:
         error = failure.error
         where = f" at cell {error['cell']}" if error.get("cell") is not None else ""
-        return (f"No published results for {what}: its last run ({failure.run_id}, {failure.finished_text}) "
-                f"failed{where} with {error.get('exception', 'an error')}: {error.get('message', '')}. "
-                f"The dashboards show published results only; fix the analysis and run "
-                f"`workbench run --select {analysis}`.")
+        return (
+            f"No published results for {what}: its last run ({failure.run_id}, {failure.finished_text}) "
+            f"failed{where} with {error.get('exception', 'an error')}: {error.get('message', '')}. "
+            f"The dashboards show published results only; fix the analysis and run "
+            f"`workbench run --select {analysis}`."
+        )
     available = [r.run_id for r in list_runs(analysis, reports)]
     if run_id and available:
         return f"No published results for {what}. Published runs of '{analysis}': {', '.join(available)}."
-    return (f"No published results for {what} yet: the analysis has not been run here. "
-            f"Run `workbench run --select {analysis}` to publish them.")
+    return (
+        f"No published results for {what} yet: the analysis has not been run here. "
+        f"Run `workbench run --select {analysis}` to publish them."
+    )
 
 
 def load_run(analysis: str, run_id: str | None = None, reports: str | Path | None = None) -> PublishedRun:
@@ -315,20 +330,33 @@ class PublishedTable:
         through, in the page and in the downloads, and say so.
         """
         numbers, people = self.numbers(), set(self.people_columns())
-        return self._mask({c: ((numbers[c] > 0) & (numbers[c] < self.threshold)).fillna(False).astype(bool)
-                           if c in people else None for c in self.frame.columns})
+        return self._mask(
+            {
+                c: ((numbers[c] > 0) & (numbers[c] < self.threshold)).fillna(False).astype(bool)
+                if c in people
+                else None
+                for c in self.frame.columns
+            }
+        )
 
     def _mask(self, columns: Mapping[Any, Any]) -> pd.DataFrame:
         """A boolean frame shaped like ``frame`` (a column given as None is all False)."""
         import pandas as pd
 
         index = self.frame.index
-        return pd.DataFrame({c: (pd.Series(False, index=index) if v is None else pd.Series(v, index=index))
-                             .astype(bool) for c, v in columns.items()}, index=index, columns=list(columns))
+        return pd.DataFrame(
+            {
+                c: (pd.Series(False, index=index) if v is None else pd.Series(v, index=index)).astype(bool)
+                for c, v in columns.items()
+            },
+            index=index,
+            columns=list(columns),
+        )
 
     def _text_mask(self, test: Any) -> pd.DataFrame:
-        return self._mask({c: test(self.frame[c].astype(str).str.strip()).to_numpy(dtype=bool)
-                           for c in self.frame.columns})
+        return self._mask(
+            {c: test(self.frame[c].astype(str).str.strip()).to_numpy(dtype=bool) for c in self.frame.columns}
+        )
 
     def suppressed(self) -> pd.DataFrame:
         """True where a cell is suppressed: ``[c]``, empty in a row whose people count is suppressed, or a
@@ -356,8 +384,14 @@ class PublishedTable:
     def _numbers(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame({c: pd.to_numeric(self.frame[c].astype(str).str.replace(",", ""), errors="coerce")
-                             for c in self.frame.columns}, index=self.frame.index, columns=list(self.frame.columns))
+        return pd.DataFrame(
+            {
+                c: pd.to_numeric(self.frame[c].astype(str).str.replace(",", ""), errors="coerce")
+                for c in self.frame.columns
+            },
+            index=self.frame.index,
+            columns=list(self.frame.columns),
+        )
 
     def numeric_columns(self) -> list[str]:
         """Columns whose every non-empty, non-suppressed cell is a number."""
@@ -425,9 +459,25 @@ def format_published_number(raw: str, column: str = "") -> str:
 
 
 # Column names (lower case, spaces for underscores) that count people, in any published table.
-PEOPLE_COUNT_WORDS = ("n", "people", "participants", "respondents", "completed", "completers", "withdrawn",
-                      "active", "enrolled", "paired", "missing baseline", "missing endpoint", "missing both",
-                      "missing follow-up", "attended", "responses", "count of people")
+PEOPLE_COUNT_WORDS = (
+    "n",
+    "people",
+    "participants",
+    "respondents",
+    "completed",
+    "completers",
+    "withdrawn",
+    "active",
+    "enrolled",
+    "paired",
+    "missing baseline",
+    "missing endpoint",
+    "missing both",
+    "missing follow-up",
+    "attended",
+    "responses",
+    "count of people",
+)
 
 
 def _counts_people(column: str) -> bool:
@@ -523,8 +573,11 @@ class PublishedRun:
         return path if path.exists() else None
 
     def _missing(self, what: str) -> ResultsMissing:
-        return ResultsMissing(f"The run '{self.analysis}/{self.run_id}' ({self.provenance.finished_text}) did not "
-                              f"publish {what}.", analysis=self.analysis, run_id=self.run_id)
+        return ResultsMissing(
+            f"The run '{self.analysis}/{self.run_id}' ({self.provenance.finished_text}) did not publish {what}.",
+            analysis=self.analysis,
+            run_id=self.run_id,
+        )
 
     @cached_property
     def results(self) -> pd.DataFrame:
@@ -573,9 +626,13 @@ class PublishedRun:
         if not self.has_table(name):
             raise self._missing(f"the table '{name}'")
         entry = self.tables_index[name]
-        return PublishedTable(name, str(entry.get("title") or name),
-                              _marked(read_table_csv(self.path / "tables" / f"{name}.csv")),
-                              entry.get("people_column"), self.threshold)
+        return PublishedTable(
+            name,
+            str(entry.get("title") or name),
+            _marked(read_table_csv(self.path / "tables" / f"{name}.csv")),
+            entry.get("people_column"),
+            self.threshold,
+        )
 
     @property
     def threshold(self) -> int:
@@ -594,8 +651,12 @@ class PublishedRun:
         if not self.has_figure(name):
             raise self._missing(f"the figure '{name}'")
         entry = self.figures_index[name]
-        return PublishedFigure(name, str(entry.get("title") or name), str(entry.get("alt_text") or ""),
-                               self.path / "figures" / f"{name}.json")
+        return PublishedFigure(
+            name,
+            str(entry.get("title") or name),
+            str(entry.get("alt_text") or ""),
+            self.path / "figures" / f"{name}.json",
+        )
 
     def figures(self) -> Iterator[PublishedFigure]:
         for name in self.figures_index:
@@ -606,8 +667,15 @@ class PublishedRun:
 # --- Estimates in words -------------------------------------------------------------------------------------------
 
 
-def describe_estimate(row: Mapping[str, Any], *, signed: bool = False, unit: str = "", decimals: int = 2,
-                      people: bool = True, threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD) -> str:
+def describe_estimate(
+    row: Mapping[str, Any],
+    *,
+    signed: bool = False,
+    unit: str = "",
+    decimals: int = 2,
+    people: bool = True,
+    threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD,
+) -> str:
     """``+1.25 (95% interval 0.63 to 1.87; 5 people)``, or ``[c] suppressed`` for a suppressed estimate.
 
     ``unit``: "" (``decimals`` places, a sign if ``signed``), "count", "proportion" (as a percentage) or "GBP".

@@ -79,13 +79,18 @@ def stop_image_server() -> None:
         _server_started = False
 
 
-def image_options(figure: go.Figure, fmt: ImageFormat, *, width: int = IMAGE_WIDTH,
-                  height: int | None = None) -> dict[str, object]:
+def image_options(
+    figure: go.Figure, fmt: ImageFormat, *, width: int = IMAGE_WIDTH, height: int | None = None
+) -> dict[str, object]:
     """kaleido's options for one image of ``figure``: its size, and PNGs at twice the pixels."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt!r}")
-    return {"format": fmt, "width": width, "height": height or int(figure.layout.height or IMAGE_HEIGHT),
-            "scale": PNG_SCALE if fmt == "png" else 1}
+    return {
+        "format": fmt,
+        "width": width,
+        "height": height or int(figure.layout.height or IMAGE_HEIGHT),
+        "scale": PNG_SCALE if fmt == "png" else 1,
+    }
 
 
 def described_image(data: bytes, figure: go.Figure, fmt: ImageFormat, alt_text: str) -> bytes:
@@ -95,8 +100,9 @@ def described_image(data: bytes, figure: go.Figure, fmt: ImageFormat, alt_text: 
     return data
 
 
-def figure_image(figure: go.Figure, fmt: ImageFormat, *, alt_text: str = "", width: int = IMAGE_WIDTH,
-                 height: int | None = None) -> bytes:
+def figure_image(
+    figure: go.Figure, fmt: ImageFormat, *, alt_text: str = "", width: int = IMAGE_WIDTH, height: int | None = None
+) -> bytes:
     """The figure as PNG or SVG (an SVG carries the title and text alternative as ``<title>``/``<desc>``)."""
     options = image_options(figure, fmt, width=width, height=height)
     start_image_server()
@@ -115,9 +121,8 @@ def _describe_svg(svg: bytes, title: str, description: str) -> bytes:
     opening = match.group(0)
     if "role=" not in opening:
         opening = opening[:-1] + ' role="img">'
-    inserted = (f"<title>{html.escape(_plain(title) or description)}</title>"
-                f"<desc>{html.escape(description)}</desc>")
-    return (text[:match.start()] + opening + inserted + text[match.end():]).encode("utf-8")
+    inserted = f"<title>{html.escape(_plain(title) or description)}</title><desc>{html.escape(description)}</desc>"
+    return (text[: match.start()] + opening + inserted + text[match.end() :]).encode("utf-8")
 
 
 def _plain(text: str) -> str:
@@ -149,8 +154,9 @@ def table_xlsx(table: PublishedTable, *, provenance: Provenance | None = None, s
         notes.append(f"Source: {source}.")
     if provenance is not None:
         notes.append(provenance.summary())
-    notes.append(SUPPRESSED_NOTE.format(k=table.threshold) if table.has_suppressed
-                 else "This table has no suppressed values.")
+    notes.append(
+        SUPPRESSED_NOTE.format(k=table.threshold) if table.has_suppressed else "This table has no suppressed values."
+    )
     for row, note in enumerate(notes, start=1):
         sheet.cell(row=row, column=1, value=note)
     sheet["A1"].font = Font(bold=True, size=14)
@@ -224,5 +230,7 @@ def size_text(data: bytes) -> str:
 def download_link(data: bytes, filename: str, label: str, *, kind: str) -> str:
     """An ``<a download>`` link carrying the file as a data URI (``kind`` is png, svg, csv or xlsx)."""
     size = size_text(data)
-    return (f'<a class="wb-download" download="{html.escape(filename)}" href="{data_uri(data, MIME[kind])}" '
-            f'data-kind="{kind}">{html.escape(label)} <span class="wb-size">({kind.upper()}, {size})</span></a>')
+    return (
+        f'<a class="wb-download" download="{html.escape(filename)}" href="{data_uri(data, MIME[kind])}" '
+        f'data-kind="{kind}">{html.escape(label)} <span class="wb-size">({kind.upper()}, {size})</span></a>'
+    )

@@ -34,10 +34,22 @@ CLAIM_GRACE_SECONDS = 60.0
 # What every page imports. ipywidgets too (~0.4 s a kernel): imported outside a kernel it registers no comm
 # targets, so the pages register them in their kernel (evaluation.dashboards.widgets.load_ipywidgets).
 DASHBOARD_PRELOAD = (
-    "numpy", "pandas", "pyarrow", "pyarrow.parquet", "plotly.graph_objects", "plotly.io", "openpyxl",
-    "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets",
-    "evaluation.dashboards.pages", "evaluation.dashboards.widgets", "evaluation.dashboards.data",
-    "evaluation.dashboards.downloads", "evaluation.dashboards.maps",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "pyarrow.parquet",
+    "plotly.graph_objects",
+    "plotly.io",
+    "openpyxl",
+    "IPython.display",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipywidgets",
+    "evaluation.dashboards.pages",
+    "evaluation.dashboards.widgets",
+    "evaluation.dashboards.data",
+    "evaluation.dashboards.downloads",
+    "evaluation.dashboards.maps",
 )
 
 

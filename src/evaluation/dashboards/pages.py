@@ -140,15 +140,13 @@ PORTFOLIO_HEADLINES: tuple[Headline, ...] = (
     ("programme_npsv", "", "Net present social value", "GBP"),
     ("programme_bcr", "", "Benefit-cost ratio", ""),
     ("programme_bcr_evidence_adjusted", "", "Benefit-cost ratio, benefits weighted by evidence", ""),
-    ("monte_carlo_probability_npsv_positive", "", "Probability that the NPSV is positive (Monte Carlo)",
-     "proportion"),
+    ("monte_carlo_probability_npsv_positive", "", "Probability that the NPSV is positive (Monte Carlo)", "proportion"),
 )
 PROJECT_HEADLINES: tuple[Headline, ...] = (
     ("npsv", "", "Net present social value", "GBP"),
     ("bcr", "", "Benefit-cost ratio", ""),
     ("npsv_optimism_bias", "", "NPSV with optimism bias", "GBP"),
-    ("monte_carlo_probability_npsv_positive", "", "Probability that the NPSV is positive (Monte Carlo)",
-     "proportion"),
+    ("monte_carlo_probability_npsv_positive", "", "Probability that the NPSV is positive (Monte Carlo)", "proportion"),
     ("att_callaway_santanna", "", "Effect of taking part (Callaway-Sant'Anna)", "signed"),
     ("progress_to_target", "", "Progress to target", "proportion"),
 )
@@ -156,8 +154,13 @@ PROJECT_HEADLINES: tuple[Headline, ...] = (
 # If set, each page appends "<time> <page> built in <s> s (pid <pid>)" to this file when it has been built:
 # an operational log of build times, and how tests and benchmarks know a preheated kernel is ready.
 # Notebook in dashboards/ -> the page function it calls.
-DASHBOARDS = {"programme_overview": "programme_overview", "cohort": "cohort_page",
-              "loti_portfolio": "loti_portfolio", "project": "project_page", "authority": "authority_page"}
+DASHBOARDS = {
+    "programme_overview": "programme_overview",
+    "cohort": "cohort_page",
+    "loti_portfolio": "loti_portfolio",
+    "project": "project_page",
+    "authority": "authority_page",
+}
 PageFunction = TypeVar("PageFunction", bound=Callable[..., Any])
 
 
@@ -175,8 +178,10 @@ def _timed(function: PageFunction) -> PageFunction:
         target = os.environ.get(BUILD_LOG_ENV)
         if target:
             source = ", ".join(_body_sources) or "none"
-            line = (f"{dt.datetime.now(dt.UTC).isoformat(timespec='milliseconds')} {function.__name__} built in "
-                    f"{time.perf_counter() - started:.2f} s (pid {os.getpid()}; body {source})\n")
+            line = (
+                f"{dt.datetime.now(dt.UTC).isoformat(timespec='milliseconds')} {function.__name__} built in "
+                f"{time.perf_counter() - started:.2f} s (pid {os.getpid()}; body {source})\n"
+            )
             with open(target, "a", encoding="utf-8") as log_file:
                 log_file.write(line)
         return page
@@ -207,19 +212,35 @@ def safe_children(build: Callable[[], list[Part]]) -> list[Part]:
         return [missing_message(missing)]
     except Exception as error:  # the page must say what went wrong in words
         log.exception("dashboard section failed")
-        return [message(f"This part of the page could not be shown ({type(error).__name__}: {error}). "
-                        f"The published results may be damaged; rerun the analysis.", kind="warning")]
+        return [
+            message(
+                f"This part of the page could not be shown ({type(error).__name__}: {error}). "
+                f"The published results may be damaged; rerun the analysis.",
+                kind="warning",
+            )
+        ]
 
 
-def selector_page(title: str, lead: str, description: str, options: Sequence[tuple[str, str]],
-                  fill: BodyFill, *, value: str | None = None) -> ipywidgets.VBox:
+def selector_page(
+    title: str,
+    lead: str,
+    description: str,
+    options: Sequence[tuple[str, str]],
+    fill: BodyFill,
+    *,
+    value: str | None = None,
+) -> ipywidgets.VBox:
     """A page with one drop-down; ``fill(body, value, defer)`` shows the body for the chosen value."""
     w = load_ipywidgets()
     if not options:
         return _page(title, lead, lambda body, _, defer: body.show([], defer=defer))
-    dropdown = w.Dropdown(options=list(options), value=value if value is not None else options[0][1],
-                          description=description, style={"description_width": "initial"},
-                          layout=w.Layout(width="min(100%, 40em)"))
+    dropdown = w.Dropdown(
+        options=list(options),
+        value=value if value is not None else options[0][1],
+        description=description,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="min(100%, 40em)"),
+    )
     dropdown.add_class("wb-selector")
     announce = html_widget("")
     body = Body()
@@ -232,8 +253,12 @@ def selector_page(title: str, lead: str, description: str, options: Sequence[tup
     dropdown.observe(lambda change: show(change["new"]), names="value")
     show(dropdown.value, defer=running_in_voila())
     header = page_header(title, lead)
-    return page_root([header, dropdown, announce, *body.widgets()], header=header, body=body,
-                     choice=lambda: f"{esc(description)}: <strong>{esc(labels.get(dropdown.value, ''))}</strong>")
+    return page_root(
+        [header, dropdown, announce, *body.widgets()],
+        header=header,
+        body=body,
+        choice=lambda: f"{esc(description)}: <strong>{esc(labels.get(dropdown.value, ''))}</strong>",
+    )
 
 
 # --- Sections of a run --------------------------------------------------------------------------------------------
@@ -260,21 +285,30 @@ def _matching(names: Sequence[str], patterns: Sequence[str]) -> list[str]:
 
 
 def figure_part(run: PublishedRun, name: str) -> Part:
-    return safe(lambda: figure_block(run.figure(name), file_stem=file_slug(run.analysis, run.run_id, name)),
-                what=f"figure '{name}'")
+    return safe(
+        lambda: figure_block(run.figure(name), file_stem=file_slug(run.analysis, run.run_id, name)),
+        what=f"figure '{name}'",
+    )
 
 
 def table_part(run: PublishedRun, name: str, markup: Callable[[str, str], str | None] | None = None) -> Part:
     return safe(lambda: table_block(run.table(name), run=run, cell_markup=markup), what=f"table '{name}'")
 
 
-def run_sections(run: PublishedRun, sections: Sequence[Section], *, rest: bool = True,
-                 rest_markup: Callable[[str, str], str | None] | None = None) -> list[Part]:
+def run_sections(
+    run: PublishedRun,
+    sections: Sequence[Section],
+    *,
+    rest: bool = True,
+    rest_markup: Callable[[str, str], str | None] | None = None,
+) -> list[Part]:
     """The sections in order, then (``rest``) every figure and table no section showed."""
     used_figures: set[str] = set()
     used_tables: set[str] = set()
-    figures, tables = [n for n in run.figures_index if run.has_figure(n)], [n for n in run.tables_index
-                                                                           if run.has_table(n)]
+    figures, tables = (
+        [n for n in run.figures_index if run.has_figure(n)],
+        [n for n in run.tables_index if run.has_table(n)],
+    )
     out: list[Part] = []
     for section in sections:
         mine_figures = [n for n in _matching(figures, section.figures) if n not in used_figures]
@@ -288,16 +322,18 @@ def run_sections(run: PublishedRun, sections: Sequence[Section], *, rest: bool =
         out.append(heading(section.title, note=section.note))
         out += parts or [message(f"The run '{run.analysis}/{run.run_id}' published nothing for this section.")]
     if rest:
-        leftover = ([figure_part(run, n) for n in figures if n not in used_figures]
-                    + [table_part(run, n, rest_markup) for n in tables if n not in used_tables])
+        leftover = [figure_part(run, n) for n in figures if n not in used_figures] + [
+            table_part(run, n, rest_markup) for n in tables if n not in used_tables
+        ]
         if leftover:
             out += [heading("Also published by this run", note="Figures and tables the sections above do not show.")]
             out += leftover
     return out
 
 
-def headlines(run: PublishedRun, spec: Sequence[Headline], *, caption: str = "Key figures",
-              extra: Sequence[tuple[str, str]] = ()) -> Part:
+def headlines(
+    run: PublishedRun, spec: Sequence[Headline], *, caption: str = "Key figures", extra: Sequence[tuple[str, str]] = ()
+) -> Part:
     """Headline estimates (in the order of ``spec``), each with its interval; suppressed ones marked."""
     items = list(extra)
     try:
@@ -309,8 +345,14 @@ def headlines(run: PublishedRun, spec: Sequence[Headline], *, caption: str = "Ke
         for row in rows.to_dict("records"):
             published_group = str(row.get("group") or "").strip()
             shown = f"{label} ({published_group})" if not group and len(rows) > 1 and published_group else label
-            items.append((shown, describe_estimate(row, unit="" if unit == "signed" else unit,
-                                                   signed=unit == "signed", people=False)))
+            items.append(
+                (
+                    shown,
+                    describe_estimate(
+                        row, unit="" if unit == "signed" else unit, signed=unit == "signed", people=False
+                    ),
+                )
+            )
     return headlines_html(items, caption=caption)
 
 
@@ -321,15 +363,24 @@ def _estimates_section(run: PublishedRun, *, people: bool) -> list[Part]:
         return []
     if table.frame.empty:
         return []
-    return [heading("Every published estimate", note="As published in results.csv; [c] marks a suppressed value."),
-            table_block(table, run=run)]
+    return [
+        heading("Every published estimate", note="As published in results.csv; [c] marks a suppressed value."),
+        table_block(table, run=run),
+    ]
 
 
 # --- Charts built from published numbers --------------------------------------------------------------------------
 
 
-def grouped_interval_chart(rows: pd.DataFrame, *, series: Sequence[str], labels: Sequence[str], title: str,
-                           x_title: str, reference: float | None = 0.0) -> go.Figure:
+def grouped_interval_chart(
+    rows: pd.DataFrame,
+    *,
+    series: Sequence[str],
+    labels: Sequence[str],
+    title: str,
+    x_title: str,
+    reference: float | None = 0.0,
+) -> go.Figure:
     """Estimates with 95% intervals: one row per label, one marker shape and colour per series.
 
     ``rows`` has columns ``series, label, estimate, conf_low, conf_high, suppressed``;
@@ -342,35 +393,54 @@ def grouped_interval_chart(rows: pd.DataFrame, *, series: Sequence[str], labels:
         part = rows[(rows["series"] == name) & rows["estimate"].notna() & ~rows["suppressed"]]
         low = (part["estimate"] - part["conf_low"]).where(part["conf_low"].notna(), 0)
         high = (part["conf_high"] - part["estimate"]).where(part["conf_high"].notna(), 0)
-        figure.add_trace(go.Scatter(
-            x=part["estimate"], y=part["label"], mode="markers", name=name, orientation="h",
-            marker={"color": CATEGORICAL[i % len(CATEGORICAL)], "size": 11, "symbol": MARKERS[i % len(MARKERS)]},
-            error_x={"type": "data", "symmetric": False, "array": high, "arrayminus": low, "thickness": 2},
-            hovertemplate=f"{name}, %{{y}}: %{{x:.2f}}<extra></extra>"))
+        figure.add_trace(
+            go.Scatter(
+                x=part["estimate"],
+                y=part["label"],
+                mode="markers",
+                name=name,
+                orientation="h",
+                marker={"color": CATEGORICAL[i % len(CATEGORICAL)], "size": 11, "symbol": MARKERS[i % len(MARKERS)]},
+                error_x={"type": "data", "symmetric": False, "array": high, "arrayminus": low, "thickness": 2},
+                hovertemplate=f"{name}, %{{y}}: %{{x:.2f}}<extra></extra>",
+            )
+        )
     if reference is not None:
         figure.add_vline(x=reference, line={"color": REFERENCE_LINE, "dash": "dot"})
-    figure.update_layout(template=template(), title=title, xaxis_title=x_title, scattermode="group",
-                         yaxis={"categoryorder": "array", "categoryarray": list(labels)[::-1]},
-                         height=190 + 55 * len(labels) * max(1, len(series)) // 2, showlegend=True,
-                         legend=LEGEND_ON_TOP, margin={"t": 100})
+    figure.update_layout(
+        template=template(),
+        title=title,
+        xaxis_title=x_title,
+        scattermode="group",
+        yaxis={"categoryorder": "array", "categoryarray": list(labels)[::-1]},
+        height=190 + 55 * len(labels) * max(1, len(series)) // 2,
+        showlegend=True,
+        legend=LEGEND_ON_TOP,
+        margin={"t": 100},
+    )
     return figure
 
 
-def interval_alt_text(rows: pd.DataFrame, *, intro: str, series: Sequence[str], labels: Sequence[str],
-                      signed: bool) -> str:
+def interval_alt_text(
+    rows: pd.DataFrame, *, intro: str, series: Sequence[str], labels: Sequence[str], signed: bool
+) -> str:
     """``intro``, then for each label every series' estimate and interval, suppressed ones named as such."""
     parts = []
     for label in labels:
         mine = rows[rows["label"] == label]
-        values = [f"{name} {describe_estimate(mine[mine['series'] == name].iloc[0].to_dict(), signed=signed)}"
-                  for name in series if not mine[mine["series"] == name].empty]
+        values = [
+            f"{name} {describe_estimate(mine[mine['series'] == name].iloc[0].to_dict(), signed=signed)}"
+            for name in series
+            if not mine[mine["series"] == name].empty
+        ]
         if values:
             parts.append(f"{label}: " + ", ".join(values))
     return f"{intro} " + "; ".join(parts) + "."
 
 
-def _estimate_rows(runs: Sequence[PublishedRun], labels: Sequence[str],
-                   pick: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+def _estimate_rows(
+    runs: Sequence[PublishedRun], labels: Sequence[str], pick: Callable[[pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
     """Rows ``series, label, estimate, conf_low, conf_high, n, suppressed`` picked from each run's results."""
     import pandas as pd
 
@@ -416,8 +486,14 @@ def _wave_text(results: pd.DataFrame) -> str:
     return groups.iloc[0].split(":", 1)[1].strip() if len(groups) and ":" in groups.iloc[0] else "baseline to endpoint"
 
 
-def _stack_tables(tables: Sequence[tuple[str, PublishedTable]], *, name: str, title: str, key: str = "cohort",
-                  drop_totals: bool = False) -> PublishedTable:
+def _stack_tables(
+    tables: Sequence[tuple[str, PublishedTable]],
+    *,
+    name: str,
+    title: str,
+    key: str = "cohort",
+    drop_totals: bool = False,
+) -> PublishedTable:
     """Published tables one under another, with a first column saying where each row comes from."""
     import pandas as pd
 
@@ -435,35 +511,72 @@ def cohort_comparison(reports: Reports = None) -> list[Part]:
     """Cohort by cohort, from the published ``cohort_evaluation`` runs (used until the programme run exists)."""
     runs = load_runs(COHORT_ANALYSIS, reports, required=True)
     labels = [_cohort_label(r) for r in runs]
-    out: list[Part] = [provenance_html(runs, labels=labels),
-                       headlines_html([("Cohorts with published results", f"{len(runs)}: {', '.join(labels)}")],
-                                      caption="Cohorts trained")]
+    out: list[Part] = [
+        provenance_html(runs, labels=labels),
+        headlines_html(
+            [("Cohorts with published results", f"{len(runs)}: {', '.join(labels)}")], caption="Cohorts trained"
+        ),
+    ]
     waves = _wave_text(runs[0].results)
     change = _estimate_rows(runs, labels, _change_rows)
     if not change.empty:
-        figure = grouped_interval_chart(change, series=OUTCOMES, labels=labels, x_title="Change in scale score "
-                                        "(points on the 1-5 scale)", title=f"Change from {waves}, by cohort")
-        alt = interval_alt_text(change, intro=f"Mean change from {waves} with 95% intervals, by cohort.",
-                                series=OUTCOMES, labels=labels, signed=True)
-        out += [heading("Change in confidence, competence and application"),
-                figure_block(figure, alt_text=alt, file_stem="programme_change_by_cohort")]
+        figure = grouped_interval_chart(
+            change,
+            series=OUTCOMES,
+            labels=labels,
+            x_title="Change in scale score (points on the 1-5 scale)",
+            title=f"Change from {waves}, by cohort",
+        )
+        alt = interval_alt_text(
+            change,
+            intro=f"Mean change from {waves} with 95% intervals, by cohort.",
+            series=OUTCOMES,
+            labels=labels,
+            signed=True,
+        )
+        out += [
+            heading("Change in confidence, competence and application"),
+            figure_block(figure, alt_text=alt, file_stem="programme_change_by_cohort"),
+        ]
     ratings = _estimate_rows(runs, labels, _rating_rows)
     if not ratings.empty:
-        figure = grouped_interval_chart(ratings, series=RATINGS, labels=labels, reference=None,
-                                        x_title="Mean rating (1 = strongly disagree, 5 = strongly agree)",
-                                        title="Ratings of the programme at the end, by cohort")
-        alt = interval_alt_text(ratings, intro="Mean endpoint ratings with 95% intervals, by cohort.",
-                                series=RATINGS, labels=labels, signed=False)
-        out += [heading("How participants rated the programme"),
-                figure_block(figure, alt_text=alt, file_stem="programme_ratings_by_cohort")]
-    for name, title, section, drop in (("completion", "Completion, by cohort", "Completion", True),
-                                       ("applications_by_type", "People reporting each kind of application at "
-                                        "work, by cohort", "Applications at work", False)):
+        figure = grouped_interval_chart(
+            ratings,
+            series=RATINGS,
+            labels=labels,
+            reference=None,
+            x_title="Mean rating (1 = strongly disagree, 5 = strongly agree)",
+            title="Ratings of the programme at the end, by cohort",
+        )
+        alt = interval_alt_text(
+            ratings,
+            intro="Mean endpoint ratings with 95% intervals, by cohort.",
+            series=RATINGS,
+            labels=labels,
+            signed=False,
+        )
+        out += [
+            heading("How participants rated the programme"),
+            figure_block(figure, alt_text=alt, file_stem="programme_ratings_by_cohort"),
+        ]
+    for name, title, section, drop in (
+        ("completion", "Completion, by cohort", "Completion", True),
+        (
+            "applications_by_type",
+            "People reporting each kind of application at work, by cohort",
+            "Applications at work",
+            False,
+        ),
+    ):
         published = [(label, run.table(name)) for run, label in zip(runs, labels, strict=True) if run.has_table(name)]
         if published:
-            out += [heading(section), table_block(_stack_tables(published, name=f"{name}_by_cohort", title=title,
-                                                                drop_totals=drop),
-                                                  file_stem=f"programme_{name}_by_cohort")]
+            out += [
+                heading(section),
+                table_block(
+                    _stack_tables(published, name=f"{name}_by_cohort", title=title, drop_totals=drop),
+                    file_stem=f"programme_{name}_by_cohort",
+                ),
+            ]
     return out
 
 
@@ -479,14 +592,20 @@ def _cohorts_trained(run: PublishedRun, reports: Reports) -> list[tuple[str, str
 
 
 PROGRAMME_SECTIONS = (
-    Section("Change in confidence, competence and application",
-            figures=("change_by_cohort", "change_all_cohorts", "change*"),
-            note="With 95% intervals. Scale scores run from 1 to 5."),
+    Section(
+        "Change in confidence, competence and application",
+        figures=("change_by_cohort", "change_all_cohorts", "change*"),
+        note="With 95% intervals. Scale scores run from 1 to 5.",
+    ),
     Section("How participants rated the programme", figures=("ratings*",)),
-    Section("Completion and attendance", figures=("attendance*", "completion*"),
-            tables=("completion_by_cohort", "survey_coverage", "attendance_by_session")),
-    Section("Applications at work", figures=("applications*",),
-            tables=("applications_by_type", "applications_by_evidence")),
+    Section(
+        "Completion and attendance",
+        figures=("attendance*", "completion*"),
+        tables=("completion_by_cohort", "survey_coverage", "attendance_by_session"),
+    ),
+    Section(
+        "Applications at work", figures=("applications*",), tables=("applications_by_type", "applications_by_evidence")
+    ),
     Section("Cost and value for money", figures=("cost*",), tables=("costs", "cost*")),
 )
 
@@ -494,8 +613,11 @@ PROGRAMME_SECTIONS = (
 def programme_section(reports: Reports = None) -> list[Part]:
     """The programme-wide run: key figures (cost per completer...), then its sections."""
     run = load_run(PROGRAMME_ANALYSIS, None, reports)
-    return ([provenance_html(run), headlines(run, PROGRAMME_HEADLINES, extra=_cohorts_trained(run, reports))]
-            + run_sections(run, PROGRAMME_SECTIONS) + _estimates_section(run, people=True))
+    return (
+        [provenance_html(run), headlines(run, PROGRAMME_HEADLINES, extra=_cohorts_trained(run, reports))]
+        + run_sections(run, PROGRAMME_SECTIONS)
+        + _estimates_section(run, people=True)
+    )
 
 
 def programme_body(value: str | None = None, reports: Reports = None) -> list[Part]:
@@ -504,8 +626,12 @@ def programme_body(value: str | None = None, reports: Reports = None) -> list[Pa
     try:
         load_run(PROGRAMME_ANALYSIS, None, reports)
     except ResultsMissing as missing:
-        return [missing_message(missing), heading("Cohort by cohort"),
-                *safe_children(lambda: cohort_comparison(reports)), *risks]
+        return [
+            missing_message(missing),
+            heading("Cohort by cohort"),
+            *safe_children(lambda: cohort_comparison(reports)),
+            *risks,
+        ]
     return [*safe_children(lambda: programme_section(reports)), *risks]
 
 
@@ -526,21 +652,32 @@ COHORT_SECTIONS = (
 def cohort_sections(run: PublishedRun) -> list[Part]:
     """One cohort: provenance, headline estimates, its sections, every estimate."""
     results = run.results
-    items = [(f"Change in {row['series']} ({str(row['group']).split(':', 1)[-1].strip()})",
-              describe_estimate(row, signed=True)) for row in _change_rows(results).to_dict("records")]
-    items += [(f"Rating of {row['series']} (1-5)", describe_estimate(row))
-              for row in _rating_rows(results).to_dict("records")]
+    items = [
+        (
+            f"Change in {row['series']} ({str(row['group']).split(':', 1)[-1].strip()})",
+            describe_estimate(row, signed=True),
+        )
+        for row in _change_rows(results).to_dict("records")
+    ]
+    items += [
+        (f"Rating of {row['series']} (1-5)", describe_estimate(row)) for row in _rating_rows(results).to_dict("records")
+    ]
     if run.has_table("completion"):
         completion = run.table("completion")
         suppressed = completion.suppressed()
         for i in completion.frame.index:
             if completion.frame.iat[i, 0].strip() == "Total":
                 continue
-            parts = [f"{c} {format_value(completion.frame.at[i, c], suppressed=bool(suppressed.at[i, c]))}"
-                     for c in completion.frame.columns[1:]]
+            parts = [
+                f"{c} {format_value(completion.frame.at[i, c], suppressed=bool(suppressed.at[i, c]))}"
+                for c in completion.frame.columns[1:]
+            ]
             items.append(("Completion", "; ".join(parts)))
-    return ([provenance_html(run, labels=[_cohort_label(run)]), headlines_html(items)]
-            + run_sections(run, COHORT_SECTIONS) + _estimates_section(run, people=True))
+    return (
+        [provenance_html(run, labels=[_cohort_label(run)]), headlines_html(items)]
+        + run_sections(run, COHORT_SECTIONS)
+        + _estimates_section(run, people=True)
+    )
 
 
 def run_options(analysis: str, label: Callable[[PublishedRun], str]) -> Callable[[Reports], list[tuple[str, str]]]:
@@ -548,8 +685,9 @@ def run_options(analysis: str, label: Callable[[PublishedRun], str]) -> Callable
     return lambda reports: [(label(r), r.run_id) for r in load_runs(analysis, reports)]
 
 
-def run_body(analysis: str, sections: Callable[[PublishedRun], list[Part]]
-             ) -> Callable[[str | None, Reports], list[Part]]:
+def run_body(
+    analysis: str, sections: Callable[[PublishedRun], list[Part]]
+) -> Callable[[str | None, Reports], list[Part]]:
     """The body for one run of ``analysis`` (``None``: the latest; none published: what to run)."""
     return lambda run_id, reports: sections(load_run(analysis, run_id, reports))
 
@@ -607,9 +745,15 @@ def projects_table(runs: Sequence[PublishedRun]) -> PublishedTable:
         facts = _project_facts(run)
         project = facts.get("project", _project_id(run))
         ident, _, title = project.partition(": ")
-        rows.append({"project_id": ident or _project_id(run), "title": title or project,
-                     "workstream": facts.get("workstream", ""), "stage": facts.get("stage", ""),
-                     "lead_authority": facts.get("lead authority", "")})
+        rows.append(
+            {
+                "project_id": ident or _project_id(run),
+                "title": title or project,
+                "workstream": facts.get("workstream", ""),
+                "stage": facts.get("stage", ""),
+                "lead_authority": facts.get("lead authority", ""),
+            }
+        )
     frame = pd.DataFrame(rows, columns=["project_id", "title", "workstream", "stage", "lead_authority"])
     return PublishedTable("projects", "Projects by workstream and stage", frame.astype(str), None)
 
@@ -621,15 +765,27 @@ def projects_chart(projects: PublishedTable) -> tuple[go.Figure, str]:
     frame = projects.frame
     stages = [s for s in STAGES if s in set(frame["stage"])] + sorted(set(frame["stage"]) - set(STAGES))
     streams = sorted(set(frame["workstream"]))
-    figure = go.Figure(go.Scatter(
-        x=frame["stage"], y=frame["workstream"], mode="markers+text", text=frame["project_id"],
-        textposition="middle right", marker={"symbol": "square", "size": 16, "color": CATEGORICAL[0]},
-        hovertext=[f"{i}: {t}" for i, t in zip(frame["project_id"], frame["title"], strict=True)],
-        hoverinfo="text", name="project"))
-    figure.update_layout(template=template(), title="Projects by workstream and stage", showlegend=False,
-                         xaxis={"title": "Stage", "categoryorder": "array", "categoryarray": stages},
-                         yaxis={"title": None, "categoryorder": "array", "categoryarray": streams[::-1]},
-                         height=160 + 38 * len(streams))
+    figure = go.Figure(
+        go.Scatter(
+            x=frame["stage"],
+            y=frame["workstream"],
+            mode="markers+text",
+            text=frame["project_id"],
+            textposition="middle right",
+            marker={"symbol": "square", "size": 16, "color": CATEGORICAL[0]},
+            hovertext=[f"{i}: {t}" for i, t in zip(frame["project_id"], frame["title"], strict=True)],
+            hoverinfo="text",
+            name="project",
+        )
+    )
+    figure.update_layout(
+        template=template(),
+        title="Projects by workstream and stage",
+        showlegend=False,
+        xaxis={"title": "Stage", "categoryorder": "array", "categoryarray": stages},
+        yaxis={"title": None, "categoryorder": "array", "categoryarray": streams[::-1]},
+        height=160 + 38 * len(streams),
+    )
     parts = [f"{r['project_id']} {r['title']} ({r['workstream']}, {r['stage']})" for r in frame.to_dict("records")]
     return figure, f"Projects by workstream and stage ({len(frame)} projects): " + "; ".join(parts) + "."
 
@@ -659,8 +815,9 @@ def membership_categories(table: PublishedTable) -> tuple[dict[str, str], str, l
     values = {}
     for r in table.frame.to_dict("records"):
         n = to_number(r[projects])
-        values[str(r[code])] = (NO_DATA if n is None else "No projects" if n == 0 else "1-2 projects" if n <= 2
-                                else "3 or more projects")
+        values[str(r[code])] = (
+            NO_DATA if n is None else "No projects" if n == 0 else "1-2 projects" if n <= 2 else "3 or more projects"
+        )
     return values, "number of LOTI projects", ["No projects", "1-2 projects", "3 or more projects"]
 
 
@@ -672,22 +829,41 @@ def authority_map(run: PublishedRun, *, highlight: str | None = None) -> list[Pa
     """A tile map of the 33 authorities by LOTI membership (``highlight`` outlined)."""
     table = _participation(run)
     if table is None:
-        raise ResultsMissing(f"The run '{run.analysis}/{run.run_id}' did not publish a 'participation' table, so "
-                             f"the map cannot be drawn.")
+        raise ResultsMissing(
+            f"The run '{run.analysis}/{run.run_id}' did not publish a 'participation' table, so "
+            f"the map cannot be drawn."
+        )
     categories, what, order = membership_categories(table)
     names = _names()
-    figure = tile_map(categories, names, title="London's 33 local authorities by " + what, order=order,
-                      highlight=highlight)
+    figure = tile_map(
+        categories, names, title="London's 33 local authorities by " + what, order=order, highlight=highlight
+    )
     alt = tile_map_alt_text(categories, names, what=what)
     if highlight:
         alt += f" The outlined tile is {names.get(highlight, highlight)}."
-    return [figure_block(figure, alt_text=alt, file_stem=f"{run.analysis}_map" + (f"_{highlight}" if highlight
-                                                                                  else ""))]
+    return [
+        figure_block(figure, alt_text=alt, file_stem=f"{run.analysis}_map" + (f"_{highlight}" if highlight else ""))
+    ]
 
 
-INDICATOR_COLUMNS = ("indicator_id", "project_id", "name", "indicator", "unit", "direction", "baseline", "target",
-                     "target_period", "latest_period", "latest_mean", "current", "progress", "expected_progress",
-                     "status", "rag")
+INDICATOR_COLUMNS = (
+    "indicator_id",
+    "project_id",
+    "name",
+    "indicator",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "target_period",
+    "latest_period",
+    "latest_mean",
+    "current",
+    "progress",
+    "expected_progress",
+    "status",
+    "rag",
+)
 
 
 def main_columns(table: PublishedTable, keep: Sequence[str] = ()) -> PublishedTable:
@@ -712,8 +888,14 @@ def indicators_by_level(run: PublishedRun, name: str = "indicators") -> list[Par
         return [table_block(table, run=run, cell_markup=rag_markup)]
     present = [lv for lv in LEVELS if lv in set(table.frame[level])]
     present += sorted(set(table.frame[level]) - set(present))
-    return [table_block(table.where(level, value).retitled(f"{table.title}: {value} level", f"{name}_{value}"),
-                        run=run, cell_markup=rag_markup) for value in present]
+    return [
+        table_block(
+            table.where(level, value).retitled(f"{table.title}: {value} level", f"{name}_{value}"),
+            run=run,
+            cell_markup=rag_markup,
+        )
+        for value in present
+    ]
 
 
 # --- LOTI: portfolio ---------------------------------------------------------------------------------------------
@@ -722,12 +904,18 @@ def indicators_by_level(run: PublishedRun, name: str = "indicators") -> list[Par
 def _portfolio_projects(run: PublishedRun, used_figures: set[str], used_tables: set[str]) -> list[Part]:
     project_runs = load_runs(PROJECT_ANALYSIS, run.path.parent.parent)
     if not project_runs:
-        return [message("The project runs (project_evaluation) are not published yet, so projects cannot be "
-                        "listed by workstream and stage.")]
+        return [
+            message(
+                "The project runs (project_evaluation) are not published yet, so projects cannot be "
+                "listed by workstream and stage."
+            )
+        ]
     table = projects_table(project_runs)
     figure, alt = projects_chart(table)
-    return [figure_block(figure, alt_text=alt, file_stem="loti_projects_by_stage"),
-            table_block(table, file_stem="loti_projects", run=None)]
+    return [
+        figure_block(figure, alt_text=alt, file_stem="loti_projects_by_stage"),
+        table_block(table, file_stem="loti_projects", run=None),
+    ]
 
 
 def _portfolio_outcomes(run: PublishedRun, used_figures: set[str], used_tables: set[str]) -> list[Part]:
@@ -742,27 +930,46 @@ def _portfolio_map(run: PublishedRun, used_figures: set[str], used_tables: set[s
 
 PORTFOLIO_SECTIONS = (
     Section("Projects by workstream and stage", figures=("projects*", "project_size"), build=_portfolio_projects),
-    Section("Outcomes by level, with RAG ratings", figures=("status_by_level", "outcomes*"),
-            tables=("indicator_status_by_level", "indicator_warnings"), build=_portfolio_outcomes,
-            note="RAG: Green on track for the target, Amber behind, Red well behind; 'No data' and 'No baseline' "
-                 "cannot be rated.", table_markup=rag_markup),
-    Section("Map of London's 33 authorities", figures=("participation_map", "*map*"), tables=("participation",),
-            build=_portfolio_map),
-    Section("Value for money", figures=("npsv_by_project", "value_for_money*", "vfm*"),
-            tables=("value_for_money*", "core_funding")),
+    Section(
+        "Outcomes by level, with RAG ratings",
+        figures=("status_by_level", "outcomes*"),
+        tables=("indicator_status_by_level", "indicator_warnings"),
+        build=_portfolio_outcomes,
+        note="RAG: Green on track for the target, Amber behind, Red well behind; 'No data' and 'No baseline' "
+        "cannot be rated.",
+        table_markup=rag_markup,
+    ),
+    Section(
+        "Map of London's 33 authorities",
+        figures=("participation_map", "*map*"),
+        tables=("participation",),
+        build=_portfolio_map,
+    ),
+    Section(
+        "Value for money",
+        figures=("npsv_by_project", "value_for_money*", "vfm*"),
+        tables=("value_for_money*", "core_funding"),
+    ),
 )
 
 
 def portfolio_sections(run: PublishedRun) -> list[Part]:
-    return ([provenance_html(run), headlines(run, PORTFOLIO_HEADLINES)]
-            + run_sections(run, PORTFOLIO_SECTIONS, rest_markup=rag_markup) + _estimates_section(run, people=False))
+    return (
+        [provenance_html(run), headlines(run, PORTFOLIO_HEADLINES)]
+        + run_sections(run, PORTFOLIO_SECTIONS, rest_markup=rag_markup)
+        + _estimates_section(run, people=False)
+    )
 
 
 def portfolio_body(value: str | None = None, reports: Reports = None) -> list[Part]:
     """The portfolio run, then every peer challenge and the LOTI risk register."""
-    return [*safe_children(lambda: portfolio_sections(load_run(PORTFOLIO_ANALYSIS, None, reports))),
-            heading("Peer challenges and their follow-up"), *safe_children(lambda: peer_challenges_section(reports)),
-            heading("LOTI risks"), *safe_children(lambda: risk_register_section(LOTI_REGISTER, reports))]
+    return [
+        *safe_children(lambda: portfolio_sections(load_run(PORTFOLIO_ANALYSIS, None, reports))),
+        heading("Peer challenges and their follow-up"),
+        *safe_children(lambda: peer_challenges_section(reports)),
+        heading("LOTI risks"),
+        *safe_children(lambda: risk_register_section(LOTI_REGISTER, reports)),
+    ]
 
 
 @_timed
@@ -780,8 +987,11 @@ def logic_model_markup(values: dict[str, str]) -> str:
     order = ("inputs", "activities", "outputs", "outcomes", "impact", "assumptions")
     keys = [k for k in order if str(values.get(k, "")).strip()] + [k for k in values if k not in order]
     rows = "".join(f'<tr><th scope="row">{esc(k.capitalize())}</th><td>{esc(values[k])}</td></tr>' for k in keys)
-    return (f'<table class="wb-table wb-headlines"><caption>Logic model</caption><tbody>{rows}</tbody></table>'
-            if rows else "")
+    return (
+        f'<table class="wb-table wb-headlines"><caption>Logic model</caption><tbody>{rows}</tbody></table>'
+        if rows
+        else ""
+    )
 
 
 def _about_project(run: PublishedRun, used_figures: set[str], used_tables: set[str]) -> list[Part]:
@@ -790,15 +1000,19 @@ def _about_project(run: PublishedRun, used_figures: set[str], used_tables: set[s
     if facts and run.has_table("project"):
         used_tables.add("project")
         frame = run.table("project").frame
-        parts.append(headlines_html(list(zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True)),
-                                    caption="The project"))
+        parts.append(headlines_html(list(zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True)), caption="The project"))
     if run.has_table("logic_model"):
         used_tables.add("logic_model")
         table = run.table("logic_model")
         step, text = _column(table, ("stage", "step", "element")), _column(table, ("description", "text"))
         if step and text:
-            parts.append(Html(logic_model_markup({str(s).lower(): str(t) for s, t in
-                                                  zip(table.frame[step], table.frame[text], strict=True)})))
+            parts.append(
+                Html(
+                    logic_model_markup(
+                        {str(s).lower(): str(t) for s, t in zip(table.frame[step], table.frame[text], strict=True)}
+                    )
+                )
+            )
     return parts
 
 
@@ -808,16 +1022,23 @@ def _project_indicators(run: PublishedRun, used_figures: set[str], used_tables: 
 
 PROJECT_SECTIONS = (
     Section("About the project", build=_about_project),
-    Section("Outcome indicators", figures=("trend_*", "status_by_level", "effect_by_time_*", "event_study*"),
-            tables=("indicator_status_by_year", "indicator_warnings", "indicator_status_by_level"),
-            build=_project_indicators, table_markup=rag_markup),
+    Section(
+        "Outcome indicators",
+        figures=("trend_*", "status_by_level", "effect_by_time_*", "event_study*"),
+        tables=("indicator_status_by_year", "indicator_warnings", "indicator_status_by_level"),
+        build=_project_indicators,
+        table_markup=rag_markup,
+    ),
     Section("Value for money", figures=("npsv*", "present_value*", "bcr*"), tables=("present_values", "flows")),
 )
 
 
 def project_sections(run: PublishedRun) -> list[Part]:
-    return ([provenance_html(run), headlines(run, PROJECT_HEADLINES)]
-            + run_sections(run, PROJECT_SECTIONS, rest_markup=rag_markup) + _estimates_section(run, people=False))
+    return (
+        [provenance_html(run), headlines(run, PROJECT_HEADLINES)]
+        + run_sections(run, PROJECT_SECTIONS, rest_markup=rag_markup)
+        + _estimates_section(run, people=False)
+    )
 
 
 def _project_label(run: PublishedRun) -> str:
@@ -850,12 +1071,26 @@ def maturity_chart(table: PublishedTable, name: str) -> tuple[go.Figure, str] | 
         domains = list(dict.fromkeys(frame[domain]))
         for i, when in enumerate(rounds):
             part = frame[frame[date] == when]
-            figure.add_trace(go.Scatter(
-                x=part["_score"], y=part[domain], mode="markers", name=str(when), orientation="h",
-                marker={"size": 11, "color": CATEGORICAL[i % len(CATEGORICAL)], "symbol": MARKERS[i % len(MARKERS)]},
-                hovertemplate=f"{when}, %{{y}}: %{{x}}<extra></extra>"))
-        figure.update_layout(yaxis={"categoryorder": "array", "categoryarray": domains[::-1]},
-                             height=190 + 34 * len(domains), scattermode="group")
+            figure.add_trace(
+                go.Scatter(
+                    x=part["_score"],
+                    y=part[domain],
+                    mode="markers",
+                    name=str(when),
+                    orientation="h",
+                    marker={
+                        "size": 11,
+                        "color": CATEGORICAL[i % len(CATEGORICAL)],
+                        "symbol": MARKERS[i % len(MARKERS)],
+                    },
+                    hovertemplate=f"{when}, %{{y}}: %{{x}}<extra></extra>",
+                )
+            )
+        figure.update_layout(
+            yaxis={"categoryorder": "array", "categoryarray": domains[::-1]},
+            height=190 + 34 * len(domains),
+            scattermode="group",
+        )
         parts = []
         for d in domains:
             mine = frame[frame[domain] == d]
@@ -863,13 +1098,22 @@ def maturity_chart(table: PublishedTable, name: str) -> tuple[go.Figure, str] | 
             parts.append(f"{d} ({', '.join(values)})")
         alt = f"Digital maturity self-assessment scores (1-5) of {name} by domain and round: " + "; ".join(parts)
     else:
-        figure.add_trace(go.Scatter(x=frame[date], y=frame["_score"], mode="lines+markers", name="score",
-                                    line={"color": CATEGORICAL[0]}))
+        figure.add_trace(
+            go.Scatter(
+                x=frame[date], y=frame["_score"], mode="lines+markers", name="score", line={"color": CATEGORICAL[0]}
+            )
+        )
         alt = f"Digital maturity of {name} over time: " + "; ".join(
-            f"{w}: {format_value(v)}" for w, v in zip(frame[date], frame["_score"], strict=True))
-    figure.update_layout(template=template(), title=f"{name}: digital maturity over time",
-                         xaxis={"title": "Score (1 = lowest, 5 = highest)", "range": [0.5, 5.5]}, showlegend=True,
-                         legend=LEGEND_ON_TOP, margin={"t": 100})
+            f"{w}: {format_value(v)}" for w, v in zip(frame[date], frame["_score"], strict=True)
+        )
+    figure.update_layout(
+        template=template(),
+        title=f"{name}: digital maturity over time",
+        xaxis={"title": "Score (1 = lowest, 5 = highest)", "range": [0.5, 5.5]},
+        showlegend=True,
+        legend=LEGEND_ON_TOP,
+        margin={"t": 100},
+    )
     return figure, alt + "."
 
 
@@ -910,29 +1154,42 @@ def authority_sections(code: str, reports: Reports = None) -> list[Part]:
         row = _rows_for(participation, code, name) if participation is not None else None
         if row is not None:
             record = row.frame.iloc[0]
-            items = [(str(c).replace("_", " ").capitalize(), str(record[c])) for c in row.frame.columns
-                     if c not in AUTHORITY_COLUMNS and c not in ("name", "gss_code")]
+            items = [
+                (str(c).replace("_", " ").capitalize(), str(record[c]))
+                for c in row.frame.columns
+                if c not in AUTHORITY_COLUMNS and c not in ("name", "gss_code")
+            ]
             out.append(headlines_html(items, caption=f"{name} in LOTI"))
         out += safe_children(lambda: authority_map(portfolio, highlight=code))
         for table_name in ("partners", "co_participation"):
             if portfolio.has_table(table_name):
                 table = portfolio.table(table_name)
-                shown = (_shared_projects(table, code, names) if table_name == "co_participation"
-                         else _rows_for(table, code, name))
+                shown = (
+                    _shared_projects(table, code, names)
+                    if table_name == "co_participation"
+                    else _rows_for(table, code, name)
+                )
                 if shown is not None and not shown.frame.empty:
                     out.append(table_block(shown, run=portfolio, file_stem=f"{portfolio.analysis}_{table_name}_{code}"))
     out.append(heading(f"Projects and indicators for {name}"))
     project_parts: list[Part] = []
     for run in load_runs(PROJECT_ANALYSIS, reports):
-        tables = [main_columns(t, keep=("authority", "authority_code", "period", "current"))
-                  for t in (_rows_for(run.table(n), code, name) for n in run.tables_index if run.has_table(n))
-                  if t is not None]
+        tables = [
+            main_columns(t, keep=("authority", "authority_code", "period", "current"))
+            for t in (_rows_for(run.table(n), code, name) for n in run.tables_index if run.has_table(n))
+            if t is not None
+        ]
         lead = _project_facts(run).get("lead authority", "")
         if tables or lead == name:
-            project_parts.append(Html(f"<h3>{esc(_project_label(run))}{' (lead authority)' if lead == name else ''}"
-                                      f"</h3>"))
-            project_parts += [table_block(t, run=run, cell_markup=rag_markup,
-                                          file_stem=file_slug(run.analysis, run.run_id, t.name, code)) for t in tables]
+            project_parts.append(
+                Html(f"<h3>{esc(_project_label(run))}{' (lead authority)' if lead == name else ''}</h3>")
+            )
+            project_parts += [
+                table_block(
+                    t, run=run, cell_markup=rag_markup, file_stem=file_slug(run.analysis, run.run_id, t.name, code)
+                )
+                for t in tables
+            ]
     out += project_parts or [message(f"No published project run has rows for {name}.")]
     out.append(heading(f"Digital maturity of {name} over time"))
     out += safe_children(lambda: maturity_parts(code, name, reports))
@@ -950,21 +1207,34 @@ def maturity_parts(code: str, name: str, reports: Reports = None) -> list[Part]:
     runs = [r for r in list_runs(MATURITY_ANALYSIS, reports) if str(r.provenance.parameters.get("authority")) == code]
     if not runs:
         london = load_run(MATURITY_LONDON_ANALYSIS, "all", reports)
-        note = message(f"{name} has no maturity run of its own yet, so London as a whole is shown. To compare "
-                       f"{name} with London, run `workbench run --manifest notebooks/manifest-drilldown.yml "
-                       f"--select {MATURITY_ANALYSIS}/authority-{code}`.")
-        sections = (Section("London's digital maturity", figures=("against_london", "change"),
-                            tables=("london_by_domain", "change_by_membership")),)
+        note = message(
+            f"{name} has no maturity run of its own yet, so London as a whole is shown. To compare "
+            f"{name} with London, run `workbench run --manifest notebooks/manifest-drilldown.yml "
+            f"--select {MATURITY_ANALYSIS}/authority-{code}`."
+        )
+        sections = (
+            Section(
+                "London's digital maturity",
+                figures=("against_london", "change"),
+                tables=("london_by_domain", "change_by_membership"),
+            ),
+        )
         return [provenance_html(london), note, *run_sections(london, sections, rest=False)[1:]]
     run = PublishedRun(runs[0])
     parts: list[Part] = [provenance_html(run)]
     if run.has_table("maturity"):
         chart = maturity_chart(run.table("maturity"), name)
         if chart is not None:
-            parts.append(figure_block(chart[0], alt_text=chart[1], file_stem=file_slug(run.analysis, run.run_id,
-                                                                                       "maturity")))
-    sections = (Section("Against London and over time", figures=("against_london", "change*"),
-                        tables=("comparison_with_london", "maturity")),)
+            parts.append(
+                figure_block(chart[0], alt_text=chart[1], file_stem=file_slug(run.analysis, run.run_id, "maturity"))
+            )
+    sections = (
+        Section(
+            "Against London and over time",
+            figures=("against_london", "change*"),
+            tables=("comparison_with_london", "maturity"),
+        ),
+    )
     return parts + run_sections(run, sections)[1:]
 
 
@@ -974,23 +1244,37 @@ def peer_challenge_parts(code: str, name: str, reports: Reports = None) -> list[
     challenges = _rows_for(run.table("challenges"), code, name) if run.has_table("challenges") else None
     if challenges is None:
         return [provenance_html(run), message(f"No peer challenge of {name} is recorded.")]
-    parts: list[Part] = [provenance_html(run), table_block(challenges, run=run, file_stem=file_slug(
-        run.analysis, run.run_id, "challenges", code))]
+    parts: list[Part] = [
+        provenance_html(run),
+        table_block(challenges, run=run, file_stem=file_slug(run.analysis, run.run_id, "challenges", code)),
+    ]
     if run.has_table("overdue_actions"):
         overdue = run.table("overdue_actions")
         ids = set(challenges.frame["challenge_id"])
         mine = replace(overdue, frame=overdue.frame[overdue.frame["challenge_id"].isin(ids)].reset_index(drop=True))
-        parts.append(table_block(mine.retitled(f"{overdue.title}: {name}"), run=run, file_stem=file_slug(
-            run.analysis, run.run_id, "overdue_actions", code)) if not mine.frame.empty
-            else message(f"No action from a peer challenge of {name} is overdue."))
+        parts.append(
+            table_block(
+                mine.retitled(f"{overdue.title}: {name}"),
+                run=run,
+                file_stem=file_slug(run.analysis, run.run_id, "overdue_actions", code),
+            )
+            if not mine.frame.empty
+            else message(f"No action from a peer challenge of {name} is overdue.")
+        )
     return parts
 
 
 PEER_CHALLENGE_SECTIONS = (
-    Section("Progress of the actions, by line of enquiry", figures=("status_by_line",),
-            tables=("progress_by_line", "overdue_actions")),
-    Section("Status at the follow-up review", figures=("follow_up_by_line",),
-            tables=("follow_up_by_line", "tracker_against_follow_up", "challenges")),
+    Section(
+        "Progress of the actions, by line of enquiry",
+        figures=("status_by_line",),
+        tables=("progress_by_line", "overdue_actions"),
+    ),
+    Section(
+        "Status at the follow-up review",
+        figures=("follow_up_by_line",),
+        tables=("follow_up_by_line", "tracker_against_follow_up", "challenges"),
+    ),
 )
 
 
@@ -1004,13 +1288,25 @@ def risk_register_section(register: str, reports: Reports = None) -> list[Part]:
     """A risk register: heat map of the latest review, each risk's movement, and RAG ratings to check."""
     run = load_run(RISKS_ANALYSIS, f"register-{register}", reports)
     sections = (
-        Section("Where the risks stand", figures=(f"heat_map_{register}",), tables=("risks",),
-                note="Score = probability x impact (each 1 to 4): Green up to 4, Amber up to 8, Red above.",
-                table_markup=rag_markup),
-        Section("How each risk moved between reviews", figures=(f"movement_{register}",),
-                tables=("risk_movements",), table_markup=rag_markup),
-        Section("RAG ratings that disagree with the score", tables=("rag_disagreements",),
-                note="The rating the register reports against the one its score gives.", table_markup=rag_markup),
+        Section(
+            "Where the risks stand",
+            figures=(f"heat_map_{register}",),
+            tables=("risks",),
+            note="Score = probability x impact (each 1 to 4): Green up to 4, Amber up to 8, Red above.",
+            table_markup=rag_markup,
+        ),
+        Section(
+            "How each risk moved between reviews",
+            figures=(f"movement_{register}",),
+            tables=("risk_movements",),
+            table_markup=rag_markup,
+        ),
+        Section(
+            "RAG ratings that disagree with the score",
+            tables=("rag_disagreements",),
+            note="The rating the register reports against the one its score gives.",
+            table_markup=rag_markup,
+        ),
     )
     return [provenance_html(run), *run_sections(run, sections, rest_markup=rag_markup)]
 
@@ -1060,8 +1356,9 @@ def live_page(dashboard: Dashboard, reports: Reports = None, value: str | None =
     """The dashboard as widgets: a drop-down of its options (if any), and its body for the value chosen."""
     options = dashboard.options(reports) if dashboard.selector else []
     if options:
-        return selector_page(dashboard.title, dashboard.lead, dashboard.selector, options,
-                             body_fill(dashboard, reports), value=value)
+        return selector_page(
+            dashboard.title, dashboard.lead, dashboard.selector, options, body_fill(dashboard, reports), value=value
+        )
     return _page(dashboard.title, dashboard.lead, body_fill(dashboard, reports))
 
 
@@ -1081,36 +1378,72 @@ def body_fill(dashboard: Dashboard, reports: Reports = None) -> BodyFill:
     return fill
 
 
-_LOTI_RUNS = (PORTFOLIO_ANALYSIS, PROJECT_ANALYSIS, MATURITY_ANALYSIS, MATURITY_LONDON_ANALYSIS,
-              PEER_CHALLENGE_ANALYSIS, RISKS_ANALYSIS)
-DASHBOARD_PAGES: dict[str, Dashboard] = {d.name: d for d in (
-    Dashboard("programme_overview", "Digital leadership programme: overview",
-              "Cohorts trained, completion, change in confidence and competence (with 95% intervals), participants' "
-              "ratings, applications at work and cost per completer, as published by the evaluation runs. Values "
-              "about fewer than five people are suppressed and marked [c].",
-              "Is the digital leadership programme raising leaders' confidence and competence, and is it value "
-              "for money?", (PROGRAMME_ANALYSIS, COHORT_ANALYSIS, RISKS_ANALYSIS), programme_body),
-    Dashboard("cohort", "Digital leadership programme: one cohort",
-              "Choose a cohort to see its change in confidence, competence and application, its ratings, "
-              "attendance, completion and applications at work, as published by its evaluation run.",
-              "How did one cohort change, rate the programme and apply what it learnt?", (COHORT_ANALYSIS,),
-              run_body(COHORT_ANALYSIS, cohort_sections), "Cohort", run_options(COHORT_ANALYSIS, _cohort_label)),
-    Dashboard("loti_portfolio", "London Office of Technology and Innovation: portfolio",
-              "Projects by workstream and stage, outcomes by level with RAG ratings, a map of London's 33 "
-              "authorities, value for money, peer challenges and the programme's risks, as published by the "
-              "portfolio, peer-challenge and risk evaluation runs.",
-              "What is LOTI's portfolio delivering at organisation, community and economic level, and at what "
-              "value for money?", _LOTI_RUNS, portfolio_body),
-    Dashboard("project", "London Office of Technology and Innovation: one project",
-              "Choose a project to see its logic model, its outcome indicators and what its evaluation found, as "
-              "published by the project's evaluation run.",
-              "What did one LOTI project achieve, how strong is the evidence, and was it worth its cost?",
-              (PROJECT_ANALYSIS,), run_body(PROJECT_ANALYSIS, project_sections), "Project",
-              run_options(PROJECT_ANALYSIS, _project_label)),
-    Dashboard("authority", "London Office of Technology and Innovation: one authority",
-              "Choose a borough to see its LOTI membership and partners, the projects it takes part in with their "
-              "indicators, and its digital maturity over time, as published by the portfolio, project and maturity "
-              "evaluation runs.",
-              "What does LOTI mean for one borough: its projects, partners and digital maturity over time?",
-              _LOTI_RUNS, authority_body, "Authority", authority_options),
-)}
+_LOTI_RUNS = (
+    PORTFOLIO_ANALYSIS,
+    PROJECT_ANALYSIS,
+    MATURITY_ANALYSIS,
+    MATURITY_LONDON_ANALYSIS,
+    PEER_CHALLENGE_ANALYSIS,
+    RISKS_ANALYSIS,
+)
+DASHBOARD_PAGES: dict[str, Dashboard] = {
+    d.name: d
+    for d in (
+        Dashboard(
+            "programme_overview",
+            "Digital leadership programme: overview",
+            "Cohorts trained, completion, change in confidence and competence (with 95% intervals), participants' "
+            "ratings, applications at work and cost per completer, as published by the evaluation runs. Values "
+            "about fewer than five people are suppressed and marked [c].",
+            "Is the digital leadership programme raising leaders' confidence and competence, and is it value "
+            "for money?",
+            (PROGRAMME_ANALYSIS, COHORT_ANALYSIS, RISKS_ANALYSIS),
+            programme_body,
+        ),
+        Dashboard(
+            "cohort",
+            "Digital leadership programme: one cohort",
+            "Choose a cohort to see its change in confidence, competence and application, its ratings, "
+            "attendance, completion and applications at work, as published by its evaluation run.",
+            "How did one cohort change, rate the programme and apply what it learnt?",
+            (COHORT_ANALYSIS,),
+            run_body(COHORT_ANALYSIS, cohort_sections),
+            "Cohort",
+            run_options(COHORT_ANALYSIS, _cohort_label),
+        ),
+        Dashboard(
+            "loti_portfolio",
+            "London Office of Technology and Innovation: portfolio",
+            "Projects by workstream and stage, outcomes by level with RAG ratings, a map of London's 33 "
+            "authorities, value for money, peer challenges and the programme's risks, as published by the "
+            "portfolio, peer-challenge and risk evaluation runs.",
+            "What is LOTI's portfolio delivering at organisation, community and economic level, and at what "
+            "value for money?",
+            _LOTI_RUNS,
+            portfolio_body,
+        ),
+        Dashboard(
+            "project",
+            "London Office of Technology and Innovation: one project",
+            "Choose a project to see its logic model, its outcome indicators and what its evaluation found, as "
+            "published by the project's evaluation run.",
+            "What did one LOTI project achieve, how strong is the evidence, and was it worth its cost?",
+            (PROJECT_ANALYSIS,),
+            run_body(PROJECT_ANALYSIS, project_sections),
+            "Project",
+            run_options(PROJECT_ANALYSIS, _project_label),
+        ),
+        Dashboard(
+            "authority",
+            "London Office of Technology and Innovation: one authority",
+            "Choose a borough to see its LOTI membership and partners, the projects it takes part in with their "
+            "indicators, and its digital maturity over time, as published by the portfolio, project and maturity "
+            "evaluation runs.",
+            "What does LOTI mean for one borough: its projects, partners and digital maturity over time?",
+            _LOTI_RUNS,
+            authority_body,
+            "Authority",
+            authority_options,
+        ),
+    )
+}

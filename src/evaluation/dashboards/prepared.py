@@ -67,8 +67,9 @@ def body_key(dashboard: Dashboard, value: str | None, reports: str | Path | None
     and the selector value."""
     from .site import code_fingerprint, runs_fingerprint
 
-    return hashlib.sha256(json.dumps([PREPARED_FORMAT, code_fingerprint(), runs_fingerprint(dashboard, reports),
-                                      value]).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps([PREPARED_FORMAT, code_fingerprint(), runs_fingerprint(dashboard, reports), value]).encode()
+    ).hexdigest()
 
 
 def prepared_path(dashboard: str, value: str | None) -> str:
@@ -80,13 +81,15 @@ def prepared_path(dashboard: str, value: str | None) -> str:
 
 def prepared_json(parts: Sequence[Part], key: str) -> bytes:
     """The file of a prepared body: its key, its outputs, and its charts (for the download panel)."""
-    charts = [{"title": p.title, "alt_text": p.alt_text, "file_stem": p.file_stem, "figure": p.figure.to_json()}
-              for p in parts if isinstance(p, Chart)]
+    charts = [
+        {"title": p.title, "alt_text": p.alt_text, "file_stem": p.file_stem, "figure": p.figure.to_json()}
+        for p in parts
+        if isinstance(p, Chart)
+    ]
     return json.dumps({"key": key, "outputs": to_outputs(parts), "charts": charts}).encode("utf-8")
 
 
-def load_prepared(dashboard: Dashboard, value: str | None, reports: str | Path | None = None
-                  ) -> PreparedBody | None:
+def load_prepared(dashboard: Dashboard, value: str | None, reports: str | Path | None = None) -> PreparedBody | None:
     """The prepared body of a state, if the site holds one built from the same results and code; else None."""
     from .site import SITE_DIR
 
@@ -101,6 +104,7 @@ def load_prepared(dashboard: Dashboard, value: str | None, reports: str | Path |
     except FileNotFoundError:
         return None
     except Exception as error:  # noqa: BLE001 - a damaged file: the body is built instead, and the log says why
-        log.warning("prepared body %s unusable (%s: %s): building the page instead", path.name,
-                    type(error).__name__, error)
+        log.warning(
+            "prepared body %s unusable (%s: %s): building the page instead", path.name, type(error).__name__, error
+        )
         return None

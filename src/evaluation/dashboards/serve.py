@@ -41,12 +41,21 @@ MAX_LIVE_PAGES = 12
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share"
 
 
-def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, preheat: bool = True,
-                  pool_size: int = 1, cull_idle_timeout: int = CULL_IDLE_SECONDS,
-                  cull_interval: int = CULL_INTERVAL_SECONDS, base_url: str = "/",
-                  extension_denylist: Sequence[str] = EXTENSION_DENYLIST, ip: str = LOCALHOST,
-                  template: str = TEMPLATE, max_live_pages: int = MAX_LIVE_PAGES, extra: Sequence[str] = ()
-                  ) -> list[str]:
+def voila_command(
+    dashboards_dir: str | Path,
+    port: int = DEFAULT_PORT,
+    *,
+    preheat: bool = True,
+    pool_size: int = 1,
+    cull_idle_timeout: int = CULL_IDLE_SECONDS,
+    cull_interval: int = CULL_INTERVAL_SECONDS,
+    base_url: str = "/",
+    extension_denylist: Sequence[str] = EXTENSION_DENYLIST,
+    ip: str = LOCALHOST,
+    template: str = TEMPLATE,
+    max_live_pages: int = MAX_LIVE_PAGES,
+    extra: Sequence[str] = (),
+) -> list[str]:
     """The argument list that serves every notebook in ``dashboards_dir`` with the workbench's Voila
     (:class:`evaluation.dashboards.app.WorkbenchVoila`: the published site at ``/``, admission control).
 
@@ -67,15 +76,30 @@ def voila_command(dashboards_dir: str | Path, port: int = DEFAULT_PORT, *, prehe
         raise FileNotFoundError(f"no dashboards folder at {folder}")
     if not 0 < port < 65536:
         raise ValueError(f"port {port} is not a TCP port")
-    command = [sys.executable, "-m", APP_MODULE, str(folder), f"--port={port}", f"--Voila.ip={ip}", "--no-browser",
-               "--Voila.port_retries=0", f"--Voila.base_url={base_url}",
-               "--strip_sources=True", "--show_tracebacks=False", f"--template={template}",
-               f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
-               f"--MappingKernelManager.cull_interval={cull_interval}",
-               "--MappingKernelManager.cull_connected=False", f"--WorkbenchVoila.max_live_pages={max_live_pages}"]
+    command = [
+        sys.executable,
+        "-m",
+        APP_MODULE,
+        str(folder),
+        f"--port={port}",
+        f"--Voila.ip={ip}",
+        "--no-browser",
+        "--Voila.port_retries=0",
+        f"--Voila.base_url={base_url}",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        f"--template={template}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--WorkbenchVoila.max_live_pages={max_live_pages}",
+    ]
     if preheat and pool_size > 0:
-        command += ["--preheat_kernel=True", f"--pool_size={pool_size}",
-                    f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}"]
+        command += [
+            "--preheat_kernel=True",
+            f"--pool_size={pool_size}",
+            f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+        ]
     command += [f"--VoilaConfiguration.extension_denylist={name}" for name in extension_denylist]
     return command + list(extra)
 
@@ -140,9 +164,18 @@ class VoilaServer:
     :meth:`wait_until_built` knows a preheated kernel has run its notebook.
     """
 
-    def __init__(self, dashboards_dir: str | Path, reports: str | Path, workdir: str | Path, *,
-                 port: int | None = None, preheat: bool = True, pool_size: int = 1,
-                 max_live_pages: int = MAX_LIVE_PAGES, extra: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        dashboards_dir: str | Path,
+        reports: str | Path,
+        workdir: str | Path,
+        *,
+        port: int | None = None,
+        preheat: bool = True,
+        pool_size: int = 1,
+        max_live_pages: int = MAX_LIVE_PAGES,
+        extra: Sequence[str] = (),
+    ) -> None:
         self.dashboards_dir = Path(dashboards_dir).resolve()
         self.reports = Path(reports).resolve()
         self.workdir = Path(workdir)
@@ -170,11 +203,18 @@ class VoilaServer:
 
         env = voila_environment(self.reports)
         env[BUILD_LOG_ENV] = str(self.build_log)
-        command = voila_command(self.dashboards_dir, self.port, preheat=self.preheat, pool_size=self.pool_size,
-                                max_live_pages=self.max_live_pages, extra=self.extra)
+        command = voila_command(
+            self.dashboards_dir,
+            self.port,
+            preheat=self.preheat,
+            pool_size=self.pool_size,
+            max_live_pages=self.max_live_pages,
+            extra=self.extra,
+        )
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                            cwd=self.workdir, start_new_session=True)
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir, start_new_session=True
+            )
         try:  # interrupted anywhere (Ctrl-C, SIGTERM raised as SystemExit), the process started is stopped
             self._wait_until_ready(time.monotonic() + timeout)
         except BaseException:

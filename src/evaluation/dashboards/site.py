@@ -109,8 +109,10 @@ class SiteSummary:
     seconds: float = 0.0
 
     def describe(self) -> str:
-        return (f"Published site {self.folder}: {len(self.rendered)} page(s) rendered, {len(self.unchanged)} "
-                f"unchanged, {len(self.removed)} removed, {self.images} image(s) made in {self.seconds:.1f} s.")
+        return (
+            f"Published site {self.folder}: {len(self.rendered)} page(s) rendered, {len(self.unchanged)} "
+            f"unchanged, {len(self.removed)} removed, {self.images} image(s) made in {self.seconds:.1f} s."
+        )
 
 
 def site_folder(reports: str | Path | None = None) -> Path:
@@ -133,8 +135,14 @@ def page_states(reports: str | Path | None = None) -> list[PageState]:
 def code_fingerprint() -> str:
     """SHA-256 of what draws a page: the dashboards package, its templates and the shipped reference data."""
     package = Path(__file__).resolve().parent
-    files = sorted([*package.glob("*.py"), *TEMPLATES.glob("*"), *(package.parent / "data").glob("*"),
-                    package.parent / "charts.py"])
+    files = sorted(
+        [
+            *package.glob("*.py"),
+            *TEMPLATES.glob("*"),
+            *(package.parent / "data").glob("*"),
+            package.parent / "charts.py",
+        ]
+    )
     digest = hashlib.sha256(str(SITE_FORMAT).encode())
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -162,8 +170,9 @@ def state_fingerprint(state: PageState, runs: str, states: Sequence[PageState], 
     its charts have image files."""
     siblings = [(s.value, s.label) for s in states if s.dashboard is state.dashboard]
     names = [(s.dashboard.name, s.dashboard.title) for s in states]
-    return hashlib.sha256(json.dumps([code_fingerprint(), runs, state.value, siblings, names, images]).encode()
-                          ).hexdigest()
+    return hashlib.sha256(
+        json.dumps([code_fingerprint(), runs, state.value, siblings, names, images]).encode()
+    ).hexdigest()
 
 
 # --- Rendering ----------------------------------------------------------------------------------------------------
@@ -173,8 +182,13 @@ def state_fingerprint(state: PageState, runs: str, states: Sequence[PageState], 
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 @dataclass
@@ -195,8 +209,10 @@ class PageFiles:
         return candidate
 
     def link(self, filename: str, label: str, kind: str, size: str) -> str:
-        return (f'<a class="wb-download" href="{html.escape(filename)}" download data-kind="{kind}">'
-                f'{html.escape(label)} <span class="wb-size">({kind.upper()}, {size})</span></a>')
+        return (
+            f'<a class="wb-download" href="{html.escape(filename)}" download data-kind="{kind}">'
+            f'{html.escape(label)} <span class="wb-size">({kind.upper()}, {size})</span></a>'
+        )
 
 
 def _table_html(part: Table, files: PageFiles) -> str:
@@ -208,9 +224,11 @@ def _table_html(part: Table, files: PageFiles) -> str:
     files.files[csv_name] = csv
     xlsx_name = files.name(part.file_stem, "xlsx")
     files.files[xlsx_name] = xlsx
-    return (table_markup(part.table, cell_markup=part.cell_markup)
-            + f'<p class="wb-downloads">{files.link(csv_name, "Table as CSV", "csv", size_text(csv))}'
-            f'{files.link(xlsx_name, "Table as Excel", "xlsx", size_text(xlsx))}</p>')
+    return (
+        table_markup(part.table, cell_markup=part.cell_markup)
+        + f'<p class="wb-downloads">{files.link(csv_name, "Table as CSV", "csv", size_text(csv))}'
+        f"{files.link(xlsx_name, 'Table as Excel', 'xlsx', size_text(xlsx))}</p>"
+    )
 
 
 def _chart_html(part: Chart, number: int, files: PageFiles) -> str:
@@ -219,15 +237,19 @@ def _chart_html(part: Chart, number: int, files: PageFiles) -> str:
     if files.with_images:
         stem = files.name(part.file_stem, "png").removesuffix(".png")
         files.images.append((stem, part))
-        links = "".join(f'<a class="wb-download" href="{stem}.{kind}" download data-kind="{kind}">Chart as '
-                        f"{kind.upper()}</a>" for kind in IMAGE_FORMATS)
+        links = "".join(
+            f'<a class="wb-download" href="{stem}.{kind}" download data-kind="{kind}">Chart as {kind.upper()}</a>'
+            for kind in IMAGE_FORMATS
+        )
     downloads = f'<p class="wb-downloads">{links}</p>' if links else ""
-    return (f'<figure class="wb-figure"><figcaption class="wb-sr-only">{esc(part.title)}</figcaption>'
-            f'<div class="wb-chart" id="{chart_id}" data-spec="{chart_id}-spec"></div>'
-            f'<script type="application/json" id="{chart_id}-spec">'
-            f'{script_json({"data": spec.get("data", []), "layout": spec.get("layout", {})})}</script>'
-            f'<p class="wb-alt"><strong>Text alternative:</strong> {esc(part.alt_text)}</p>'
-            f"{downloads}</figure>")
+    return (
+        f'<figure class="wb-figure"><figcaption class="wb-sr-only">{esc(part.title)}</figcaption>'
+        f'<div class="wb-chart" id="{chart_id}" data-spec="{chart_id}-spec"></div>'
+        f'<script type="application/json" id="{chart_id}-spec">'
+        f"{script_json({'data': spec.get('data', []), 'layout': spec.get('layout', {})})}</script>"
+        f'<p class="wb-alt"><strong>Text alternative:</strong> {esc(part.alt_text)}</p>'
+        f"{downloads}</figure>"
+    )
 
 
 def body_html(parts: Sequence[Part], files: PageFiles) -> str:
@@ -246,24 +268,38 @@ def body_html(parts: Sequence[Part], files: PageFiles) -> str:
 
 def _last_run(dashboard: Dashboard, reports: str | Path | None) -> str:
     """When the newest run a dashboard reads finished, in words ("not yet run" if none)."""
-    latest = max((run.provenance for analysis in dashboard.reads for run in list_runs(analysis, reports)),
-                 key=lambda p: p.finished_at, default=None)
+    latest = max(
+        (run.provenance for analysis in dashboard.reads for run in list_runs(analysis, reports)),
+        key=lambda p: p.finished_at,
+        default=None,
+    )
     return latest.finished_text if latest is not None else "not yet run"
 
 
-def render_page(state: PageState, states: Sequence[PageState], reports: str | Path | None, *,
-                images: bool = True) -> tuple[str, PageFiles]:
+def render_page(
+    state: PageState, states: Sequence[PageState], reports: str | Path | None, *, images: bool = True
+) -> tuple[str, PageFiles]:
     """The HTML of one page state and the files it links to (``images``: link each chart's PNG and SVG)."""
     files = PageFiles(with_images=images)
     parts: list[Part] = safe_children(lambda: state.dashboard.body(state.value, reports))
     traces = {trace.type or "scatter" for part in parts if isinstance(part, Chart) for trace in part.figure.data}
     siblings = [s for s in states if s.dashboard is state.dashboard and s.value is not None]
     depth = state.folder.count("/") + 1
-    page = _environment().get_template("page.html.j2").render(
-        root="../" * depth, dashboard=state.dashboard, state=state, siblings=siblings,
-        dashboards=_dashboard_links(states), body=body_html(parts, files), state_link=_state_link,
-        plotly_js=PLOTLY_BASIC_JS if traces <= PREVIEW_TRACE_TYPES else PLOTLY_JS,
-        last_run=_last_run(state.dashboard, reports))
+    page = (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            root="../" * depth,
+            dashboard=state.dashboard,
+            state=state,
+            siblings=siblings,
+            dashboards=_dashboard_links(states),
+            body=body_html(parts, files),
+            state_link=_state_link,
+            plotly_js=PLOTLY_BASIC_JS if traces <= PREVIEW_TRACE_TYPES else PLOTLY_JS,
+            last_run=_last_run(state.dashboard, reports),
+        )
+    )
     files.live_body = prepared_json(parts, body_key(state.dashboard, state.value, reports))
     return page, files
 
@@ -284,10 +320,15 @@ def render_landing(states: Sequence[PageState], reports: str | Path | None) -> s
     counts: dict[str, int] = {}
     for state in states:
         counts[state.dashboard.name] = counts.get(state.dashboard.name, 0) + (state.value is not None)
-    entries = [(dashboard, path, _last_run(dashboard, reports), _choices(dashboard, counts.get(dashboard.name, 0)))
-               for dashboard, path in _dashboard_links(states)]
-    return _environment().get_template("index.html.j2").render(root="", entries=entries, dashboards=entries,
-                                                                published=time_text(dt.datetime.now(dt.UTC)))
+    entries = [
+        (dashboard, path, _last_run(dashboard, reports), _choices(dashboard, counts.get(dashboard.name, 0)))
+        for dashboard, path in _dashboard_links(states)
+    ]
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(root="", entries=entries, dashboards=entries, published=time_text(dt.datetime.now(dt.UTC)))
+    )
 
 
 def _choices(dashboard: Dashboard, count: int) -> str:
@@ -301,9 +342,11 @@ def _choices(dashboard: Dashboard, count: int) -> str:
 
 def _redirect(target: str, title: str) -> bytes:
     """A page that sends the reader on to ``target`` (relative), for hosts without server-side redirects."""
-    return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta http-equiv="refresh" '
-            f'content="0; url={html.escape(target)}"><title>{html.escape(title)}</title></head><body><main><p>'
-            f'<a href="{html.escape(target)}">{html.escape(title)}</a></p></main></body></html>').encode()
+    return (
+        f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta http-equiv="refresh" '
+        f'content="0; url={html.escape(target)}"><title>{html.escape(title)}</title></head><body><main><p>'
+        f'<a href="{html.escape(target)}">{html.escape(title)}</a></p></main></body></html>'
+    ).encode()
 
 
 def write_assets(folder: Path) -> None:
@@ -316,8 +359,10 @@ def write_assets(folder: Path) -> None:
     _write(assets / "workbench.css", css.encode("utf-8"))
     _write(assets / "site.js", (TEMPLATES / "site.js").read_bytes())
     _write(assets / PLOTLY_JS, (Path(plotly.__file__).parent / "package_data" / PLOTLY_JS).read_bytes())
-    _write(assets / PLOTLY_BASIC_JS, (SHARE / "voila" / "templates" / "workbench" / "static" / PLOTLY_BASIC_JS
-                                      ).read_bytes())
+    _write(
+        assets / PLOTLY_BASIC_JS,
+        (SHARE / "voila" / "templates" / "workbench" / "static" / PLOTLY_BASIC_JS).read_bytes(),
+    )
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -371,8 +416,10 @@ class ImageMaker:
             except Exception as error:  # kaleido raises its own and choreographer's errors
                 log.warning("image of %s failed (attempt %d): %s", where, attempt, error)
                 if attempt == 2:
-                    raise SiteError(f"could not make the {kind.upper()} of the chart '{chart.title}' for "
-                                    f"{where.parent.name}/{where.name}: {type(error).__name__}: {error}") from error
+                    raise SiteError(
+                        f"could not make the {kind.upper()} of the chart '{chart.title}' for "
+                        f"{where.parent.name}/{where.name}: {type(error).__name__}: {error}"
+                    ) from error
         raise AssertionError("unreachable")
 
     async def _render(self, figure: Any, options: dict[str, object]) -> bytes:
@@ -447,6 +494,7 @@ def _read_state(folder: Path) -> dict[str, str]:
 
 def _link_tree(source: Path, target: Path) -> None:
     """``target`` as a copy of ``source`` made of hard links (copies where links are not possible)."""
+
     def link(src: str, dst: str) -> None:
         try:
             os.link(src, dst)
@@ -477,8 +525,13 @@ def _swap_in(staging: Path, folder: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def publish_site(reports: str | Path | None = None, *, images: bool = True, force: bool = False,
-                 progress: Callable[[str], None] | None = None) -> SiteSummary:
+def publish_site(
+    reports: str | Path | None = None,
+    *,
+    images: bool = True,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> SiteSummary:
     """Render every dashboard state whose fingerprint changed into ``reports/_site`` (see the module docstring).
 
     ``images``: make each chart's PNG and SVG (kaleido, ~0.2 s each); ``force``: render every page.
@@ -526,9 +579,15 @@ def publish_site(reports: str | Path | None = None, *, images: bool = True, forc
     return summary
 
 
-def _render_changed(staging: Path, states: Sequence[PageState], reports: Path, previous: dict[str, str],
-                    summary: SiteSummary, maker: ImageMaker | None, progress: Callable[[str], None] | None
-                    ) -> dict[str, str]:
+def _render_changed(
+    staging: Path,
+    states: Sequence[PageState],
+    reports: Path,
+    previous: dict[str, str],
+    summary: SiteSummary,
+    maker: ImageMaker | None,
+    progress: Callable[[str], None] | None,
+) -> dict[str, str]:
     """Render into ``staging`` every state whose fingerprint differs from ``previous``; every fingerprint."""
     runs = {name: runs_fingerprint(dashboard, reports) for name, dashboard in DASHBOARD_PAGES.items()}
     fingerprints: dict[str, str] = {}

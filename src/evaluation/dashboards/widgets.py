@@ -58,8 +58,10 @@ END_MARKER = '<span class="wb-end" hidden></span>'
 # Seconds between the page asking for the body's state and the rest of the body being sent (see Body).
 DEFER_SECONDS = 1.0
 WIDE_TABLE_COLUMNS = 14
-STALLED_TEXT = ("The live dashboard could not be drawn in this browser. The published version shows the same "
-                "figures: open the dashboards' home page.")
+STALLED_TEXT = (
+    "The live dashboard could not be drawn in this browser. The published version shows the same "
+    "figures: open the dashboards' home page."
+)
 LONG_TEXT = 60  # characters
 DISCLOSURE_THRESHOLD = 5
 
@@ -192,17 +194,25 @@ def heading(text: str, level: int = 2, *, note: str = "") -> Html:
 def provenance_markup(provenance: Provenance, *, label: str = "") -> str:
     """When, from which commit, with which parameters and inputs (hashes shortened) a run was made."""
     parameters = ", ".join(f"{k} = {v}" for k, v in sorted(provenance.parameters.items())) or "none"
-    inputs = "".join(f"<tr><td>{esc(name)}</td><td><code>{esc(digest)}</code></td></tr>"
-                     for name, digest in provenance.inputs_short())
-    table = (f'<table class="wb-table"><caption>Inputs read by the run (SHA-256 of their content, first 12 '
-             f'characters)</caption><thead><tr><th scope="col">Input</th><th scope="col">SHA-256</th></tr></thead>'
-             f"<tbody>{inputs}</tbody></table>" if inputs else "<p>No inputs were recorded.</p>")
+    inputs = "".join(
+        f"<tr><td>{esc(name)}</td><td><code>{esc(digest)}</code></td></tr>"
+        for name, digest in provenance.inputs_short()
+    )
+    table = (
+        f'<table class="wb-table"><caption>Inputs read by the run (SHA-256 of their content, first 12 '
+        f'characters)</caption><thead><tr><th scope="col">Input</th><th scope="col">SHA-256</th></tr></thead>'
+        f"<tbody>{inputs}</tbody></table>"
+        if inputs
+        else "<p>No inputs were recorded.</p>"
+    )
     what = f"{esc(label)}: " if label else ""
-    return (f'<details class="wb-provenance" open><summary>{what}data last run {esc(provenance.finished_text)}, '
-            f"from commit <code>{esc(provenance.commit_text)}</code></summary>"
-            f"<p>Analysis <code>{esc(provenance.analysis)}</code>, run <code>{esc(provenance.run_id)}</code> "
-            f"({esc(provenance.status)}); parameters: {esc(parameters)}. The page shows the results this run "
-            f"published; it recomputes nothing.</p>{table}</details>")
+    return (
+        f'<details class="wb-provenance" open><summary>{what}data last run {esc(provenance.finished_text)}, '
+        f"from commit <code>{esc(provenance.commit_text)}</code></summary>"
+        f"<p>Analysis <code>{esc(provenance.analysis)}</code>, run <code>{esc(provenance.run_id)}</code> "
+        f"({esc(provenance.status)}); parameters: {esc(parameters)}. The page shows the results this run "
+        f"published; it recomputes nothing.</p>{table}</details>"
+    )
 
 
 def provenance_table_markup(runs: Sequence[PublishedRun], labels: Sequence[str]) -> str:
@@ -212,16 +222,19 @@ def provenance_table_markup(runs: Sequence[PublishedRun], labels: Sequence[str])
     for run, label in zip(runs, labels, strict=True):
         p = run.provenance
         inputs = "<br>".join(f"{esc(name)} <code>{esc(digest)}</code>" for name, digest in p.inputs_short())
-        rows.append(f"<tr><th scope=\"row\">{esc(label)}</th><td>{esc(p.finished_text)}</td>"
-                    f"<td><code>{esc(p.commit_text)}</code></td><td>{inputs or 'none recorded'}</td></tr>")
+        rows.append(
+            f'<tr><th scope="row">{esc(label)}</th><td>{esc(p.finished_text)}</td>'
+            f"<td><code>{esc(p.commit_text)}</code></td><td>{inputs or 'none recorded'}</td></tr>"
+        )
     when = next(r.provenance.finished_text for r in runs if r.provenance.finished_at == latest)
-    return (f'<details class="wb-provenance" open><summary>Data last run {esc(when)} ({len(runs)} runs of '
-            f"<code>{esc(runs[0].analysis)}</code>)</summary><p>The page shows the results these runs published; it "
-            f'recomputes nothing.</p><table class="wb-table"><caption>When each run was made, from which commit '
-            f"and inputs (SHA-256 of their content, first 12 characters)</caption><thead><tr><th scope=\"col\">Run"
-            f'</th><th scope="col">Last run</th><th scope="col">Commit</th><th scope="col">Inputs</th></tr>'
-            f"</thead><tbody>{''.join(rows)}</tbody></table></details>")
-
+    return (
+        f'<details class="wb-provenance" open><summary>Data last run {esc(when)} ({len(runs)} runs of '
+        f"<code>{esc(runs[0].analysis)}</code>)</summary><p>The page shows the results these runs published; it "
+        f'recomputes nothing.</p><table class="wb-table"><caption>When each run was made, from which commit '
+        f'and inputs (SHA-256 of their content, first 12 characters)</caption><thead><tr><th scope="col">Run'
+        f'</th><th scope="col">Last run</th><th scope="col">Commit</th><th scope="col">Inputs</th></tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table></details>"
+    )
 
 
 def provenance_html(runs: PublishedRun | Sequence[PublishedRun], *, labels: Sequence[str] = ()) -> Html:
@@ -235,15 +248,21 @@ def provenance_html(runs: PublishedRun | Sequence[PublishedRun], *, labels: Sequ
 
 def headlines_html(items: Iterable[tuple[str, str]], *, caption: str = "Key figures") -> Html:
     """Headline numbers as a two-column table (what, value as text); suppressed values marked."""
-    rows = "".join(f'<tr><th scope="row">{esc(label)}</th><td>{_mark_suppressed(esc(value))}</td></tr>'
-                   for label, value in items)
-    return Html(f'<table class="wb-table wb-headlines"><caption>{esc(caption)}</caption><tbody>{rows}'
-                f"</tbody></table>" if rows else "")
+    rows = "".join(
+        f'<tr><th scope="row">{esc(label)}</th><td>{_mark_suppressed(esc(value))}</td></tr>' for label, value in items
+    )
+    return Html(
+        f'<table class="wb-table wb-headlines"><caption>{esc(caption)}</caption><tbody>{rows}</tbody></table>'
+        if rows
+        else ""
+    )
 
 
 def _mark_suppressed(text: str) -> str:
-    return text.replace(esc(SUPPRESSED_SYMBOL), f'<abbr title="suppressed: fewer than {DISCLOSURE_THRESHOLD} '
-                                                f'people">{esc(SUPPRESSED_SYMBOL)}</abbr>')
+    return text.replace(
+        esc(SUPPRESSED_SYMBOL),
+        f'<abbr title="suppressed: fewer than {DISCLOSURE_THRESHOLD} people">{esc(SUPPRESSED_SYMBOL)}</abbr>',
+    )
 
 
 def figure_block(figure: go.Figure | PublishedFigure, *, alt_text: str = "", file_stem: str = "chart") -> Chart:
@@ -254,12 +273,18 @@ def figure_block(figure: go.Figure | PublishedFigure, *, alt_text: str = "", fil
     return Chart(figure, alt_text, file_stem)
 
 
-def table_block(table: PublishedTable, *, run: PublishedRun | None = None, file_stem: str = "",
-                cell_markup: Callable[[str, str], str | None] | None = None) -> Table:
+def table_block(
+    table: PublishedTable,
+    *,
+    run: PublishedRun | None = None,
+    file_stem: str = "",
+    cell_markup: Callable[[str, str], str | None] | None = None,
+) -> Table:
     """A table part; its downloads name the run it comes from."""
     stem = file_stem or slug(run.analysis if run else "", run.run_id if run else "", table.name)
-    return Table(table, stem, f"{run.analysis}/{run.run_id}" if run else "", run.provenance if run else None,
-                 cell_markup)
+    return Table(
+        table, stem, f"{run.analysis}/{run.run_id}" if run else "", run.provenance if run else None, cell_markup
+    )
 
 
 def results_table(run: PublishedRun, *, terms: Sequence[str] | None = None, people: bool = True) -> PublishedTable:
@@ -287,19 +312,42 @@ def results_table(run: PublishedRun, *, terms: Sequence[str] | None = None, peop
                 return numbers.p_value(float(value))
             return f"{float(value):.2f}"
 
-        rows.append({"term": str(record.get("term", "")), "group": str(record.get("group", "")),
-                     "estimate": show("estimate"), "conf_low": show("conf_low"), "conf_high": show("conf_high"),
-                     "p_value": show("p_value"), "n": show("n"), "method": str(record.get("method", ""))})
+        rows.append(
+            {
+                "term": str(record.get("term", "")),
+                "group": str(record.get("group", "")),
+                "estimate": show("estimate"),
+                "conf_low": show("conf_low"),
+                "conf_high": show("conf_high"),
+                "p_value": show("p_value"),
+                "n": show("n"),
+                "method": str(record.get("method", "")),
+            }
+        )
     columns = ["term", "group", "estimate", "conf_low", "conf_high", "p_value", "n", "method"]
     frame = pd.DataFrame(rows, columns=columns).astype(str)
     if not people:
         frame = frame.rename(columns={"n": "observations"})
-    return PublishedTable("results", f"Every estimate published by {run.analysis}/{run.run_id}", frame,
-                          "n" if people else None, run.threshold)
+    return PublishedTable(
+        "results",
+        f"Every estimate published by {run.analysis}/{run.run_id}",
+        frame,
+        "n" if people else None,
+        run.threshold,
+    )
 
 
-ABBREVIATIONS = {"id": "ID", "gbp": "(£)", "pv": "PV", "npsv": "NPSV", "bcr": "BCR", "rag": "RAG", "n": "N",
-                 "gss": "GSS", "ci": "CI"}
+ABBREVIATIONS = {
+    "id": "ID",
+    "gbp": "(£)",
+    "pv": "PV",
+    "npsv": "NPSV",
+    "bcr": "BCR",
+    "rag": "RAG",
+    "n": "N",
+    "gss": "GSS",
+    "ci": "CI",
+}
 
 
 def pretty_column(name: str) -> str:
@@ -309,8 +357,12 @@ def pretty_column(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def table_markup(table: PublishedTable, *, max_rows: int = MAX_TABLE_ROWS,
-                 cell_markup: Callable[[str, str], str | None] | None = None) -> str:
+def table_markup(
+    table: PublishedTable,
+    *,
+    max_rows: int = MAX_TABLE_ROWS,
+    cell_markup: Callable[[str, str], str | None] | None = None,
+) -> str:
     """An accessible HTML table: caption, column headers with scope, suppressed cells written out.
 
     ``cell_markup(column, text)`` may return custom inner HTML for a cell (e.g. a RAG rating).
@@ -318,45 +370,56 @@ def table_markup(table: PublishedTable, *, max_rows: int = MAX_TABLE_ROWS,
     cells = table.cells()
     numeric = set(table.numeric_columns())
     num_class = ' class="wb-num"'
-    head = "".join(f'<th scope="col"{num_class if c in numeric else ""}>{esc(pretty_column(c))}</th>'
-                   for c in table.frame.columns)
+    head = "".join(
+        f'<th scope="col"{num_class if c in numeric else ""}>{esc(pretty_column(c))}</th>' for c in table.frame.columns
+    )
     body = []
     for row in cells[:max_rows]:
         tds = []
         for column, cell in zip(table.frame.columns, row, strict=True):
             if cell.suppressed:
-                tds.append(f'<td class="wb-num wb-suppressed"><abbr title="suppressed: fewer than '
-                           f'{table.threshold} people">{esc(SUPPRESSED_SYMBOL)}</abbr> suppressed</td>')
+                tds.append(
+                    f'<td class="wb-num wb-suppressed"><abbr title="suppressed: fewer than '
+                    f'{table.threshold} people">{esc(SUPPRESSED_SYMBOL)}</abbr> suppressed</td>'
+                )
                 continue
             custom = cell_markup(column, cell.text) if cell_markup else None
             # Long text (a method, a warning) gets room to wrap in lines, not one word per line.
             classes = ' class="wb-num"' if cell.numeric else ' class="wb-long"' if len(cell.text) > LONG_TEXT else ""
             tds.append(f"<td{classes}>{custom if custom is not None else esc(cell.text)}</td>")
         body.append(f"<tr>{''.join(tds)}</tr>")
-    more = (f'<p class="wb-note">Showing {max_rows} of {len(cells)} rows; the downloads hold them all.</p>'
-            if len(cells) > max_rows else "")
-    note = f'<p class="wb-note">{esc(SUPPRESSED_NOTE.format(k=table.threshold))}</p>' \
-        if table.has_suppressed else ""
+    more = (
+        f'<p class="wb-note">Showing {max_rows} of {len(cells)} rows; the downloads hold them all.</p>'
+        if len(cells) > max_rows
+        else ""
+    )
+    note = f'<p class="wb-note">{esc(SUPPRESSED_NOTE.format(k=table.threshold))}</p>' if table.has_suppressed else ""
     guarded = int(table.small_counts().to_numpy().sum())
     if guarded:
-        note += (f'<p class="wb-note" role="note">The dashboard suppressed {guarded} published '
-                 f"value{'s' if guarded > 1 else ''} counting fewer than {table.threshold} people; the analysis "
-                 f"should suppress these itself.</p>")
-    markup = (f'<div class="wb-table-wrap" role="region" aria-label="{esc(table.title)}" tabindex="0">'
-              f'<table class="wb-table" data-table="{esc(table.name)}"><caption>{esc(table.title)}</caption>'
-              f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}{note}")
+        note += (
+            f'<p class="wb-note" role="note">The dashboard suppressed {guarded} published '
+            f"value{'s' if guarded > 1 else ''} counting fewer than {table.threshold} people; the analysis "
+            f"should suppress these itself.</p>"
+        )
+    markup = (
+        f'<div class="wb-table-wrap" role="region" aria-label="{esc(table.title)}" tabindex="0">'
+        f'<table class="wb-table" data-table="{esc(table.name)}"><caption>{esc(table.title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}{note}"
+    )
     if len(table.frame.columns) > WIDE_TABLE_COLUMNS:  # too wide to read on the page: one click away
-        markup = (f"<p><strong>{esc(table.title)}</strong></p><details class=\"wb-wide\"><summary>Show the table "
-                  f"({len(table.frame.columns)} columns; the downloads are easier to read)</summary>{markup}</details>")
+        markup = (
+            f'<p><strong>{esc(table.title)}</strong></p><details class="wb-wide"><summary>Show the table '
+            f"({len(table.frame.columns)} columns; the downloads are easier to read)</summary>{markup}</details>"
+        )
     return markup
 
 
 def table_downloads_markup(part: Table) -> str:
     csv, xlsx = part.downloads
-    return (f'<p class="wb-downloads">{download_link(csv, f"{part.file_stem}.csv", "Table as CSV", kind="csv")}'
-            f'{download_link(xlsx, f"{part.file_stem}.xlsx", "Table as Excel", kind="xlsx")}</p>')
-
-
+    return (
+        f'<p class="wb-downloads">{download_link(csv, f"{part.file_stem}.csv", "Table as CSV", kind="csv")}'
+        f"{download_link(xlsx, f'{part.file_stem}.xlsx', 'Table as Excel', kind='xlsx')}</p>"
+    )
 
 
 # --- Rendering parts ----------------------------------------------------------------------------------------------
@@ -368,9 +431,15 @@ def fit_margins(figure: go.Figure) -> go.Figure:
     Fixed margins instead of plotly's ``automargin``, which redraws the chart
     in the browser until the labels fit (measured: the slowest part of drawing).
     """
-    labels = [str(v) for trace in figure.data if getattr(trace, "y", None) is not None
-              and getattr(trace, "orientation", None) != "v" and getattr(trace, "yaxis", "y") in (None, "y")
-              for v in trace.y if isinstance(v, str)]
+    labels = [
+        str(v)
+        for trace in figure.data
+        if getattr(trace, "y", None) is not None
+        and getattr(trace, "orientation", None) != "v"
+        and getattr(trace, "yaxis", "y") in (None, "y")
+        for v in trace.y
+        if isinstance(v, str)
+    ]
     if labels and figure.layout.yaxis.visible is not False:
         current = figure.layout.margin.l if figure.layout.margin.l is not None else 60
         figure.update_layout(margin={"l": int(min(max(current, 7.5 * max(map(len, labels)) + 24), 360))})
@@ -380,8 +449,10 @@ def fit_margins(figure: go.Figure) -> go.Figure:
 def plotly_bundle(figure: go.Figure) -> dict[str, Any]:
     """The figure as a plotly MIME bundle (drawn by the jupyterlab-plotly extension; no inline plotly.js)."""
     spec = json.loads(fit_margins(figure).to_json())
-    return {PLOTLY_MIME: {"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOTLY_CONFIG},
-            "text/plain": f"Chart: {_plain(str(figure.layout.title.text or ''))}"}
+    return {
+        PLOTLY_MIME: {"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOTLY_CONFIG},
+        "text/plain": f"Chart: {_plain(str(figure.layout.title.text or ''))}",
+    }
 
 
 def empty_table_markup(table: PublishedTable) -> str | None:
@@ -402,8 +473,11 @@ def part_markup(part: Html | Table) -> str:
 
 
 def _html_output(markup: str) -> dict[str, Any]:
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"text/html": f'<div class="wb-page wb-part">{markup}</div>', "text/plain": _plain(markup)[:200]}}
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"text/html": f'<div class="wb-page wb-part">{markup}</div>', "text/plain": _plain(markup)[:200]},
+    }
 
 
 def to_outputs(parts: Sequence[Part]) -> tuple[dict[str, Any], ...]:
@@ -416,22 +490,27 @@ def to_outputs(parts: Sequence[Part]) -> tuple[dict[str, Any], ...]:
             outputs.append(_html_output("".join(pending)))
             pending = []
             outputs.append({"output_type": "display_data", "metadata": {}, "data": plotly_bundle(part.figure)})
-            outputs.append(_html_output(f'<p class="wb-alt"><strong>Text alternative:</strong> '
-                                        f"{esc(part.alt_text)}</p>"))
+            outputs.append(
+                _html_output(f'<p class="wb-alt"><strong>Text alternative:</strong> {esc(part.alt_text)}</p>')
+            )
         else:
-            pending.append(safe(lambda part=part: Html(part_markup(part)), what=_describe(part)).markup
-                           if not isinstance(part, Html) else part.markup)
+            pending.append(
+                safe(lambda part=part: Html(part_markup(part)), what=_describe(part)).markup
+                if not isinstance(part, Html)
+                else part.markup
+            )
     outputs.append(_html_output("".join(pending) + END_MARKER))
     return tuple(outputs)
 
 
-def split_after_first_chart(outputs: Sequence[dict[str, Any]]) -> tuple[tuple[dict[str, Any], ...],
-                                                                         tuple[dict[str, Any], ...]]:
+def split_after_first_chart(
+    outputs: Sequence[dict[str, Any]],
+) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
     """The outputs up to the first chart and its text alternative, and the rest."""
     first = next((i for i, o in enumerate(outputs) if PLOTLY_MIME in o["data"]), None)
     if first is None:
         return tuple(outputs), ()
-    return tuple(outputs[:first + 2]), tuple(outputs[first + 2:])
+    return tuple(outputs[: first + 2]), tuple(outputs[first + 2 :])
 
 
 def script_json(value: Any) -> str:
@@ -451,9 +530,11 @@ def preview_markup(header: str, outputs: Sequence[dict[str, Any]], *, choice: st
         if PLOTLY_MIME in output["data"]:
             spec = output["data"][PLOTLY_MIME]
             chart_id = f"wb-preview-chart-{number}"
-            parts.append(f'<div class="wb-preview-chart" id="{chart_id}"></div><script>Plotly.newPlot('
-                         f'"{chart_id}", {script_json(spec["data"])}, {script_json(spec["layout"])}, '
-                         f"{script_json(spec['config'])});</script>")
+            parts.append(
+                f'<div class="wb-preview-chart" id="{chart_id}"></div><script>Plotly.newPlot('
+                f'"{chart_id}", {script_json(spec["data"])}, {script_json(spec["layout"])}, '
+                f"{script_json(spec['config'])});</script>"
+            )
         else:
             parts.append(output["data"]["text/html"])
     parts.append('<p class="wb-page wb-note" role="status">The rest of the page is loading.</p>')
@@ -463,8 +544,9 @@ def preview_markup(header: str, outputs: Sequence[dict[str, Any]], *, choice: st
 def previewable(outputs: Sequence[dict[str, Any]]) -> bool:
     """True if ``outputs`` hold a chart and every chart's traces are of :data:`PREVIEW_TRACE_TYPES`."""
     charts = [output["data"][PLOTLY_MIME] for output in outputs if PLOTLY_MIME in output["data"]]
-    return bool(charts) and all(trace.get("type", "scatter") in PREVIEW_TRACE_TYPES
-                                for chart in charts for trace in chart["data"])
+    return bool(charts) and all(
+        trace.get("type", "scatter") in PREVIEW_TRACE_TYPES for chart in charts for trace in chart["data"]
+    )
 
 
 def running_in_voila() -> bool:
@@ -554,8 +636,9 @@ def _page_root_class() -> type:
     w = load_ipywidgets()
 
     class PageRoot(w.VBox):  # type: ignore[misc, name-defined]
-        def __init__(self, children: Sequence[Any], *, header: str, body: Body,
-                     choice: Callable[[], str] = lambda: "") -> None:
+        def __init__(
+            self, children: Sequence[Any], *, header: str, body: Body, choice: Callable[[], str] = lambda: ""
+        ) -> None:
             super().__init__(children)
             self.add_class("wb-root")
             self._header, self._body, self._choice = header, body, choice
@@ -572,8 +655,9 @@ def _page_root_class() -> type:
     return PageRoot
 
 
-def page_root(children: Sequence[Any], *, header: ipywidgets.HTML, body: Body,
-              choice: Callable[[], str] = lambda: "") -> ipywidgets.VBox:
+def page_root(
+    children: Sequence[Any], *, header: ipywidgets.HTML, body: Body, choice: Callable[[], str] = lambda: ""
+) -> ipywidgets.VBox:
     """The root of a page (class ``wb-root``); ``choice()`` says what its selector shows, for the preview."""
     return _page_root_class()(children, header=header.value, body=body, choice=choice)
 
@@ -589,19 +673,32 @@ class Body:
         self.later = _deferred_output_class()()
         self.later.add_class("wb-body-rest")
         self.charts: list[ChartImages] = []
-        self.choice = w.Dropdown(description="Chart", options=[], style={"description_width": "initial"},
-                                 layout=w.Layout(width="min(100%, 44em)"))
-        self.button = w.Button(description="Make PNG and SVG", layout=w.Layout(width="auto"),
-                               tooltip="Make PNG and SVG files of the chart chosen")
+        self.choice = w.Dropdown(
+            description="Chart",
+            options=[],
+            style={"description_width": "initial"},
+            layout=w.Layout(width="min(100%, 44em)"),
+        )
+        self.button = w.Button(
+            description="Make PNG and SVG",
+            layout=w.Layout(width="auto"),
+            tooltip="Make PNG and SVG files of the chart chosen",
+        )
         self.button.add_class("wb-image-button")
         self.links = w.HTML("")
         self.links.add_class("wb-downloads")
         self.button.on_click(lambda _: self.make_images())
-        self.panel = w.VBox([
-            w.HTML('<div class="wb-page"><h2>Download charts for a board paper</h2><p class="wb-note">Choose a '
-                   "chart and make its PNG (for documents) and SVG (for print) files. Each table above has its own "
-                   "CSV and Excel links.</p></div>"),
-            w.HBox([self.choice, self.button]), self.links])
+        self.panel = w.VBox(
+            [
+                w.HTML(
+                    '<div class="wb-page"><h2>Download charts for a board paper</h2><p class="wb-note">Choose a '
+                    "chart and make its PNG (for documents) and SVG (for print) files. Each table above has its own "
+                    "CSV and Excel links.</p></div>"
+                ),
+                w.HBox([self.choice, self.button]),
+                self.links,
+            ]
+        )
         self.panel.add_class("wb-panel")
 
     def show(self, parts: Sequence[Part], *, defer: bool = False) -> None:
@@ -612,8 +709,9 @@ class Body:
         """
         self.show_outputs(to_outputs(parts), [p for p in parts if isinstance(p, Chart)], defer=defer)
 
-    def show_outputs(self, outputs: Sequence[dict[str, Any]], charts: Sequence[ChartImages], *,
-                     defer: bool = False) -> None:
+    def show_outputs(
+        self, outputs: Sequence[dict[str, Any]], charts: Sequence[ChartImages], *, defer: bool = False
+    ) -> None:
         """Like :meth:`show`, for parts already turned into outputs (:func:`to_outputs`), e.g. a body prepared
         when the site was published (:mod:`evaluation.dashboards.prepared`)."""
         first, rest = split_after_first_chart(outputs)
@@ -640,9 +738,11 @@ class Body:
         try:
             png = figure_image(chart.figure, "png", alt_text=chart.alt_text)
             svg = figure_image(chart.figure, "svg", alt_text=chart.alt_text)
-            self.links.value = (f'<p role="status">{esc(chart.title)}: '
-                                f'{download_link(png, f"{chart.file_stem}.png", "Chart as PNG", kind="png")}'
-                                f'{download_link(svg, f"{chart.file_stem}.svg", "Chart as SVG", kind="svg")}</p>')
+            self.links.value = (
+                f'<p role="status">{esc(chart.title)}: '
+                f"{download_link(png, f'{chart.file_stem}.png', 'Chart as PNG', kind='png')}"
+                f"{download_link(svg, f'{chart.file_stem}.svg', 'Chart as SVG', kind='svg')}</p>"
+            )
         except Exception as error:  # a failed image must not break the page
             log.exception("image export failed")
             self.links.value = f'<p role="alert">The images could not be made: {esc(error)}</p>'
@@ -661,5 +761,8 @@ def safe(build: Callable[[], Any], *, what: str) -> Any:
         return missing_message(missing)
     except Exception as error:  # a broken published file must not take the page down
         log.exception("could not show %s", what)
-        return message(f"The {what} could not be shown ({type(error).__name__}: {error}). The published file may "
-                       f"be damaged; rerun the analysis.", kind="warning")
+        return message(
+            f"The {what} could not be shown ({type(error).__name__}: {error}). The published file may "
+            f"be damaged; rerun the analysis.",
+            kind="warning",
+        )

@@ -65,9 +65,7 @@ def _validate(flows: pd.DataFrame) -> None:
         raise ValueError(f"flows has no column(s) {missing}; required: {list(FLOW_COLUMNS)}")
     for column in ("project", "bearer"):
         _raise_for_first(flows, flows[column].isna(), f"{column} is missing")
-    _raise_for_first(
-        flows, ~flows["type"].isin(FLOW_TYPES), f"type must be one of {list(FLOW_TYPES)}"
-    )
+    _raise_for_first(flows, ~flows["type"].isin(FLOW_TYPES), f"type must be one of {list(FLOW_TYPES)}")
     amounts = pd.to_numeric(flows["amount"], errors="coerce").to_numpy(dtype=float)
     _raise_for_first(flows, ~np.isfinite(amounts), "amount must be a finite number")
     _raise_for_first(
@@ -145,18 +143,14 @@ def discount_flows(
     discounted = to_real_prices(flows, price_base_year, deflator=deflator)
     base = financial_year_start(base_year)
     offsets = financial_year_starts(flows["year"]) - base
-    _raise_for_first(
-        flows, offsets < 0, f"flow falls before the base year {base} (sunk: not appraised)"
-    )
+    _raise_for_first(flows, offsets < 0, f"flow falls before the base year {base} (sunk: not appraised)")
     discounted["years_from_base"] = offsets
     discounted["discount_factor"] = discount_factors(offsets, schedule)
     discounted["present_value"] = discounted["amount"] * discounted["discount_factor"]
     return discounted
 
 
-def present_value_table(
-    discounted: pd.DataFrame, by: Sequence[str] = ("bearer", "cashable")
-) -> pd.DataFrame:
+def present_value_table(discounted: pd.DataFrame, by: Sequence[str] = ("bearer", "cashable")) -> pd.DataFrame:
     """Present values of benefits and costs of each project, split by ``by``.
 
     Parameters
@@ -187,9 +181,7 @@ def present_value_table(
     """
     keys = ["project", *by]
     table = (
-        discounted.pivot_table(
-            index=keys, columns="type", values="present_value", aggfunc="sum", fill_value=0.0
-        )
+        discounted.pivot_table(index=keys, columns="type", values="present_value", aggfunc="sum", fill_value=0.0)
         .reindex(columns=list(FLOW_TYPES), fill_value=0.0)
         .rename(columns={"cost": "pv_costs", "benefit": "pv_benefits"})
         .reset_index()

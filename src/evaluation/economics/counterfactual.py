@@ -110,9 +110,7 @@ def bilateral_agreement_count(parties: int) -> int:
     return parties * (parties - 1) // 2
 
 
-def shared_agreement_saving(
-    parties: int, cost_per_agreement: float, shared_agreement_cost: float
-) -> float:
+def shared_agreement_saving(parties: int, cost_per_agreement: float, shared_agreement_cost: float) -> float:
     """Saving of one shared agreement against an agreement for every pair of parties.
 
     .. math:: S = \\frac{n(n - 1)}{2} c - c_{\\text{shared}}
@@ -136,7 +134,5 @@ def shared_agreement_saving(
     7000.0
     """
     return float(
-        saving_against_counterfactual(
-            bilateral_agreement_count(parties) * cost_per_agreement, shared_agreement_cost
-        )
+        saving_against_counterfactual(bilateral_agreement_count(parties) * cost_per_agreement, shared_agreement_cost)
     )

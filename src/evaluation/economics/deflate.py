@@ -202,9 +202,7 @@ def real_terms_factor(
     series = load_gdp_deflator() if deflator is None else deflator
     price = financial_year_start(price_year)
     base = financial_year_start(base_year)
-    return _deflator_value(series, base, "base year") / _deflator_value(
-        series, price, "price year"
-    )
+    return _deflator_value(series, base, "base year") / _deflator_value(series, price, "price year")
 
 
 def to_real_prices(

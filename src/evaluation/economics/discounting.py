@@ -116,9 +116,7 @@ def discount_factors(years: ArrayLike, schedule: Schedule = "standard") -> NDArr
     whole = _as_years(years)
     horizon = int(whole.max()) if whole.size else 0
     # Cumulative log factors up to the horizon: one pass, exact across band changes.
-    log_factors = np.concatenate(
-        ([0.0], -np.cumsum(np.log1p(stpr(np.arange(1, horizon + 1), schedule))))
-    )
+    log_factors = np.concatenate(([0.0], -np.cumsum(np.log1p(stpr(np.arange(1, horizon + 1), schedule)))))
     return np.exp(log_factors[whole])
 
 
@@ -158,15 +156,11 @@ def present_value(
     values = np.asarray(amounts, dtype=float)
     offsets = np.arange(values.shape[-1]) if years is None else np.asarray(years)
     if offsets.shape != values.shape[-1:]:
-        raise ValueError(
-            f"{values.shape[-1]} amounts per series but {offsets.size} years were given"
-        )
+        raise ValueError(f"{values.shape[-1]} amounts per series but {offsets.size} years were given")
     return _scalar_or_array(values @ discount_factors(offsets, schedule))
 
 
-def net_present_social_value(
-    pv_benefits: ArrayLike, pv_costs: ArrayLike
-) -> float | NDArray[np.float64]:
+def net_present_social_value(pv_benefits: ArrayLike, pv_costs: ArrayLike) -> float | NDArray[np.float64]:
     """Net Present Social Value: present value of benefits less that of costs.
 
     .. math:: NPSV = PV_B - PV_C
@@ -189,9 +183,7 @@ def net_present_social_value(
     >>> net_present_social_value(1_400_000, 300_000)
     1100000.0
     """
-    return _scalar_or_array(
-        np.asarray(pv_benefits, dtype=float) - np.asarray(pv_costs, dtype=float)
-    )
+    return _scalar_or_array(np.asarray(pv_benefits, dtype=float) - np.asarray(pv_costs, dtype=float))
 
 
 def benefit_cost_ratio(pv_benefits: ArrayLike, pv_costs: ArrayLike) -> float | NDArray[np.float64]:

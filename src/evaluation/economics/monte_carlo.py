@@ -147,10 +147,8 @@ def _summary(values: NDArray[np.float64], term: str, method: str) -> list[Estima
     p5, median, p95 = np.percentile(values, [5, 50, 95])
     n = len(values)
     return [
-        Estimate(term, float(values.mean()), conf_low=float(p5), conf_high=float(p95), n=n,
-                 method=method),
-        Estimate(f"{term}_median", float(median), conf_low=float(p5), conf_high=float(p95),
-                 n=n, method=method),
+        Estimate(term, float(values.mean()), conf_low=float(p5), conf_high=float(p95), n=n, method=method),
+        Estimate(f"{term}_median", float(median), conf_low=float(p5), conf_high=float(p95), n=n, method=method),
     ]
 
 
@@ -244,10 +242,7 @@ def simulate_appraisal(
     estimates = [
         *_summary(npsv, "npsv", method),
         *_summary(bcr, "bcr", method),
-        Estimate("probability_npsv_positive", float(np.mean(npsv > 0)), n=n_draws,
-                 method=method),
+        Estimate("probability_npsv_positive", float(np.mean(npsv > 0)), n=n_draws, method=method),
     ]
-    table = pd.DataFrame(
-        {**draws, "pv_benefits": pv_benefits, "pv_costs": pv_costs, "npsv": npsv, "bcr": bcr}
-    )
+    table = pd.DataFrame({**draws, "pv_benefits": pv_benefits, "pv_costs": pv_costs, "npsv": npsv, "bcr": bcr})
     return MonteCarloResult(estimates=estimates, draws=table)

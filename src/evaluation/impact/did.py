@@ -198,16 +198,11 @@ def event_study(
     empty = [labels[e] for e, count in counts.items() if count == 0]
     if empty:
         raise ValueError(f"no authority-period falls in event time(s) {empty}; reduce leads/lags")
-    dummies = pd.DataFrame(
-        {labels[e]: (binned == e).astype(float) for e in labels if e != reference}, index=data.index
-    )
+    dummies = pd.DataFrame({labels[e]: (binned == e).astype(float) for e in labels if e != reference}, index=data.index)
     fit = _fit_two_way_fixed_effects(data, outcome, unit, time, dummies)
 
     n_clusters = data[unit].nunique()
-    method = (
-        f"event study, TWFE with binned endpoints, reference e={reference}; "
-        f"{_cluster_note(n_clusters)}"
-    )
+    method = f"event study, TWFE with binned endpoints, reference e={reference}; {_cluster_note(n_clusters)}"
     estimates = [
         Estimate(term=labels[e], estimate=0.0, n=counts[e], method=f"{method} (reference period)")
         if e == reference
@@ -470,9 +465,7 @@ def randomisation_inference_p(
     ]
 
 
-def _prepare_panel(
-    panel: pd.DataFrame, outcome: str, unit: str, time: str, *others: str
-) -> pd.DataFrame:
+def _prepare_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, *others: str) -> pd.DataFrame:
     """Rows with an observed outcome, sorted by unit and period, checked for duplicates."""
     columns = list(dict.fromkeys([outcome, unit, time, *others]))
     absent = [c for c in columns if c not in panel.columns]
@@ -486,9 +479,7 @@ def _prepare_panel(
     return data.sort_values([unit, time], kind="stable").reset_index(drop=True)
 
 
-def _adoption_positions(
-    data: pd.DataFrame, unit: str, time: str, first_treated: str
-) -> tuple[np.ndarray, pd.Series]:
+def _adoption_positions(data: pd.DataFrame, unit: str, time: str, first_treated: str) -> tuple[np.ndarray, pd.Series]:
     """The sorted periods and each unit's adoption as a position among them.
 
     Event time is counted in observed periods, so quarters numbered 4, 8, 12
@@ -508,8 +499,7 @@ def _adoption_positions(
     off_grid = within & ~adoption.isin(periods)
     if off_grid.any():
         raise ValueError(
-            f"adoption periods {sorted(adoption[off_grid].unique())} are not among the "
-            f"observed periods of {time!r}"
+            f"adoption periods {sorted(adoption[off_grid].unique())} are not among the observed periods of {time!r}"
         )
     positions = pd.Series(np.nan, index=adoption.index)
     positions[within] = np.searchsorted(periods, adoption[within].to_numpy())
@@ -535,9 +525,7 @@ def _fit_two_way_fixed_effects(
     )
     exog.insert(0, "const", 1.0)
     if np.linalg.matrix_rank(exog.to_numpy()) < exog.shape[1]:
-        raise ValueError(
-            f"{list(regressors.columns)} are collinear with the unit and period fixed effects"
-        )
+        raise ValueError(f"{list(regressors.columns)} are collinear with the unit and period fixed effects")
     groups = pd.factorize(data[unit])[0]
     model = sm.OLS(data[outcome].to_numpy(dtype=float), exog)
     return model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)

@@ -168,9 +168,7 @@ def maryland_sms_level(
         return SmsRating(5, "treatment randomly assigned")
     if not comparison_group:
         if not before_and_after:
-            return SmsRating(
-                None, "no counterfactual (neither a comparison group nor a before-after comparison)"
-            )
+            return SmsRating(None, "no counterfactual (neither a comparison group nor a before-after comparison)")
         if control_variables:
             return SmsRating(2, "before-after of the treated with controls for wider changes")
         return SmsRating(1, "before-after of the treated only, no comparison group or controls")
@@ -196,9 +194,7 @@ def maryland_sms_level(
     if staggered_adoption and not heterogeneity_robust:
         missing.append("a heterogeneity-robust estimator for staggered adoption")
     if missing:
-        return SmsRating(
-            3, f"difference-in-differences; level 4 would also need: {'; '.join(missing)}"
-        )
+        return SmsRating(3, f"difference-in-differences; level 4 would also need: {'; '.join(missing)}")
     return SmsRating(
         4,
         "difference-in-differences with as-good-as-random adoption timing, parallel pre-trends"
@@ -289,18 +285,13 @@ def causal_estimate_permitted(
         pool = never + (int((adoption > cohort).sum()) if control_group == "not_yet_treated" else 0)
         label = f"cohort adopting in period {periods[cohort]:g}"
         if pool < min_comparison_units:
-            shortfalls.append(
-                f"{label} has {pool} comparison authorities (at least {min_comparison_units} needed)"
-            )
+            shortfalls.append(f"{label} has {pool} comparison authorities (at least {min_comparison_units} needed)")
         if cohort < min_pre_periods:
-            shortfalls.append(
-                f"{label} has {cohort} pre-adoption periods (at least {min_pre_periods} needed)"
-            )
+            shortfalls.append(f"{label} has {cohort} pre-adoption periods (at least {min_pre_periods} needed)")
     if shortfalls:
         return CausalReportingDecision(
             False,
-            f"a causal estimate should not be reported: {'; '.join(shortfalls)}. "
-            + _CONTRIBUTION_ANALYSIS,
+            f"a causal estimate should not be reported: {'; '.join(shortfalls)}. " + _CONTRIBUTION_ANALYSIS,
         )
     comparison = "never-treated" if control_group == "never_treated" else "never- or not-yet-treated"
     return CausalReportingDecision(

@@ -218,9 +218,7 @@ def track_indicators(
         observed = observed[observed["_period_number"] <= period_number["as_of"].iloc[0]]
     bad_window = spec["_target_number"] <= spec["_baseline_number"]
     if bad_window.any():
-        raise ValueError(
-            f"target_period is not after baseline_period for {list(spec.loc[bad_window, 'indicator'])}"
-        )
+        raise ValueError(f"target_period is not after baseline_period for {list(spec.loc[bad_window, 'indicator'])}")
 
     latest = (
         observed.sort_values("_period_number", kind="stable")
@@ -229,9 +227,7 @@ def track_indicators(
         .rename(columns={"value": "current"})
     )
     table = spec.merge(latest, on="indicator", how="left")
-    table["progress"] = (table["current"] - table["baseline"]) / (
-        table["target"] - table["baseline"]
-    )
+    table["progress"] = (table["current"] - table["baseline"]) / (table["target"] - table["baseline"])
     elapsed = (table["_period_number"] - table["_baseline_number"]) / (
         table["_target_number"] - table["_baseline_number"]
     )
@@ -292,9 +288,7 @@ def _check_indicators(spec: pd.DataFrame) -> None:
     lower_is_better = spec["direction"] == "lower is better"
     wrong_side = (gain == 0) | (lower_is_better & (gain > 0)) | (~lower_is_better & (gain < 0))
     if wrong_side.any():
-        raise ValueError(
-            f"target is not better than baseline in the stated direction for {names(wrong_side)}"
-        )
+        raise ValueError(f"target is not better than baseline in the stated direction for {names(wrong_side)}")
 
 
 def _period_numbers(columns: dict[str, pd.Series]) -> dict[str, pd.Series]:
@@ -310,9 +304,7 @@ def _period_numbers(columns: dict[str, pd.Series]) -> dict[str, pd.Series]:
             converted[name] = values.astype(float)
             kind = "number"
         else:
-            raise TypeError(
-                f"{name} must hold numbers, datetime64 or pandas.Period values, not {values.dtype}"
-            )
+            raise TypeError(f"{name} must hold numbers, datetime64 or pandas.Period values, not {values.dtype}")
         if values.notna().any():
             kinds.add(kind)
     if len(kinds) > 1:

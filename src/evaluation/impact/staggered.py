@@ -205,9 +205,7 @@ def callaway_santanna(
         )
     if aggregation == "dynamic" and base_period == "universal":
         position = sum(row.event_time < -1 for row in rows)
-        results.insert(
-            position, Estimate(term="e=-1", estimate=0.0, method=f"{method} (reference period)")
-        )
+        results.insert(position, Estimate(term="e=-1", estimate=0.0, method=f"{method} (reference period)"))
     return results
 
 
@@ -312,8 +310,18 @@ def pre_trend_wald(
         raise ValueError("no pre-adoption effect can be estimated: each cohort needs two periods before joining")
     terms = {row.term for row in pre}
     lead_rows = [
-        e for e in callaway_santanna(panel, outcome, unit, time, first_treated, control_group=control_group,
-                                     aggregation="dynamic", fixed_cohorts=True, alpha=alpha)
+        e
+        for e in callaway_santanna(
+            panel,
+            outcome,
+            unit,
+            time,
+            first_treated,
+            control_group=control_group,
+            aggregation="dynamic",
+            fixed_cohorts=True,
+            alpha=alpha,
+        )
         if e.term in terms
     ]
     theta = np.array([row.estimate for row in pre])
@@ -332,9 +340,17 @@ def pre_trend_wald(
         f"(clustered by authority, unbiased by adoption group), F({q}, {nu - q + 1:.1f}) with "
         "Krishnamoorthy-Yu degrees of freedom"
     )
-    return [*lead_rows, Estimate(term="pre_trend_wald", estimate=NAN, statistic=float(f_value),
-                                 p_value=float(stats.f.sf(f_value, q, nu - q + 1)), n=len(cohort),
-                                 method=method)]
+    return [
+        *lead_rows,
+        Estimate(
+            term="pre_trend_wald",
+            estimate=NAN,
+            statistic=float(f_value),
+            p_value=float(stats.f.sf(f_value, q, nu - q + 1)),
+            n=len(cohort),
+            method=method,
+        ),
+    ]
 
 
 def _behrens_fisher_wald(theta: np.ndarray, influence: np.ndarray, cohort: np.ndarray) -> tuple[float, int, float]:
@@ -346,8 +362,7 @@ def _behrens_fisher_wald(theta: np.ndarray, influence: np.ndarray, cohort: np.nd
         members = influence[groups == label]
         size = len(members)
         if size < 2:
-            raise ValueError("an adoption cohort of one authority leaves its variance unestimable: "
-                             "no pre-trend test")
+            raise ValueError("an adoption cohort of one authority leaves its variance unestimable: no pre-trend test")
         parts.append((members.T @ members / n_units**2 * size / (size - 1), size))
     covariance = sum(part for part, _ in parts)
     inverse = np.linalg.pinv(covariance, hermitian=True)
@@ -355,6 +370,7 @@ def _behrens_fisher_wald(theta: np.ndarray, influence: np.ndarray, cohort: np.nd
     shares = [(part @ inverse, size) for part, size in parts]
     denominator = sum((np.trace(share @ share) + np.trace(share) ** 2) / (size - 1) for share, size in shares)
     return float(theta @ inverse @ theta), q, float((q + q * q) / denominator)
+
 
 def _estimate_rows(
     panel: pd.DataFrame,
@@ -377,14 +393,11 @@ def _estimate_rows(
 
     data = _prepare_panel(panel, outcome, unit, time, first_treated)
     periods, adoption = _adoption_positions(data, unit, time, first_treated)
-    wide = data.pivot(index=unit, columns=time, values=outcome).reindex(
-        index=adoption.index, columns=periods
-    )
+    wide = data.pivot(index=unit, columns=time, values=outcome).reindex(index=adoption.index, columns=periods)
     incomplete = wide.index[wide.isna().any(axis=1)]
     if len(incomplete):
         raise ValueError(
-            f"a balanced panel is required; {len(incomplete)} authorities miss periods, "
-            f"e.g. {list(incomplete[:3])}"
+            f"a balanced panel is required; {len(incomplete)} authorities miss periods, e.g. {list(incomplete[:3])}"
         )
     has_pre_period = (adoption != 0).to_numpy()  # NaN (never treated) != 0 is True
     outcomes = wide.to_numpy(dtype=float)[has_pre_period]
@@ -420,9 +433,7 @@ class _Row:
     event_time: int = 0
 
 
-def _group_time_cells(
-    outcomes: np.ndarray, cohort: np.ndarray, control_group: str, base_period: str
-) -> list[_Cell]:
+def _group_time_cells(outcomes: np.ndarray, cohort: np.ndarray, control_group: str, base_period: str) -> list[_Cell]:
     """Every estimable ATT(g, t); periods and cohorts are positions 0..T-1."""
     n_units, n_periods = outcomes.shape
     never = np.isnan(cohort)
@@ -443,18 +454,13 @@ def _group_time_cells(
             # Influence function of a difference of two means, scaled so that
             # ATT_hat - ATT ~ mean(psi): psi_i = 1[i in g](dY_i - mean_g) / p_g - same for C.
             influence = n_units * (
-                treated * (change - treated_mean) / treated.sum()
-                - control * (change - control_mean) / control.sum()
+                treated * (change - treated_mean) / treated.sum() - control * (change - control_mean) / control.sum()
             )
-            cells.append(
-                _Cell(g, t, treated_mean - control_mean, influence, treated, treated | control)
-            )
+            cells.append(_Cell(g, t, treated_mean - control_mean, influence, treated, treated | control))
     return cells
 
 
-def _aggregate(
-    cells: list[_Cell], aggregation: str, periods: np.ndarray, fixed_cohorts: bool
-) -> list[_Row]:
+def _aggregate(cells: list[_Cell], aggregation: str, periods: np.ndarray, fixed_cohorts: bool) -> list[_Row]:
     """Cohort-size weighted averages of cells with their influence functions."""
     if aggregation == "group_time":
         return [
@@ -478,9 +484,7 @@ def _aggregate(
     return rows
 
 
-def _weighted_average(
-    term: str, cells: list[_Cell], fixed_cohorts: bool, event_time: int = 0
-) -> _Row:
+def _weighted_average(term: str, cells: list[_Cell], fixed_cohorts: bool, event_time: int = 0) -> _Row:
     """Average of cells weighted by cohort share, with its influence function.
 
     The weights :math:`w_k = p_k / \\sum_j p_j` use estimated cohort shares

@@ -57,13 +57,22 @@ def detect_encoding(head: bytes, path: Path) -> str:
     if head.startswith(UTF16_BOMS):
         return "utf-16"
     if head.startswith(ZIP_MAGIC):
-        raise ValidationError([Problem(path.name, None, None, None,
-                                       "this is an Excel (zip) file with a .csv name; save it as .xlsx")])
+        raise ValidationError(
+            [Problem(path.name, None, None, None, "this is an Excel (zip) file with a .csv name; save it as .xlsx")]
+        )
     # A NUL in every other byte is UTF-16; a few NULs are damage, located cell by cell once the file is read.
     if head and head.count(b"\x00") * 4 >= len(head):
-        raise ValidationError([Problem(path.name, None, None, None,
-                                       "contains NUL bytes: UTF-16 without a byte-order mark? "
-                                       "Save as 'CSV UTF-8'")])
+        raise ValidationError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "contains NUL bytes: UTF-16 without a byte-order mark? Save as 'CSV UTF-8'",
+                )
+            ]
+        )
     return "utf-8"
 
 
@@ -76,20 +85,28 @@ def _to_utf8(data: bytes, path: Path) -> bytes:
     encoding = detect_encoding(data[:4096], path)
     if encoding == "utf-8-sig":
         # The BOM promises UTF-8, so there is no Windows-1252 fallback: a bad byte is refused where it is.
-        body = data[len(UTF8_BOM):]
+        body = data[len(UTF8_BOM) :]
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ValidationError([locate_offset(body, error.start, path.name,
-                                                 "is not UTF-8 although the file starts with a UTF-8 byte-order "
-                                                 "mark; save as 'CSV UTF-8'")]) from None
+            raise ValidationError(
+                [
+                    locate_offset(
+                        body,
+                        error.start,
+                        path.name,
+                        "is not UTF-8 although the file starts with a UTF-8 byte-order mark; save as 'CSV UTF-8'",
+                    )
+                ]
+            ) from None
         return body
     if encoding == "utf-16":
         try:
             return data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as error:
-            raise ValidationError([Problem(path.name, None, None, None,
-                                           f"cannot be decoded as UTF-16: {error.reason}")]) from None
+            raise ValidationError(
+                [Problem(path.name, None, None, None, f"cannot be decoded as UTF-16: {error.reason}")]
+            ) from None
     return data
 
 
@@ -99,8 +116,17 @@ def _from_cp1252(data: bytes, path: Path) -> bytes:
         return data.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ValidationError([Problem(path.name, line, None, repr(data[error.start:error.start + 1]),
-                                       "is neither UTF-8 nor Windows-1252 text; save as 'CSV UTF-8'")]) from None
+        raise ValidationError(
+            [
+                Problem(
+                    path.name,
+                    line,
+                    None,
+                    repr(data[error.start : error.start + 1]),
+                    "is neither UTF-8 nor Windows-1252 text; save as 'CSV UTF-8'",
+                )
+            ]
+        ) from None
 
 
 def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> Sheet:
@@ -142,25 +168,35 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
             shown = (row.text or "")[:60]
         except UnicodeDecodeError:  # the row is also badly encoded
             shown = None
-        bad_rows.append(Problem(path.name, row.number, None, shown,
-                                f"has {row.actual_columns} cells but the header has {row.expected_columns} "
-                                "(truncated or badly quoted line?)"))
+        bad_rows.append(
+            Problem(
+                path.name,
+                row.number,
+                None,
+                shown,
+                f"has {row.actual_columns} cells but the header has {row.expected_columns} "
+                "(truncated or badly quoted line?)",
+            )
+        )
         return "skip"
 
     def parse(raw: bytes) -> pa.Table:
         # Arrow's skip_rows counts lines, not records: a header cell with a line break in it (a multi-line
         # question) would shift every row. The data starts where the header records end.
-        body = memoryview(raw)[header_end(raw, header_rows):]
+        body = memoryview(raw)[header_end(raw, header_rows) :]
         if re.search(rb"\S", body) is None:  # stops at the first data byte
             raise ValidationError([Problem(path.name, None, None, None, "the file has a header but no data rows")])
         return pacsv.read_csv(
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=header),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             invalid_row_handler=on_invalid_row),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid_row
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
-                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
             ),
         )
 
@@ -175,8 +211,9 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
             table = parse(raw)
     except pa.ArrowInvalid as error:
         # Arrow counts columns from zero and rarely knows the row: find the damaged records ourselves.
-        raise ValidationError(located_damage(raw) or [Problem(path.name, None, None, None,
-                                                              f"cannot be parsed as CSV: {error}")]) from None
+        raise ValidationError(
+            located_damage(raw) or [Problem(path.name, None, None, None, f"cannot be parsed as CSV: {error}")]
+        ) from None
     if bad_rows:
         raise ValidationError(located_damage(raw) or bad_rows)
     if table.num_rows == 0:
@@ -192,7 +229,7 @@ def read_csv(path: Path, header_rows: int = 1, data: bytes | None = None) -> She
 
 def _header_block(data: bytes, delimiter: str, header_rows: int) -> list[list[str]]:
     """The first ``header_rows`` records (only the start of the file is decoded)."""
-    text = data[:header_end(data, header_rows)].decode("utf-8", errors="replace")
+    text = data[: header_end(data, header_rows)].decode("utf-8", errors="replace")
     records = (r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r)
     return [[c.strip() for c in r] for r in itertools.islice(records, header_rows)]
 
@@ -200,7 +237,7 @@ def _header_block(data: bytes, delimiter: str, header_rows: int) -> list[list[st
 def _first_line(data: bytes) -> bytes:
     # Sliced, not split: splitting copies the whole file. A lone carriage return ends a line too.
     ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
-    return data[:min(ends)] if ends else data
+    return data[: min(ends)] if ends else data
 
 
 def _header_cell_problems(header: list[str], file: str) -> list[Problem]:
@@ -233,8 +270,9 @@ def read_xlsx(path: Path, header_rows: int = 1) -> list[Sheet]:
         # data_only=False: a formula cell reads as its formula, so injection is caught.
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for a damaged zip
-        raise ValidationError([Problem(path.name, None, None, None,
-                                       f"cannot be opened as an Excel workbook ({type(error).__name__})")]) from None
+        raise ValidationError(
+            [Problem(path.name, None, None, None, f"cannot be opened as an Excel workbook ({type(error).__name__})")]
+        ) from None
     sheets = []
     try:
         for worksheet in book.worksheets:
@@ -252,14 +290,18 @@ def read_xlsx(path: Path, header_rows: int = 1) -> list[Sheet]:
             problems = _header_cell_problems(header, f"{path.name} [{worksheet.title}]")
             if problems:
                 raise ValidationError(problems)
-            body = [(i + 1, (r + [""] * width)[: len(header)]) for i, r in enumerate(rows)
-                    if i >= header_rows and any(c.strip() for c in r)]
+            body = [
+                (i + 1, (r + [""] * width)[: len(header)])
+                for i, r in enumerate(rows)
+                if i >= header_rows and any(c.strip() for c in r)
+            ]
             frame = pd.DataFrame([c for _, c in body], columns=header, index=[n for n, _ in body], dtype="string")
             problems = cell_problems(frame, f"{path.name} [{worksheet.title}]")
             if problems:
                 raise ValidationError(problems)
-            sheets.append(Sheet(worksheet.title, frame, header_rows,
-                                [[c.strip() for c in r] for r in rows[:header_rows]]))
+            sheets.append(
+                Sheet(worksheet.title, frame, header_rows, [[c.strip() for c in r] for r in rows[:header_rows]])
+            )
     finally:
         book.close()
     return sheets
@@ -274,5 +316,6 @@ def read_tables(path: Path, header_rows: int = 1) -> list[Sheet]:
         return [read_csv(path, header_rows)]
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, header_rows)
-    raise ValidationError([Problem(path.name, None, None, None,
-                                   f"unsupported file type '{suffix}' (use .csv or .xlsx)")])
+    raise ValidationError(
+        [Problem(path.name, None, None, None, f"unsupported file type '{suffix}' (use .csv or .xlsx)")]
+    )

@@ -60,9 +60,14 @@ def read_plan(plan: Path) -> list[IngestJob]:
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or "path" not in entry:
             raise ValidationError([Problem(plan.name, None, f"files[{number}]", None, "each file needs a path")])
-        jobs.append(IngestJob(plan.parent / entry["path"],
-                              plan.parent / entry["mapping"] if entry.get("mapping") else None,
-                              entry.get("cohort"), entry.get("wave")))
+        jobs.append(
+            IngestJob(
+                plan.parent / entry["path"],
+                plan.parent / entry["mapping"] if entry.get("mapping") else None,
+                entry.get("cohort"),
+                entry.get("wave"),
+            )
+        )
     return jobs
 
 
@@ -99,8 +104,9 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
     return out.astype("string").fillna("")
 
 
-def _table_changes(name: str, frame: pd.DataFrame, file: str, overlay: _Overlay, replace: bool
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+def _table_changes(
+    name: str, frame: pd.DataFrame, file: str, overlay: _Overlay, replace: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Split incoming rows into new rows and replaced keys; changed rows need ``--replace``."""
     key = list(TABLES[name].primary_key)
     stored = overlay.get(name)
@@ -113,22 +119,40 @@ def _table_changes(name: str, frame: pd.DataFrame, file: str, overlay: _Overlay,
         return frame, frame.iloc[0:0], []
     stored_rows = _canonical(stored[columns]).set_index(key)
     overlapping = _canonical(frame[columns][in_store]).set_index(key, drop=False)
-    same = (overlapping[[c for c in columns if c not in key]].to_numpy()
-            == stored_rows.loc[overlapping.index, [c for c in columns if c not in key]].to_numpy()).all(axis=1)
+    same = (
+        overlapping[[c for c in columns if c not in key]].to_numpy()
+        == stored_rows.loc[overlapping.index, [c for c in columns if c not in key]].to_numpy()
+    ).all(axis=1)
     changed_rows = frame.index[in_store][~same]
     unchanged_rows = frame.index[in_store][same]
     problems = []
     if len(changed_rows) and not replace:
-        problems = [Problem(file, int(r), key[-1], " / ".join(str(frame.at[r, k]) for k in key),
-                            "a different row with this key is already in the store; use --replace to replace it")
-                    for r in changed_rows]
+        problems = [
+            Problem(
+                file,
+                int(r),
+                key[-1],
+                " / ".join(str(frame.at[r, k]) for k in key),
+                "a different row with this key is already in the store; use --replace to replace it",
+            )
+            for r in changed_rows
+        ]
     new = frame.drop(index=unchanged_rows)
     return new, frame.loc[changed_rows, key], problems
 
 
-def run_ingest(jobs: list[IngestJob], store: Store, key: bytes, *, replace: bool = False, write: bool = True,
-               command: str = "", clock: dt.datetime | None = None, wait: float = 0.0,
-               repairs: list[str] | None = None) -> list[FileOutcome]:
+def run_ingest(
+    jobs: list[IngestJob],
+    store: Store,
+    key: bytes,
+    *,
+    replace: bool = False,
+    write: bool = True,
+    command: str = "",
+    clock: dt.datetime | None = None,
+    wait: float = 0.0,
+    repairs: list[str] | None = None,
+) -> list[FileOutcome]:
     """Validate every job; if all are acceptable and ``write`` is true, store them in one transaction.
 
     Writing holds the store's writer lock from the first read to the commit
@@ -152,13 +176,15 @@ def run_ingest(jobs: list[IngestJob], store: Store, key: bytes, *, replace: bool
                 # Logged by an ingest killed before this order of steps existed: the same bytes repair it.
                 outcome.status = "already ingested; its missing raw copy restored"
                 if repairs is not None:
-                    repairs.append(f"restored the missing raw copy of {outcome.path.name} from this file "
-                                   "(same SHA-256)")
+                    repairs.append(
+                        f"restored the missing raw copy of {outcome.path.name} from this file (same SHA-256)"
+                    )
     return outcomes
 
 
-def _stage_all(jobs: list[IngestJob], store: Store, key: bytes, replace: bool, command: str,
-               clock: dt.datetime | None) -> tuple[list[FileOutcome], WriteBatch]:
+def _stage_all(
+    jobs: list[IngestJob], store: Store, key: bytes, replace: bool, command: str, clock: dt.datetime | None
+) -> tuple[list[FileOutcome], WriteBatch]:
     """Validate every job against the store and the jobs before it; the batch that would store them all."""
     from ..faults import fault_point
 
@@ -189,29 +215,40 @@ def _stage_all(jobs: list[IngestJob], store: Store, key: bytes, replace: bool, c
                 continue
             outcomes.append(outcome)
             batch.raw_files.append((job.path, sha))
-            batch.log.append({
-                "source_file": job.path.name, "sha256": sha, "kind": "tables" if job.mapping is None else "survey",
-                "tables": ", ".join(outcome.rows), "batch": outcome.batches or None,
-                "rows_accepted": sum(outcome.rows.values()),
-                "rows_excluded": 0 if outcome.exclusions is None else len(outcome.exclusions),
-                "ingested_at": stamp, "command": command,
-                "replaced_sha256": ", ".join(outcome.replaced) or None,
-            })
+            batch.log.append(
+                {
+                    "source_file": job.path.name,
+                    "sha256": sha,
+                    "kind": "tables" if job.mapping is None else "survey",
+                    "tables": ", ".join(outcome.rows),
+                    "batch": outcome.batches or None,
+                    "rows_accepted": sum(outcome.rows.values()),
+                    "rows_excluded": 0 if outcome.exclusions is None else len(outcome.exclusions),
+                    "ingested_at": stamp,
+                    "command": command,
+                    "replaced_sha256": ", ".join(outcome.replaced) or None,
+                }
+            )
             outcome.status = "validated"
     if problems:
         raise ValidationError(problems)
     return outcomes, batch
 
 
-def _stage_tables(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch: WriteBatch, replace: bool,
-                  clock: dt.datetime | None) -> FileOutcome:
+def _stage_tables(
+    job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch: WriteBatch, replace: bool, clock: dt.datetime | None
+) -> FileOutcome:
     parsed = parse_tables(job.path, key, clock)
     problems: list[Problem] = []
     outcome = FileOutcome(job.path, sha, "validated")
     for name, (frame, file) in parsed.items():
         # References may point at rows of this same file (tables are in dependency order).
-        problems += in_users_terms(foreign_key_problems(frame, TABLES[name], {
-            t: overlay.get(t) for t in {fk.table for fk in TABLES[name].foreign_keys}}, file), TABLES[name])
+        problems += in_users_terms(
+            foreign_key_problems(
+                frame, TABLES[name], {t: overlay.get(t) for t in {fk.table for fk in TABLES[name].foreign_keys}}, file
+            ),
+            TABLES[name],
+        )
         new, replaced, found = _table_changes(name, frame, file, overlay, replace)
         problems += in_users_terms(found, TABLES[name])
         if problems:
@@ -228,30 +265,51 @@ def _stage_tables(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch
     return outcome
 
 
-def _stage_survey(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch: WriteBatch, replace: bool,
-                  store: Store, clock: dt.datetime | None) -> FileOutcome:
+def _stage_survey(
+    job: IngestJob,
+    sha: str,
+    key: bytes,
+    overlay: _Overlay,
+    batch: WriteBatch,
+    replace: bool,
+    store: Store,
+    clock: dt.datetime | None,
+) -> FileOutcome:
     mapping = load_mapping(job.mapping)
-    context = SurveyContext(overlay.get("instrument"), overlay.get("cohorts"), overlay.get("participants"),
-                            overlay.get("authorities"))
-    parsed = parse_survey(job.path, mapping, context, key, cohort=job.cohort, wave=job.wave, source_sha256=sha,
-                          now=clock)
+    context = SurveyContext(
+        overlay.get("instrument"), overlay.get("cohorts"), overlay.get("participants"), overlay.get("authorities")
+    )
+    parsed = parse_survey(
+        job.path, mapping, context, key, cohort=job.cohort, wave=job.wave, source_sha256=sha, now=clock
+    )
     problems = []
     replaced: list[str] = []
     with store.connect() as con:
         for cohort, wave in parsed.batches:
             earlier = con.execute(
                 "SELECT DISTINCT source_sha256 FROM responses WHERE survey = ? AND wave = ? "
-                "AND cohort_id IS NOT DISTINCT FROM ?", [mapping.survey, wave, cohort]).fetchall()
-            pending = [t for t, rows in batch.inserts if t == "responses" and _holds_batch(rows, mapping.survey,
-                                                                                           cohort, wave)]
+                "AND cohort_id IS NOT DISTINCT FROM ?",
+                [mapping.survey, wave, cohort],
+            ).fetchall()
+            pending = [
+                t for t, rows in batch.inserts if t == "responses" and _holds_batch(rows, mapping.survey, cohort, wave)
+            ]
             label = f"survey {mapping.survey}, cohort {cohort or '-'}, wave {wave}"
             if pending:
-                problems.append(Problem(job.path.name, None, None, None, f"{label} also comes from another file "
-                                        "in this command"))
+                problems.append(
+                    Problem(job.path.name, None, None, None, f"{label} also comes from another file in this command")
+                )
             elif earlier and not replace:
-                problems.append(Problem(job.path.name, None, None, None,
-                                        f"{label} is already in the store (from another file); "
-                                        "to replace it with this export, run again with --replace"))
+                problems.append(
+                    Problem(
+                        job.path.name,
+                        None,
+                        None,
+                        None,
+                        f"{label} is already in the store (from another file); "
+                        "to replace it with this export, run again with --replace",
+                    )
+                )
             elif earlier:
                 replaced += [r[0] for r in earlier]
                 for table in ("responses", "free_text"):
@@ -262,15 +320,23 @@ def _stage_survey(job: IngestJob, sha: str, key: bytes, overlay: _Overlay, batch
     if not parsed.exclusions.empty:
         batch.exclusions.append(parsed.exclusions)
     batches = "; ".join(f"{mapping.survey} {c or '-'}/{w}" for c, w in parsed.batches)
-    return FileOutcome(job.path, sha, "validated",
-                       {"responses": len(parsed.responses), "free_text": len(parsed.free_text)},
-                       exclusions=parsed.exclusions, batches=batches, replaced=replaced)
+    return FileOutcome(
+        job.path,
+        sha,
+        "validated",
+        {"responses": len(parsed.responses), "free_text": len(parsed.free_text)},
+        exclusions=parsed.exclusions,
+        batches=batches,
+        replaced=replaced,
+    )
 
 
 def _holds_batch(responses: pa.Table, survey: str, cohort: str | None, wave: str) -> bool:
     """Whether staged responses include the survey's cohort and wave."""
-    same = pc.and_(pc.and_(pc.equal(responses["survey"], survey), pc.equal(responses["wave"], wave)),
-                   pc.equal(pc.fill_null(responses["cohort_id"], ""), cohort or ""))
+    same = pc.and_(
+        pc.and_(pc.equal(responses["survey"], survey), pc.equal(responses["wave"], wave)),
+        pc.equal(pc.fill_null(responses["cohort_id"], ""), cohort or ""),
+    )
     return bool(pc.any(same).as_py())
 
 

@@ -54,20 +54,36 @@ def cell_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
             text = values[int(i)].as_py()
             found = _CONTROL.search(text)
             char = found.group() if found else ""
-            problems.append(Problem(file, int(frame.index[i]), str(name), f"{ord(char):#04x} at character "
-                                    f"{found.start() + 1 if found else 0}",
-                                    "contains a control character (a damaged file?); remove it and export again"))
+            problems.append(
+                Problem(
+                    file,
+                    int(frame.index[i]),
+                    str(name),
+                    f"{ord(char):#04x} at character {found.start() + 1 if found else 0}",
+                    "contains a control character (a damaged file?); remove it and export again",
+                )
+            )
         for i in np.flatnonzero(too_long):
             length = len(values[int(i)].as_py())
-            problems.append(Problem(file, int(frame.index[i]), str(name), f"{length:,} characters",
-                                    f"the cell is longer than Excel's limit of {EXCEL_CELL_LIMIT:,} characters"))
+            problems.append(
+                Problem(
+                    file,
+                    int(frame.index[i]),
+                    str(name),
+                    f"{length:,} characters",
+                    f"the cell is longer than Excel's limit of {EXCEL_CELL_LIMIT:,} characters",
+                )
+            )
     return problems
 
 
 def header_control_problems(header: Sequence[str], file: str) -> list[Problem]:
     """Control characters in the heading row itself."""
-    return [Problem(file, 1, f"#{i + 1}", repr(h), "the column heading contains a control character")
-            for i, h in enumerate(header) if _CONTROL.search(h)]
+    return [
+        Problem(file, 1, f"#{i + 1}", repr(h), "the column heading contains a control character")
+        for i, h in enumerate(header)
+        if _CONTROL.search(h)
+    ]
 
 
 def header_end(data: bytes, records: int) -> int:
@@ -82,7 +98,7 @@ def header_end(data: bytes, records: int) -> int:
         if byte == 0x22:  # "
             quoted, blank = not quoted, False
         elif byte in (0x0A, 0x0D) and not quoted:
-            if byte == 0x0D and data[position:position + 1] == b"\n":
+            if byte == 0x0D and data[position : position + 1] == b"\n":
                 position += 1
             seen += 0 if blank else 1
             blank = True
@@ -121,9 +137,15 @@ def locate_csv_damage(text: str, delimiter: str, header: Sequence[str], file: st
             # Python's reader fails only at the end of the text, inside an unclosed quoted cell.
             start = _line_offset(text, consumed_lines)
             column = _open_quote_cell(text[start:], delimiter)
-            problems.append(Problem(file, row + 1, column_label(header, column), None,
-                                    "a quoted cell is never closed: the file is cut off inside it or a quote "
-                                    f"is missing ({CUT_OFF})"))
+            problems.append(
+                Problem(
+                    file,
+                    row + 1,
+                    column_label(header, column),
+                    None,
+                    f"a quoted cell is never closed: the file is cut off inside it or a quote is missing ({CUT_OFF})",
+                )
+            )
             return problems
         consumed_lines = reader.line_num
         if not record:
@@ -132,12 +154,26 @@ def locate_csv_damage(text: str, delimiter: str, header: Sequence[str], file: st
         last = record
         if len(record) != width:
             at = min(len(record), width)
-            problems.append(Problem(file, row, column_label(header, at), record[at - 1][:60] if at else None,
-                                    f"has {len(record)} cells but the header has {width} ({CUT_OFF})"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    column_label(header, at),
+                    record[at - 1][:60] if at else None,
+                    f"has {len(record)} cells but the header has {width} ({CUT_OFF})",
+                )
+            )
     if row and not text.rstrip(" \t").endswith(("\n", "\r")) and len(last) == width:
-        problems.append(Problem(file, row, column_label(header, width - 1), last[-1][:60],
-                                "the last row does not end with a line break: the file may be cut off; "
-                                "if it is complete, end it with a line break"))
+        problems.append(
+            Problem(
+                file,
+                row,
+                column_label(header, width - 1),
+                last[-1][:60],
+                "the last row does not end with a line break: the file may be cut off; "
+                "if it is complete, end it with a line break",
+            )
+        )
     return problems
 
 
@@ -152,8 +188,9 @@ def locate_offset(data: bytes, offset: int, file: str, rule: str) -> Problem:
         records = [r for r in csv.reader(io.StringIO(before + '\x01"', newline=""), delimiter=delimiter) if r]
     header = records[0] if records else []
     cells = records[-1] if records else [""]
-    return Problem(file, max(len(records), 1), column_label(header, len(cells) - 1),
-                   repr(data[offset:offset + 1]), rule)
+    return Problem(
+        file, max(len(records), 1), column_label(header, len(cells) - 1), repr(data[offset : offset + 1]), rule
+    )
 
 
 def _line_offset(text: str, lines: int) -> int:
@@ -189,21 +226,49 @@ def qualtrics_header_problems(block: Sequence[Sequence[str]], file: str) -> list
     """
     how = "export the file again from Qualtrics (Data & Analysis > Export data > CSV)"
     if len(block) < 3:
-        return [Problem(file, len(block) + 1, None, None,
-                        f"a Qualtrics export starts with three header rows; this file has {len(block)}; {how}")]
+        return [
+            Problem(
+                file,
+                len(block) + 1,
+                None,
+                None,
+                f"a Qualtrics export starts with three header rows; this file has {len(block)}; {how}",
+            )
+        ]
     ids, questions, import_ids = block[:3]
     if list(questions) == list(ids):
-        return [Problem(file, 2, column_label(ids, 0), questions[0][:60] if questions else None,
-                        f"row 2 repeats the column ids where Qualtrics writes the question text "
-                        f"(a header row duplicated?); {how}")]
+        return [
+            Problem(
+                file,
+                2,
+                column_label(ids, 0),
+                questions[0][:60] if questions else None,
+                f"row 2 repeats the column ids where Qualtrics writes the question text "
+                f"(a header row duplicated?); {how}",
+            )
+        ]
     marker = next((i for i, c in enumerate(questions) if _IMPORT_ID.match(c)), None)
     if marker is not None:
-        return [Problem(file, 2, column_label(ids, marker), questions[marker][:60],
-                        "row 2 holds ImportId markers where Qualtrics writes the question text: "
-                        f"the question-text row is missing; {how}")]
+        return [
+            Problem(
+                file,
+                2,
+                column_label(ids, marker),
+                questions[marker][:60],
+                "row 2 holds ImportId markers where Qualtrics writes the question text: "
+                f"the question-text row is missing; {how}",
+            )
+        ]
     for i, cell in enumerate(import_ids):
         if not _IMPORT_ID.match(cell):
-            return [Problem(file, 3, column_label(ids, i), cell[:60],
-                            "row 3 should hold Qualtrics' ImportId markers ({\"ImportId\": ...}): the ImportId "
-                            f"row is missing or damaged, so a respondent would be read as a header; {how}")]
+            return [
+                Problem(
+                    file,
+                    3,
+                    column_label(ids, i),
+                    cell[:60],
+                    'row 3 should hold Qualtrics\' ImportId markers ({"ImportId": ...}): the ImportId '
+                    f"row is missing or damaged, so a respondent would be read as a header; {how}",
+                )
+            ]
     return []

@@ -66,29 +66,93 @@ class ExportFormat:
 
 FORMATS: dict[str, ExportFormat] = {
     # Qualtrics "Export data > CSV": row 1 column ids, row 2 question text, row 3 ImportId JSON.
-    "qualtrics": ExportFormat(3, "RecipientEmail", "RecordedDate", "Finished", frozenset({
-        "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
-        "RecordedDate", "ResponseId", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
-        "ExternalReference", "LocationLatitude", "LocationLongitude", "DistributionChannel", "UserLanguage",
-    })),
+    "qualtrics": ExportFormat(
+        3,
+        "RecipientEmail",
+        "RecordedDate",
+        "Finished",
+        frozenset(
+            {
+                "StartDate",
+                "EndDate",
+                "Status",
+                "IPAddress",
+                "Progress",
+                "Duration (in seconds)",
+                "Finished",
+                "RecordedDate",
+                "ResponseId",
+                "RecipientLastName",
+                "RecipientFirstName",
+                "RecipientEmail",
+                "ExternalReference",
+                "LocationLatitude",
+                "LocationLongitude",
+                "DistributionChannel",
+                "UserLanguage",
+            }
+        ),
+    ),
     # Microsoft Forms "Open results in Excel": one header row, questions headed by their text.
-    "msforms": ExportFormat(1, "Email", "Completion time", None, frozenset({
-        "ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
-    })),
-    "tidy": ExportFormat(1, "respondent", "submitted_at", None, frozenset({
-        "respondent", "submitted_at", "cohort_id", "wave", "authority_code", "item_id", "value",
-    })),
+    "msforms": ExportFormat(
+        1,
+        "Email",
+        "Completion time",
+        None,
+        frozenset(
+            {
+                "ID",
+                "Start time",
+                "Completion time",
+                "Email",
+                "Name",
+                "Last modified time",
+            }
+        ),
+    ),
+    "tidy": ExportFormat(
+        1,
+        "respondent",
+        "submitted_at",
+        None,
+        frozenset(
+            {
+                "respondent",
+                "submitted_at",
+                "cohort_id",
+                "wave",
+                "authority_code",
+                "item_id",
+                "value",
+            }
+        ),
+    ),
 }
 # Lower-cased cell values by which Qualtrics marks responses that are not a respondent's (see _marked_test_rows).
-TEST_RESPONSE_MARKERS = {"DistributionChannel": ("preview", "test"),
-                         "Status": ("survey preview", "survey test", "1", "2")}
+TEST_RESPONSE_MARKERS = {
+    "DistributionChannel": ("preview", "test"),
+    "Status": ("survey preview", "survey test", "1", "2"),
+}
 RULE_CHOICES = {
     "duplicates": ("reject", "keep-latest"),
     "incomplete": ("exclude", "keep", "reject"),
     "unknown_respondents": ("reject", "exclude"),
 }
-_MAPPING_KEYS = {"survey", "format", "cohort", "cohort_column", "wave", "wave_column", "authority_column",
-                 "roster", "rules", "items", "free_text", "ignore", "sheet"}
+_MAPPING_KEYS = {
+    "survey",
+    "format",
+    "cohort",
+    "cohort_column",
+    "wave",
+    "wave_column",
+    "authority_column",
+    "roster",
+    "rules",
+    "items",
+    "free_text",
+    "ignore",
+    "sheet",
+}
 _LABEL_PAIR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*=\s*(.+?)\s*$")
 
 
@@ -126,8 +190,11 @@ def load_mapping(path: Path) -> SurveyMapping:
         raise ValidationError([Problem(name, None, None, None, f"cannot be read as YAML: {error}")]) from None
     if not isinstance(doc, dict):
         raise ValidationError([Problem(name, None, None, None, "must be a YAML mapping (key: value)")])
-    problems = [Problem(name, None, k, None, "unknown key (allowed: " + ", ".join(sorted(_MAPPING_KEYS)) + ")")
-                for k in doc if k not in _MAPPING_KEYS]
+    problems = [
+        Problem(name, None, k, None, "unknown key (allowed: " + ", ".join(sorted(_MAPPING_KEYS)) + ")")
+        for k in doc
+        if k not in _MAPPING_KEYS
+    ]
     fmt = doc.get("format")
     if fmt not in FORMATS:
         problems.append(Problem(name, None, "format", str(fmt), "must be one of: " + ", ".join(FORMATS)))
@@ -142,18 +209,25 @@ def load_mapping(path: Path) -> SurveyMapping:
         if rule not in RULE_CHOICES:
             problems.append(Problem(name, None, f"rules.{rule}", None, "unknown rule"))
         elif value not in RULE_CHOICES[rule]:
-            problems.append(Problem(name, None, f"rules.{rule}", str(value),
-                                    "must be one of: " + ", ".join(RULE_CHOICES[rule])))
+            problems.append(
+                Problem(name, None, f"rules.{rule}", str(value), "must be one of: " + ", ".join(RULE_CHOICES[rule]))
+            )
     if problems:
         raise ValidationError(problems)
     return SurveyMapping(
-        source=name, survey=doc["survey"].strip(), format=fmt,
+        source=name,
+        survey=doc["survey"].strip(),
+        format=fmt,
         items={str(k): str(v) for k, v in (items or {}).items()},
         free_text={str(k): str(v) for k, v in (doc.get("free_text") or {}).items()},
         ignore=tuple(str(c) for c in doc.get("ignore") or ()),
-        cohort=doc.get("cohort"), cohort_column=doc.get("cohort_column"),
-        wave=doc.get("wave"), wave_column=doc.get("wave_column"),
-        authority_column=doc.get("authority_column"), roster=bool(doc.get("roster", False)), rules=dict(rules),
+        cohort=doc.get("cohort"),
+        cohort_column=doc.get("cohort_column"),
+        wave=doc.get("wave"),
+        wave_column=doc.get("wave_column"),
+        authority_column=doc.get("authority_column"),
+        roster=bool(doc.get("roster", False)),
+        rules=dict(rules),
     )
 
 
@@ -174,21 +248,42 @@ def _mapping_target_problems(name: str, text: str, items: dict, doc: dict) -> li
     first_column: dict[str, str] = {}
     for column, item in items.items():
         if str(item) in first_column:
-            problems.append(Problem(name, _key_line(text, "items", str(column)), f"items.{column}", str(item),
-                                    f"item is also mapped from column {first_column[str(item)]}: "
-                                    "each item comes from exactly one column"))
+            problems.append(
+                Problem(
+                    name,
+                    _key_line(text, "items", str(column)),
+                    f"items.{column}",
+                    str(item),
+                    f"item is also mapped from column {first_column[str(item)]}: "
+                    "each item comes from exactly one column",
+                )
+            )
         first_column.setdefault(str(item), str(column))
     free_text = doc.get("free_text") if isinstance(doc.get("free_text"), dict) else {}
     ignored = {str(c) for c in doc.get("ignore") or () if isinstance(doc.get("ignore"), list)}
     for column in map(str, items):
         for section, names in (("free_text", {str(c) for c in free_text}), ("ignore", ignored)):
             if column in names:
-                problems.append(Problem(name, _key_line(text, "items", column), f"items.{column}", None,
-                                        f"the column is also listed under {section}: give each column one role"))
+                problems.append(
+                    Problem(
+                        name,
+                        _key_line(text, "items", column),
+                        f"items.{column}",
+                        None,
+                        f"the column is also listed under {section}: give each column one role",
+                    )
+                )
     for column in map(str, free_text):
         if column in ignored:
-            problems.append(Problem(name, _key_line(text, "free_text", column), f"free_text.{column}", None,
-                                    "the column is also listed under ignore: give each column one role"))
+            problems.append(
+                Problem(
+                    name,
+                    _key_line(text, "free_text", column),
+                    f"free_text.{column}",
+                    None,
+                    "the column is also listed under ignore: give each column one role",
+                )
+            )
     return problems
 
 
@@ -252,8 +347,15 @@ def read_export(path: Path, mapping: SurveyMapping) -> tuple[Sheet, str]:
 
 
 def parse_survey(
-    path: Path, mapping: SurveyMapping, context: SurveyContext, key: bytes, *,
-    cohort: str | None = None, wave: str | None = None, source_sha256: str = "", now: dt.datetime | None = None,
+    path: Path,
+    mapping: SurveyMapping,
+    context: SurveyContext,
+    key: bytes,
+    *,
+    cohort: str | None = None,
+    wave: str | None = None,
+    source_sha256: str = "",
+    now: dt.datetime | None = None,
 ) -> SurveyBatch:
     """Validate a survey export completely and turn it into long responses.
 
@@ -280,8 +382,14 @@ def parse_survey(
         raw = {name: text.take(kept) for name, text in raw.items()}
         rows = rows[kept]
     for name, text in raw.items():
-        problems += text_problems(text.flags(cells.formula_mask(text.values)), text, rows, file, name,
-                                  "looks like a spreadsheet formula; remove the leading = + - @")
+        problems += text_problems(
+            text.flags(cells.formula_mask(text.values)),
+            text,
+            rows,
+            file,
+            name,
+            "looks like a spreadsheet formula; remove the leading = + - @",
+        )
     count = len(rows)
     withheld = "(e-mail withheld)"
 
@@ -293,26 +401,52 @@ def parse_survey(
         respondent = identity.mapped(pc.if_else(is_pseudonym, identity.values, pseudonyms(identity.values, key)))
     else:
         not_email = cells.mask(pc.invert(pc.match_substring(identity.values, "@")))
-        problems += text_problems(identity.flags(not_email), identity, rows, file, fmt.respondent,
-                                  "not an e-mail address")
+        problems += text_problems(
+            identity.flags(not_email), identity, rows, file, fmt.respondent, "not an e-mail address"
+        )
         respondent = identity.mapped(pseudonyms(identity.values, key))
-    submitted, found = coerce_text(raw[fmt.submitted], Column("submitted_at", "datetime", "", not_future=True),
-                                   rows, file, now, header=fmt.submitted)
+    submitted, found = coerce_text(
+        raw[fmt.submitted],
+        Column("submitted_at", "datetime", "", not_future=True),
+        rows,
+        file,
+        now,
+        header=fmt.submitted,
+    )
     problems += found
     cohort_column = mapping.cohort_column or ("cohort_id" if "cohort_id" in raw else "cohort")
     wave_column = mapping.wave_column or "wave"
     cohorts = _per_row(raw, cohort or mapping.cohort, cohort_column, count)
     waves = _per_row(raw, wave or mapping.wave, wave_column, count)
-    problems += text_problems(waves.missing, waves, rows, file, wave_column,
-                              "no wave: give wave in the mapping, a wave column, or --wave")
-    problems += text_problems(waves.flags(cells.mismatching(waves.values, "|".join(WAVES) + r"|\d{4}")), waves,
-                              rows, file, wave_column, "not a wave (" + ", ".join(WAVES) + ", or a year YYYY)")
+    problems += text_problems(
+        waves.missing, waves, rows, file, wave_column, "no wave: give wave in the mapping, a wave column, or --wave"
+    )
+    problems += text_problems(
+        waves.flags(cells.mismatching(waves.values, "|".join(WAVES) + r"|\d{4}")),
+        waves,
+        rows,
+        file,
+        wave_column,
+        "not a wave (" + ", ".join(WAVES) + ", or a year YYYY)",
+    )
     known_cohorts = tuple(context.cohorts["cohort_id"].astype(str))
-    problems += text_problems(cohorts.flags(cells.outside(cohorts.values, known_cohorts)), cohorts, rows, file,
-                              cohort_column, "cohort not in table 'cohorts'")
+    problems += text_problems(
+        cohorts.flags(cells.outside(cohorts.values, known_cohorts)),
+        cohorts,
+        rows,
+        file,
+        cohort_column,
+        "cohort not in table 'cohorts'",
+    )
     if mapping.roster:
-        problems += text_problems(cohorts.missing, cohorts, rows, file, cohort_column,
-                                  "no cohort: give cohort in the mapping, a cohort column, or --cohort")
+        problems += text_problems(
+            cohorts.missing,
+            cohorts,
+            rows,
+            file,
+            cohort_column,
+            "no cohort: give cohort in the mapping, a cohort column, or --cohort",
+        )
     authority = _authority_codes(raw, mapping, context.authorities, rows, file, problems)
 
     keep = np.ones(count, dtype=bool)
@@ -322,34 +456,58 @@ def parse_survey(
         incomplete = (~pd.array(finished, dtype="boolean")).fillna(False).to_numpy(dtype=bool)
         rule = mapping.rule("incomplete")
         if rule == "reject":
-            problems += text_problems(incomplete, raw[fmt.finished], rows, file, fmt.finished,
-                                      "incomplete response (rules.incomplete: reject)")
+            problems += text_problems(
+                incomplete,
+                raw[fmt.finished],
+                rows,
+                file,
+                fmt.finished,
+                "incomplete response (rules.incomplete: reject)",
+            )
         elif rule == "exclude":
-            exclusions += [(rows[i], respondent.cell(i), "incomplete response (Finished = false)")
-                           for i in np.flatnonzero(incomplete)]
+            exclusions += [
+                (rows[i], respondent.cell(i), "incomplete response (Finished = false)")
+                for i in np.flatnonzero(incomplete)
+            ]
             keep &= ~incomplete
     if mapping.roster:
         roster = tuple(context.participants["cohort_id"].astype(str) + "/" + context.participants["participant_id"])
         unknown = cells.outside(pc.binary_join_element_wise(cohorts.array(), respondent.array(), "/"), roster)
         if mapping.rule("unknown_respondents") == "reject":
-            problems += text_problems(unknown, withheld, rows, file, fmt.respondent,
-                                      "respondent is not on the roster of this cohort "
-                                      "(rules.unknown_respondents: reject)")
+            problems += text_problems(
+                unknown,
+                withheld,
+                rows,
+                file,
+                fmt.respondent,
+                "respondent is not on the roster of this cohort (rules.unknown_respondents: reject)",
+            )
         else:
-            exclusions += [(rows[i], respondent.cell(i), "not on the cohort roster")
-                           for i in np.flatnonzero(unknown & keep)]
+            exclusions += [
+                (rows[i], respondent.cell(i), "not on the cohort roster") for i in np.flatnonzero(unknown & keep)
+            ]
             keep &= ~unknown
 
     per_answer = [raw["item_id"]] if mapping.format == "tidy" else []
     duplicated = _duplicates([respondent, cohorts, waves, *per_answer], submitted, keep)
     if duplicated:
         if mapping.rule("duplicates") == "reject":
-            problems += [Problem(file, int(rows[i]), fmt.respondent, withheld,
-                                 f"duplicate submission by the same respondent in this wave (also row {rows[j]}; "
-                                 "rules.duplicates: reject)") for i, j in duplicated]
+            problems += [
+                Problem(
+                    file,
+                    int(rows[i]),
+                    fmt.respondent,
+                    withheld,
+                    f"duplicate submission by the same respondent in this wave (also row {rows[j]}; "
+                    "rules.duplicates: reject)",
+                )
+                for i, j in duplicated
+            ]
         else:
-            exclusions += [(rows[i], respondent.cell(i), f"duplicate submission, superseded by row {rows[j]}")
-                           for i, j in duplicated]
+            exclusions += [
+                (rows[i], respondent.cell(i), f"duplicate submission, superseded by row {rows[j]}")
+                for i, j in duplicated
+            ]
             keep[[i for i, _ in duplicated]] = False
 
     if mapping.format == "tidy":
@@ -362,35 +520,41 @@ def parse_survey(
     if problems:
         raise ValidationError(problems)
 
-    responses = pa.table({
-        "survey": pa.repeat(pa.scalar(mapping.survey), len(values)),
-        "respondent": respondent.take(answers.position).encoded(),
-        "cohort_id": cohorts.take(answers.position).encoded(),
-        "authority_code": authority.take(answers.position).encoded(),
-        "wave": waves.take(answers.position).encoded(),
-        "item_id": answers.item.encoded(),
-        "value": pa.array(values),
-        "submitted_at": pa.array(submitted[answers.position]),
-        "source_sha256": pa.repeat(pa.scalar(source_sha256), len(values)),
-    })
+    responses = pa.table(
+        {
+            "survey": pa.repeat(pa.scalar(mapping.survey), len(values)),
+            "respondent": respondent.take(answers.position).encoded(),
+            "cohort_id": cohorts.take(answers.position).encoded(),
+            "authority_code": authority.take(answers.position).encoded(),
+            "wave": waves.take(answers.position).encoded(),
+            "item_id": answers.item.encoded(),
+            "value": pa.array(values),
+            "submitted_at": pa.array(submitted[answers.position]),
+            "source_sha256": pa.repeat(pa.scalar(source_sha256), len(values)),
+        }
+    )
     text = _melt(raw, mapping.free_text, count)
     text = text.filter(keep[text.position] & ~text.text.missing)
-    free_text = pa.table({
-        "survey": pa.repeat(pa.scalar(mapping.survey), len(text.position)),
-        "respondent": respondent.take(text.position).encoded(),
-        "cohort_id": cohorts.take(text.position).encoded(),
-        "wave": waves.take(text.position).encoded(),
-        "question": text.item.encoded(),
-        "answer": text.text.encoded(),
-        "source_sha256": pa.repeat(pa.scalar(source_sha256), len(text.position)),
-    })
+    free_text = pa.table(
+        {
+            "survey": pa.repeat(pa.scalar(mapping.survey), len(text.position)),
+            "respondent": respondent.take(text.position).encoded(),
+            "cohort_id": cohorts.take(text.position).encoded(),
+            "wave": waves.take(text.position).encoded(),
+            "question": text.item.encoded(),
+            "answer": text.text.encoded(),
+            "source_sha256": pa.repeat(pa.scalar(source_sha256), len(text.position)),
+        }
+    )
     excluded = pd.DataFrame(exclusions, columns=["source_row", "respondent", "reason"])
     excluded.insert(0, "source_file", path.name)
     excluded.insert(0, "source_sha256", source_sha256)
     width = len(waves.values) + 1
     kept = pd.unique(cohorts.codes[keep].astype(np.int64) * width + waves.codes[keep])
-    batches = sorted(((cohorts.value(int(p) // width), str(waves.value(int(p) % width))) for p in kept),
-                     key=lambda b: (b[0] or "", b[1]))
+    batches = sorted(
+        ((cohorts.value(int(p) // width), str(waves.value(int(p) % width))) for p in kept),
+        key=lambda b: (b[0] or "", b[1]),
+    )
     return SurveyBatch(responses, free_text, excluded, batches)
 
 
@@ -423,12 +587,14 @@ class _Answers:
     text: cells.Text
 
     def filter(self, keep: np.ndarray) -> _Answers:
-        return _Answers(self.position[keep], self.columns, self.column[keep], self.item.take(keep),
-                        self.text.take(keep))
+        return _Answers(
+            self.position[keep], self.columns, self.column[keep], self.item.take(keep), self.text.take(keep)
+        )
 
 
-def _column_problems(present_columns: list[str], mapping: SurveyMapping, fmt: ExportFormat, context: SurveyContext,
-                     file: str) -> list[Problem]:
+def _column_problems(
+    present_columns: list[str], mapping: SurveyMapping, fmt: ExportFormat, context: SurveyContext, file: str
+) -> list[Problem]:
     """Columns the export must have, and columns nobody said what to do with."""
     present = set(present_columns)
     required = {fmt.respondent, fmt.submitted} | ({fmt.finished} if fmt.finished else set())
@@ -443,9 +609,15 @@ def _column_problems(present_columns: list[str], mapping: SurveyMapping, fmt: Ex
     accounted = fmt.metadata | set(mapping.items) | set(mapping.free_text) | set(mapping.ignore) | required
     for column in present_columns:
         if column not in accounted:
-            problems.append(Problem(file, 1, column, None,
-                                    f"column is not in the mapping file {mapping.source} "
-                                    "(add it under items, free_text or ignore)"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    column,
+                    None,
+                    f"column is not in the mapping file {mapping.source} (add it under items, free_text or ignore)",
+                )
+            )
     known_items = set(context.instrument["item_id"].astype(str))
     for column, item in mapping.items.items():
         if item not in known_items:
@@ -462,8 +634,14 @@ def _per_row(raw: dict[str, cells.Text], fixed: str | None, column: str, count: 
     return cells.Text.constant(None, count)
 
 
-def _authority_codes(raw: dict[str, cells.Text], mapping: SurveyMapping, authorities: pd.DataFrame,
-                     rows: np.ndarray, file: str, problems: list[Problem]) -> cells.Text:
+def _authority_codes(
+    raw: dict[str, cells.Text],
+    mapping: SurveyMapping,
+    authorities: pd.DataFrame,
+    rows: np.ndarray,
+    file: str,
+    problems: list[Problem],
+) -> cells.Text:
     """GSS codes from a column holding codes or names; unknown ones are problems."""
     column = mapping.authority_column or ("authority_code" if "authority_code" in raw else None)
     if column is None:
@@ -472,8 +650,14 @@ def _authority_codes(raw: dict[str, cells.Text], mapping: SurveyMapping, authori
     by_name.update({c.casefold(): c for c in authorities["gss_code"]})
     given = raw[column]
     codes = pa.array([by_name.get(v.casefold()) for v in given.values.to_pylist()], pa.string())
-    problems += text_problems(given.flags(cells.mask(pc.is_null(codes))), given, rows, file, column,
-                              "not one of the 33 London local authorities (name or GSS code)")
+    problems += text_problems(
+        given.flags(cells.mask(pc.is_null(codes))),
+        given,
+        rows,
+        file,
+        column,
+        "not one of the 33 London local authorities (name or GSS code)",
+    )
     return given.mapped(codes)
 
 
@@ -507,12 +691,14 @@ def _duplicates(keys: list[cells.Text], submitted: np.ndarray, keep: np.ndarray)
     last_rows = np.flatnonzero(last_of_key)
     # Groups are contiguous, so a row's group ends at the first group end at or after it.
     superseding = ordered_positions[last_rows[np.searchsorted(last_rows, np.arange(order.size))]]
-    return sorted((int(p), int(s)) for p, s, last in zip(ordered_positions, superseding, last_of_key, strict=True)
-                  if not last)
+    return sorted(
+        (int(p), int(s)) for p, s, last in zip(ordered_positions, superseding, last_of_key, strict=True) if not last
+    )
 
 
-def answers_to_values(answers: _Answers, instrument: pd.DataFrame, file: str, rows: np.ndarray
-                      ) -> tuple[np.ndarray, list[Problem]]:
+def answers_to_values(
+    answers: _Answers, instrument: pd.DataFrame, file: str, rows: np.ndarray
+) -> tuple[np.ndarray, list[Problem]]:
     """Numeric values for answers given as scale numbers or as the instrument's labels.
 
     A label is matched ignoring case and repeated spaces. A number must lie
@@ -521,27 +707,35 @@ def answers_to_values(answers: _Answers, instrument: pd.DataFrame, file: str, ro
     distinct item and answer text is looked at once.
     """
     item_ids = pa.array(instrument["item_id"].astype(str).tolist(), pa.string())
-    index = answers.item.spread(pc.fill_null(pc.index_in(answers.item.values, value_set=item_ids), -1)
-                                .to_numpy(zero_copy_only=False), -1)
+    index = answers.item.spread(
+        pc.fill_null(pc.index_in(answers.item.values, value_set=item_ids), -1).to_numpy(zero_copy_only=False), -1
+    )
     unknown = index < 0
     numbers, not_numbers = cells.to_number(answers.text.values)
     values = answers.text.spread(numbers, np.nan)
     is_label = answers.text.flags(not_numbers) & ~unknown
     if is_label.any():
-        lookup = {f"{item}\x1f{label}": value for item, labels in zip(instrument["item_id"], instrument["labels"],
-                                                                    strict=True)
-                  for label, value in parse_labels(str(labels)).items()}
+        lookup = {
+            f"{item}\x1f{label}": value
+            for item, labels in zip(instrument["item_id"], instrument["labels"], strict=True)
+            for label, value in parse_labels(str(labels)).items()
+        }
         # Each distinct (item, answer) pair given as words is looked up once.
-        pairs = (answers.item.codes[is_label].astype(np.int64) * (len(answers.text.values) + 1)
-                 + answers.text.codes[is_label])
+        pairs = (
+            answers.item.codes[is_label].astype(np.int64) * (len(answers.text.values) + 1)
+            + answers.text.codes[is_label]
+        )
         distinct, where = np.unique(pairs, return_inverse=True)
         items = pc.take(answers.item.values, pa.array(distinct // (len(answers.text.values) + 1)))
-        spoken = pc.utf8_lower(pc.replace_substring_regex(
-            pc.take(answers.text.values, pa.array(distinct % (len(answers.text.values) + 1))), r"\s+", " "))
-        found = pc.index_in(pc.binary_join_element_wise(items, spoken, "\x1f"),
-                            value_set=pa.array(list(lookup), pa.string()))
-        label_values = np.asarray(pc.fill_null(pc.take(pa.array(list(lookup.values()), pa.float64()), found),
-                                               np.nan))
+        spoken = pc.utf8_lower(
+            pc.replace_substring_regex(
+                pc.take(answers.text.values, pa.array(distinct % (len(answers.text.values) + 1))), r"\s+", " "
+            )
+        )
+        found = pc.index_in(
+            pc.binary_join_element_wise(items, spoken, "\x1f"), value_set=pa.array(list(lookup), pa.string())
+        )
+        label_values = np.asarray(pc.fill_null(pc.take(pa.array(list(lookup.values()), pa.float64()), found), np.nan))
         values[is_label] = label_values[where]
     low = np.append(instrument["scale_min"].astype(float).to_numpy(), np.nan)[index]
     high = np.append(instrument["scale_max"].astype(float).to_numpy(), np.nan)[index]

@@ -16,21 +16,31 @@ from .pseudonymise import pseudonymise
 from .readers import Sheet, read_tables
 
 
-def _pseudonymise_identity(sheet: Sheet, schema: TableSchema, key: bytes, file: str,
-                           problems: list[Problem]) -> pd.DataFrame:
+def _pseudonymise_identity(
+    sheet: Sheet, schema: TableSchema, key: bytes, file: str, problems: list[Problem]
+) -> pd.DataFrame:
     """Replace the identity column (e-mail) by the pseudonym and drop names, before anything is kept."""
     identity = schema.identity
     frame = sheet.frame
     if identity is None:
         return frame
     if identity.source not in frame:
-        problems += header_problems(frame.columns, schema.input_columns(), file,
-                                    optional=[c.name for c in schema.columns if c.nullable] + list(identity.drop))
+        problems += header_problems(
+            frame.columns,
+            schema.input_columns(),
+            file,
+            optional=[c.name for c in schema.columns if c.nullable] + list(identity.drop),
+        )
         return frame.iloc[0:0]
     emails = frame[identity.source].str.strip().mask(lambda s: s == "")
     problems += located_problems(emails.isna(), emails.fillna(""), file, identity.source, "a value is required")
-    problems += located_problems(emails.notna() & ~emails.str.contains("@", regex=False, na=False),
-                                 emails, file, identity.source, "not an e-mail address")
+    problems += located_problems(
+        emails.notna() & ~emails.str.contains("@", regex=False, na=False),
+        emails,
+        file,
+        identity.source,
+        "not an e-mail address",
+    )
     out = frame.drop(columns=[identity.source, *[c for c in identity.drop if c in frame]])
     out.insert(0, identity.target, pseudonymise(emails, key))
     return out
@@ -47,14 +57,17 @@ def in_users_terms(problems: list[Problem], schema: TableSchema) -> list[Problem
     identity = schema.identity
     if identity is None:
         return problems
-    return [dataclasses.replace(p, column=identity.source, value=WITHHELD) if p.column == identity.target else p
-            for p in problems]
+    return [
+        dataclasses.replace(p, column=identity.source, value=WITHHELD) if p.column == identity.target else p
+        for p in problems
+    ]
 
 
 def _instrument_label_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
     problems = []
-    for row, labels, low, high in zip(frame.index, frame["labels"], frame["scale_min"], frame["scale_max"],
-                                      strict=True):
+    for row, labels, low, high in zip(
+        frame.index, frame["labels"], frame["scale_min"], frame["scale_max"], strict=True
+    ):
         try:
             values = parse_labels(str(labels)).values()
         except ValueError as error:
@@ -62,8 +75,11 @@ def _instrument_label_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
             continue
         outside = [v for v in values if not low <= v <= high]
         if outside:
-            problems.append(Problem(file, int(row), "labels", str(labels),
-                                    f"label values {outside} outside the scale {low} to {high}"))
+            problems.append(
+                Problem(
+                    file, int(row), "labels", str(labels), f"label values {outside} outside the scale {low} to {high}"
+                )
+            )
     return problems
 
 
@@ -84,9 +100,15 @@ def parse_tables(path: Path, key: bytes, now: dt.datetime | None = None) -> dict
         if table not in WORKBOOK_TABLES:
             if sheet.frame.empty and path.suffix.lower() != ".csv":
                 continue
-            problems.append(Problem(file, None, None, None,
-                                    f"'{sheet.name}' is not a table the workbench loads (tables: "
-                                    + ", ".join(WORKBOOK_TABLES) + ")"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"'{sheet.name}' is not a table the workbench loads (tables: " + ", ".join(WORKBOOK_TABLES) + ")",
+                )
+            )
             continue
         if sheet.frame.empty:
             problems.append(Problem(file, None, None, None, "the sheet has no data rows"))

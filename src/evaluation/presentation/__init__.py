@@ -29,6 +29,26 @@ from .numbers import (
 )
 from .tables import Column, Table, table
 
-__all__ = ["MISSING", "SUPPRESSED", "Column", "Findings", "KeyFinding", "Markdown", "Table", "count", "date",
-           "declare_population", "interval", "money", "number", "p_phrase", "p_value", "people", "percent", "score",
-           "table", "title", "yes_no"]
+__all__ = [
+    "MISSING",
+    "SUPPRESSED",
+    "Column",
+    "Findings",
+    "KeyFinding",
+    "Markdown",
+    "Table",
+    "count",
+    "date",
+    "declare_population",
+    "interval",
+    "money",
+    "number",
+    "p_phrase",
+    "p_value",
+    "people",
+    "percent",
+    "score",
+    "table",
+    "title",
+    "yes_no",
+]

@@ -129,8 +129,15 @@ class Findings:
         """Give warnings back to the previous handler (a notebook never needs to: its kernel ends)."""
         warnings.showwarning = self._previous
 
-    def _warned(self, message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                file: Any = None, line: str | None = None) -> None:
+    def _warned(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
         if issubclass(category, _FOR_MAINTAINERS):
             self._previous(message, category, filename, lineno, file, line)
         elif issubclass(category, AnalysisNote):
@@ -164,8 +171,11 @@ class Findings:
             lines.append("- No finding could be reported from these data (see the sections below).")
         lines += ["", f"**What this evaluation can and cannot show.** {self.design}"]
         if self.notes_:
-            lines += ["", f"See *Notes on the analysis* for {numbers.count(len(self.notes_))} point(s) on how the "
-                          "figures were computed."]
+            lines += [
+                "",
+                f"See *Notes on the analysis* for {numbers.count(len(self.notes_))} point(s) on how the "
+                "figures were computed.",
+            ]
         return Markdown("\n".join(lines))
 
     def notes(self) -> Markdown:

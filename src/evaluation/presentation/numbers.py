@@ -175,4 +175,3 @@ def interval(low: float, high: float, shown: Any = score, *, confidence_level: f
     if is_missing(low) or is_missing(high):
         return ""
     return f"{round(100 * confidence_level)}% interval {shown(low)} to {shown(high)}"
-

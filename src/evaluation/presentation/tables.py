@@ -70,13 +70,21 @@ class Table:
 
         head = "".join(cell(h, n, "th", "col") for h, n in zip(self.headers, self.numeric, strict=True))
         body = "".join(
-            "<tr>" + "".join(cell(text, n, "th" if i == 0 else "td", "row" if i == 0 else "")
-                             for i, (text, n) in enumerate(zip(row, self.numeric, strict=True))) + "</tr>"
-            for row in self.rows)
+            "<tr>"
+            + "".join(
+                cell(text, n, "th" if i == 0 else "td", "row" if i == 0 else "")
+                for i, (text, n) in enumerate(zip(row, self.numeric, strict=True))
+            )
+            + "</tr>"
+            for row in self.rows
+        )
         notes = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
-        return (f'<div class="wb-table"><table><caption>{html.escape(self.caption)}</caption>'
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-                + (f'<ul class="wb-table-notes">{notes}</ul>' if notes else "") + "</div>")
+        return (
+            f'<div class="wb-table"><table><caption>{html.escape(self.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            + (f'<ul class="wb-table-notes">{notes}</ul>' if notes else "")
+            + "</div>"
+        )
 
     def __repr__(self) -> str:
         return f"Table: {self.caption} ({len(self.rows)} rows)"
@@ -94,8 +102,9 @@ def _shown(value: Any, kind: Kind, suppressed: bool) -> str:
     return _FORMATS[kind](value)
 
 
-def table(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str, source: str = "",
-          notes: Sequence[str] = ()) -> Table:
+def table(
+    frame: pd.DataFrame, columns: Sequence[Column], *, caption: str, source: str = "", notes: Sequence[str] = ()
+) -> Table:
     """``frame`` as a report table with ``columns`` (others are left out), in the frame's row order.
 
     A missing value in a row flagged ``suppressed`` (the tidy frames of
@@ -119,10 +128,20 @@ def table(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str, sourc
     if missing:
         raise KeyError(f"table '{caption}': no column(s) {missing} in the frame (it has {list(frame.columns)})")
     flags = frame["suppressed"].fillna(False).astype(bool).tolist() if "suppressed" in frame else [False] * len(frame)
-    rows = tuple(tuple(_shown(record[c.name], c.kind, flag) for c in columns)
-                 for record, flag in zip(frame.to_dict("records"), flags, strict=True))
+    rows = tuple(
+        tuple(_shown(record[c.name], c.kind, flag) for c in columns)
+        for record, flag in zip(frame.to_dict("records"), flags, strict=True)
+    )
     used = {text for row in rows for text in row}
-    symbols = [note for symbol, note in ((numbers.SUPPRESSED, numbers.SUPPRESSED_NOTE),
-                                         (numbers.MISSING, numbers.MISSING_NOTE)) if symbol in used]
-    return Table(caption, tuple(c.header for c in columns), rows, tuple(c.kind in NUMERIC_KINDS for c in columns),
-                 tuple(symbols) + tuple(notes) + ((f"Source: {source}",) if source else ()))
+    symbols = [
+        note
+        for symbol, note in ((numbers.SUPPRESSED, numbers.SUPPRESSED_NOTE), (numbers.MISSING, numbers.MISSING_NOTE))
+        if symbol in used
+    ]
+    return Table(
+        caption,
+        tuple(c.header for c in columns),
+        rows,
+        tuple(c.kind in NUMERIC_KINDS for c in columns),
+        tuple(symbols) + tuple(notes) + ((f"Source: {source}",) if source else ()),
+    )

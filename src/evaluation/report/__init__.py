@@ -9,5 +9,16 @@
 from .document import AUDIENCES, INTERNAL, PUBLIC, ReportDocument, Withheld, read_document
 from .html import MARKING, RenderedReport, RunStamp, render_html, report_html
 
-__all__ = ["AUDIENCES", "INTERNAL", "MARKING", "PUBLIC", "RenderedReport", "ReportDocument", "RunStamp",
-           "Withheld", "read_document", "render_html", "report_html"]
+__all__ = [
+    "AUDIENCES",
+    "INTERNAL",
+    "MARKING",
+    "PUBLIC",
+    "RenderedReport",
+    "ReportDocument",
+    "RunStamp",
+    "Withheld",
+    "read_document",
+    "render_html",
+    "report_html",
+]

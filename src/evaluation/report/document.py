@@ -38,11 +38,15 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 # refuses a slash preceded by a word character, a colon or another slash.
 MACHINE_PATH = re.compile(
     r"(?<![\w.:/~-])/(?:home|root|tmp|work|usr|opt|var|srv|mnt|media|Users|private|Volumes|etc|data|scratch|nfs)"
-    r"/[^\s\"'<>]*|\b[A-Za-z]:\\[^\s\"'<>]+|file://[^\s\"'<>]+")
+    r"/[^\s\"'<>]*|\b[A-Za-z]:\\[^\s\"'<>]+|file://[^\s\"'<>]+"
+)
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+", re.MULTILINE)
 # HTML that fetches something when the page opens: the report must be self-contained (and work offline).
-NETWORK_LOAD = re.compile(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*[\"']?"
-                          r"(?:https?:)?//", re.IGNORECASE)
+NETWORK_LOAD = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*[\"']?"
+    r"(?:https?:)?//",
+    re.IGNORECASE,
+)
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -193,8 +197,13 @@ def read_document(executed: Path | dict[str, Any]) -> ReportDocument:
             if not block.outputs:
                 continue
             if TITLE_TAG in tags:
-                heading = _title(Block("markdown", markdown="\n".join(
-                    str(o.content) for o in block.outputs if o.mime == "text/markdown")), default="")
+                heading = _title(
+                    Block(
+                        "markdown",
+                        markdown="\n".join(str(o.content) for o in block.outputs if o.mime == "text/markdown"),
+                    ),
+                    default="",
+                )
                 if heading:
                     title_block = _retitled(title_block, heading)
                     continue

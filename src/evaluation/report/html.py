@@ -89,12 +89,14 @@ class _Anchors:
 
     def mark(self, markup: str) -> str:
         """``markup`` with an ``id`` on every heading that has none (headings in HTML outputs)."""
+
         def add(match: re.Match[str]) -> str:
             level, attributes, text = int(match.group(1)), match.group(2) or "", match.group(3)
             found = _ID.search(attributes)
             anchor = self.anchor(level, text, found.group(1) if found else None)
             attributes = attributes if found else f' id="{anchor}"{attributes}'
             return f"<h{level}{attributes}>{text}</h{level}>"
+
         return _HEADING.sub(add, markup)
 
 
@@ -118,10 +120,12 @@ def _figure(spec: dict[str, Any], number: int) -> str:
     label = title.get("text") if isinstance(title, dict) else title
     label = re.sub(r"<[^>]+>", " ", str(label)).strip() if label else "Chart"
     chart_id = f"report-chart-{number}"
-    return (f'<figure class="report-figure"><div class="report-chart" id="{chart_id}" role="img" '
-            f'aria-label="{html.escape(label)}" data-spec="{chart_id}-spec"></div>'
-            f'<script type="application/json" id="{chart_id}-spec">'
-            f'{script_json({"data": spec.get("data", []), "layout": layout})}</script></figure>')
+    return (
+        f'<figure class="report-figure"><div class="report-chart" id="{chart_id}" role="img" '
+        f'aria-label="{html.escape(label)}" data-spec="{chart_id}-spec"></div>'
+        f'<script type="application/json" id="{chart_id}-spec">'
+        f"{script_json({'data': spec.get('data', []), 'layout': layout})}</script></figure>"
+    )
 
 
 def _output(output: Output, anchors: _Anchors, markdown: mistune.Markdown, charts: list[int]) -> str:
@@ -133,14 +137,16 @@ def _output(output: Output, anchors: _Anchors, markdown: mistune.Markdown, chart
     if output.mime == "text/html":
         markup = anchors.mark(_SCOPED_STYLE.sub("", output.content))
         if "<table" in markup:  # a wide table scrolls on a narrow screen, and can be reached by keyboard
-            return (f'<div class="report-output report-table" role="region" aria-label="Table" tabindex="0">'
-                    f"{markup}</div>")
+            return (
+                f'<div class="report-output report-table" role="region" aria-label="Table" tabindex="0">{markup}</div>'
+            )
         return f'<div class="report-output">{markup}</div>'
     if output.mime == "image/svg+xml":
         return f'<div class="report-output" role="img" aria-label="Chart">{output.content}</div>'
     if output.mime == "image/png":
-        return f'<div class="report-output"><img alt="Chart" src="data:image/png;base64,{output.content.strip()}">' \
-               "</div>"
+        return (
+            f'<div class="report-output"><img alt="Chart" src="data:image/png;base64,{output.content.strip()}"></div>'
+        )
     return f'<p class="report-output report-text">{html.escape(output.content.rstrip())}</p>'
 
 
@@ -157,8 +163,10 @@ def _contents(sections: list[tuple[str, str]]) -> str:
     if not sections:
         return ""
     items = "".join(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for anchor, text in sections)
-    return (f'<nav class="report-contents" aria-labelledby="contents"><h2 id="contents">Contents</h2>'
-            f"<ul>{items}</ul></nav>")  # a list without numbers: headings often carry their own
+    return (
+        f'<nav class="report-contents" aria-labelledby="contents"><h2 id="contents">Contents</h2>'
+        f"<ul>{items}</ul></nav>"
+    )  # a list without numbers: headings often carry their own
 
 
 @cache
@@ -171,24 +179,39 @@ def _plotly_js(basic: bool) -> str:
     """plotly.js as the published site serves it: the basic bundle (scatter, bar, pie; a quarter of the size,
     so a page opens and prints sooner) when every chart can use it, else the full bundle plotly ships."""
     if basic:
-        return (files("evaluation.dashboards") / "share" / "voila" / "templates" / "workbench" / "static"
-                / "plotly-basic.min.js").read_text(encoding="utf-8")
+        return (
+            files("evaluation.dashboards")
+            / "share"
+            / "voila"
+            / "templates"
+            / "workbench"
+            / "static"
+            / "plotly-basic.min.js"
+        ).read_text(encoding="utf-8")
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
 
 
 def _trace_types(document: ReportDocument) -> set[str]:
-    return {str(trace.get("type", "scatter")) for block in document.blocks() for output in block.outputs
-            if output.mime == PLOTLY_MIME for trace in output.content.get("data", [])}
+    return {
+        str(trace.get("type", "scatter"))
+        for block in document.blocks()
+        for output in block.outputs
+        if output.mime == PLOTLY_MIME
+        for trace in output.content.get("data", [])
+    }
 
 
 def report_html(document: ReportDocument, stamp: RunStamp) -> str:
     """The page of ``document`` as one self-contained HTML string."""
     anchors, charts = _Anchors(), []
     markdown = _markdown(anchors)
-    title = _block(document.title_block, anchors, markdown, charts) if document.title_block else \
-        f"<h1>{html.escape(document.title)}</h1>"
+    title = (
+        _block(document.title_block, anchors, markdown, charts)
+        if document.title_block
+        else f"<h1>{html.escape(document.title)}</h1>"
+    )
     summary = "".join(_block(b, anchors, markdown, charts) for b in document.summary)
     anchors.sections.clear()  # the contents list the sections that follow them (not the title, not the summary)
     body = "".join(_block(b, anchors, markdown, charts) for b in document.body)
@@ -204,7 +227,8 @@ def report_html(document: ReportDocument, stamp: RunStamp) -> str:
         + f"{_contents(anchors.sections)}\n{body}\n</main>\n"
         f'<footer class="report-footer"><p class="report-provenance">{html.escape(stamp.line())}</p>{marking}'
         "</footer>\n"
-        f"<script>{asset('charts.js')}</script>\n</body>\n</html>\n")
+        f"<script>{asset('charts.js')}</script>\n</body>\n</html>\n"
+    )
 
 
 def render_html(executed: Path, target: Path, stamp: RunStamp) -> RenderedReport:

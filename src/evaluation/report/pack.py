@@ -60,8 +60,11 @@ class BoardPack:
 
 
 def _published(reports: Path) -> list[str]:
-    return sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in reports.glob(f"*/*/{PROVENANCE_JSON}")
-                  if not p.parent.name.startswith(".") and not p.parent.parent.name.startswith(("_", ".")))
+    return sorted(
+        f"{p.parent.parent.name}/{p.parent.name}"
+        for p in reports.glob(f"*/*/{PROVENANCE_JSON}")
+        if not p.parent.name.startswith(".") and not p.parent.parent.name.startswith(("_", "."))
+    )
 
 
 def choose_runs(reports: Path, patterns: Sequence[str]) -> list[str]:
@@ -69,14 +72,18 @@ def choose_runs(reports: Path, patterns: Sequence[str]) -> list[str]:
     published, chosen = _published(reports), []
     for pattern in patterns:
         if "/" not in pattern:
-            raise PackError(f"{pattern!r}: name a run as analysis/run-id, as in {reports}/ "
-                            "(e.g. programme_evaluation/all)")
+            raise PackError(
+                f"{pattern!r}: name a run as analysis/run-id, as in {reports}/ (e.g. programme_evaluation/all)"
+            )
         matches = [k for k in published if fnmatch.fnmatchcase(k, pattern)]
         if not matches:
             analysis = pattern.split("/")[0]
             siblings = [k for k in published if k.split("/")[0] == analysis]
-            known = f"published runs of {analysis}: {', '.join(siblings)}" if siblings else \
-                f"no run of {analysis} is published there"
+            known = (
+                f"published runs of {analysis}: {', '.join(siblings)}"
+                if siblings
+                else f"no run of {analysis} is published there"
+            )
             raise PackError(f"run {pattern} is not published in {reports}/ ({known})")
         chosen += [k for k in matches if k not in chosen]
     return chosen
@@ -88,8 +95,10 @@ def _entry(reports: Path, key: str) -> PackEntry:
     folder = reports / key
     pdf = folder / REPORT_PDF
     if not pdf.exists():
-        raise PackError(f"run {key} has no {REPORT_PDF} in {folder} (it was run without PDFs, or before them): "
-                        f"`workbench run --select {key} --force` prints it")
+        raise PackError(
+            f"run {key} has no {REPORT_PDF} in {folder} (it was run without PDFs, or before them): "
+            f"`workbench run --select {key} --force` prints it"
+        )
     record = json.loads((folder / PROVENANCE_JSON).read_text())
     report = record.get("report", {})
     pages = len(PdfReader(pdf).pages)
@@ -100,24 +109,30 @@ def _entry(reports: Path, key: str) -> PackEntry:
 
 def _frame_html(title: str, entries: Sequence[tuple[PackEntry, int]], pages: int, blank: int, marking: str) -> str:
     """The contents, then ``blank`` empty pages: printed with the pack's numbers, then laid over the reports."""
-    rows = "".join(f'<tr><td>{html.escape(e.title)}</td><td>{html.escape(e.stamp.key)}<br>'
-                   f'<span class="pack-when">{html.escape(e.stamp.when)}</span></td>'
-                   f'<td class="wb-num">{first}</td></tr>' for e, first in entries)
+    rows = "".join(
+        f"<tr><td>{html.escape(e.title)}</td><td>{html.escape(e.stamp.key)}<br>"
+        f'<span class="pack-when">{html.escape(e.stamp.when)}</span></td>'
+        f'<td class="wb-num">{first}</td></tr>'
+        for e, first in entries
+    )
     made = dt.datetime.now(dt.UTC)
     marking_html = f'<p class="report-marking">{marking}</p>' if marking else ""
     blanks = '<div class="pack-blank"></div>' * blank
-    return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{asset('report.css')}\n.pack-blank {{ break-before: page; height: 1px; }}\n"
-            ".pack-when { color: #505a5f; font-size: 0.9em; } table { width: 100%; }</style></head><body><main>"
-            f"{marking_html}<h1>{html.escape(title)}</h1><p>{len(entries)} reports, {pages} pages, put together on "
-            f"{made.day} {made:%B %Y}. Each report keeps its own page numbers at the foot of its pages; the "
-            "pack's page numbers are at the top right.</p><table><caption>Contents</caption><thead><tr>"
-            '<th scope="col">Report</th><th scope="col">Run</th><th scope="col" class="wb-num">Page</th></tr>'
-            f"</thead><tbody>{rows}</tbody></table></main>{blanks}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{asset('report.css')}\n.pack-blank {{ break-before: page; height: 1px; }}\n"
+        ".pack-when { color: #505a5f; font-size: 0.9em; } table { width: 100%; }</style></head><body><main>"
+        f"{marking_html}<h1>{html.escape(title)}</h1><p>{len(entries)} reports, {pages} pages, put together on "
+        f"{made.day} {made:%B %Y}. Each report keeps its own page numbers at the foot of its pages; the "
+        "pack's page numbers are at the top right.</p><table><caption>Contents</caption><thead><tr>"
+        '<th scope="col">Report</th><th scope="col">Run</th><th scope="col" class="wb-num">Page</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table></main>{blanks}</body></html>"
+    )
 
 
-def _print_frame(printer: PdfPrinter, folder: Path, title: str, entries: Sequence[PackEntry], contents: int,
-                 marking: str) -> tuple[Path, int]:
+def _print_frame(
+    printer: PdfPrinter, folder: Path, title: str, entries: Sequence[PackEntry], contents: int, marking: str
+) -> tuple[Path, int]:
     """Print the contents and the numbered blank pages, given ``contents`` pages of contents; the file and the
     number of contents pages it actually took."""
     from pypdf import PdfReader
@@ -129,14 +144,16 @@ def _print_frame(printer: PdfPrinter, folder: Path, title: str, entries: Sequenc
     total = page - 1
     source, target = folder / "frame.html", folder / "frame.pdf"
     source.write_text(_frame_html(title, firsts, total, total - contents, marking), encoding="utf-8")
-    header = band("", marking, f'{html.escape(title)} page <span class="pageNumber"></span> of '
-                                '<span class="totalPages"></span>')
+    header = band(
+        "", marking, f'{html.escape(title)} page <span class="pageNumber"></span> of <span class="totalPages"></span>'
+    )
     printer.print_page(source, target, header=header, background=False)
     return target, len(PdfReader(target).pages) - (total - contents)
 
 
-def build_board_pack(reports: Path, runs: Sequence[str], out: Path, *, title: str = PACK_TITLE,
-                     printer: PdfPrinter | None = None) -> BoardPack:
+def build_board_pack(
+    reports: Path, runs: Sequence[str], out: Path, *, title: str = PACK_TITLE, printer: PdfPrinter | None = None
+) -> BoardPack:
     """Join the PDFs of the published ``runs`` (``analysis/run-id``, globs allowed) into ``out``.
 
     Raises :class:`PackError` naming the run when a run or its PDF is missing; ``out`` is then untouched.

@@ -38,11 +38,13 @@ def band(left: str, centre: str, right: str, *, align: str = "start") -> str:
     The centre (the marking) never wraps; ``align="end"`` puts it on the last line of a wrapped left cell,
     so that a footer's marking is the page's last line.
     """
-    return (f'<div style="{_SMALL} width: 100%; margin: 0 16mm; display: grid; column-gap: 4mm; '
-            f'grid-template-columns: minmax(0, 2fr) auto minmax(0, 1fr); align-items: {align};">'
-            f'<span style="text-align: left;">{left}</span>'
-            f'<span style="text-align: center; font-weight: bold; letter-spacing: 0.08em; white-space: nowrap;">'
-            f'{centre}</span><span style="text-align: right; white-space: nowrap;">{right}</span></div>')
+    return (
+        f'<div style="{_SMALL} width: 100%; margin: 0 16mm; display: grid; column-gap: 4mm; '
+        f'grid-template-columns: minmax(0, 2fr) auto minmax(0, 1fr); align-items: {align};">'
+        f'<span style="text-align: left;">{left}</span>'
+        f'<span style="text-align: center; font-weight: bold; letter-spacing: 0.08em; white-space: nowrap;">'
+        f'{centre}</span><span style="text-align: right; white-space: nowrap;">{right}</span></div>'
+    )
 
 
 def header_template(report: RenderedReport) -> str:
@@ -52,8 +54,12 @@ def header_template(report: RenderedReport) -> str:
 def footer_template(report: RenderedReport) -> str:
     stamp = report.stamp
     commit = f", commit {stamp.git_commit[:7]}" if stamp.git_commit else ""
-    return band(html.escape(f"{stamp.key}, {stamp.when}{commit}"), report.marking,
-                'Page <span class="pageNumber"></span> of <span class="totalPages"></span>', align="end")
+    return band(
+        html.escape(f"{stamp.key}, {stamp.when}{commit}"),
+        report.marking,
+        'Page <span class="pageNumber"></span> of <span class="totalPages"></span>',
+        align="end",
+    )
 
 
 class PdfPrinter:
@@ -70,8 +76,9 @@ class PdfPrinter:
 
             self._playwright = sync_playwright().start()
             try:
-                self._browser = self._playwright.chromium.launch(executable_path=str(chromium),
-                                                                  args=list(HEADLESS_CHROMIUM_ARGS))
+                self._browser = self._playwright.chromium.launch(
+                    executable_path=str(chromium), args=list(HEADLESS_CHROMIUM_ARGS)
+                )
             except Exception:
                 self._playwright.stop()
                 raise
@@ -94,8 +101,9 @@ class PdfPrinter:
     def __enter__(self) -> PdfPrinter:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -106,8 +114,9 @@ class PdfPrinter:
             finally:
                 self._playwright.stop()
 
-    def print_page(self, page_html: Path, target: Path, *, header: str = "", footer: str = "",
-                   background: bool = True) -> None:
+    def print_page(
+        self, page_html: Path, target: Path, *, header: str = "", footer: str = "", background: bool = True
+    ) -> None:
         """Print the HTML file ``page_html`` to ``target`` (A4), once its charts are drawn.
 
         ``background=False`` leaves the pages transparent (nothing painted behind the text): a page that
@@ -118,17 +127,27 @@ class PdfPrinter:
             page.goto(page_html.resolve().as_uri(), wait_until="load")
             if page.evaluate("document.querySelectorAll('.report-chart').length"):
                 try:
-                    page.wait_for_function("window.reportChartsDrawn === true || window.reportChartsError",
-                                           timeout=CHART_TIMEOUT_MS)
+                    page.wait_for_function(
+                        "window.reportChartsDrawn === true || window.reportChartsError", timeout=CHART_TIMEOUT_MS
+                    )
                 except Exception as error:
-                    raise PdfError(f"{page_html.name}: the charts were not drawn within "
-                                   f"{CHART_TIMEOUT_MS // 1000} s") from error
+                    raise PdfError(
+                        f"{page_html.name}: the charts were not drawn within {CHART_TIMEOUT_MS // 1000} s"
+                    ) from error
                 problem = page.evaluate("window.reportChartsError || ''")
                 if problem:
                     raise PdfError(f"{page_html.name}: plotly could not draw a chart: {problem}")
-            page.pdf(path=str(target), format="A4", margin=MARGIN, print_background=background,
-                     display_header_footer=bool(header or footer), header_template=header or "<span></span>",
-                     footer_template=footer or "<span></span>", outline=True, tagged=True)
+            page.pdf(
+                path=str(target),
+                format="A4",
+                margin=MARGIN,
+                print_background=background,
+                display_header_footer=bool(header or footer),
+                header_template=header or "<span></span>",
+                footer_template=footer or "<span></span>",
+                outline=True,
+                tagged=True,
+            )
         except Exception:
             self._discard_tab()
             raise

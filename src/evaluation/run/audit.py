@@ -75,8 +75,8 @@ REPORT_HTML = "report.html"
 PEOPLE_SPAN = re.compile(r'<span data-people="([^"]*)">(.*?)</span>', re.DOTALL)
 # "n = 3", "n=3", "3 participants", "3 people": how the notebooks write counts of people in text.
 PEOPLE_IN_TEXT = re.compile(
-    r"\bn\s*=\s*(\d+)\b|\b(\d+)\s+(?:participants?|people|persons?|respondents?|leaders?|members?)\b",
-    re.IGNORECASE)
+    r"\bn\s*=\s*(\d+)\b|\b(\d+)\s+(?:participants?|people|persons?|respondents?|leaders?|members?)\b", re.IGNORECASE
+)
 _HIDDEN = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -155,44 +155,64 @@ def audit_finished_run(folder: Path) -> dict[str, Any]:
         declared = read_declaration(folder)
         findings = [] if declared.audience == INTERNAL else audit_run_folder(folder)
     except Exception as error:  # an output the audit cannot read is not published unread
-        return {"cell": None, "exception": DisclosureAuditError.__name__,
-                "message": f"disclosure audit: the run's outputs could not be read ({type(error).__name__}: "
-                           f"{error}); the run was not published"}
+        return {
+            "cell": None,
+            "exception": DisclosureAuditError.__name__,
+            "message": f"disclosure audit: the run's outputs could not be read ({type(error).__name__}: "
+            f"{error}); the run was not published",
+        }
     if declared.audience == INTERNAL:
-        record: dict[str, Any] = {"audited": False, "audience": INTERNAL,
-                                  "note": "internal run: every figure shown; not audited, not for publication"}
+        record: dict[str, Any] = {
+            "audited": False,
+            "audience": INTERNAL,
+            "note": "internal run: every figure shown; not audited, not for publication",
+        }
     else:
-        record = {"audited": True, "audience": declared.audience, "threshold": declared.k,
-                  "findings": [asdict(f) for f in findings]}
+        record = {
+            "audited": True,
+            "audience": declared.audience,
+            "threshold": declared.k,
+            "findings": [asdict(f) for f in findings],
+        }
     write_atomically(folder / AUDIT_JSON, json.dumps(record, indent=1).encode())
     if not findings:
         return {}
     shown = "\n".join(f"  {f}" for f in findings[:20])
     more = f"\n  ... and {len(findings) - 20} more (audit.json)" if len(findings) > 20 else ""
-    return {"cell": None, "exception": DisclosureAuditError.__name__,
-            "message": f"disclosure audit at k={declared.k}: {len(findings)} problem(s); the run was not "
-                       f"published:\n{shown}{more}"}
+    return {
+        "cell": None,
+        "exception": DisclosureAuditError.__name__,
+        "message": f"disclosure audit at k={declared.k}: {len(findings)} problem(s); the run was not "
+        f"published:\n{shown}{more}",
+    }
 
 
 def assert_run_publishable(folder: Path) -> None:
     """Raise :class:`DisclosureAuditError` listing every finding of :func:`audit_run_folder`."""
     findings = audit_run_folder(folder)
     if findings:
-        raise DisclosureAuditError(f"{folder}: {len(findings)} disclosure problem(s):\n"
-                                   + "\n".join(f"  {f}" for f in findings))
+        raise DisclosureAuditError(
+            f"{folder}: {len(findings)} disclosure problem(s):\n" + "\n".join(f"  {f}" for f in findings)
+        )
 
 
-def _check_count(output: str, row: str, column: str, n: float, k: int,
-                 populations: dict[str, int]) -> Iterator[Finding]:
+def _check_count(
+    output: str, row: str, column: str, n: float, k: int, populations: dict[str, int]
+) -> Iterator[Finding]:
     """Threshold rule, then the complement rule against each population that can contain the count."""
     if 1 <= n < k:
         yield Finding(output, row, column, f"{n:g}", f"a count of fewer than {k} people")
         return
     for label, total in populations.items():
         if n <= total and not count_publishable(n, total, k):
-            yield Finding(output, row, column, f"{n:g}",
-                          f"its complement {total:g} - {n:g} = {total - n:g} of population '{label}' "
-                          f"(total {total:g} published) is under {k}")
+            yield Finding(
+                output,
+                row,
+                column,
+                f"{n:g}",
+                f"its complement {total:g} - {n:g} = {total - n:g} of population '{label}' "
+                f"(total {total:g} published) is under {k}",
+            )
             return  # one finding per place: the first population it leaks against
 
 
@@ -207,18 +227,30 @@ def _leading_label(group: object) -> str:
     return re.split(r":| \(", str(group), maxsplit=1)[0].strip()
 
 
-def _result_findings(output: str, frame: pd.DataFrame, declared: _Declaration, implicit: dict[str, int],
-                     quantities: dict[tuple[str, ...], list[tuple[Finding, bool]]]) -> list[Finding]:
+def _result_findings(
+    output: str,
+    frame: pd.DataFrame,
+    declared: _Declaration,
+    implicit: dict[str, int],
+    quantities: dict[tuple[str, ...], list[tuple[Finding, bool]]],
+) -> list[Finding]:
     if "n" not in frame.columns:
         return []
-    findings = [Finding(output, str(row + 1), str(column), f"{value:g}", reason.replace("k", str(declared.k), 1))
-                for row, column, value, reason in find_disclosure_risks(frame, declared.k).itertuples(index=False)]
+    findings = [
+        Finding(output, str(row + 1), str(column), f"{value:g}", reason.replace("k", str(declared.k), 1))
+        for row, column, value, reason in find_disclosure_risks(frame, declared.k).itertuples(index=False)
+    ]
     sizes = pd.to_numeric(frame["n"], errors="coerce")
     for position, n in enumerate(sizes):
         group = str(frame["group"].iat[position]) if "group" in frame.columns else ""
         term = str(frame["term"].iat[position]) if "term" in frame.columns else ""
-        place = Finding(output, str(position + 1), "n", "" if pd.isna(n) else f"{n:g}",
-                        f"n of {term!r} ({group}) is suppressed in another output")
+        place = Finding(
+            output,
+            str(position + 1),
+            "n",
+            "" if pd.isna(n) else f"{n:g}",
+            f"n of {term!r} ({group}) is suppressed in another output",
+        )
         quantities.setdefault(("result", group, term), []).append((place, bool(pd.isna(n))))
         if pd.isna(n) or n < declared.k:
             continue  # small ones are already found above
@@ -258,8 +290,14 @@ def _tables(folder: Path) -> Iterator[_Table]:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         except pd.errors.EmptyDataError:  # an empty table publishes nothing
             continue
-        yield _Table(f"tables/{path.name}", frame, entry.get("people_column", "n"), entry.get("population"),
-                     _row_totals(frame), dict(entry.get("shares", {})))
+        yield _Table(
+            f"tables/{path.name}",
+            frame,
+            entry.get("people_column", "n"),
+            entry.get("population"),
+            _row_totals(frame),
+            dict(entry.get("shares", {})),
+        )
 
 
 def _with_margins(frame: pd.DataFrame) -> pd.DataFrame | None:
@@ -276,54 +314,93 @@ def _row_totals(frame: pd.DataFrame) -> dict[str, int]:
     if numbers is None or TOTAL not in numbers.columns:
         return {}
     suppressed = (frame.set_index(frame.columns[0]) == SUPPRESSED_SYMBOL).any(axis=1)
-    return {str(label): int(total) for label, total in numbers[TOTAL].items()
-            if label != TOTAL and suppressed.get(label, False) and pd.notna(total)}
+    return {
+        str(label): int(total)
+        for label, total in numbers[TOTAL].items()
+        if label != TOTAL and suppressed.get(label, False) and pd.notna(total)
+    }
 
 
-def _table_findings(table: _Table, declared: _Declaration,
-                    quantities: dict[tuple[str, ...], list[tuple[Finding, bool]]]) -> list[Finding]:
+def _table_findings(
+    table: _Table, declared: _Declaration, quantities: dict[tuple[str, ...], list[tuple[Finding, bool]]]
+) -> list[Finding]:
     findings: list[Finding] = []
     frame, k = table.frame, declared.k
     label_column = frame.columns[0]
     if table.people_column is not None and table.people_column in frame.columns:
-        populations = ({table.population: declared.populations[table.population]}
-                       if table.population in declared.populations else dict([declared.main]) if declared.main
-                       else {})
+        populations = (
+            {table.population: declared.populations[table.population]}
+            if table.population in declared.populations
+            else dict([declared.main])
+            if declared.main
+            else {}
+        )
         for position, value in enumerate(pd.to_numeric(frame[table.people_column], errors="coerce")):
             if pd.notna(value):
-                findings += _check_count(table.output, f"{position + 1} ({frame[label_column].iat[position]})",
-                                         table.people_column, float(value), k, populations)
+                findings += _check_count(
+                    table.output,
+                    f"{position + 1} ({frame[label_column].iat[position]})",
+                    table.people_column,
+                    float(value),
+                    k,
+                    populations,
+                )
     for share, base in table.shares.items():
         values = pd.to_numeric(frame[share], errors="coerce")
         bases = pd.to_numeric(frame[base], errors="coerce")
         for position, (value, of) in enumerate(zip(values, bases, strict=True)):
             if not share_publishable(value, of, k):
-                findings.append(Finding(table.output, f"{position + 1} ({frame[label_column].iat[position]})",
-                                        share, f"{value:g}", f"a share of {of:g} people: it gives back a count "
-                                        f"of {round(value * of):g} whose count or complement is under {k}"))
+                findings.append(
+                    Finding(
+                        table.output,
+                        f"{position + 1} ({frame[label_column].iat[position]})",
+                        share,
+                        f"{value:g}",
+                        f"a share of {of:g} people: it gives back a count "
+                        f"of {round(value * of):g} whose count or complement is under {k}",
+                    )
+                )
     numbers = _with_margins(frame)
     if numbers is None:
         return findings
     has_suppressed = bool((frame == SUPPRESSED_SYMBOL).any().any())
     for label in numbers.index:
         for column in numbers.columns:
-            suppressed = frame.set_index(label_column).at[label, column] == SUPPRESSED_SYMBOL \
-                if numbers.index.is_unique else False
+            suppressed = (
+                frame.set_index(label_column).at[label, column] == SUPPRESSED_SYMBOL
+                if numbers.index.is_unique
+                else False
+            )
             value = numbers.at[label, column] if numbers.index.is_unique else float("nan")
-            place = Finding(table.output, str(label), str(column), f"{value:g}",
-                            "the same cell is suppressed in another output")
+            place = Finding(
+                table.output, str(label), str(column), f"{value:g}", "the same cell is suppressed in another output"
+            )
             if TOTAL not in (label, column):  # every table has margins called Total: not one quantity
                 key = ("cell", str(label_column), str(label), str(column))  # same dimension, row and column
                 quantities.setdefault(key, []).append((place, bool(suppressed)))
             if has_suppressed and pd.notna(value) and 1 <= value < k and TOTAL not in (label, column):
-                findings.append(Finding(table.output, str(label), str(column), f"{value:g}",
-                                        f"a count of fewer than {k} people in a table with suppressed cells"))
+                findings.append(
+                    Finding(
+                        table.output,
+                        str(label),
+                        str(column),
+                        f"{value:g}",
+                        f"a count of fewer than {k} people in a table with suppressed cells",
+                    )
+                )
     one_way = TOTAL not in numbers.columns
     if not has_suppressed or (one_way and numbers.shape[1] != 1):
         return findings
     for label, column in recoverable_cells(numbers):
-        findings.append(Finding(table.output, str(label), str(column), SUPPRESSED_SYMBOL,
-                                "the suppressed cell can be recovered from the published margins"))
+        findings.append(
+            Finding(
+                table.output,
+                str(label),
+                str(column),
+                SUPPRESSED_SYMBOL,
+                "the suppressed cell can be recovered from the published margins",
+            )
+        )
     return findings
 
 
@@ -373,6 +450,7 @@ def _as_list(value: Any) -> list[Any]:
 
 def _fill(template: str, trace: dict[str, Any], point: int) -> str:
     """A hover template with ``%{x}``, ``%{y}``, ``%{text}``, ``%{customdata[i]}`` filled for one point."""
+
     def value(match: re.Match[str]) -> str:
         name, index = match.group(1), match.group(2)
         values = _as_list(trace.get(name))
@@ -386,14 +464,18 @@ def _fill(template: str, trace: dict[str, Any], point: int) -> str:
     return re.sub(r"%\{(\w+)(?:\[(\d+)\])?(?::[^}]*)?\}", value, template)
 
 
-def _text_findings(output: str, row: str, column: str, text: str, declared: _Declaration,
-                   implicit: dict[str, int]) -> list[Finding]:
+def _text_findings(
+    output: str, row: str, column: str, text: str, declared: _Declaration, implicit: dict[str, int]
+) -> list[Finding]:
     """Counts written in ``text``: against the run's population, and a table row's total if the text names it."""
     findings: list[Finding] = []
-    named = {label: total for label, total in implicit.items()
-             if re.search(rf"\b{re.escape(label)}\b", text, re.IGNORECASE)}
-    populations = {**(dict([declared.main]) if declared.main else {}),
-                   **{f"{label} (table row total)": total for label, total in named.items()}}
+    named = {
+        label: total for label, total in implicit.items() if re.search(rf"\b{re.escape(label)}\b", text, re.IGNORECASE)
+    }
+    populations = {
+        **(dict([declared.main]) if declared.main else {}),
+        **{f"{label} (table row total)": total for label, total in named.items()},
+    }
     for match in PEOPLE_IN_TEXT.finditer(text):
         n = float(match.group(1) or match.group(2))
         findings += _check_count(output, row, column, n, declared.k, populations)
@@ -408,11 +490,24 @@ def _report_findings(page: str, declared: _Declaration, implicit: dict[str, int]
         label, shown = match.group(1), _TAG.sub("", match.group(2)).strip()
         sentence = _sentence(visible, match.start(), match.end())
         if label not in declared.populations:
-            findings.append(Finding(REPORT_HTML, sentence, f'data-people="{label}"', shown,
-                                    f"population '{label}' is not declared (run.population)"))
+            findings.append(
+                Finding(
+                    REPORT_HTML,
+                    sentence,
+                    f'data-people="{label}"',
+                    shown,
+                    f"population '{label}' is not declared (run.population)",
+                )
+            )
         elif re.fullmatch(r"\d+", shown):
-            findings += _check_count(REPORT_HTML, sentence, f'data-people="{label}"', float(shown), declared.k,
-                                     {label: declared.populations[label]})
+            findings += _check_count(
+                REPORT_HTML,
+                sentence,
+                f'data-people="{label}"',
+                float(shown),
+                declared.k,
+                {label: declared.populations[label]},
+            )
     unmarked = PEOPLE_SPAN.sub(" ", visible)
     for line in _TAG.sub(" ", unmarked).splitlines():
         if line.strip():
@@ -422,5 +517,5 @@ def _report_findings(page: str, declared: _Declaration, implicit: dict[str, int]
 
 def _sentence(text: str, start: int, end: int) -> str:
     """The words around a span, without tags, to name the sentence in the message."""
-    around = _TAG.sub(" ", text[max(0, start - 100):end + 100])
+    around = _TAG.sub(" ", text[max(0, start - 100) : end + 100])
     return repr(" ".join(around.split())[:200])

@@ -98,9 +98,11 @@ def claim_reports_folder(reports: Path, audience: str, *, mark: bool = True) -> 
         elif audience == PUBLIC and name == DEFAULT_INTERNAL_REPORTS.name:
             held = INTERNAL
     if held is not None and held != audience:
-        raise AudienceError(f"{reports} holds {held} reports; an {audience} run may not write there "
-                            f"(internal runs go to {DEFAULT_INTERNAL_REPORTS}/, public ones to "
-                            f"{config.DEFAULT_REPORTS}/)")
+        raise AudienceError(
+            f"{reports} holds {held} reports; an {audience} run may not write there "
+            f"(internal runs go to {DEFAULT_INTERNAL_REPORTS}/, public ones to "
+            f"{config.DEFAULT_REPORTS}/)"
+        )
     if held is None and mark:
         write_atomically(marked, f"{audience}\n".encode())
 
@@ -144,7 +146,7 @@ class Run:
         The first population declared is the run's own: results' ``n`` and
         tables without a named population are checked against it.
         """
-        if not label or any(c in label for c in "\"<>&"):
+        if not label or any(c in label for c in '"<>&'):
             raise ValueError(f"population label {label!r}: use plain text without quotes or < > &")
         if int(total) != total or total < 0:
             raise ValueError(f"population {label!r}: total {total!r} is not a whole number of people")
@@ -163,15 +165,21 @@ class Run:
             self.population(label, total)
 
     def _write_disclosure(self) -> None:
-        record = {"audience": self.audience, "threshold": self.disclosure_threshold,
-                  "populations": self.populations}
+        record = {"audience": self.audience, "threshold": self.disclosure_threshold, "populations": self.populations}
         write_atomically(self.output_dir / DISCLOSURE_JSON, json.dumps(record, indent=1, sort_keys=True).encode())
 
     def read(self, table: str, where: str = "", params: Sequence[Any] = ()) -> pd.DataFrame:
         """A table from the store (``where`` is SQL with ``?`` placeholders); the read is recorded and hashed."""
         frame = self.store.read_table(table, where, list(params))
-        self.reads.append({"table": table, "where": where, "params": [str(p) for p in params],
-                           "sha256": self.store.content_sha256(table, where, list(params)), "rows": len(frame)})
+        self.reads.append(
+            {
+                "table": table,
+                "where": where,
+                "params": [str(p) for p in params],
+                "sha256": self.store.content_sha256(table, where, list(params)),
+                "rows": len(frame),
+            }
+        )
         write_atomically(self.output_dir / READS_JSON, json.dumps(self.reads, indent=1).encode())
         return frame
 
@@ -203,14 +211,19 @@ class Run:
             labels = people["population"].where(people["population"].notna(), next(iter(self.populations), None))
             unknown = set(labels) - set(self.populations)
             if unknown:
-                raise KeyError(f"population(s) {sorted(map(str, unknown))} not declared; declared: "
-                               f"{', '.join(self.populations) or 'none'}")
-            parts = [protect_people_counts(part, self.populations[label], self.disclosure_threshold)
-                     for label, part in people.groupby(labels, sort=False)]
+                raise KeyError(
+                    f"population(s) {sorted(map(str, unknown))} not declared; declared: "
+                    f"{', '.join(self.populations) or 'none'}"
+                )
+            parts = [
+                protect_people_counts(part, self.populations[label], self.disclosure_threshold)
+                for label, part in people.groupby(labels, sort=False)
+            ]
         else:
             if population is not None and population not in self.populations:
-                raise KeyError(f"population {population!r} is not declared; declared: "
-                               f"{', '.join(self.populations) or 'none'}")
+                raise KeyError(
+                    f"population {population!r} is not declared; declared: {', '.join(self.populations) or 'none'}"
+                )
             label = population or next(iter(self.populations), None)
             total = self.populations[label] if label is not None else None
             parts = [protect_people_counts(people, total, self.disclosure_threshold)]
@@ -219,8 +232,9 @@ class Run:
         protected = pd.concat(parts).loc[frame.index]
         return protected.assign(suppressed=protected["suppressed"].astype(bool))
 
-    def publish_results(self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None,
-                        counts_people: bool = True) -> pd.DataFrame:
+    def publish_results(
+        self, estimates: Iterable[Estimate] | pd.DataFrame, *, population: str | None = None, counts_people: bool = True
+    ) -> pd.DataFrame:
         """Add tidy estimates to the run's results table (``analysis`` is filled in); returns all so far.
 
         The estimates are protected first (:meth:`protect`, against ``population``
@@ -248,8 +262,16 @@ class Run:
         combined.to_parquet(self.output_dir / RESULTS_PARQUET, index=False)
         return combined
 
-    def publish_table(self, name: str, frame: pd.DataFrame, *, title: str = "", people_column: str | None = "n",
-                      population: str | None = None, shares: Mapping[str, str] | None = None) -> Path:
+    def publish_table(
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        *,
+        title: str = "",
+        people_column: str | None = "n",
+        population: str | None = None,
+        shares: Mapping[str, str] | None = None,
+    ) -> Path:
         """Publish a table for the dashboards; refuses any group of fewer people than the threshold.
 
         ``people_column`` counts people per row (None for tables not about
@@ -271,14 +293,17 @@ class Run:
             counts = frame[people_column]
             small = counts.notna() & (counts > 0) & (counts < self.disclosure_threshold)
             if small.any():
-                raise DisclosureError(f"table '{name}': {int(small.sum())} row(s) with fewer than "
-                                      f"{self.disclosure_threshold} people; suppress them first")
+                raise DisclosureError(
+                    f"table '{name}': {int(small.sum())} row(s) with fewer than "
+                    f"{self.disclosure_threshold} people; suppress them first"
+                )
         for share, base in (shares or {}).items():
             for row, (value, of) in enumerate(zip(frame[share], frame[base], strict=True), start=1):
                 if not share_publishable(value, of, self.disclosure_threshold):
                     raise DisclosureError(
                         f"table '{name}', row {row}, column '{share}': {value:.4g} of {of:g} people gives back a "
-                        f"count or complement under {self.disclosure_threshold}; protect_shares it first")
+                        f"count or complement under {self.disclosure_threshold}; protect_shares it first"
+                    )
         path = self.output_dir / "tables" / f"{name}.csv"
         write_atomically(path, frame_to_csv(frame))
         entry: dict[str, Any] = {"title": title or name, "people_column": people_column, "population": population}
@@ -304,8 +329,11 @@ class Run:
         write_atomically(path, json.dumps(index, indent=1, sort_keys=True).encode())
 
 
-def current_run(disclosure_threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD, analysis: str = "interactive",
-                audience: str = PUBLIC) -> Run:
+def current_run(
+    disclosure_threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD,
+    analysis: str = "interactive",
+    audience: str = PUBLIC,
+) -> Run:
     """The run this kernel belongs to (set by the runner), or a scratch run for interactive use.
 
     ``audience`` is the notebook's ``audience`` parameter: ``"public"`` (the

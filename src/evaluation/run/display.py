@@ -22,20 +22,30 @@ def print_plan(planned: list[PlannedRun]) -> None:
     for p in planned:
         table.add_row(p.spec.key, p.action, p.reason)
     console.print(table)
-    console.print(f"{sum(p.action != 'skip' for p in planned)} to run, "
-                  f"{sum(p.action == 'skip' for p in planned)} up to date")
+    console.print(
+        f"{sum(p.action != 'skip' for p in planned)} to run, {sum(p.action == 'skip' for p in planned)} up to date"
+    )
 
 
 @contextmanager
 def progress_display(planned: list[PlannedRun]) -> Iterator[Callable[[PlannedRun, str], None]]:
     """A line per run and an overall bar; yields the callback the scheduler reports events to."""
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=console)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
     overall = progress.add_task("all runs", total=len(planned))
     lines = {}
     for p in planned:
-        lines[p.spec.key] = progress.add_task(f"{p.spec.key}: {'up to date' if p.action == 'skip' else 'queued'}",
-                                              total=1, completed=1 if p.action == "skip" else 0)
+        lines[p.spec.key] = progress.add_task(
+            f"{p.spec.key}: {'up to date' if p.action == 'skip' else 'queued'}",
+            total=1,
+            completed=1 if p.action == "skip" else 0,
+        )
     progress.update(overall, completed=sum(p.action == "skip" for p in planned))
 
     def on_event(p: PlannedRun, event: str) -> None:
@@ -54,8 +64,12 @@ def print_summary(summary: RunSummary) -> None:
     table = Table(title="Summary")
     for heading in ("ran", "skipped", "failed", "seconds"):
         table.add_column(heading, justify="right")
-    table.add_row(str(len(ran) - len(summary.failures)), str(summary.count("skip")), str(len(summary.failures)),
-                  f"{summary.seconds:.1f}")
+    table.add_row(
+        str(len(ran) - len(summary.failures)),
+        str(summary.count("skip")),
+        str(len(summary.failures)),
+        f"{summary.seconds:.1f}",
+    )
     console.print(table)
     for p in summary.planned:
         if p.action == "skip":
@@ -63,6 +77,7 @@ def print_summary(summary: RunSummary) -> None:
     for failure in summary.failures:
         error = failure.error
         cell = f"cell {error.get('cell')}" if error.get("cell") is not None else "no cell"
-        console.print(f"[red]FAILED[/] {failure.key}: {cell}: {error.get('exception')}: {error.get('message')}",
-                      markup=True)
+        console.print(
+            f"[red]FAILED[/] {failure.key}: {cell}: {error.get('exception')}: {error.get('message')}", markup=True
+        )
         console.print(f"  partly executed notebook: {failure.path}/notebook.ipynb", markup=False)

@@ -105,8 +105,11 @@ def _interrupted_cell(executed: Path) -> int | None:
     """
     if not executed.exists():
         return None
-    started = [c for c in json.loads(executed.read_text())["cells"] if c["cell_type"] == "code"
-               and c.get("metadata", {}).get("papermill", {}).get("status") == "completed"]
+    started = [
+        c
+        for c in json.loads(executed.read_text())["cells"]
+        if c["cell_type"] == "code" and c.get("metadata", {}).get("papermill", {}).get("status") == "completed"
+    ]
     if not started:
         return None
     earlier = [c.get("execution_count") or 0 for c in started[:-1]]
@@ -133,8 +136,9 @@ def _write_reports(executed: Path, staging: Path, provenance: dict[str, Any], *,
     """report.html (and report.pdf) of the executed notebook; what the renderer recorded, for provenance."""
     from ..report import RunStamp, render_html
 
-    stamp = RunStamp(provenance["analysis"], provenance["run_id"], provenance["started_at"],
-                     provenance.get("git_commit"))
+    stamp = RunStamp(
+        provenance["analysis"], provenance["run_id"], provenance["started_at"], provenance.get("git_commit")
+    )
     clock = time.perf_counter()
     rendered = render_html(executed, staging / REPORT_HTML, stamp)
     seconds = {"html_seconds": round(time.perf_counter() - clock, 3)}
@@ -144,8 +148,13 @@ def _write_reports(executed: Path, staging: Path, provenance: dict[str, Any], *,
         clock = time.perf_counter()
         worker_printer().print_report(staging / REPORT_HTML, staging / REPORT_PDF, rendered)
         seconds["pdf_seconds"] = round(time.perf_counter() - clock, 3)  # the first includes starting chromium
-    return {"title": rendered.title, "audience": rendered.audience, "pdf": pdf, **seconds,
-            "withheld": [w.as_dict() for w in rendered.withheld]}
+    return {
+        "title": rendered.title,
+        "audience": rendered.audience,
+        "pdf": pdf,
+        **seconds,
+        "withheld": [w.as_dict() for w in rendered.withheld],
+    }
 
 
 def execute_run(task: RunTask) -> RunOutcome:
@@ -164,9 +173,15 @@ def execute_run(task: RunTask) -> RunOutcome:
     # The kernel inherits the worker's environment: this is how the notebook finds its run folder.
     # One BLAS thread per kernel: runs are parallel across workers, and a fixed thread count keeps
     # floating-point summation order, hence results, identical from run to run.
-    os.environ.update({RUN_DIR_ENV: str(staging.resolve()), ANALYSIS_ENV: task.analysis,
-                       "WORKBENCH_STORE": str(Path(task.store).resolve()),
-                       "WORKBENCH_REPORTS": str(reports.resolve()), **SINGLE_THREADED})
+    os.environ.update(
+        {
+            RUN_DIR_ENV: str(staging.resolve()),
+            ANALYSIS_ENV: task.analysis,
+            "WORKBENCH_STORE": str(Path(task.store).resolve()),
+            "WORKBENCH_REPORTS": str(reports.resolve()),
+            **SINGLE_THREADED,
+        }
+    )
     started, clock = _now(), time.perf_counter()
     executed = staging / EXECUTED_NOTEBOOK
     error: dict[str, Any] = {}
@@ -176,9 +191,16 @@ def execute_run(task: RunTask) -> RunOutcome:
     manager = ForkedKernelManager if task.forked_kernel else AsyncKernelManager
     kernel = manager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     try:
-        papermill.execute_notebook(task.notebook, str(executed), parameters=task.parameters, kernel_name="python3",
-                                   progress_bar=False, cwd=str(Path(task.notebook).parent),
-                                   execution_timeout=task.timeout, km=kernel)
+        papermill.execute_notebook(
+            task.notebook,
+            str(executed),
+            parameters=task.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(Path(task.notebook).parent),
+            execution_timeout=task.timeout,
+            km=kernel,
+        )
     except Exception as failure:  # every failure is reported, none stops the other runs
         error = _describe_failure(failure, executed)
     finally:
@@ -189,8 +211,9 @@ def execute_run(task: RunTask) -> RunOutcome:
     report: dict[str, Any] = {}
     if executed.exists():
         try:  # a failed run's partly executed notebook gets its HTML page, not a PDF
-            report = _write_reports(executed, staging, {**task.provenance, "started_at": started},
-                                    pdf=task.pdf and not error)
+            report = _write_reports(
+                executed, staging, {**task.provenance, "started_at": started}, pdf=task.pdf and not error
+            )
         except Exception as failure:  # a report that cannot be rendered or printed fails the run, visibly
             error = error or {"cell": None, "exception": type(failure).__name__, "message": f"report: {failure}"}
     if not error:  # the disclosure audit of everything the run publishes, before it is published
@@ -199,9 +222,17 @@ def execute_run(task: RunTask) -> RunOutcome:
         error = audit_finished_run(staging)
     seconds = round(time.perf_counter() - clock, 3)
     reads_file = staging / "reads.json"
-    provenance = {**task.provenance, "parameters": task.parameters, "status": "failed" if error else "success",
-                  "started_at": started, "finished_at": _now(), "seconds": seconds, "error": error,
-                  "reads": json.loads(reads_file.read_text()) if reads_file.exists() else [], "report": report}
+    provenance = {
+        **task.provenance,
+        "parameters": task.parameters,
+        "status": "failed" if error else "success",
+        "started_at": started,
+        "finished_at": _now(),
+        "seconds": seconds,
+        "error": error,
+        "reads": json.loads(reads_file.read_text()) if reads_file.exists() else [],
+        "report": report,
+    }
     write_atomically(staging / PROVENANCE_JSON, json.dumps(provenance, indent=1, sort_keys=True).encode())
     target = reports / FAILED_DIR / task.analysis / task.run_id if error else final
     _replace_dir(staging, target)
@@ -219,8 +250,16 @@ def remove_leftovers(reports: Path) -> list[str]:
     Call only while holding the reports folder's run lock: otherwise they may
     be another run's folders in use.
     """
-    leftovers = [p for pattern in ("*/.*.staging-*", "*/.*.retired-*", f"{FAILED_DIR}/*/.*.staging-*",
-                                   f"{FAILED_DIR}/*/.*.retired-*") for p in sorted(reports.glob(pattern))]
+    leftovers = [
+        p
+        for pattern in (
+            "*/.*.staging-*",
+            "*/.*.retired-*",
+            f"{FAILED_DIR}/*/.*.staging-*",
+            f"{FAILED_DIR}/*/.*.retired-*",
+        )
+        for p in sorted(reports.glob(pattern))
+    ]
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
     return [f"removed {p.relative_to(reports)}, left unfinished by an interrupted run" for p in leftovers]

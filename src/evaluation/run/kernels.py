@@ -43,12 +43,28 @@ from .lifeline import die_with_parent
 
 # What the notebooks import (and what those modules import at their top), in import order.
 PRELOAD = (
-    "numpy", "pandas", "pyarrow", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
-    "plotly.graph_objects", "plotly.io", "plotly.subplots", "duckdb", "IPython.display",
-    "ipykernel.kernelapp", "ipykernel.ipkernel",
-    "evaluation.tidy", "evaluation.charts", "evaluation.run.contract", "evaluation.statistics.disclosure",
-    "evaluation.analyses.cohort", "evaluation.analyses.programme", "evaluation.analyses.loti",
-    "evaluation.analyses.maturity", "evaluation.analyses.governance",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy.stats",
+    "statsmodels.api",
+    "statsmodels.formula.api",
+    "plotly.graph_objects",
+    "plotly.io",
+    "plotly.subplots",
+    "duckdb",
+    "IPython.display",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "evaluation.tidy",
+    "evaluation.charts",
+    "evaluation.run.contract",
+    "evaluation.statistics.disclosure",
+    "evaluation.analyses.cohort",
+    "evaluation.analyses.programme",
+    "evaluation.analyses.loti",
+    "evaluation.analyses.maturity",
+    "evaluation.analyses.governance",
 )
 
 
@@ -101,9 +117,14 @@ class Zygote:
 
     def __init__(self, preload: Sequence[str] = PRELOAD) -> None:
         env = {**os.environ, **SINGLE_THREADED}
-        self.process = subprocess.Popen([sys.executable, "-m", "evaluation.run.kernels", *preload],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
-                                        bufsize=1)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "evaluation.run.kernels", *preload],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+            bufsize=1,
+        )
 
     @classmethod
     def for_this_process(cls, preload: Sequence[str] = PRELOAD) -> Zygote:
@@ -140,7 +161,7 @@ class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = kwargs.get("cwd")
         zygote = Zygote.for_this_process(self.preload)
-        self.process = zygote.fork_kernel(cmd[module + 1:], env, str(cwd) if cwd else None)
+        self.process = zygote.fork_kernel(cmd[module + 1 :], env, str(cwd) if cwd else None)
         self.pid = self.pgid = self.process.pid  # the kernel leads its own session (see _serve)
         self.cwd = cwd
         return self.connection_info
@@ -155,7 +176,8 @@ class ForkingMixin:
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))  # type: ignore[attr-defined]
         if self.provisioner is None:  # type: ignore[attr-defined]  # jupyter_client keeps one it finds here
             self.provisioner = self.provisioner_class(  # type: ignore[attr-defined]
-                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)  # type: ignore[attr-defined]
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )  # type: ignore[attr-defined]
         return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
 
 

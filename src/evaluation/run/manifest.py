@@ -102,8 +102,15 @@ def load_manifest(path: Path) -> dict[str, Analysis]:
         if not notebook.exists():
             raise ManifestError(f"{path}: analysis '{name}': notebook {notebook} not found")
         inputs = tuple({"table": i} if isinstance(i, str) else dict(i) for i in entry.get("inputs", []))
-        analyses[name] = Analysis(name, notebook, entry.get("title", name), dict(entry.get("for_each", {})),
-                                  inputs, tuple(entry.get("after", [])), dict(entry.get("parameters", {})))
+        analyses[name] = Analysis(
+            name,
+            notebook,
+            entry.get("title", name),
+            dict(entry.get("for_each", {})),
+            inputs,
+            tuple(entry.get("after", [])),
+            dict(entry.get("parameters", {})),
+        )
     for analysis in analyses.values():
         for upstream in analysis.after:
             if upstream not in analyses:
@@ -157,8 +164,12 @@ def run_id(grid_values: dict[str, Any], overrides: dict[str, Any]) -> str:
     return base
 
 
-def expand_runs(analyses: dict[str, Analysis], store_values: dict[str, tuple[str, ...]],
-                overrides: dict[str, str] | None = None, audience: str = "public") -> list[RunSpec]:
+def expand_runs(
+    analyses: dict[str, Analysis],
+    store_values: dict[str, tuple[str, ...]],
+    overrides: dict[str, str] | None = None,
+    audience: str = "public",
+) -> list[RunSpec]:
     """Every run of every analysis, in dependency order, with typed and checked parameters.
 
     ``store_values`` maps ``"table.column"`` to the values stored there.
@@ -183,29 +194,44 @@ def expand_runs(analyses: dict[str, Analysis], store_values: dict[str, tuple[str
         notebook = analysis.notebook.name
         choices = {p: store_values[source] for p, source in analysis.for_each.items()}
         fixed = check_parameters(analysis.parameters, declared[name], notebook)
-        mine = check_parameters({k: v for k, v in overrides.items() if k in declared[name]}, declared[name],
-                                notebook, choices)
+        mine = check_parameters(
+            {k: v for k, v in overrides.items() if k in declared[name]}, declared[name], notebook, choices
+        )
         grid_names = [p for p in analysis.for_each if p not in mine]
         combinations: list[dict[str, Any]] = [{}]
         for parameter in grid_names:
             if parameter not in declared[name]:
-                raise ManifestError(f"analysis '{name}': for_each parameter '{parameter}' is not declared "
-                                    f"in {notebook}")
-            combinations = [{**c, parameter: declared[name][parameter].convert(v, notebook)}
-                            for c in combinations for v in choices[parameter]]
+                raise ManifestError(
+                    f"analysis '{name}': for_each parameter '{parameter}' is not declared in {notebook}"
+                )
+            combinations = [
+                {**c, parameter: declared[name][parameter].convert(v, notebook)}
+                for c in combinations
+                for v in choices[parameter]
+            ]
         for combination in combinations:
             parameters = {**fixed, **combination, **mine}
             grid = {p: parameters[p] for p in analysis.for_each}
-            non_default = {k: v for k, v in mine.items() if k not in analysis.for_each
-                           and v != declared[name][k].default}
+            non_default = {
+                k: v for k, v in mine.items() if k not in analysis.for_each and v != declared[name][k].default
+            }
             inputs = []
             for spec in analysis.inputs:
                 where, params = _bind(spec.get("where", ""), parameters, name)
                 inputs.append(InputSpec(spec["table"], where, params))
             if "audience" in declared[name] and audience != declared[name]["audience"].default:
                 parameters["audience"] = declared[name]["audience"].convert(audience, notebook)
-            runs.append(RunSpec(name, run_id(grid, non_default), analysis.notebook, parameters, tuple(inputs),
-                                analysis.after, audience))
+            runs.append(
+                RunSpec(
+                    name,
+                    run_id(grid, non_default),
+                    analysis.notebook,
+                    parameters,
+                    tuple(inputs),
+                    analysis.after,
+                    audience,
+                )
+            )
     return runs
 
 

@@ -98,8 +98,7 @@ def declared_parameters(path: Path) -> dict[str, Parameter]:
     declared: dict[str, Parameter] = {}
     for node in tree.body:
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
-            raise ParameterError(f"{path.name}: line {node.lineno} of the parameters cell is not "
-                                 "'name: type = value'")
+            raise ParameterError(f"{path.name}: line {node.lineno} of the parameters cell is not 'name: type = value'")
         name = node.target.id
         try:
             default = ast.literal_eval(node.value)
@@ -108,14 +107,20 @@ def declared_parameters(path: Path) -> dict[str, Parameter]:
         choices = _literal_choices(node.annotation)
         type_name = "Literal" if choices is not None else getattr(node.annotation, "id", "")
         if choices is None and type_name not in SCALAR_TYPES:
-            raise ParameterError(f"{path.name}: parameter '{name}' has unsupported type "
-                                 f"'{ast.unparse(node.annotation)}' (use str, int, float, bool or Literal[...])")
+            raise ParameterError(
+                f"{path.name}: parameter '{name}' has unsupported type "
+                f"'{ast.unparse(node.annotation)}' (use str, int, float, bool or Literal[...])"
+            )
         declared[name] = Parameter(name, type_name, default, choices)
     return declared
 
 
-def check_parameters(values: dict[str, Any], declared: dict[str, Parameter], notebook: str,
-                     store_choices: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+def check_parameters(
+    values: dict[str, Any],
+    declared: dict[str, Parameter],
+    notebook: str,
+    store_choices: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, Any]:
     """Typed values for ``values``; unknown names, wrong types and values outside choices are errors.
 
     ``store_choices`` restricts parameters to values found in the store (for
@@ -129,8 +134,10 @@ def check_parameters(values: dict[str, Any], declared: dict[str, Parameter], not
         converted = declared[name].convert(value, notebook)
         allowed = (store_choices or {}).get(name)
         if allowed is not None and converted not in allowed:
-            raise ParameterError(f"{notebook}: parameter '{name}' = {converted!r} is not in the store "
-                                 f"(known: {', '.join(allowed) or 'none'})")
+            raise ParameterError(
+                f"{notebook}: parameter '{name}' = {converted!r} is not in the store "
+                f"(known: {', '.join(allowed) or 'none'})"
+            )
         checked[name] = converted
     return checked
 

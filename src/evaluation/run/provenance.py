@@ -36,8 +36,13 @@ class Fingerprint:
     package_version: str  # the version and a digest of the package's source: results depend on its code
 
     def as_dict(self) -> dict[str, Any]:
-        return {"notebook_sha256": self.notebook_sha256, "parameters": self.parameters, "inputs": self.inputs,
-                "upstream": self.upstream, "package_version": self.package_version}
+        return {
+            "notebook_sha256": self.notebook_sha256,
+            "parameters": self.parameters,
+            "inputs": self.inputs,
+            "upstream": self.upstream,
+            "package_version": self.package_version,
+        }
 
 
 @functools.cache
@@ -113,10 +118,17 @@ def staleness(previous: dict[str, Any] | None, current: Fingerprint) -> str | No
 def git_commit(root: Path) -> str | None:
     """The commit checked out (with ``-dirty`` if files changed), or None outside a git repository."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                                check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return commit + ("-dirty" if dirty else "")

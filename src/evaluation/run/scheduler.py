@@ -84,9 +84,16 @@ def select_analyses(analyses: dict[str, Analysis], patterns: list[str]) -> tuple
     return {n: a for n, a in analyses.items() if n in closure}, run_patterns
 
 
-def plan_runs(manifest: Path, store: Store, reports: Path, *, select: list[str] | None = None,
-              overrides: dict[str, str] | None = None, force: bool = False, audience: str = PUBLIC
-              ) -> list[PlannedRun]:
+def plan_runs(
+    manifest: Path,
+    store: Store,
+    reports: Path,
+    *,
+    select: list[str] | None = None,
+    overrides: dict[str, str] | None = None,
+    force: bool = False,
+    audience: str = PUBLIC,
+) -> list[PlannedRun]:
     """Every selected run with its action and the reason; checks all parameters before anything runs.
 
     ``audience`` goes to every notebook declaring an ``audience`` parameter;
@@ -97,8 +104,11 @@ def plan_runs(manifest: Path, store: Store, reports: Path, *, select: list[str] 
     sources = sorted({s for a in analyses.values() for s in a.for_each.values()})
     runs = expand_runs(analyses, store.distinct_values(sources), overrides, audience)
     # A run with non-default parameters ("cohort-C1~1a2b3c4d") is selected by its base id too.
-    runs = [r for r in runs if any(fnmatch.fnmatch(r.key, p) or fnmatch.fnmatch(r.key.split("~")[0], p)
-                                   for p in run_patterns)]
+    runs = [
+        r
+        for r in runs
+        if any(fnmatch.fnmatch(r.key, p) or fnmatch.fnmatch(r.key.split("~")[0], p) for p in run_patterns)
+    ]
     inputs = input_hashes(store, runs)
     planned: list[PlannedRun] = []
     rerun_analyses: set[str] = set()
@@ -110,8 +120,9 @@ def plan_runs(manifest: Path, store: Store, reports: Path, *, select: list[str] 
             planned.append(PlannedRun(spec, "wait", "after upstream runs that will run"))
             rerun_analyses.add(spec.analysis)
             continue
-        reason = staleness(read_provenance(reports, spec),
-                           fingerprint(spec, inputs[spec.key], upstream_hashes(reports, spec, runs)))
+        reason = staleness(
+            read_provenance(reports, spec), fingerprint(spec, inputs[spec.key], upstream_hashes(reports, spec, runs))
+        )
         if reason is None:
             planned.append(PlannedRun(spec, "skip", "up to date"))
         else:
@@ -129,8 +140,12 @@ class LocalExecutor:
 
         # forkserver: workers do not inherit the parent's threads (rich's live display).
         # Workers are children of the forkserver, not of this process: each watches this process's pid.
-        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"),
-                                        initializer=prepare_worker, initargs=(os.getpid(),))
+        self.pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=prepare_worker,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, task: RunTask, done: Callable[[Any], None]) -> None:
         self.pool.submit(execute_run, task).add_done_callback(done)
@@ -148,16 +163,23 @@ class DaskExecutor:
         self.client = Client(scheduler, timeout="20s")
 
     def submit(self, task: RunTask, done: Callable[[Any], None]) -> None:
-        self.client.submit(execute_run, task, pure=False, key=f"workbench-{task.analysis}-{task.run_id}-"
-                           f"{time.monotonic_ns()}").add_done_callback(done)
+        self.client.submit(
+            execute_run, task, pure=False, key=f"workbench-{task.analysis}-{task.run_id}-{time.monotonic_ns()}"
+        ).add_done_callback(done)
 
     def close(self) -> None:
         self.client.close()
 
 
-def execute_plan(planned: list[PlannedRun], store: Store, reports: Path, *, executor: LocalExecutor | DaskExecutor,
-                 timeout: int | None = None, on_event: Callable[[PlannedRun, str], None] = lambda p, e: None
-                 ) -> list[PlannedRun]:
+def execute_plan(
+    planned: list[PlannedRun],
+    store: Store,
+    reports: Path,
+    *,
+    executor: LocalExecutor | DaskExecutor,
+    timeout: int | None = None,
+    on_event: Callable[[PlannedRun, str], None] = lambda p, e: None,
+) -> list[PlannedRun]:
     """Run the planned runs in dependency order on ``executor``; returns the plan with outcomes filled in."""
     commit = git_commit(Path.cwd())
     all_specs = [p.spec for p in planned]
@@ -166,8 +188,7 @@ def execute_plan(planned: list[PlannedRun], store: Store, reports: Path, *, exec
     in_flight = 0
 
     def ready(p: PlannedRun) -> bool:
-        return all(q.outcome is not None or q.action == "skip" for q in planned
-                   if q.spec.analysis in p.spec.after)
+        return all(q.outcome is not None or q.action == "skip" for q in planned if q.spec.analysis in p.spec.after)
 
     def submit(p: PlannedRun) -> None:
         nonlocal in_flight
@@ -184,12 +205,24 @@ def execute_plan(planned: list[PlannedRun], store: Store, reports: Path, *, exec
                 return
             else:
                 p.action, p.reason = "run", reason
-        task = RunTask(p.spec.analysis, p.spec.run_id, str(p.spec.notebook), p.spec.parameters, str(reports),
-                       str(store.path), timeout,
-                       {"analysis": p.spec.analysis, "run_id": p.spec.run_id, "git_commit": commit,
-                        "audience": p.spec.audience,
-                        "notebook": str(p.spec.notebook), "reason": p.reason,
-                        "fingerprint": fingerprint(p.spec, hashes, upstream).as_dict()})
+        task = RunTask(
+            p.spec.analysis,
+            p.spec.run_id,
+            str(p.spec.notebook),
+            p.spec.parameters,
+            str(reports),
+            str(store.path),
+            timeout,
+            {
+                "analysis": p.spec.analysis,
+                "run_id": p.spec.run_id,
+                "git_commit": commit,
+                "audience": p.spec.audience,
+                "notebook": str(p.spec.notebook),
+                "reason": p.reason,
+                "fingerprint": fingerprint(p.spec, hashes, upstream).as_dict(),
+            },
+        )
         in_flight += 1
         on_event(p, "running")
         executor.submit(task, lambda future, p=p: finished.put((p, future)))
@@ -205,8 +238,14 @@ def execute_plan(planned: list[PlannedRun], store: Store, reports: Path, *, exec
         try:
             p.outcome = future.result()
         except Exception as error:  # the worker itself failed (not the notebook)
-            p.outcome = RunOutcome(p.spec.analysis, p.spec.run_id, "failed", 0.0, "",
-                                   {"cell": None, "exception": type(error).__name__, "message": str(error)})
+            p.outcome = RunOutcome(
+                p.spec.analysis,
+                p.spec.run_id,
+                "failed",
+                0.0,
+                "",
+                {"cell": None, "exception": type(error).__name__, "message": str(error)},
+            )
         on_event(p, p.outcome.status)
     return planned
 
@@ -221,19 +260,40 @@ def write_index(reports: Path) -> Path:
 
     rows = []
     for path in sorted(reports.glob(f"*/*/{PROVENANCE_JSON}")) + sorted(
-            reports.glob(f"{FAILED_DIR}/*/*/{PROVENANCE_JSON}")):
+        reports.glob(f"{FAILED_DIR}/*/*/{PROVENANCE_JSON}")
+    ):
         if path.parts[-3].startswith("_") and path.parts[-4] != FAILED_DIR:
             continue  # scratch output of interactive sessions
         if path.parts[-2].startswith(".") or path.parts[-3].startswith("."):
             continue  # a staging or retired folder: not a published run
         record = json.loads(path.read_text())
-        rows.append({"analysis": record["analysis"], "run_id": record["run_id"], "status": record["status"],
-                     "parameters": json.dumps(record["parameters"], sort_keys=True),
-                     "started_at": record["started_at"], "finished_at": record["finished_at"],
-                     "seconds": record["seconds"], "git_commit": record.get("git_commit"),
-                     "path": str(path.parent.relative_to(reports))})
-    frame = pd.DataFrame(rows, columns=["analysis", "run_id", "status", "parameters", "started_at", "finished_at",
-                                        "seconds", "git_commit", "path"])
+        rows.append(
+            {
+                "analysis": record["analysis"],
+                "run_id": record["run_id"],
+                "status": record["status"],
+                "parameters": json.dumps(record["parameters"], sort_keys=True),
+                "started_at": record["started_at"],
+                "finished_at": record["finished_at"],
+                "seconds": record["seconds"],
+                "git_commit": record.get("git_commit"),
+                "path": str(path.parent.relative_to(reports)),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "analysis",
+            "run_id",
+            "status",
+            "parameters",
+            "started_at",
+            "finished_at",
+            "seconds",
+            "git_commit",
+            "path",
+        ],
+    )
     target = reports / INDEX_PARQUET
     write_atomically(target, frame.to_parquet(index=False))
     return target
@@ -255,12 +315,23 @@ def reports_lock(reports: Path, *, wait: float = 0.0) -> Iterator[list[str]]:
         yield remove_leftovers(reports)
 
 
-def run_manifest(manifest: Path, store: Store, reports: Path, *, select: list[str] | None = None,
-                 overrides: dict[str, str] | None = None, force: bool = False, jobs: int | None = None,
-                 timeout: int | None = None, executor: str = "local", scheduler: str | None = None,
-                 on_event: Callable[[PlannedRun, str], None] = lambda p, e: None,
-                 planned: list[PlannedRun] | None = None, wait: float = 0.0, audience: str = PUBLIC
-                 ) -> RunSummary:
+def run_manifest(
+    manifest: Path,
+    store: Store,
+    reports: Path,
+    *,
+    select: list[str] | None = None,
+    overrides: dict[str, str] | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    timeout: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    on_event: Callable[[PlannedRun, str], None] = lambda p, e: None,
+    planned: list[PlannedRun] | None = None,
+    wait: float = 0.0,
+    audience: str = PUBLIC,
+) -> RunSummary:
     """Plan and execute; the whole of ``workbench run`` without its display.
 
     Without ``planned``, holds the run lock (:func:`reports_lock`) while it
@@ -272,17 +343,31 @@ def run_manifest(manifest: Path, store: Store, reports: Path, *, select: list[st
     if planned is None:
         claim_reports_folder(reports, audience)
         with reports_lock(reports, wait=wait):
-            return _run_planned(store, reports, plan_runs(manifest, store, reports, select=select,
-                                                          overrides=overrides, force=force, audience=audience),
-                                jobs, timeout, executor, scheduler, on_event)
+            return _run_planned(
+                store,
+                reports,
+                plan_runs(manifest, store, reports, select=select, overrides=overrides, force=force, audience=audience),
+                jobs,
+                timeout,
+                executor,
+                scheduler,
+                on_event,
+            )
     for audience_of_run in {p.spec.audience for p in planned}:
         claim_reports_folder(reports, audience_of_run)
     return _run_planned(store, reports, planned, jobs, timeout, executor, scheduler, on_event)
 
 
-def _run_planned(store: Store, reports: Path, planned: list[PlannedRun], jobs: int | None,
-                 timeout: int | None, executor: str, scheduler: str | None,
-                 on_event: Callable[[PlannedRun, str], None]) -> RunSummary:
+def _run_planned(
+    store: Store,
+    reports: Path,
+    planned: list[PlannedRun],
+    jobs: int | None,
+    timeout: int | None,
+    executor: str,
+    scheduler: str | None,
+    on_event: Callable[[PlannedRun, str], None],
+) -> RunSummary:
     started = time.perf_counter()
     if any(p.action != "skip" for p in planned):
         if executor == "dask":

@@ -12,12 +12,27 @@ from .core import Problem, TableSchema, ValidationError
 TABLES: dict[str, TableSchema] = {
     schema.name: schema
     for schema in (
-        programme.COHORTS, programme.PARTICIPANTS, programme.INSTRUMENT, programme.RESPONSES,
-        programme.FREE_TEXT, programme.ATTENDANCE, programme.APPLICATIONS, programme.CONTENT,
+        programme.COHORTS,
+        programme.PARTICIPANTS,
+        programme.INSTRUMENT,
+        programme.RESPONSES,
+        programme.FREE_TEXT,
+        programme.ATTENDANCE,
+        programme.APPLICATIONS,
+        programme.CONTENT,
         programme.PROGRAMME_COSTS,
-        loti.AUTHORITIES, loti.MEMBERSHIP, loti.PROJECTS, loti.PROJECT_AUTHORITIES, loti.INDICATORS,
-        loti.OBSERVATIONS, loti.COSTS_BENEFITS, loti.MATURITY_ASSESSMENTS,
-        governance.PEER_CHALLENGES, governance.RECOMMENDATIONS, governance.ACTIONS, governance.RISK_REGISTER,
+        loti.AUTHORITIES,
+        loti.MEMBERSHIP,
+        loti.PROJECTS,
+        loti.PROJECT_AUTHORITIES,
+        loti.INDICATORS,
+        loti.OBSERVATIONS,
+        loti.COSTS_BENEFITS,
+        loti.MATURITY_ASSESSMENTS,
+        governance.PEER_CHALLENGES,
+        governance.RECOMMENDATIONS,
+        governance.ACTIONS,
+        governance.RISK_REGISTER,
     )
 }
 

@@ -20,8 +20,15 @@ FALSE_WORDS = ("false", "no", "n", "0")
 # Decimal numbers as people and spreadsheets write them; "1e3" too. Not "nan", "inf" or "1,000".
 NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 # Date forms accepted, in order: ISO 8601 as exports write it, then UK day-first (never US month-first).
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-                "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+)
 
 
 def arrow(series: pd.Series) -> pa.ChunkedArray:
@@ -81,8 +88,10 @@ class Text:
         total = sum(len(p.values) for p in parts)
         offsets = np.cumsum([0] + [len(p.values) for p in parts])
         codes = [np.where(p.missing, total, p.codes + offset) for p, offset in zip(parts, offsets, strict=False)]
-        return cls(pa.concat_arrays([p.values for p in parts]) if parts else pa.array([], pa.string()),
-                   np.concatenate(codes).astype(np.int32) if codes else np.zeros(0, np.int32)).mapped(None)
+        return cls(
+            pa.concat_arrays([p.values for p in parts]) if parts else pa.array([], pa.string()),
+            np.concatenate(codes).astype(np.int32) if codes else np.zeros(0, np.int32),
+        ).mapped(None)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -102,8 +111,9 @@ class Text:
 
     def spread(self, per_value: np.ndarray, when_missing: object) -> np.ndarray:
         """Per-cell results from results per distinct value."""
-        return np.append(np.asarray(per_value), np.asarray([when_missing], dtype=np.asarray(per_value).dtype)
-                         )[self.codes]
+        return np.append(np.asarray(per_value), np.asarray([when_missing], dtype=np.asarray(per_value).dtype))[
+            self.codes
+        ]
 
     def flags(self, per_value: np.ndarray) -> np.ndarray:
         """A per-cell mask from a mask over the distinct values (missing cells are never flagged)."""
@@ -169,8 +179,9 @@ def to_timestamp(array: pa.ChunkedArray) -> tuple[pd.Series, np.ndarray]:
     for fmt in DATE_FORMATS:
         if not pc.any(todo).as_py():
             break
-        attempt = pc.strptime(pc.if_else(todo, array, pa.scalar(None, pa.string())), format=fmt, unit="s",
-                              error_is_null=True)
+        attempt = pc.strptime(
+            pc.if_else(todo, array, pa.scalar(None, pa.string())), format=fmt, unit="s", error_is_null=True
+        )
         parsed = pc.coalesce(parsed, attempt)
         todo = pc.and_(todo, pc.is_null(attempt))
     # Microseconds, as the store keeps them: nanoseconds would overflow on a mistyped year such as 3024.

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 ColumnKind = Literal["text", "integer", "number", "date", "datetime", "boolean"]
 
 
-
 @dataclass(frozen=True)
 class Problem:
     """One reason an input cannot be accepted, located in the file the user holds."""
@@ -162,19 +161,31 @@ _DUCKDB_TYPES: dict[str, str] = {
 
 def ordered_after(later: str, earlier: str) -> Callable[[pd.DataFrame], pd.Series]:
     """Row check: ``later`` must not be before ``earlier`` where both are given."""
+
     def check(frame: pd.DataFrame) -> pd.Series:
         return frame[later].notna() & frame[earlier].notna() & (frame[later] < frame[earlier])
+
     return check
 
 
 def not_both(first: str, second: str) -> Callable[[pd.DataFrame], pd.Series]:
     """Row check: ``first`` and ``second`` must not both be given."""
+
     def check(frame: pd.DataFrame) -> pd.Series:
         return frame[first].notna() & frame[second].notna()
+
     return check
 
 
 __all__ = [
-    "Column", "ColumnKind", "ForeignKey", "Identity", "Problem", "RowRule", "TableSchema", "ValidationError",
-    "not_both", "ordered_after",
+    "Column",
+    "ColumnKind",
+    "ForeignKey",
+    "Identity",
+    "Problem",
+    "RowRule",
+    "TableSchema",
+    "ValidationError",
+    "not_both",
+    "ordered_after",
 ]

@@ -44,16 +44,20 @@ PERSONAL_DATA = f"{_EMAIL}|{_PHONE}|{_TITLED_NAME}"
 
 def personal_data(column: str) -> Callable[[pd.DataFrame], pd.Series]:
     """Row check: ``column`` holds an e-mail address, a telephone number or a titled name."""
+
     def check(frame: pd.DataFrame) -> pd.Series:
         text = frame[column].astype("string")
         return text.str.contains(PERSONAL_DATA, regex=True).fillna(False).astype(bool)
+
     return check
 
 
 def longer_than(column: str, characters: int) -> Callable[[pd.DataFrame], pd.Series]:
     """Row check: ``column`` has more than ``characters`` characters."""
+
     def check(frame: pd.DataFrame) -> pd.Series:
         return (frame[column].astype("string").str.len() > characters).fillna(False).astype(bool)
+
     return check
 
 
@@ -63,6 +67,7 @@ def months_after(later: str, earlier: str, low: int, high: int) -> Callable[[pd.
     Calendar months as :class:`pandas.DateOffset` counts them: a review on 31 January 2024 has its
     12-month point on 31 January 2025 and its 24-month point on 31 January 2026, both allowed.
     """
+
     def check(frame: pd.DataFrame) -> pd.Series:
         import pandas as pd
 
@@ -71,18 +76,25 @@ def months_after(later: str, earlier: str, low: int, high: int) -> Callable[[pd.
         too_early = end < start + pd.DateOffset(months=low)
         too_late = end > start + pd.DateOffset(months=high)
         return (given & (too_early | too_late)).fillna(False).astype(bool)
+
     return check
 
 
 def _no_personal_data(column: str) -> RowRule:
-    return RowRule(f"{column} looks like personal data (an e-mail address, telephone number or titled name); "
-                   "record roles, not people", column, personal_data(column))
+    return RowRule(
+        f"{column} looks like personal data (an e-mail address, telephone number or titled name); "
+        "record roles, not people",
+        column,
+        personal_data(column),
+    )
 
 
 def _short_impersonal_text(column: str, characters: int) -> tuple[RowRule, RowRule]:
     """Rules for a free-text cell: at most ``characters`` long, and no personal data."""
-    return (RowRule(f"{column} is longer than {characters} characters", column, longer_than(column, characters)),
-            _no_personal_data(column))
+    return (
+        RowRule(f"{column} is longer than {characters} characters", column, longer_than(column, characters)),
+        _no_personal_data(column),
+    )
 
 
 PEER_CHALLENGES = TableSchema(
@@ -92,15 +104,19 @@ PEER_CHALLENGES = TableSchema(
         Column("challenge_id", "text", "Identifier, e.g. PC-2023-01.", pattern=IDENTIFIER),
         Column("authority_code", "text", "Authority reviewed (GSS code).", pattern=GSS_LONDON),
         Column("review_date", "date", "Last day of the peer challenge on site.", not_future=True),
-        Column("follow_up_date", "date", "Date of the follow-up review, planned or held: 12 to 24 months after "
-               "the review."),
+        Column(
+            "follow_up_date", "date", "Date of the follow-up review, planned or held: 12 to 24 months after the review."
+        ),
         Column("lead_reviewer_org", "text", "Organisation leading the review team, e.g. LOTI or a peer council."),
     ),
     primary_key=("challenge_id",),
     foreign_keys=(ForeignKey(("authority_code",), "authorities", ("gss_code",)),),
     row_rules=(
-        RowRule(f"follow_up_date is not {FOLLOW_UP_MONTHS[0]} to {FOLLOW_UP_MONTHS[1]} months after review_date",
-                "follow_up_date", months_after("follow_up_date", "review_date", *FOLLOW_UP_MONTHS)),
+        RowRule(
+            f"follow_up_date is not {FOLLOW_UP_MONTHS[0]} to {FOLLOW_UP_MONTHS[1]} months after review_date",
+            "follow_up_date",
+            months_after("follow_up_date", "review_date", *FOLLOW_UP_MONTHS),
+        ),
     ),
 )
 
@@ -121,7 +137,7 @@ RECOMMENDATIONS = TableSchema(
 ACTIONS = TableSchema(
     name="actions",
     description="Actions agreed for each recommendation: owner (a role), due date, tracked status and the "
-                "peers' judgement at the follow-up.",
+    "peers' judgement at the follow-up.",
     columns=(
         Column("action_id", "text", "Identifier, e.g. PC-2023-01-R3-A1.", pattern=IDENTIFIER),
         Column("recommendation_id", "text", "Recommendation the action answers."),
@@ -129,8 +145,12 @@ ACTIONS = TableSchema(
         Column("due_date", "date", "Date the action is due."),
         Column("status", "text", "Status in the authority's tracker.", allowed=ACTION_STATUSES),
         Column("evidence", "text", f"Evidence of progress, at most {SHORT_TEXT} characters.", nullable=True),
-        Column("status_at_follow_up", "text", "The peers' judgement at the follow-up review (Not assessed until "
-               "it is held).", allowed=FOLLOW_UP_STATUSES),
+        Column(
+            "status_at_follow_up",
+            "text",
+            "The peers' judgement at the follow-up review (Not assessed until it is held).",
+            allowed=FOLLOW_UP_STATUSES,
+        ),
     ),
     primary_key=("action_id",),
     foreign_keys=(ForeignKey(("recommendation_id",), "recommendations", ("recommendation_id",)),),
@@ -140,10 +160,11 @@ ACTIONS = TableSchema(
 RISK_REGISTER = TableSchema(
     name="risk_register",
     description="Programme risk registers: each risk's probability and impact (1-4) at each review, and the "
-                "RAG rating the register reported.",
+    "RAG rating the register reported.",
     columns=(
-        Column("register", "text", "Register the risk belongs to, e.g. leadership or loti.",
-               pattern=r"[a-z0-9_-]{1,30}"),
+        Column(
+            "register", "text", "Register the risk belongs to, e.g. leadership or loti.", pattern=r"[a-z0-9_-]{1,30}"
+        ),
         Column("risk_id", "text", "Identifier within the register, e.g. R01.", pattern=IDENTIFIER),
         Column("review_date", "date", "Date of the review at which the risk was scored.", not_future=True),
         Column("title", "text", "Short description of the risk."),
@@ -157,6 +178,17 @@ RISK_REGISTER = TableSchema(
 )
 
 __all__ = [
-    "ACTIONS", "ACTION_STATUSES", "FOLLOW_UP_MONTHS", "FOLLOW_UP_STATUSES", "LINES_OF_ENQUIRY", "PEER_CHALLENGES",
-    "PERSONAL_DATA", "RAG", "RECOMMENDATIONS", "RISK_REGISTER", "longer_than", "months_after", "personal_data",
+    "ACTIONS",
+    "ACTION_STATUSES",
+    "FOLLOW_UP_MONTHS",
+    "FOLLOW_UP_STATUSES",
+    "LINES_OF_ENQUIRY",
+    "PEER_CHALLENGES",
+    "PERSONAL_DATA",
+    "RAG",
+    "RECOMMENDATIONS",
+    "RISK_REGISTER",
+    "longer_than",
+    "months_after",
+    "personal_data",
 ]

@@ -6,16 +6,31 @@ from .core import Column, ForeignKey, RowRule, TableSchema, ordered_after
 
 GSS_LONDON = r"E090000(0[1-9]|[12][0-9]|3[0-3])"
 WORKSTREAMS = (
-    "Pipeline", "Peer networks", "Connectivity", "Data standards and cyber security", "Workforce skills",
-    "Common standards", "Cloud", "Procurement", "5G", "Other",
+    "Pipeline",
+    "Peer networks",
+    "Connectivity",
+    "Data standards and cyber security",
+    "Workforce skills",
+    "Common standards",
+    "Cloud",
+    "Procurement",
+    "5G",
+    "Other",
 )
 STAGES = ("Pipeline", "Discovery", "Alpha", "Beta", "Live", "Closed")
 LEVELS = ("organisation", "community", "economic")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 BEARERS = ("Boroughs", "GLA", "London Councils", "Other")
 MATURITY_DOMAINS = (
-    "Lines of business and IT", "Data", "Procurement and suppliers", "Infrastructure and connectivity",
-    "Cyber security", "Open data", "Technology in the public realm", "Workforce digital skills", "Leadership",
+    "Lines of business and IT",
+    "Data",
+    "Procurement and suppliers",
+    "Infrastructure and connectivity",
+    "Cyber security",
+    "Open data",
+    "Technology in the public realm",
+    "Workforce digital skills",
+    "Leadership",
 )
 
 
@@ -29,8 +44,12 @@ AUTHORITIES = TableSchema(
     columns=(
         Column("gss_code", "text", "ONS GSS code, E09000001 to E09000033.", pattern=GSS_LONDON),
         Column("name", "text", "Authority name."),
-        Column("inner_outer", "text", "ONS statistical definition of Inner/Outer London.",
-               allowed=("Inner London", "Outer London")),
+        Column(
+            "inner_outer",
+            "text",
+            "ONS statistical definition of Inner/Outer London.",
+            allowed=("Inner London", "Outer London"),
+        ),
     ),
     primary_key=("gss_code",),
 )
@@ -135,8 +154,13 @@ COSTS_BENEFITS = TableSchema(
         Column("bearer", "text", "Who bears the cost or receives the benefit.", allowed=BEARERS),
         Column("cashable", "boolean", "Whether the amount is cashable."),
         Column("amount_gbp", "number", "Amount (GBP).", minimum=0),
-        Column("price_base_year", "integer", "Price base year of the amount (nominal = the flow's year).",
-               minimum=1990, maximum=2200),
+        Column(
+            "price_base_year",
+            "integer",
+            "Price base year of the amount (nominal = the flow's year).",
+            minimum=1990,
+            maximum=2200,
+        ),
     ),
     primary_key=("project_id", "year", "flow", "category", "bearer"),
     foreign_keys=(ForeignKey(("project_id",), "projects", ("project_id",)),),

@@ -8,9 +8,18 @@ GRADES = ("Deputy Mayor", "Executive Director", "Director", "Assistant Director"
 WAVES = ("baseline", "midpoint", "endpoint", "follow-up")
 CONSTRUCTS = (
     # Leadership programme outcomes (1) and (3)
-    "confidence", "competence", "application", "quality", "relevance", "effectiveness", "applicability",
+    "confidence",
+    "competence",
+    "application",
+    "quality",
+    "relevance",
+    "effectiveness",
+    "applicability",
     # LOTI member survey
-    "satisfaction", "collaboration", "capability", "value",
+    "satisfaction",
+    "collaboration",
+    "capability",
+    "value",
 )
 # Protected characteristics use the GSS harmonised high-level categories.
 SEXES = ("Female", "Male", "Prefer not to say")
@@ -49,11 +58,13 @@ PARTICIPANTS = TableSchema(
         Column("enrolled_on", "date", "Enrolment date.", not_future=True),
         Column("completed_on", "date", "Completion date, if completed.", nullable=True, not_future=True),
         Column("withdrawn_on", "date", "Withdrawal date, if withdrawn.", nullable=True, not_future=True),
-        Column("withdrawal_reason", "text", "Category of reason for withdrawal.", nullable=True,
-               allowed=WITHDRAWAL_REASONS),
+        Column(
+            "withdrawal_reason", "text", "Category of reason for withdrawal.", nullable=True, allowed=WITHDRAWAL_REASONS
+        ),
         Column("sex", "text", "Sex (optional, equality analysis).", nullable=True, allowed=SEXES),
-        Column("ethnic_group", "text", "Ethnic group, GSS high-level (optional).", nullable=True,
-               allowed=ETHNIC_GROUPS),
+        Column(
+            "ethnic_group", "text", "Ethnic group, GSS high-level (optional).", nullable=True, allowed=ETHNIC_GROUPS
+        ),
         Column("disability", "text", "Disability (optional).", nullable=True, allowed=DISABILITY),
         Column("age_band", "text", "Age band (optional).", nullable=True, allowed=AGE_BANDS),
     ),
@@ -62,8 +73,9 @@ PARTICIPANTS = TableSchema(
     row_rules=(
         RowRule("completed_on is before enrolled_on", "completed_on", ordered_after("completed_on", "enrolled_on")),
         RowRule("withdrawn_on is before enrolled_on", "withdrawn_on", ordered_after("withdrawn_on", "enrolled_on")),
-        RowRule("both completed_on and withdrawn_on are given", "withdrawn_on",
-                not_both("completed_on", "withdrawn_on")),
+        RowRule(
+            "both completed_on and withdrawn_on are given", "withdrawn_on", not_both("completed_on", "withdrawn_on")
+        ),
     ),
     identity=Identity(source="email", target="participant_id", drop=("name",)),
 )
@@ -83,8 +95,11 @@ INSTRUMENT = TableSchema(
     ),
     primary_key=("item_id",),
     row_rules=(
-        RowRule("scale_max is not above scale_min", "scale_max",
-                lambda f: f["scale_max"].notna() & f["scale_min"].notna() & (f["scale_max"] <= f["scale_min"])),
+        RowRule(
+            "scale_max is not above scale_min",
+            "scale_max",
+            lambda f: f["scale_max"].notna() & f["scale_min"].notna() & (f["scale_max"] <= f["scale_min"]),
+        ),
     ),
 )
 
@@ -99,8 +114,12 @@ RESPONSES = TableSchema(
         Column("respondent", "text", "Pseudonym of the respondent.", pattern=PSEUDONYM),
         Column("cohort_id", "text", "Cohort (leadership surveys).", nullable=True),
         Column("authority_code", "text", "Authority (LOTI member survey).", nullable=True),
-        Column("wave", "text", "Wave: baseline, midpoint, endpoint, follow-up, or a year (YYYY).",
-               pattern=r"baseline|midpoint|endpoint|follow-up|\d{4}"),
+        Column(
+            "wave",
+            "text",
+            "Wave: baseline, midpoint, endpoint, follow-up, or a year (YYYY).",
+            pattern=r"baseline|midpoint|endpoint|follow-up|\d{4}",
+        ),
         Column("item_id", "text", "Instrument item."),
         Column("value", "number", "Numeric answer on the item's scale."),
         Column("submitted_at", "datetime", "When the response was submitted.", not_future=True),
@@ -147,8 +166,14 @@ ATTENDANCE = TableSchema(
     identity=Identity(source="email", target="participant_id", drop=("name",)),
 )
 
-APPLICATION_TYPES = ("New technology adopted", "Service or process redesigned", "Data used in a decision",
-                     "Team capability built", "Procurement changed", "Other")
+APPLICATION_TYPES = (
+    "New technology adopted",
+    "Service or process redesigned",
+    "Data used in a decision",
+    "Team capability built",
+    "Procurement changed",
+    "Other",
+)
 EVIDENCE_LEVELS = ("Self-reported", "Manager-confirmed", "Documented")
 
 APPLICATIONS = TableSchema(
@@ -199,8 +224,9 @@ PROGRAMME_COSTS = TableSchema(
         Column("cost_item", "text", "What the cost is for.", allowed=COST_ITEMS),
         Column("days", "number", "Days bought (day-rate items).", nullable=True, minimum=0),
         Column("day_rate_gbp", "number", "Day rate paid (GBP).", nullable=True, minimum=0),
-        Column("market_day_rate_gbp", "number", "Market day rate for the same service (GBP).", nullable=True,
-               minimum=0),
+        Column(
+            "market_day_rate_gbp", "number", "Market day rate for the same service (GBP).", nullable=True, minimum=0
+        ),
         Column("amount_gbp", "number", "Amount (GBP).", minimum=0),
         Column("price_base_year", "integer", "Price base year of the amount.", minimum=1990, maximum=2100),
     ),

@@ -23,8 +23,7 @@ def formula_cells(values: pd.Series) -> np.ndarray:
     return cells.formula_mask(cells.arrow(values))
 
 
-def located_problems(mask: pd.Series | np.ndarray, raw: pd.Series, file: str, column: str, rule: str
-                     ) -> list[Problem]:
+def located_problems(mask: pd.Series | np.ndarray, raw: pd.Series, file: str, column: str, rule: str) -> list[Problem]:
     """One problem per cell where ``mask`` is true; the frame index is the row number in the user's file."""
     flags = mask.to_numpy(dtype=bool, na_value=False) if isinstance(mask, pd.Series) else np.asarray(mask, bool)
     if not flags.any():
@@ -33,15 +32,19 @@ def located_problems(mask: pd.Series | np.ndarray, raw: pd.Series, file: str, co
     return [Problem(file, int(r), column, "" if pd.isna(v) else str(v), rule) for r, v in hits.items()]
 
 
-def text_problems(flags: np.ndarray, text: cells.Text | str, rows: np.ndarray, file: str, column: str, rule: str
-                  ) -> list[Problem]:
+def text_problems(
+    flags: np.ndarray, text: cells.Text | str, rows: np.ndarray, file: str, column: str, rule: str
+) -> list[Problem]:
     """One problem per flagged cell of a :class:`~cells.Text` column, showing the cell (or a fixed text)."""
-    return [Problem(file, int(rows[i]), column, text if isinstance(text, str) else text.cell(i) or "", rule)
-            for i in np.flatnonzero(flags)]
+    return [
+        Problem(file, int(rows[i]), column, text if isinstance(text, str) else text.cell(i) or "", rule)
+        for i in np.flatnonzero(flags)
+    ]
 
 
-def coerce_text(text: cells.Text, column: Column, rows: np.ndarray, file: str, now: dt.datetime,
-                header: str | None = None) -> tuple[np.ndarray, list[Problem]]:
+def coerce_text(
+    text: cells.Text, column: Column, rows: np.ndarray, file: str, now: dt.datetime, header: str | None = None
+) -> tuple[np.ndarray, list[Problem]]:
     """:func:`coerce_column` run once per distinct value; typed cells and every failing cell's problem.
 
     The problems are those :func:`coerce_column` reports for the cells
@@ -100,11 +103,13 @@ def coerce_column(
         raise AssertionError(column.kind)
 
     if column.allowed is not None:
-        found += located_problems(cells.outside(text, column.allowed), raw, file, label,
-                                  "not one of: " + ", ".join(column.allowed))
+        found += located_problems(
+            cells.outside(text, column.allowed), raw, file, label, "not one of: " + ", ".join(column.allowed)
+        )
     if column.pattern is not None:
-        found += located_problems(cells.mismatching(text, column.pattern), raw, file, label,
-                                  f"does not match the pattern {column.pattern}")
+        found += located_problems(
+            cells.mismatching(text, column.pattern), raw, file, label, f"does not match the pattern {column.pattern}"
+        )
     if column.minimum is not None:
         found += located_problems(typed < column.minimum, raw, file, label, f"below the minimum {column.minimum:g}")
     if column.maximum is not None:
@@ -114,8 +119,10 @@ def coerce_column(
 
 def normalise_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Strip surrounding whitespace and turn empty cells into NA, as Arrow-backed text."""
-    return pd.DataFrame({name: cells.series(cells.trimmed(cells.arrow(frame[name])), frame.index)
-                         for name in frame.columns}, index=frame.index)
+    return pd.DataFrame(
+        {name: cells.series(cells.trimmed(cells.arrow(frame[name])), frame.index) for name in frame.columns},
+        index=frame.index,
+    )
 
 
 def header_problems(
@@ -132,8 +139,7 @@ def header_problems(
         hint = f" (renamed to '{guess[0]}'?)" if guess else ""
         found.append(Problem(file, 1, name, None, f"required column is missing{hint}"))
     for name in unexpected:
-        found.append(Problem(file, 1, name, None,
-                             "unexpected column (expected: " + ", ".join(expected) + ")"))
+        found.append(Problem(file, 1, name, None, "unexpected column (expected: " + ", ".join(expected) + ")"))
     return found
 
 
@@ -148,14 +154,20 @@ def validate_frame(
     :func:`foreign_key_problems`.
     """
     now = now or dt.datetime.now()
-    found = header_problems(raw.columns, schema.column_names, file,
-                            optional=[c.name for c in schema.columns if c.nullable])
+    found = header_problems(
+        raw.columns, schema.column_names, file, optional=[c.name for c in schema.columns if c.nullable]
+    )
     if any(p.rule.startswith("required column") or p.rule.startswith("unexpected") for p in found):
         return pd.DataFrame(), found
     raw = normalise_cells(raw)
     for name in raw.columns:
-        found += located_problems(formula_cells(raw[name]), raw[name], file, name,
-                           "looks like a spreadsheet formula; remove the leading = + - @")
+        found += located_problems(
+            formula_cells(raw[name]),
+            raw[name],
+            file,
+            name,
+            "looks like a spreadsheet formula; remove the leading = + - @",
+        )
     typed = {}
     for column in schema.columns:
         values = raw[column.name] if column.name in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
@@ -178,8 +190,13 @@ def duplicate_key_problems(frame: pd.DataFrame, key: tuple[str, ...], file: str)
     first_rows = frame.reset_index().groupby(list(key), dropna=False, sort=False)["index"].transform("first")
     first_rows.index = frame.index
     return [
-        Problem(file, int(row), key[-1], " / ".join(str(frame.at[row, k]) for k in key),
-                f"duplicate of row {int(first_rows[row])} (key: {', '.join(key)})")
+        Problem(
+            file,
+            int(row),
+            key[-1],
+            " / ".join(str(frame.at[row, k]) for k in key),
+            f"duplicate of row {int(first_rows[row])} (key: {', '.join(key)})",
+        )
         for row in frame.index[dup.to_numpy()]
     ]
 
@@ -197,12 +214,11 @@ def foreign_key_problems(
             known = pd.Series(False, index=frame.index)
         else:
             ref = pd.MultiIndex.from_frame(target[list(fk.ref_columns)].astype("string"))
-            known = pd.Series(
-                pd.MultiIndex.from_frame(values.astype("string")).isin(ref), index=frame.index
-            )
+            known = pd.Series(pd.MultiIndex.from_frame(values.astype("string")).isin(ref), index=frame.index)
         missing = present & ~known
         if missing.any():
             shown = values.astype("string").fillna("").agg(" / ".join, axis=1)
-            found += located_problems(missing, shown, file, fk.columns[-1],
-                               f"not found in table '{fk.table}' ({', '.join(fk.ref_columns)})")
+            found += located_problems(
+                missing, shown, file, fk.columns[-1], f"not found in table '{fk.table}' ({', '.join(fk.ref_columns)})"
+            )
     return found

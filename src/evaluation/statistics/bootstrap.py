@@ -187,8 +187,11 @@ def bca_interval(
         raise ValueError("statistic must return one value per resample")
 
     if not np.isfinite(estimate) or not np.isfinite(jackknife).all():
-        return _undefined(estimate, about, "leaving out one observation at a time made it incalculable "
-                          "(the jackknife step of the method)")
+        return _undefined(
+            estimate,
+            about,
+            "leaving out one observation at a time made it incalculable (the jackknife step of the method)",
+        )
     finite = np.isfinite(replicates)
     if not finite.all():
         # Resamples on which the statistic is undefined (e.g. zero variance)
@@ -213,8 +216,12 @@ def bca_interval(
         np.count_nonzero(replicates < estimate) + 0.5 * np.count_nonzero(replicates == estimate)
     ) / replicates.size
     if share_below in (0.0, 1.0):
-        return _undefined(estimate, about, "the figure from the data lies outside the range of the figures from "
-                          "its resamples (the bootstrap distribution)")
+        return _undefined(
+            estimate,
+            about,
+            "the figure from the data lies outside the range of the figures from "
+            "its resamples (the bootstrap distribution)",
+        )
     bias_correction = float(ndtri(share_below))
 
     deviations = jackknife.mean() - jackknife
@@ -238,8 +245,12 @@ def bca_interval(
 
 def _undefined(estimate: float, about: str, reason: str) -> BootstrapInterval:
     """Warn, in plain English, that the BCa interval does not exist and return NaN bounds."""
-    warnings.warn(f"No interval could be given for {about}: {reason}. The figure itself is shown; "
-                  "read it without a measure of its uncertainty", IntervalNote, stacklevel=3)
+    warnings.warn(
+        f"No interval could be given for {about}: {reason}. The figure itself is shown; "
+        "read it without a measure of its uncertainty",
+        IntervalNote,
+        stacklevel=3,
+    )
     return BootstrapInterval(estimate, np.nan, np.nan, np.nan, np.nan, np.nan, 0)
 
 

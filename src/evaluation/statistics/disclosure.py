@@ -97,7 +97,12 @@ TOTAL = "Total"
 SUPPRESSED_SYMBOL = "[c]"
 # The tidy columns (evaluation.tidy.TIDY_COLUMNS) that describe a group's answers.
 STATISTIC_COLUMNS: tuple[str, ...] = (
-    "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high",
+    "estimate",
+    "std_error",
+    "statistic",
+    "p_value",
+    "conf_low",
+    "conf_high",
 )
 
 # A line of a table with margins: the positions of its cells and, for each,
@@ -158,8 +163,10 @@ class SuppressedTable:
         unknown_rows = statistics.index.difference(self.mask.index)
         unknown_columns = statistics.columns.difference(self.mask.columns)
         if len(unknown_rows) or len(unknown_columns):
-            raise ValueError("statistics has labels not in the counts table: "
-                             f"rows {list(unknown_rows)}, columns {list(unknown_columns)}")
+            raise ValueError(
+                "statistics has labels not in the counts table: "
+                f"rows {list(unknown_rows)}, columns {list(unknown_columns)}"
+            )
         mask = self.mask.loc[statistics.index, statistics.columns]
         return statistics.astype(float).mask(mask)
 
@@ -231,9 +238,7 @@ def suppress_counts(
     )
 
 
-def recoverable_cells(
-    published: pd.DataFrame, *, total_label: str = TOTAL
-) -> list[tuple[object, object]]:
+def recoverable_cells(published: pd.DataFrame, *, total_label: str = TOTAL) -> list[tuple[object, object]]:
     """Suppressed cells whose value follows exactly from the published ones.
 
     Each row and column of a table with margins gives a linear equation
@@ -269,11 +274,11 @@ def recoverable_cells(
     """
     two_way = total_label in published.columns
     if total_label not in published.index or (not two_way and published.shape[1] != 1):
-        raise ValueError(f"published needs a {total_label!r} row, and a {total_label!r} "
-                         "column unless it has a single column")
+        raise ValueError(
+            f"published needs a {total_label!r} row, and a {total_label!r} column unless it has a single column"
+        )
     rows = [*published.index.drop(total_label), total_label]
-    columns = [*published.columns.drop(total_label), total_label] if two_way \
-        else list(published.columns)
+    columns = [*published.columns.drop(total_label), total_label] if two_way else list(published.columns)
     ordered = published.loc[rows, columns]
     mask = ordered.isna().to_numpy()
     cells = _recoverable_positions(mask, _lines(mask.shape, two_way=two_way))
@@ -476,9 +481,7 @@ def protect_people_counts(
     return result
 
 
-def protect_counts(
-    counts: pd.Series, total: float | None, k: int = DEFAULT_THRESHOLD
-) -> pd.Series:
+def protect_counts(counts: pd.Series, total: float | None, k: int = DEFAULT_THRESHOLD) -> pd.Series:
     """Counts of people in (possibly overlapping) groups of one population, each checked against its total.
 
     For breakdowns that do not add up to the total (people reporting each
@@ -631,8 +634,10 @@ def find_disclosure_risks(
     else:
         problems = list(_small_count_problems(frame, k))
         if total_label in frame.index:
-            problems += [(row, column, np.nan, "suppressed value recoverable from totals")
-                         for row, column in recoverable_cells(frame, total_label=total_label)]
+            problems += [
+                (row, column, np.nan, "suppressed value recoverable from totals")
+                for row, column in recoverable_cells(frame, total_label=total_label)
+            ]
     return pd.DataFrame(problems, columns=["row", "column", "value", "reason"])
 
 
@@ -655,11 +660,11 @@ def assert_no_disclosure_risks(
     AssertionError
         Listing every problem found.
     """
-    problems = find_disclosure_risks(frame, k, n_col=n_col, value_cols=value_cols,
-                                     total_label=total_label)
+    problems = find_disclosure_risks(frame, k, n_col=n_col, value_cols=value_cols, total_label=total_label)
     if len(problems):
-        raise AssertionError(f"{len(problems)} disclosure risk(s) at threshold k={k}:\n"
-                             f"{problems.to_string(index=False)}")
+        raise AssertionError(
+            f"{len(problems)} disclosure risk(s) at threshold k={k}:\n{problems.to_string(index=False)}"
+        )
 
 
 def _with_margins(table: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -684,15 +689,9 @@ def _lines(shape: tuple[int, int], *, two_way: bool) -> list[_Line]:
     Every column adds up to its last cell; in a two-way table every row does too.
     """
     n_rows, n_columns = shape
-    lines = [
-        ([(i, j) for i in range(n_rows)], [1] * (n_rows - 1) + [-1])
-        for j in range(n_columns)
-    ]
+    lines = [([(i, j) for i in range(n_rows)], [1] * (n_rows - 1) + [-1]) for j in range(n_columns)]
     if two_way:
-        lines += [
-            ([(i, j) for j in range(n_columns)], [1] * (n_columns - 1) + [-1])
-            for i in range(n_rows)
-        ]
+        lines += [([(i, j) for j in range(n_columns)], [1] * (n_columns - 1) + [-1]) for i in range(n_rows)]
     return lines
 
 
@@ -764,9 +763,7 @@ def _small_group_problems(
                 yield row, column, float(value), "statistic of a group of fewer than k published"
 
 
-def _small_count_problems(
-    frame: pd.DataFrame, k: int
-) -> Iterable[tuple[object, str, float, str]]:
+def _small_count_problems(frame: pd.DataFrame, k: int) -> Iterable[tuple[object, str, float, str]]:
     counts = frame.select_dtypes("number")
     for column in counts.columns:
         for row, value in counts[column].items():

@@ -160,8 +160,7 @@ def mixed_model_change(
     design = design.drop(columns=empty)
     model = MixedLM(data["score"].astype(float), design, groups=data["participant"])
     result, fit_warnings = _fit_recording_warnings(lambda: model.fit(reml=True))
-    fit_warnings += tuple(f"no observations for {term}: interaction not estimated"
-                          for term in empty)
+    fit_warnings += tuple(f"no observations for {term}: interaction not estimated" for term in empty)
 
     # statsmodels retries a failed optimisation with L-BFGS and may then report convergence at a point where
     # the Hessian is not negative definite; it says so only in a warning. Standard errors and Wald intervals
@@ -173,15 +172,21 @@ def mixed_model_change(
     description = f"linear mixed model (REML), random intercept per participant; {reference}"
     method = _method(description, converged)
     estimates = [
-        _t_estimate(term, float(result.fe_params[term]), float(result.bse[term]), dof, alpha, n_participants,
-                    description, converged)
+        _t_estimate(
+            term,
+            float(result.fe_params[term]),
+            float(result.bse[term]),
+            dof,
+            alpha,
+            n_participants,
+            description,
+            converged,
+        )
         for term, dof in zip(columns, df, strict=True)
     ]
     estimates += [
-        Estimate(term="var(participant)", estimate=float(result.cov_re.iloc[0, 0]),
-                 n=n_participants, method=method),
-        Estimate(term="var(residual)", estimate=float(result.scale),
-                 n=n_participants, method=method),
+        Estimate(term="var(participant)", estimate=float(result.cov_re.iloc[0, 0]), n=n_participants, method=method),
+        Estimate(term="var(residual)", estimate=float(result.scale), n=n_participants, method=method),
     ]
     return ModelFit(estimates, result, data, fit_warnings, converged)
 
@@ -228,8 +233,7 @@ def wave_change_by_cohort(
     data = fit.data
     for label in (from_wave, to_wave):
         if label not in data["wave"].cat.categories:
-            raise ValueError(f"wave {label!r} is not in the data "
-                             f"(waves: {list(data['wave'].cat.categories)})")
+            raise ValueError(f"wave {label!r} is not in the data (waves: {list(data['wave'].cat.categories)})")
 
     result = fit.result
     columns = list(result.model.exog_names)
@@ -242,8 +246,7 @@ def wave_change_by_cohort(
     for cohort in cohorts:
         rows = data if cohort is None else data[data["cohort"] == cohort]
         group = "" if cohort is None else str(cohort)
-        n = min(rows.loc[rows["wave"] == label, "participant"].nunique()
-                for label in (from_wave, to_wave))
+        n = min(rows.loc[rows["wave"] == label, "participant"].nunique() for label in (from_wave, to_wave))
         cells = pd.DataFrame({"wave": [to_wave, from_wave]})
         cells["wave"] = pd.Categorical(cells["wave"], dtype=data["wave"].dtype)
         if cohort is not None:
@@ -262,8 +265,14 @@ def wave_change_by_cohort(
             estimates.append(Estimate(term=term, estimate=math.nan, n=0, method=method, group=group))
             continue
         std_error = float(np.sqrt(weights @ covariance @ weights))
-        estimates.append(replace(_t_estimate(term, float(weights @ coefficients), std_error, degrees[group],
-                                             alpha, n, description, fit.converged), group=group))
+        estimates.append(
+            replace(
+                _t_estimate(
+                    term, float(weights @ coefficients), std_error, degrees[group], alpha, n, description, fit.converged
+                ),
+                group=group,
+            )
+        )
     return estimates
 
 
@@ -313,12 +322,15 @@ def satterthwaite_df(result: Any, weights: Sequence[float] | np.ndarray) -> floa
     """
     model = result.model
     if model.k_vc:
-        raise ValueError("Satterthwaite degrees of freedom need random effects given by exog_re, not variance "
-                         "components")
+        raise ValueError(
+            "Satterthwaite degrees of freedom need random effects given by exog_re, not variance components"
+        )
     contrasts = np.asarray(weights, dtype=float)
     matrix = np.atleast_2d(contrasts)
-    blocks = [(np.asarray(x, float), np.asarray(z, float), np.asarray(y, float))
-              for x, z, y in zip(model.exog_li, model.exog_re_li, model.endog_li, strict=True)]
+    blocks = [
+        (np.asarray(x, float), np.asarray(z, float), np.asarray(y, float))
+        for x, z, y in zip(model.exog_li, model.exog_re_li, model.endog_li, strict=True)
+    ]
     k_re = model.k_re
     rows, cols = np.tril_indices(k_re)
     scale = float(result.scale)
@@ -365,8 +377,12 @@ def satterthwaite_df(result: Any, weights: Sequence[float] | np.ndarray) -> floa
     for j in range(len(point)):
         for k in range(j, len(point)):
             a, b = shifts[j], shifts[k]
-            value = (reml_loglik(point + a + b) - reml_loglik(point + a - b)
-                     - reml_loglik(point - a + b) + reml_loglik(point - a - b)) / (4 * steps[j] * steps[k])
+            value = (
+                reml_loglik(point + a + b)
+                - reml_loglik(point + a - b)
+                - reml_loglik(point - a + b)
+                + reml_loglik(point - a - b)
+            ) / (4 * steps[j] * steps[k])
             hessian[j, k] = hessian[k, j] = value
     covariance = np.linalg.inv(-hessian)
     df = 2 * contrast_variances(point) ** 2 / np.einsum("pc,pq,qc->c", gradient, covariance, gradient)
@@ -466,12 +482,9 @@ def ordinal_item_model(
     design = pd.concat(parts, axis=1)
 
     model = OrderedModel(data["item"], design, distr="logit")
-    result, fit_warnings = _fit_recording_warnings(
-        lambda: model.fit(method="bfgs", maxiter=1000, disp=False)
-    )
+    result, fit_warnings = _fit_recording_warnings(lambda: model.fit(method="bfgs", maxiter=1000, disp=False))
     converged = bool(result.mle_retvals["converged"])
-    scale = "odds ratio (std_error and statistic on log-odds scale)" if exponentiate \
-        else "log-odds"
+    scale = "odds ratio (std_error and statistic on log-odds scale)" if exponentiate else "log-odds"
     method = _method(f"proportional-odds logistic regression, {scale}; Wald z CI", converged)
     transform = math.exp if exponentiate else float
     conf_int = result.conf_int(alpha=alpha)
@@ -558,15 +571,24 @@ def _small_sample_df(result: Any, contrasts: np.ndarray) -> tuple[np.ndarray, st
     return np.full(len(contrasts), np.inf), "Wald z CI (Satterthwaite df could not be computed)"
 
 
-def _t_estimate(term: str, estimate: float, std_error: float, df: float, alpha: float, n: int,
-                description: str, converged: bool) -> Estimate:
+def _t_estimate(
+    term: str, estimate: float, std_error: float, df: float, alpha: float, n: int, description: str, converged: bool
+) -> Estimate:
     """A Wald t row: t = estimate / SE referred to t(df) (the normal when df is infinite)."""
     statistic = estimate / std_error
     critical = float(stats.t.ppf(1 - alpha / 2, df))
     note = f"; df = {df:.1f}" if np.isfinite(df) else ""
-    return Estimate(term=term, estimate=estimate, std_error=std_error, statistic=statistic,
-                    p_value=float(2 * stats.t.sf(abs(statistic), df)), conf_low=estimate - critical * std_error,
-                    conf_high=estimate + critical * std_error, n=n, method=_method(description + note, converged))
+    return Estimate(
+        term=term,
+        estimate=estimate,
+        std_error=std_error,
+        statistic=statistic,
+        p_value=float(2 * stats.t.sf(abs(statistic), df)),
+        conf_low=estimate - critical * std_error,
+        conf_high=estimate + critical * std_error,
+        n=n,
+        method=_method(description + note, converged),
+    )
 
 
 def _ordered_levels(values: pd.Series, order: Sequence[Hashable] | None) -> pd.Series:
@@ -581,12 +603,12 @@ def _ordered_levels(values: pd.Series, order: Sequence[Hashable] | None) -> pd.S
         order = list(values.cat.categories) if is_categorical else sorted(values.unique())
     unknown = set(values.unique()) - set(order)
     if unknown:
-        raise ValueError(f"values {sorted(map(str, unknown))} of {values.name!r} "
-                         "are missing from the given level order")
+        raise ValueError(
+            f"values {sorted(map(str, unknown))} of {values.name!r} are missing from the given level order"
+        )
     present = set(values.unique())
     levels = [level for level in order if level in present]
-    return pd.Series(pd.Categorical(values, categories=levels, ordered=True),
-                     index=values.index, name=values.name)
+    return pd.Series(pd.Categorical(values, categories=levels, ordered=True), index=values.index, name=values.name)
 
 
 def _treatment_dummies(values: pd.Series, name: str) -> pd.DataFrame:
@@ -623,8 +645,7 @@ def _fit_recording_warnings(fit: Callable[[], Any]) -> tuple[Any, tuple[str, ...
         warnings.simplefilter("always")
         result = fit()
     for warning in caught:
-        warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                               warning.lineno)
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return result, tuple(f"{w.category.__name__}: {w.message}" for w in caught)
 
 

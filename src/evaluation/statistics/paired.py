@@ -140,9 +140,7 @@ def complete_pairs(
         if name not in waves_present:
             raise ValueError(f"wave {name!r} not in data; waves are {sorted(map(str, waves_present))}")
 
-    answered = long_scores.loc[
-        long_scores[wave].isin([baseline, endpoint]) & long_scores[score].notna()
-    ]
+    answered = long_scores.loc[long_scores[wave].isin([baseline, endpoint]) & long_scores[score].notna()]
     duplicated = answered.duplicated([participant, wave], keep=False)
     if duplicated.any():
         repeated = sorted(map(str, answered.loc[duplicated, participant].unique()))
@@ -166,9 +164,7 @@ def complete_pairs(
     )
 
 
-def paired_mean_change(
-    pre: ArrayLike, post: ArrayLike, *, confidence_level: float = 0.95
-) -> Estimate:
+def paired_mean_change(pre: ArrayLike, post: ArrayLike, *, confidence_level: float = 0.95) -> Estimate:
     """Mean change with a t-based confidence interval and the paired t-test.
 
     .. math::
@@ -345,9 +341,7 @@ def wilcoxon_signed_rank(
     )
 
 
-def hodges_lehmann(
-    pre: ArrayLike, post: ArrayLike, *, confidence_level: float = 0.95
-) -> Estimate:
+def hodges_lehmann(pre: ArrayLike, post: ArrayLike, *, confidence_level: float = 0.95) -> Estimate:
     """Hodges-Lehmann estimate of the typical change with its exact distribution-free CI.
 
     The estimate is the median of the n(n+1)/2 Walsh averages
@@ -540,10 +534,13 @@ def _noncentrality_at(t: float, degrees_of_freedom: int, probability: float) -> 
                 except ValueError:  # nct.cdf gave NaN inside the bracket
                     break
             width *= 2
-    warnings.warn(f"No interval could be given for Cohen's d_z (the standardised change): the change is so "
-                  f"uniform (t = {t:,.0f} on {degrees_of_freedom} degrees of freedom) that the distribution the "
-                  "interval comes from cannot be computed. The effect size itself is shown; it is very large",
-                  IntervalNote, stacklevel=3)
+    warnings.warn(
+        f"No interval could be given for Cohen's d_z (the standardised change): the change is so "
+        f"uniform (t = {t:,.0f} on {degrees_of_freedom} degrees of freedom) that the distribution the "
+        "interval comes from cannot be computed. The effect size itself is shown; it is very large",
+        IntervalNote,
+        stacklevel=3,
+    )
     return np.nan
 
 
@@ -708,7 +705,6 @@ def _differences(pre: ArrayLike, post: ArrayLike) -> np.ndarray:
         raise ValueError("no pairs to analyse")
     if not (np.isfinite(before).all() and np.isfinite(after).all()):
         raise ValueError(
-            "pre and post contain missing or infinite values; drop incomplete pairs first "
-            "(see complete_pairs)"
+            "pre and post contain missing or infinite values; drop incomplete pairs first (see complete_pairs)"
         )
     return after - before

@@ -32,9 +32,7 @@ __all__ = [
 _MINIMUM_PAIRS = 2
 
 
-def paired_sample_size(
-    change: float, sd_change: float, alpha: float = 0.05, power: float = 0.8
-) -> int:
+def paired_sample_size(change: float, sd_change: float, alpha: float = 0.05, power: float = 0.8) -> int:
     """Participants with both waves needed to detect a mean change.
 
     Smallest :math:`n` with
@@ -77,13 +75,11 @@ def paired_sample_size(
     analysis = TTestPower()
 
     def achieved(pairs: int) -> float:
-        return analysis.power(effect_size=effect, nobs=pairs, alpha=alpha,
-                              alternative="two-sided")
+        return analysis.power(effect_size=effect, nobs=pairs, alpha=alpha, alternative="two-sided")
 
     if achieved(_MINIMUM_PAIRS) >= power:  # the root lies below 2, where the solver fails
         return _MINIMUM_PAIRS
-    root = analysis.solve_power(effect_size=effect, alpha=alpha, power=power,
-                                alternative="two-sided")
+    root = analysis.solve_power(effect_size=effect, alpha=alpha, power=power, alternative="two-sided")
     if not math.isfinite(root):
         raise RuntimeError(f"no sample size found for d_z={effect:.4g}, power={power}")
     n = math.ceil(root)
@@ -95,9 +91,7 @@ def paired_sample_size(
     return n
 
 
-def paired_minimum_detectable_change(
-    n: int, sd_change: float, alpha: float = 0.05, power: float = 0.8
-) -> float:
+def paired_minimum_detectable_change(n: int, sd_change: float, alpha: float = 0.05, power: float = 0.8) -> float:
     """Smallest mean change, in scale points, that ``n`` pairs detect with the given power.
 
     Solves :math:`P(|T| > t_{1-\\alpha/2,\\,n-1}) = 1 - \\beta` for :math:`d_z`
@@ -133,8 +127,7 @@ def paired_minimum_detectable_change(
     _check_probabilities(alpha=alpha, power=power)
     _check_pairs(n)
     _standardised_change(1.0, sd_change)
-    effect = TTestPower().solve_power(nobs=n, alpha=alpha, power=power,
-                                      alternative="two-sided")
+    effect = TTestPower().solve_power(nobs=n, alpha=alpha, power=power, alternative="two-sided")
     return float(effect) * sd_change
 
 
@@ -175,8 +168,7 @@ def paired_power(n: int, change: float, sd_change: float, alpha: float = 0.05) -
     _check_probabilities(alpha=alpha)
     _check_pairs(n)
     effect = _standardised_change(change, sd_change)
-    return float(TTestPower().power(effect_size=effect, nobs=n, alpha=alpha,
-                                    alternative="two-sided"))
+    return float(TTestPower().power(effect_size=effect, nobs=n, alpha=alpha, alternative="two-sided"))
 
 
 def cohorts_needed(n_needed: int, cohort_size: int, expected_completion_rate: float) -> int:

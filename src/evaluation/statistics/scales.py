@@ -30,9 +30,7 @@ __all__ = [
 ]
 
 
-def reverse_code(
-    responses: pd.DataFrame, items: Sequence[str], *, scale_min: float, scale_max: float
-) -> pd.DataFrame:
+def reverse_code(responses: pd.DataFrame, items: Sequence[str], *, scale_min: float, scale_max: float) -> pd.DataFrame:
     """Reverse code negatively worded items: ``scale_min + scale_max - x``.
 
     On a 1-5 scale 1 becomes 5, 2 becomes 4 and 3 stays 3. Missing responses
@@ -76,9 +74,7 @@ def reverse_code(
     out_of_range = values.lt(scale_min) | values.gt(scale_max)
     if out_of_range.to_numpy().any():
         offending = list(values.columns[out_of_range.any()])
-        raise ValueError(
-            f"items {offending} have responses outside [{scale_min}, {scale_max}]"
-        )
+        raise ValueError(f"items {offending} have responses outside [{scale_min}, {scale_max}]")
     reversed_responses = responses.copy()
     reversed_responses[list(items)] = scale_min + scale_max - values
     return reversed_responses
@@ -344,9 +340,7 @@ def corrected_item_total(responses: pd.DataFrame) -> pd.Series:
     rest = centred.sum(axis=1, keepdims=True) - centred
     covariance = np.sum(centred * rest, axis=0)
     scale = np.sqrt(np.sum(centred**2, axis=0) * np.sum(rest**2, axis=0))
-    correlations = np.divide(
-        covariance, scale, out=np.full(items.shape[1], np.nan), where=scale > 0
-    )
+    correlations = np.divide(covariance, scale, out=np.full(items.shape[1], np.nan), where=scale > 0)
     return pd.Series(correlations, index=responses.columns, name="corrected_item_total")
 
 
@@ -370,9 +364,7 @@ def _one_factor_minres(correlations: np.ndarray) -> np.ndarray:
 
     eigenvalues, eigenvectors = np.linalg.eigh(correlations)
     start = np.clip(eigenvectors[:, -1] * np.sqrt(eigenvalues[-1]), -0.99, 0.99)
-    fit = optimize.least_squares(
-        residuals, start, jac=jacobian, bounds=(-1, 1), xtol=1e-12, ftol=1e-12, gtol=1e-12
-    )
+    fit = optimize.least_squares(residuals, start, jac=jacobian, bounds=(-1, 1), xtol=1e-12, ftol=1e-12, gtol=1e-12)
     return fit.x
 
 

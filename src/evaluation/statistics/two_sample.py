@@ -34,7 +34,6 @@ EXACT_PERMUTATION_LIMIT = 200_000
 _TOLERANCE = 1e-9
 
 
-
 def _f_statistic(values: np.ndarray, labels: np.ndarray, n_groups: int) -> np.ndarray:
     """One-way ANOVA F for each row of ``labels`` (integer group codes 0..n_groups-1)."""
     labels = np.atleast_2d(labels)
@@ -54,8 +53,9 @@ def _f_statistic(values: np.ndarray, labels: np.ndarray, n_groups: int) -> np.nd
         return (between / (n_groups - 1)) / (within / (n - n_groups))
 
 
-def permutation_f_test(values: Sequence[float], groups: Sequence[object], *, resamples: int = 9999,
-                       seed: int = 0) -> tuple[float, float]:
+def permutation_f_test(
+    values: Sequence[float], groups: Sequence[object], *, resamples: int = 9999, seed: int = 0
+) -> tuple[float, float]:
     """Permutation test of equal means in several groups, with the one-way ANOVA F as statistic.
 
     The group labels are shuffled ``resamples`` times (group sizes fixed) and
@@ -104,8 +104,9 @@ def permutation_f_test(values: Sequence[float], groups: Sequence[object], *, res
     return observed, float(p)
 
 
-def two_sample_permutation_test(x: Sequence[float], y: Sequence[float], *, ranks: bool = False,
-                                resamples: int = 9999, seed: int = 0) -> tuple[float, float, bool]:
+def two_sample_permutation_test(
+    x: Sequence[float], y: Sequence[float], *, ranks: bool = False, resamples: int = 9999, seed: int = 0
+) -> tuple[float, float, bool]:
     """Two-sided permutation test of a difference in means (or mean ranks) between two groups.
 
     The statistic is :math:`T = \\bar x - \\bar y` of the values, or of their mid-ranks in the pooled sample
@@ -149,8 +150,11 @@ def two_sample_permutation_test(x: Sequence[float], y: Sequence[float], *, ranks
     observed = float(difference(np.array([pooled[:m].sum()]))[0])
     exact = math.comb(total, m) <= EXACT_PERMUTATION_LIMIT
     if exact:
-        chosen = np.fromiter(itertools.chain.from_iterable(itertools.combinations(range(total), m)),
-                             dtype=np.int64, count=math.comb(total, m) * m).reshape(-1, m)
+        chosen = np.fromiter(
+            itertools.chain.from_iterable(itertools.combinations(range(total), m)),
+            dtype=np.int64,
+            count=math.comb(total, m) * m,
+        ).reshape(-1, m)
         null = difference(pooled[chosen].sum(axis=1))
         lower = np.count_nonzero(null <= observed + _TOLERANCE) / null.size
         upper = np.count_nonzero(null >= observed - _TOLERANCE) / null.size
@@ -180,8 +184,7 @@ def _mann_whitney_null(m: int, n: int) -> np.ndarray:
     return counts / counts.sum()
 
 
-def hodges_lehmann_two_sample(x: Sequence[float], y: Sequence[float], *, confidence_level: float = 0.95
-                              ) -> Estimate:
+def hodges_lehmann_two_sample(x: Sequence[float], y: Sequence[float], *, confidence_level: float = 0.95) -> Estimate:
     """Hodges-Lehmann shift between two groups with its exact distribution-free interval.
 
     The estimate is the median of the :math:`mn` differences :math:`x_i - y_j`. With them sorted,
@@ -218,10 +221,17 @@ def hodges_lehmann_two_sample(x: Sequence[float], y: Sequence[float], *, confide
     estimate = float(np.median(differences))
     cdf = np.cumsum(_mann_whitney_null(a.size, b.size))
     q = int(np.searchsorted(cdf, (1 - confidence_level) / 2 - 1e-12))
-    low, high = (math.nan, math.nan) if q == 0 else (float(differences[q - 1]),
-                                                     float(differences[differences.size - q]))
-    return Estimate("hodges_lehmann_shift", estimate, conf_low=low, conf_high=high, n=int(min(a.size, b.size)),
-                    method="Hodges-Lehmann two-sample shift, exact distribution-free CI")
+    low, high = (
+        (math.nan, math.nan) if q == 0 else (float(differences[q - 1]), float(differences[differences.size - q]))
+    )
+    return Estimate(
+        "hodges_lehmann_shift",
+        estimate,
+        conf_low=low,
+        conf_high=high,
+        n=int(min(a.size, b.size)),
+        method="Hodges-Lehmann two-sample shift, exact distribution-free CI",
+    )
 
 
 def welch_difference(x: Sequence[float], y: Sequence[float], *, confidence_level: float = 0.95) -> Estimate:
@@ -265,9 +275,17 @@ def welch_difference(x: Sequence[float], y: Sequence[float], *, confidence_level
     df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     t = estimate / se
     half = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
-    return Estimate("mean_difference", estimate, std_error=se, statistic=float(t),
-                    p_value=float(2 * stats.t.sf(abs(t), df)), conf_low=estimate - half, conf_high=estimate + half,
-                    n=n, method=method)
+    return Estimate(
+        "mean_difference",
+        estimate,
+        std_error=se,
+        statistic=float(t),
+        p_value=float(2 * stats.t.sf(abs(t), df)),
+        conf_low=estimate - half,
+        conf_high=estimate + half,
+        n=n,
+        method=method,
+    )
 
 
 def proportion_estimate(successes: int, trials: int, *, term: str, confidence_level: float = 0.95) -> Estimate:
@@ -302,5 +320,11 @@ def proportion_estimate(successes: int, trials: int, *, term: str, confidence_le
     if trials < 1 or not 0 <= successes <= trials:
         raise ValueError(f"need 0 <= successes <= trials and trials >= 1, got {successes} of {trials}")
     low, high = proportion_confint(successes, trials, alpha=1 - confidence_level, method="beta")
-    return Estimate(term, successes / trials, conf_low=float(low), conf_high=float(high),
-                    n=int(min(successes, trials - successes)), method="proportion, Clopper-Pearson exact CI")
+    return Estimate(
+        term,
+        successes / trials,
+        conf_low=float(low),
+        conf_high=float(high),
+        n=int(min(successes, trials - successes)),
+        method="proportion, Clopper-Pearson exact CI",
+    )

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from .impact import ImpactResult
 
 
-def tile_map(frame: pd.DataFrame, *, value: str, title: str, colour_title: str, code: str = "gss_code",
-             hover: str | None = None) -> go.Figure:
+def tile_map(
+    frame: pd.DataFrame, *, value: str, title: str, colour_title: str, code: str = "gss_code", hover: str | None = None
+) -> go.Figure:
     """A London tile map: one square per authority on the squared grid, coloured by ``value``.
 
     Authorities missing from ``frame`` (or with a missing value) are grey. Each tile shows the
@@ -43,24 +44,48 @@ def tile_map(frame: pd.DataFrame, *, value: str, title: str, colour_title: str, 
         extra = f"<br>{getattr(tile, hover)}" if hover else ""
         hovertext[r, c] = f"{tile.name}: {v if pd.notna(v) else 'no data'}{extra}"
     low, high = np.nanmin(z) if np.isfinite(z).any() else 0.0, np.nanmax(z) if np.isfinite(z).any() else 1.0
-    figure = go.Figure([
-        go.Heatmap(z=present, colorscale=[[0, CONTEXT], [1, CONTEXT]], showscale=False, xgap=4, ygap=4,
-                   hoverinfo="skip"),
-        go.Heatmap(z=z, colorscale=[[0, "#D6E6F4"], [0.5, "#2073BC"], [1, FOCUS]], zmin=low, zmax=high, xgap=4,
-                   ygap=4, text=hovertext, hovertemplate="%{text}<extra></extra>",
-                   colorbar={"title": {"text": colour_title}}),
-    ])
+    figure = go.Figure(
+        [
+            go.Heatmap(
+                z=present, colorscale=[[0, CONTEXT], [1, CONTEXT]], showscale=False, xgap=4, ygap=4, hoverinfo="skip"
+            ),
+            go.Heatmap(
+                z=z,
+                colorscale=[[0, "#D6E6F4"], [0.5, "#2073BC"], [1, FOCUS]],
+                zmin=low,
+                zmax=high,
+                xgap=4,
+                ygap=4,
+                text=hovertext,
+                hovertemplate="%{text}<extra></extra>",
+                colorbar={"title": {"text": colour_title}},
+            ),
+        ]
+    )
     midpoint = (low + high) / 2
     for tile in grid.itertuples():
         v = getattr(tile, value)
         dark = pd.notna(v) and float(v) > midpoint
-        label = f"{tile.abbreviation}<br>{v:g}" if pd.notna(v) and isinstance(v, int | float | np.number) \
+        label = (
+            f"{tile.abbreviation}<br>{v:g}"
+            if pd.notna(v) and isinstance(v, int | float | np.number)
             else tile.abbreviation
-        figure.add_annotation(x=tile.col - 1, y=tile.row - 1, text=label, showarrow=False,
-                              font={"color": "white" if dark else "#0B0C0C", "size": 12})
-    figure.update_layout(template=template(), title=title, height=560, width=680,
-                         xaxis={"visible": False, "showgrid": False},
-                         yaxis={"visible": False, "showgrid": False, "autorange": "reversed", "scaleanchor": "x"})
+        )
+        figure.add_annotation(
+            x=tile.col - 1,
+            y=tile.row - 1,
+            text=label,
+            showarrow=False,
+            font={"color": "white" if dark else "#0B0C0C", "size": 12},
+        )
+    figure.update_layout(
+        template=template(),
+        title=title,
+        height=560,
+        width=680,
+        xaxis={"visible": False, "showgrid": False},
+        yaxis={"visible": False, "showgrid": False, "autorange": "reversed", "scaleanchor": "x"},
+    )
     return figure
 
 
@@ -76,14 +101,25 @@ def co_participation_heatmap(matrix: pd.DataFrame, authorities: pd.DataFrame, *,
     values = np.array(matrix.loc[codes, codes], dtype=float)
     np.fill_diagonal(values, np.nan)
     labels = [names[c] for c in codes]
-    figure = go.Figure(go.Heatmap(
-        z=values, x=labels, y=labels, colorscale=[[0, "#FFFFFF"], [0.5, "#6BACE6"], [1, FOCUS]],
-        hovertemplate="%{y} and %{x}: %{z} shared projects<extra></extra>",
-        colorbar={"title": {"text": "Shared projects"}}))
-    figure.update_layout(template=template(), title=title, height=900, width=960,
-                         margin={"l": 180, "b": 180, "t": 60, "r": 20},
-                         xaxis={"tickangle": -60, "showgrid": False, "automargin": True},
-                         yaxis={"autorange": "reversed", "showgrid": False, "automargin": True})
+    figure = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=labels,
+            y=labels,
+            colorscale=[[0, "#FFFFFF"], [0.5, "#6BACE6"], [1, FOCUS]],
+            hovertemplate="%{y} and %{x}: %{z} shared projects<extra></extra>",
+            colorbar={"title": {"text": "Shared projects"}},
+        )
+    )
+    figure.update_layout(
+        template=template(),
+        title=title,
+        height=900,
+        width=960,
+        margin={"l": 180, "b": 180, "t": 60, "r": 20},
+        xaxis={"tickangle": -60, "showgrid": False, "automargin": True},
+        yaxis={"autorange": "reversed", "showgrid": False, "automargin": True},
+    )
     return figure
 
 
@@ -96,12 +132,27 @@ def rag_level_chart(level_counts: pd.DataFrame, *, title: str) -> go.Figure:
     figure = go.Figure()
     for status in STATUSES:
         if status in level_counts.columns:
-            figure.add_trace(go.Bar(y=level_counts["level"], x=level_counts[status], name=status, orientation="h",
-                                    marker_color=STATUS_COLOURS[status], text=level_counts[status],
-                                    texttemplate="%{text}", textposition="inside"))
-    figure.update_layout(template=template(), title=title, barmode="stack", xaxis_title="Number of indicators",
-                         yaxis={"title": None, "automargin": True}, legend={"traceorder": "normal", "y": -0.4},
-                         height=260 + 60 * len(level_counts))
+            figure.add_trace(
+                go.Bar(
+                    y=level_counts["level"],
+                    x=level_counts[status],
+                    name=status,
+                    orientation="h",
+                    marker_color=STATUS_COLOURS[status],
+                    text=level_counts[status],
+                    texttemplate="%{text}",
+                    textposition="inside",
+                )
+            )
+    figure.update_layout(
+        template=template(),
+        title=title,
+        barmode="stack",
+        xaxis_title="Number of indicators",
+        yaxis={"title": None, "automargin": True},
+        legend={"traceorder": "normal", "y": -0.4},
+        height=260 + 60 * len(level_counts),
+    )
     return figure
 
 
@@ -112,34 +163,64 @@ def indicator_trend_chart(panel: pd.DataFrame, indicator: pd.Series, *, title: s
     from ...charts import CATEGORICAL, REFERENCE_LINE, template
 
     figure = go.Figure()
-    groups = [("Participating authorities", panel["participant"], CATEGORICAL[0]),
-              ("Other authorities", ~panel["participant"], CATEGORICAL[1])]
+    groups = [
+        ("Participating authorities", panel["participant"], CATEGORICAL[0]),
+        ("Other authorities", ~panel["participant"], CATEGORICAL[1]),
+    ]
     for name, mask, colour in groups:
         if mask.any():
             series = panel[mask].groupby("period")["value"].mean()
-            figure.add_trace(go.Scatter(x=series.index, y=series.to_numpy(), mode="lines", name=name,
-                                        line={"color": colour, "width": 2},
-                                        hovertemplate=f"{name}, %{{x|%B %Y}}: %{{y:.2f}}<extra></extra>"))
+            figure.add_trace(
+                go.Scatter(
+                    x=series.index,
+                    y=series.to_numpy(),
+                    mode="lines",
+                    name=name,
+                    line={"color": colour, "width": 2},
+                    hovertemplate=f"{name}, %{{x|%B %Y}}: %{{y:.2f}}<extra></extra>",
+                )
+            )
     joined = sorted(panel.loc[panel["participant"], "joined_on"].dropna().unique())
     for date in joined[:6]:
         figure.add_vline(x=pd.Timestamp(date), line={"color": "#BFBFBF", "dash": "dash"})
     if joined:
-        figure.add_annotation(x=pd.Timestamp(joined[0]), y=1, yref="paper", text="joined", showarrow=False,
-                              xanchor="left", font={"color": REFERENCE_LINE})
+        figure.add_annotation(
+            x=pd.Timestamp(joined[0]),
+            y=1,
+            yref="paper",
+            text="joined",
+            showarrow=False,
+            xanchor="left",
+            font={"color": REFERENCE_LINE},
+        )
     if pd.notna(indicator.get("baseline")):
-        figure.add_hline(y=float(indicator["baseline"]), line={"color": REFERENCE_LINE, "dash": "dot"},
-                         annotation_text="baseline", annotation_position="top left")
+        figure.add_hline(
+            y=float(indicator["baseline"]),
+            line={"color": REFERENCE_LINE, "dash": "dot"},
+            annotation_text="baseline",
+            annotation_position="top left",
+        )
     if pd.notna(indicator.get("target")):
         when = indicator.get("target_period")
         if pd.notna(when):
-            figure.add_trace(go.Scatter(x=[when], y=[float(indicator["target"])], mode="markers+text", name="target",
-                                        marker={"symbol": "diamond", "size": 12, "color": CATEGORICAL[2]},
-                                        text=["target"], textposition="top center"))
+            figure.add_trace(
+                go.Scatter(
+                    x=[when],
+                    y=[float(indicator["target"])],
+                    mode="markers+text",
+                    name="target",
+                    marker={"symbol": "diamond", "size": 12, "color": CATEGORICAL[2]},
+                    text=["target"],
+                    textposition="top center",
+                )
+            )
         else:
-            figure.add_hline(y=float(indicator["target"]), line={"color": CATEGORICAL[2], "dash": "dash"},
-                             annotation_text="target")
-    figure.update_layout(template=template(), title=title, xaxis_title="Period",
-                         yaxis_title=f"{indicator['name']} ({indicator['unit']})")
+            figure.add_hline(
+                y=float(indicator["target"]), line={"color": CATEGORICAL[2], "dash": "dash"}, annotation_text="target"
+            )
+    figure.update_layout(
+        template=template(), title=title, xaxis_title="Period", yaxis_title=f"{indicator['name']} ({indicator['unit']})"
+    )
     return figure
 
 
@@ -150,12 +231,16 @@ def alt_text_for_trend(panel: pd.DataFrame, indicator: pd.Series) -> str:
     for name, mask in groups:
         if mask.any():
             series = panel[mask].groupby("period")["value"].mean()
-            parts.append(f"{name} from {series.iloc[0]:.2f} in {series.index[0]:%B %Y} to {series.iloc[-1]:.2f} in "
-                         f"{series.index[-1]:%B %Y}")
+            parts.append(
+                f"{name} from {series.iloc[0]:.2f} in {series.index[0]:%B %Y} to {series.iloc[-1]:.2f} in "
+                f"{series.index[-1]:%B %Y}"
+            )
     baseline = f"baseline {indicator['baseline']:g}" if pd.notna(indicator.get("baseline")) else "no baseline"
     target = f"target {indicator['target']:g}" if pd.notna(indicator.get("target")) else "no target"
-    return (f"Line chart of {indicator['name']} ({indicator['unit']}), mean by period: {'; '.join(parts)}; "
-            f"{baseline}; {target}.")
+    return (
+        f"Line chart of {indicator['name']} ({indicator['unit']}), mean by period: {'; '.join(parts)}; "
+        f"{baseline}; {target}."
+    )
 
 
 def interval_rows(estimates: Iterable[Estimate], *, scale: float = 1.0) -> pd.DataFrame:
@@ -179,16 +264,28 @@ def effect_by_time_chart(result: ImpactResult, *, per: str = "month", alpha: flo
     rows = interval_rows(result.dynamic)
     rows["label"] = [event_time_label(term, per) for term in rows["term"]]
     wald = result.pre_trend[0] if result.pre_trend else None
-    test = (f"; pre-trend test F = {numbers.score(wald.statistic)}, {numbers.p_phrase(wald.p_value)}"
-            if wald is not None else "")
-    figure = interval_chart(rows, label="label", title=f"{result.indicator_id}: effect by time since joining",
-                            x_title=f"Effect on {result.indicator_name.lower()} ({result.unit}), Callaway-Sant'Anna, "
-                            f"{1 - alpha:.0%} pointwise intervals<br>before joining: one-{per} placebo changes{test}")
+    test = (
+        f"; pre-trend test F = {numbers.score(wald.statistic)}, {numbers.p_phrase(wald.p_value)}"
+        if wald is not None
+        else ""
+    )
+    figure = interval_chart(
+        rows,
+        label="label",
+        title=f"{result.indicator_id}: effect by time since joining",
+        x_title=f"Effect on {result.indicator_name.lower()} ({result.unit}), Callaway-Sant'Anna, "
+        f"{1 - alpha:.0%} pointwise intervals<br>before joining: one-{per} placebo changes{test}",
+    )
     figure.update_yaxes(automargin=True)
     figure.update_xaxes(automargin=True)  # the axis title runs over two lines
-    alt_text = (f"Estimated effect on {result.indicator_name} by time since joining (Callaway-Sant'Anna); before "
-                f"joining, each point is the change over one {per} in joiners less that in comparison authorities, "
-                f"the placebo effects the pre-trend test checks{test}: "
-                + "; ".join(f"{r.label}: {r.estimate:.2f} ({r.conf_low:.2f} to {r.conf_high:.2f})"
-                            for r in rows.itertuples() if r.estimate == r.estimate and r.conf_low == r.conf_low))
+    alt_text = (
+        f"Estimated effect on {result.indicator_name} by time since joining (Callaway-Sant'Anna); before "
+        f"joining, each point is the change over one {per} in joiners less that in comparison authorities, "
+        f"the placebo effects the pre-trend test checks{test}: "
+        + "; ".join(
+            f"{r.label}: {r.estimate:.2f} ({r.conf_low:.2f} to {r.conf_high:.2f})"
+            for r in rows.itertuples()
+            if r.estimate == r.estimate and r.conf_low == r.conf_low
+        )
+    )
     return figure, alt_text

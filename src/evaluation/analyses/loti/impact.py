@@ -31,12 +31,16 @@ ControlGroup = Literal["never_treated", "not_yet_treated"]
 
 #: Term names of causal estimates; a project without a permitted causal design publishes none of them.
 CAUSAL_TERMS: tuple[str, ...] = (
-    "att_callaway_santanna", "att_twfe", "att_twfe_wild_bootstrap", "att_twfe_randomisation",
+    "att_callaway_santanna",
+    "att_twfe",
+    "att_twfe_wild_bootstrap",
+    "att_twfe_randomisation",
 )
 
 
-def indicator_panel(observations: pd.DataFrame, project_authorities: pd.DataFrame, indicator_id: str,
-                    project_id: str) -> pd.DataFrame:
+def indicator_panel(
+    observations: pd.DataFrame, project_authorities: pd.DataFrame, indicator_id: str, project_id: str
+) -> pd.DataFrame:
     """Authority x period panel of one indicator, with when each authority joined the project.
 
     Periods are numbered ``t = 1..T`` in date order (event time counts observed periods). An
@@ -72,14 +76,22 @@ def indicator_panel(observations: pd.DataFrame, project_authorities: pd.DataFram
     mine = observations[(observations["indicator_id"] == indicator_id) & observations["value"].notna()]
     if mine.empty:
         raise ValueError(f"indicator {indicator_id!r} has no observations")
-    data = pd.DataFrame({"authority_code": mine["authority_code"].astype(object),
-                         "period": pd.to_datetime(mine["period"]), "value": mine["value"].astype(float)})
+    data = pd.DataFrame(
+        {
+            "authority_code": mine["authority_code"].astype(object),
+            "period": pd.to_datetime(mine["period"]),
+            "value": mine["value"].astype(float),
+        }
+    )
     if data.duplicated(["authority_code", "period"]).any():
         raise ValueError(f"indicator {indicator_id!r} has more than one observation for an authority and period")
     periods = np.sort(data["period"].unique())
     data["t"] = np.searchsorted(periods, data["period"].to_numpy()) + 1
-    joined = (project_authorities[project_authorities["project_id"] == project_id]
-              .groupby("authority_code")["joined_on"].min())
+    joined = (
+        project_authorities[project_authorities["project_id"] == project_id]
+        .groupby("authority_code")["joined_on"]
+        .min()
+    )
     data["participant"] = data["authority_code"].isin(joined.index)
     data["joined_on"] = pd.to_datetime(data["authority_code"].map(joined))
     spacing = pd.Timedelta(np.median(np.diff(periods))) if len(periods) > 1 else pd.Timedelta(days=31)
@@ -97,13 +109,14 @@ def indicator_panel(observations: pd.DataFrame, project_authorities: pd.DataFram
 
 
 def period_unit(panel: pd.DataFrame) -> str:
-    """"month", "quarter", "year" or "period": the spacing of the panel's periods, for sentences."""
+    """ "month", "quarter", "year" or "period": the spacing of the panel's periods, for sentences."""
     periods = np.sort(pd.to_datetime(panel["period"]).unique())
     if len(periods) < 2:
         return "period"
     days = pd.Timedelta(np.median(np.diff(periods))).days
-    return "month" if 27 <= days <= 31 else "quarter" if 88 <= days <= 93 else "year" if 360 <= days <= 366 \
-        else "period"
+    return (
+        "month" if 27 <= days <= 31 else "quarter" if 88 <= days <= 93 else "year" if 360 <= days <= 366 else "period"
+    )
 
 
 @dataclass(frozen=True)
@@ -187,21 +200,36 @@ def participant_trend(panel: pd.DataFrame, *, alpha: float = 0.05, after_joining
     within = data.groupby("authority_code")["t"].nunique()
     if data["authority_code"].nunique() < 2 or not (within > 1).any():  # no authority observed twice: no trend
         return Estimate("trend_per_period", NAN, n=len(data), method="descriptive trend: too few observations")
-    exog = pd.concat([data["t"].astype(float).rename("t"),
-                      pd.get_dummies(data["authority_code"], drop_first=True, dtype=float)], axis=1)
+    exog = pd.concat(
+        [data["t"].astype(float).rename("t"), pd.get_dummies(data["authority_code"], drop_first=True, dtype=float)],
+        axis=1,
+    )
     exog.insert(0, "const", 1.0)
     groups = pd.factorize(data["authority_code"])[0]
-    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(method="qr", cov_type="cluster",  # QR: no SVD
-                                                          cov_kwds={"groups": groups}, use_t=True)
+    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(
+        method="qr",
+        cov_type="cluster",  # QR: no SVD
+        cov_kwds={"groups": groups},
+        use_t=True,
+    )
     low, high = fit.conf_int(alpha=alpha).loc["t"]
     n_clusters = data["authority_code"].nunique()
-    return Estimate("trend_per_period", float(fit.params["t"]), std_error=float(fit.bse["t"]),
-                    statistic=float(fit.tvalues["t"]), p_value=float(fit.pvalues["t"]), conf_low=float(low),
-                    conf_high=float(high), n=len(data),
-                    method=(f"descriptive trend of participants "
-                            f"({'after joining' if after_joining else 'all periods'}): OLS on period with "
-                            f"authority fixed effects, CR1 SE clustered by authority ({n_clusters} clusters); "
-                            "NOT a causal estimate"))
+    return Estimate(
+        "trend_per_period",
+        float(fit.params["t"]),
+        std_error=float(fit.bse["t"]),
+        statistic=float(fit.tvalues["t"]),
+        p_value=float(fit.pvalues["t"]),
+        conf_low=float(low),
+        conf_high=float(high),
+        n=len(data),
+        method=(
+            f"descriptive trend of participants "
+            f"({'after joining' if after_joining else 'all periods'}): OLS on period with "
+            f"authority fixed effects, CR1 SE clustered by authority ({n_clusters} clusters); "
+            "NOT a causal estimate"
+        ),
+    )
 
 
 def naive_post_comparison(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estimate | None:
@@ -221,15 +249,28 @@ def naive_post_comparison(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estima
     exog = pd.concat([data["group"], pd.get_dummies(data["t"], prefix="t", drop_first=True, dtype=float)], axis=1)
     exog.insert(0, "const", 1.0)
     groups = pd.factorize(data["authority_code"])[0]
-    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(method="qr", cov_type="cluster",  # QR: no SVD
-                                                          cov_kwds={"groups": groups}, use_t=True)
+    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(
+        method="qr",
+        cov_type="cluster",  # QR: no SVD
+        cov_kwds={"groups": groups},
+        use_t=True,
+    )
     low, high = fit.conf_int(alpha=alpha).loc["group"]
-    return Estimate("naive_post_comparison", float(fit.params["group"]), std_error=float(fit.bse["group"]),
-                    statistic=float(fit.tvalues["group"]), p_value=float(fit.pvalues["group"]),
-                    conf_low=float(low), conf_high=float(high), n=len(data),
-                    method=("descriptive: participants after joining minus never-participants in the same periods, "
-                            "period fixed effects, CR1 SE by authority; includes pre-existing differences, "
-                            "NOT a causal estimate"))
+    return Estimate(
+        "naive_post_comparison",
+        float(fit.params["group"]),
+        std_error=float(fit.bse["group"]),
+        statistic=float(fit.tvalues["group"]),
+        p_value=float(fit.pvalues["group"]),
+        conf_low=float(low),
+        conf_high=float(high),
+        n=len(data),
+        method=(
+            "descriptive: participants after joining minus never-participants in the same periods, "
+            "period fixed effects, CR1 SE by authority; includes pre-existing differences, "
+            "NOT a causal estimate"
+        ),
+    )
 
 
 def _balanced(panel: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -309,15 +350,29 @@ def evaluate_impact(
     Scientific Methods Scale*, What Works Centre for Local Economic Growth.
     """
     args = ("value", "authority_code", "t")
-    decision = causal_estimate_permitted(panel, "authority_code", "t", "first_treated", control_group=control_group,
-                                         min_comparison_units=min_comparison_units, min_pre_periods=min_pre_periods)
+    decision = causal_estimate_permitted(
+        panel,
+        "authority_code",
+        "t",
+        "first_treated",
+        control_group=control_group,
+        min_comparison_units=min_comparison_units,
+        min_pre_periods=min_pre_periods,
+    )
     per = period_unit(panel)
     group = f"{indicator_id}"
     warnings: list[str] = []
     participants = panel.loc[panel["participant"], "authority_code"].nunique()
     comparison = panel.loc[panel["first_treated"].isna(), "authority_code"].nunique()
-    context = [Estimate("causal_estimate_permitted", float(decision.permitted), n=panel["authority_code"].nunique(),
-                        method=decision.reason, group=group)]
+    context = [
+        Estimate(
+            "causal_estimate_permitted",
+            float(decision.permitted),
+            n=panel["authority_code"].nunique(),
+            method=decision.reason,
+            group=group,
+        )
+    ]
     trend = replace(participant_trend(panel, alpha=alpha), group=f"{indicator_id} descriptive (no causal claim)")
     naive = naive_post_comparison(panel, alpha=alpha)
     descriptive = [trend] + ([replace(naive, group=f"{indicator_id} descriptive (no causal claim)")] if naive else [])
@@ -327,10 +382,21 @@ def evaluate_impact(
         before_after = bool((panel["participant"] & (panel["treated"] == 0)).any())
         sms = maryland_sms_level(comparison_group=False, before_and_after=before_after)
         rows = [replace(context[0], estimate=0.0, method=decision.reason), _sms_row(sms, group)]
-        narrative = contribution_narrative(panel, decision=decision, trend=trend, indicator_name=indicator_name,
-                                           unit=unit, logic=logic, per=per)
-        return ImpactResult(indicator_id, indicator_name, unit, direction, decision, sms, descriptive=descriptive,
-                            context=rows, narrative=narrative, warnings=warnings)
+        narrative = contribution_narrative(
+            panel, decision=decision, trend=trend, indicator_name=indicator_name, unit=unit, logic=logic, per=per
+        )
+        return ImpactResult(
+            indicator_id,
+            indicator_name,
+            unit,
+            direction,
+            decision,
+            sms,
+            descriptive=descriptive,
+            context=rows,
+            narrative=narrative,
+            warnings=warnings,
+        )
 
     if not decision.permitted:
         return contribution(decision)
@@ -339,42 +405,64 @@ def evaluate_impact(
     cohorts = panel.loc[panel["first_treated"].notna(), "first_treated"].nunique()
     balanced, dropped = _balanced(panel)
     if dropped:
-        warnings.append(f"{len(dropped)} authorities are not observed in every period and are left out of the "
-                        f"Callaway-Sant'Anna estimates (which need a balanced panel): {', '.join(dropped)}.")
+        warnings.append(
+            f"{len(dropped)} authorities are not observed in every period and are left out of the "
+            f"Callaway-Sant'Anna estimates (which need a balanced panel): {', '.join(dropped)}."
+        )
     try:
         cs = callaway_santanna(balanced, *args, "first_treated", control_group=control_group, alpha=alpha)
     except ValueError as error:  # e.g. balancing left a cohort without pre-periods or comparisons
-        return contribution(CausalReportingDecision(
-            False, f"a causal estimate should not be reported: the heterogeneity-robust estimator cannot be computed "
-                   f"on the authorities observed in every period ({error}). Report a contribution analysis instead: "
-                   "set out the theory of change, track indicators against baseline and target, and weigh other "
-                   "explanations, without attributing the change to the project."))
+        return contribution(
+            CausalReportingDecision(
+                False,
+                f"a causal estimate should not be reported: the heterogeneity-robust estimator cannot be computed "
+                f"on the authorities observed in every period ({error}). Report a contribution analysis instead: "
+                "set out the theory of change, track indicators against baseline and target, and weigh other "
+                "explanations, without attributing the change to the project.",
+            )
+        )
     try:
-        pre_trend = pre_trend_wald(balanced, *args, "first_treated", control_group=control_group, leads=leads,
-                                   alpha=alpha)
+        pre_trend = pre_trend_wald(
+            balanced, *args, "first_treated", control_group=control_group, leads=leads, alpha=alpha
+        )
     except ValueError as error:
         pre_trend = []
         warnings.append(f"pre-trend test not computed ({error}).")
-    after = [e for e in callaway_santanna(balanced, *args, "first_treated", control_group=control_group,
-                                          aggregation="dynamic", alpha=alpha)
-             if 0 <= int(e.term.split("=")[1]) <= lags]
+    after = [
+        e
+        for e in callaway_santanna(
+            balanced, *args, "first_treated", control_group=control_group, aggregation="dynamic", alpha=alpha
+        )
+        if 0 <= int(e.term.split("=")[1]) <= lags
+    ]
     dynamic = [e for e in pre_trend if e.term != "pre_trend_wald"] + after
     pre_trend = [e for e in pre_trend if e.term == "pre_trend_wald"]
     twfe = twfe_did(panel, *args, "treated", alpha=alpha)
     weights = "webb" if panel["authority_code"].nunique() < 12 else "rademacher"
-    wild = (wild_cluster_bootstrap_p(panel, *args, "treated", reps=bootstrap_reps, weights=weights, seed=seed)
-            if bootstrap_reps > 0 else [])
-    permuted = randomisation_inference_p(panel, *args, "first_treated", reps=permutations, seed=seed) \
-        if permutations > 0 else []
+    wild = (
+        wild_cluster_bootstrap_p(panel, *args, "treated", reps=bootstrap_reps, weights=weights, seed=seed)
+        if bootstrap_reps > 0
+        else []
+    )
+    permuted = (
+        randomisation_inference_p(panel, *args, "first_treated", reps=permutations, seed=seed)
+        if permutations > 0
+        else []
+    )
     try:
         events = event_study(panel, *args, "first_treated", leads=leads, lags=lags, alpha=alpha)
     except ValueError as error:
         events = []
         warnings.append(f"TWFE event study (diagnostic) not estimated ({error}).")
     wald = pre_trend[0] if pre_trend else None
-    sms = maryland_sms_level(comparison_group=True, before_and_after=True, quasi_random_variation=quasi_random_timing,
-                             pre_trend_p_value=None if wald is None else wald.p_value,
-                             staggered_adoption=cohorts > 1, heterogeneity_robust=True)
+    sms = maryland_sms_level(
+        comparison_group=True,
+        before_and_after=True,
+        quasi_random_variation=quasi_random_timing,
+        pre_trend_p_value=None if wald is None else wald.p_value,
+        staggered_adoption=cohorts > 1,
+        heterogeneity_robust=True,
+    )
     context.append(_sms_row(sms, group))
     causal = [
         *_label(cs, group=group, term="att_callaway_santanna"),
@@ -383,15 +471,30 @@ def evaluate_impact(
         *_label(permuted, group=group, term="att_twfe_randomisation"),
     ]
     result = ImpactResult(
-        indicator_id, indicator_name, unit, direction, decision, sms, causal=causal,
+        indicator_id,
+        indicator_name,
+        unit,
+        direction,
+        decision,
+        sms,
+        causal=causal,
         pre_trend=_label(pre_trend, group=f"{indicator_id} pre-trend test (Callaway-Sant'Anna)"),
         event_study=_label(events, group=f"{indicator_id} event study (TWFE, diagnostic: not used for the rating)"),
         dynamic=_label(dynamic, group=f"{indicator_id} effect by {per}s since joining (Callaway-Sant'Anna)"),
-        descriptive=descriptive, context=context, warnings=warnings,
+        descriptive=descriptive,
+        context=context,
+        warnings=warnings,
     )
-    narrative = impact_narrative(result, participants=participants, treated=treated_authorities,
-                                 comparison=comparison, cohorts=cohorts, control_group=control_group, alpha=alpha,
-                                 per=per)
+    narrative = impact_narrative(
+        result,
+        participants=participants,
+        treated=treated_authorities,
+        comparison=comparison,
+        cohorts=cohorts,
+        control_group=control_group,
+        alpha=alpha,
+        per=per,
+    )
     return replace(result, narrative=narrative)
 
 
@@ -418,9 +521,18 @@ def project_impacts(
         if code not in observed:
             continue
         panel = indicator_panel(observations, project_authorities, code, project_id)
-        results[code] = (panel, evaluate_impact(panel, indicator_id=code, indicator_name=indicator["name"],
-                                                unit=indicator["unit"], direction=indicator["direction"],
-                                                logic=logic, **options))  # type: ignore[arg-type]
+        results[code] = (
+            panel,
+            evaluate_impact(
+                panel,
+                indicator_id=code,
+                indicator_name=indicator["name"],
+                unit=indicator["unit"],
+                direction=indicator["direction"],
+                logic=logic,
+                **options,
+            ),
+        )  # type: ignore[arg-type]
     return results
 
 
@@ -434,33 +546,52 @@ def causal_findings_table(impacts: dict[str, ImpactResult], projects: pd.DataFra
     rows = []
     for code, result in impacts.items():
         head = result.headline
-        finding = (describe_effect(head, indicator_name=result.indicator_name, unit=result.unit,
-                                   direction=result.direction) if head is not None
-                   else f"No causal claim: {result.decision.reason}")
-        rows.append({"indicator_id": code, "indicator": result.indicator_name, "permitted": result.decision.permitted,
-                     "att": head.estimate if head else NAN, "conf_low": head.conf_low if head else NAN,
-                     "conf_high": head.conf_high if head else NAN,
-                     "sms_level": result.sms.level if result.sms.level is not None else NAN, "finding": finding})
-    return pd.DataFrame(rows, columns=["indicator_id", "indicator", "permitted", "att", "conf_low", "conf_high",
-                                       "sms_level", "finding"])
+        finding = (
+            describe_effect(head, indicator_name=result.indicator_name, unit=result.unit, direction=result.direction)
+            if head is not None
+            else f"No causal claim: {result.decision.reason}"
+        )
+        rows.append(
+            {
+                "indicator_id": code,
+                "indicator": result.indicator_name,
+                "permitted": result.decision.permitted,
+                "att": head.estimate if head else NAN,
+                "conf_low": head.conf_low if head else NAN,
+                "conf_high": head.conf_high if head else NAN,
+                "sms_level": result.sms.level if result.sms.level is not None else NAN,
+                "finding": finding,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["indicator_id", "indicator", "permitted", "att", "conf_low", "conf_high", "sms_level", "finding"]
+    )
 
 
 def _twfe_verdict(twfe: Estimate, head: Estimate, gap: float, cohorts: int) -> str:
     """How the static TWFE estimate relates to the headline, as the end of a sentence."""
     if cohorts > 1 and abs(gap) > 0.05 * max(abs(head.estimate), 1e-9):
-        return (f", {numbers.score(abs(gap))} {'below' if gap < 0 else 'above'} the headline: with staggered adoption "
-                "and effects that change over time TWFE also compares later adopters with earlier ones, whose "
-                "outcomes are still moving, and can be biased, so the headline is preferred.")
+        return (
+            f", {numbers.score(abs(gap))} {'below' if gap < 0 else 'above'} the headline: with staggered adoption "
+            "and effects that change over time TWFE also compares later adopters with earlier ones, whose "
+            "outcomes are still moving, and can be biased, so the headline is preferred."
+        )
     if twfe.conf_low <= head.conf_high and head.conf_low <= twfe.conf_high:
         return "; its interval overlaps the headline's, so the two agree within sampling error."
-    return ("; it differs from the headline beyond sampling error: TWFE compares with the average of all periods "
-            "before joining, Callaway-Sant'Anna with the period just before, so look for changes just before "
-            "joining or trends that are not parallel.")
+    return (
+        "; it differs from the headline beyond sampling error: TWFE compares with the average of all periods "
+        "before joining, Callaway-Sant'Anna with the period just before, so look for changes just before "
+        "joining or trends that are not parallel."
+    )
 
 
 def _sms_row(sms: SmsRating, group: str) -> Estimate:
-    return Estimate("sms_level", float(sms.level) if sms.level is not None else NAN,
-                    method=f"Maryland SMS: {sms.description}; {sms.reason}", group=group)
+    return Estimate(
+        "sms_level",
+        float(sms.level) if sms.level is not None else NAN,
+        method=f"Maryland SMS: {sms.description}; {sms.reason}",
+        group=group,
+    )
 
 
 def _sentence(text: str) -> str:
@@ -471,13 +602,13 @@ def _sentence(text: str) -> str:
 
 def _ci(estimate: Estimate, digits: int = 2, alpha: float = 0.05) -> str:
     """``95% interval 5.90 to 7.10`` (``not available`` when an end is missing)."""
-    text = numbers.interval(estimate.conf_low, estimate.conf_high, lambda v: numbers.score(v, digits=digits),
-                            confidence_level=1 - alpha)
+    text = numbers.interval(
+        estimate.conf_low, estimate.conf_high, lambda v: numbers.score(v, digits=digits), confidence_level=1 - alpha
+    )
     return text or f"{round(100 * (1 - alpha))}% interval not available"
 
 
-def describe_effect(estimate: Estimate, *, indicator_name: str, unit: str, direction: str,
-                    alpha: float = 0.05) -> str:
+def describe_effect(estimate: Estimate, *, indicator_name: str, unit: str, direction: str, alpha: float = 0.05) -> str:
     """One sentence: the effect of taking part, its interval and what it means.
 
     Examples
@@ -491,29 +622,44 @@ def describe_effect(estimate: Estimate, *, indicator_name: str, unit: str, direc
     moved = "raised" if estimate.estimate > 0 else "lowered" if estimate.estimate < 0 else "did not change"
     better = (estimate.estimate > 0) == (direction == "higher_is_better")
     excludes_zero = estimate.conf_low > 0 or estimate.conf_high < 0
-    meaning = (f"the interval excludes zero, so the indicator {'improved' if better else 'worsened'} because of "
-               "the project, if parallel trends hold" if excludes_zero else
-               "the interval includes zero, so the data cannot distinguish the effect from no effect")
+    meaning = (
+        f"the interval excludes zero, so the indicator {'improved' if better else 'worsened'} because of "
+        "the project, if parallel trends hold"
+        if excludes_zero
+        else "the interval includes zero, so the data cannot distinguish the effect from no effect"
+    )
     amount = numbers.score(abs(estimate.estimate))
-    return (f"Taking part {moved} {indicator_name.lower()} by {amount} {unit_phrase(unit)} "
-            f"on average ({_ci(estimate, alpha=alpha)}): {meaning}.")
+    return (
+        f"Taking part {moved} {indicator_name.lower()} by {amount} {unit_phrase(unit)} "
+        f"on average ({_ci(estimate, alpha=alpha)}): {meaning}."
+    )
 
 
-def describe_trend(estimate: Estimate, *, indicator_name: str, unit: str, per: str = "month",
-                   alpha: float = 0.05) -> str:
+def describe_trend(
+    estimate: Estimate, *, indicator_name: str, unit: str, per: str = "month", alpha: float = 0.05
+) -> str:
     """One sentence on a descriptive trend, saying plainly that it is not an effect."""
     if not np.isfinite(estimate.estimate):
         return f"There are too few observations to describe the trend of {indicator_name.lower()}."
     direction = "rose" if estimate.estimate > 0 else "fell"
     amount = numbers.score(abs(estimate.estimate), digits=3)
-    return (f"Among participants, {indicator_name.lower()} {direction} by {amount} "
-            f"{unit_phrase(unit)} a {per} on average ({_ci(estimate, 3, alpha)}): a description of what happened, "
-            "not an effect of the project.")
+    return (
+        f"Among participants, {indicator_name.lower()} {direction} by {amount} "
+        f"{unit_phrase(unit)} a {per} on average ({_ci(estimate, 3, alpha)}): a description of what happened, "
+        "not an effect of the project."
+    )
 
 
-def contribution_narrative(panel: pd.DataFrame, *, decision: CausalReportingDecision, trend: Estimate,
-                           indicator_name: str, unit: str, logic: pd.DataFrame | None = None,
-                           per: str = "month") -> str:
+def contribution_narrative(
+    panel: pd.DataFrame,
+    *,
+    decision: CausalReportingDecision,
+    trend: Estimate,
+    indicator_name: str,
+    unit: str,
+    logic: pd.DataFrame | None = None,
+    per: str = "month",
+) -> str:
     """The contribution analysis reported when a causal estimate is not permitted (no causal claim).
 
     States why no causal estimate is reported, what participants' indicator did (descriptive),
@@ -528,21 +674,34 @@ def contribution_narrative(panel: pd.DataFrame, *, decision: CausalReportingDeci
             f"What the data show: across the {numbers.count(participants['authority_code'].nunique())} participating "
             f"authorities observed, the mean was {numbers.score(by_period.loc[first])} {unit} in {first:%B %Y} and "
             f"{numbers.score(by_period.loc[last])} {unit} in {last:%B %Y}. "
-            + describe_trend(trend, indicator_name=indicator_name, unit=unit, per=per))
+            + describe_trend(trend, indicator_name=indicator_name, unit=unit, per=per)
+        )
     if logic is not None:
         text = dict(zip(logic["stage"], logic["description"], strict=True))
-        lines.append(f"The logic model expects: {text.get('Outcomes', '(not recorded)')} "
-                     f"It assumes: {text.get('Assumptions', '(not recorded)')}")
+        lines.append(
+            f"The logic model expects: {text.get('Outcomes', '(not recorded)')} "
+            f"It assumes: {text.get('Assumptions', '(not recorded)')}"
+        )
     lines.append(
         "To judge the project's contribution, weigh this against other explanations (London-wide or national "
         "trends, other programmes, changes in how the indicator is recorded), test each step of the logic model "
         "with evidence from participants (interviews, case studies, documents), and plan a comparison group "
-        "(authorities not yet taking part, observed before and after) for the next round.")
+        "(authorities not yet taking part, observed before and after) for the next round."
+    )
     return "\n\n".join(lines)
 
 
-def impact_narrative(result: ImpactResult, *, participants: int, treated: int, comparison: int, cohorts: int,
-                     control_group: str, alpha: float = 0.05, per: str = "month") -> str:
+def impact_narrative(
+    result: ImpactResult,
+    *,
+    participants: int,
+    treated: int,
+    comparison: int,
+    cohorts: int,
+    control_group: str,
+    alpha: float = 0.05,
+    per: str = "month",
+) -> str:
     """Plain-English findings of a permitted impact analysis, one sentence per finding."""
     head = result.headline
     twfe = next((e for e in result.causal if e.term == "att_twfe"), None)
@@ -556,35 +715,46 @@ def impact_narrative(result: ImpactResult, *, participants: int, treated: int, c
         f"against {controls} comparison authorities ({numbers.count(comparison)} never take part), before and after "
         f"joining (difference-in-differences). {_sentence(result.decision.reason)}",
         "Headline (Callaway-Sant'Anna, robust to staggered adoption): "
-        + describe_effect(head, indicator_name=result.indicator_name, unit=result.unit, direction=result.direction,
-                          alpha=alpha),
+        + describe_effect(
+            head, indicator_name=result.indicator_name, unit=result.unit, direction=result.direction, alpha=alpha
+        ),
     ]
     if twfe is not None:
         gap = twfe.estimate - head.estimate
-        tests = [f"wild cluster bootstrap {numbers.p_phrase(wild.p_value)}" if wild else "",
-                 f"randomisation inference {numbers.p_phrase(permuted.p_value)}" if permuted else ""]
+        tests = [
+            f"wild cluster bootstrap {numbers.p_phrase(wild.p_value)}" if wild else "",
+            f"randomisation inference {numbers.p_phrase(permuted.p_value)}" if permuted else "",
+        ]
         lines.append(
             f"The static two-way fixed effects estimate is {numbers.score(twfe.estimate)} {unit_phrase(result.unit)} "
             f"({'; '.join([_ci(twfe, alpha=alpha), *[t for t in tests if t]])})"
-            + _twfe_verdict(twfe, head, gap, cohorts))
+            + _twfe_verdict(twfe, head, gap, cohorts)
+        )
     if wald is not None:
-        verdict = ("no evidence against parallel trends before joining (which does not prove them)"
-                   if wald.p_value >= 0.10 else "evidence that trends differed before joining: treat the estimate "
-                   "with caution")
-        lines.append(f"Pre-trend test (joint F test of the Callaway-Sant'Anna effects before joining, the test behind "
-                     f"the rating): F = {numbers.score(wald.statistic)}, {numbers.p_phrase(wald.p_value)}: {verdict}.")
+        verdict = (
+            "no evidence against parallel trends before joining (which does not prove them)"
+            if wald.p_value >= 0.10
+            else "evidence that trends differed before joining: treat the estimate with caution"
+        )
+        lines.append(
+            f"Pre-trend test (joint F test of the Callaway-Sant'Anna effects before joining, the test behind "
+            f"the rating): F = {numbers.score(wald.statistic)}, {numbers.p_phrase(wald.p_value)}: {verdict}."
+        )
     if twfe_wald is not None:
-        lines.append(f"As a diagnostic only, the two-way fixed effects event study's leads give F = "
-                     f"{numbers.score(twfe_wald.statistic)}, {numbers.p_phrase(twfe_wald.p_value)}; with staggered "
-                     "joining and effects that grow with time its leads also absorb effects after joining, so it does "
-                     "not gate the rating.")
+        lines.append(
+            f"As a diagnostic only, the two-way fixed effects event study's leads give F = "
+            f"{numbers.score(twfe_wald.statistic)}, {numbers.p_phrase(twfe_wald.p_value)}; with staggered "
+            "joining and effects that grow with time its leads also absorb effects after joining, so it does "
+            "not gate the rating."
+        )
     naive = next((e for e in result.descriptive if e.term == "naive_post_comparison"), None)
     if naive is not None and np.isfinite(naive.estimate):
         lines.append(
             f"For contrast, simply comparing participants after joining with non-participants gives "
             f"{numbers.score(naive.estimate, signed=True)} {unit_phrase(result.unit)} ({_ci(naive, alpha=alpha)}); "
             "that gap includes "
-            "differences that existed before the project and is not an effect.")
+            "differences that existed before the project and is not an effect."
+        )
     level = "not scoreable" if result.sms.level is None else f"level {result.sms.level} of 5"
     lines.append(f"Strength of evidence: Maryland Scientific Methods Scale {level} ({result.sms.reason}).")
     return "\n\n".join(lines)

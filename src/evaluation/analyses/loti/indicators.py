@@ -22,8 +22,13 @@ LEVELS: tuple[str, ...] = ("organisation", "community", "economic")
 #: definition" are not RAG ratings: they mark indicators that cannot be tracked until fixed.
 STATUSES: tuple[str, ...] = ("Green", "Amber", "Red", "No data", "No baseline", "No target", "Invalid definition")
 STATUS_COLOURS = {
-    "Green": "#28A197", "Amber": "#F46A25", "Red": "#801650", "No data": "#BFBFBF",
-    "No baseline": "#3D3D3D", "No target": "#3D3D3D", "Invalid definition": "#3D3D3D",
+    "Green": "#28A197",
+    "Amber": "#F46A25",
+    "Red": "#801650",
+    "No data": "#BFBFBF",
+    "No baseline": "#3D3D3D",
+    "No target": "#3D3D3D",
+    "Invalid definition": "#3D3D3D",
 }
 
 
@@ -59,9 +64,10 @@ class IndicatorTracking:
     def level_counts(self) -> pd.DataFrame:
         """Number of indicators by level (rows) and status (columns, :data:`STATUSES` order), with totals."""
         table = pd.crosstab(self.summary["level"], self.summary["status"])
-        table = table.reindex(index=[lv for lv in LEVELS if lv in table.index] +
-                              [lv for lv in table.index if lv not in LEVELS],
-                              columns=[s for s in STATUSES if s in table.columns])
+        table = table.reindex(
+            index=[lv for lv in LEVELS if lv in table.index] + [lv for lv in table.index if lv not in LEVELS],
+            columns=[s for s in STATUSES if s in table.columns],
+        )
         table["Total"] = table.sum(axis=1)
         table.index.name, table.columns.name = "level", None
         return table.reset_index()
@@ -69,24 +75,37 @@ class IndicatorTracking:
 
 def _tracking_spec(indicator: pd.Series) -> pd.DataFrame:
     """One store indicator in the layout of :func:`~evaluation.impact.indicators.track_indicators`."""
-    return pd.DataFrame({
-        "project": [indicator["project_id"]], "indicator": [indicator["indicator_id"]],
-        "level": [indicator["level"]], "unit": [indicator["unit"]],
-        "direction": [DIRECTIONS.get(indicator["direction"], indicator["direction"])],
-        "baseline": [indicator["baseline"]], "target": [indicator["target"]],
-        "baseline_period": pd.to_datetime(pd.Series([indicator.get("baseline_period")])),
-        "target_period": pd.to_datetime(pd.Series([indicator.get("target_period")])),
-    })
+    return pd.DataFrame(
+        {
+            "project": [indicator["project_id"]],
+            "indicator": [indicator["indicator_id"]],
+            "level": [indicator["level"]],
+            "unit": [indicator["unit"]],
+            "direction": [DIRECTIONS.get(indicator["direction"], indicator["direction"])],
+            "baseline": [indicator["baseline"]],
+            "target": [indicator["target"]],
+            "baseline_period": pd.to_datetime(pd.Series([indicator.get("baseline_period")])),
+            "target_period": pd.to_datetime(pd.Series([indicator.get("target_period")])),
+        }
+    )
 
 
-def _participant_observations(observations: pd.DataFrame, project_authorities: pd.DataFrame,
-                              indicator_id: str, project_id: str) -> pd.DataFrame:
+def _participant_observations(
+    observations: pd.DataFrame, project_authorities: pd.DataFrame, indicator_id: str, project_id: str
+) -> pd.DataFrame:
     """Observations of an indicator in authorities taking part in its project (``track_indicators`` layout)."""
     participants = set(project_authorities.loc[project_authorities["project_id"] == project_id, "authority_code"])
-    mine = observations[(observations["indicator_id"] == indicator_id)
-                        & observations["authority_code"].isin(participants)]
-    return pd.DataFrame({"indicator": mine["indicator_id"].astype(object), "authority": mine["authority_code"],
-                         "period": pd.to_datetime(mine["period"]), "value": mine["value"].astype(float)})
+    mine = observations[
+        (observations["indicator_id"] == indicator_id) & observations["authority_code"].isin(participants)
+    ]
+    return pd.DataFrame(
+        {
+            "indicator": mine["indicator_id"].astype(object),
+            "authority": mine["authority_code"],
+            "period": pd.to_datetime(mine["period"]),
+            "value": mine["value"].astype(float),
+        }
+    )
 
 
 def track_project_indicators(
@@ -154,12 +173,30 @@ def track_project_indicators(
         observed = _participant_observations(observations, project_authorities, code, indicator["project_id"])
         if as_of_date is not None:
             observed = observed[observed["period"] <= as_of_date]
-        row = {column: indicator.get(column) for column in (
-            "indicator_id", "project_id", "name", "level", "unit", "direction", "baseline", "target",
-            "target_period")}
-        row.update(participants_observed=int(observed["authority"].nunique()), latest_period=pd.NaT,
-                   latest_mean=NAN, latest_lowest=NAN, latest_highest=NAN, progress=NAN, expected_progress=NAN,
-                   **{f"authorities_{s.lower()}": 0 for s in ("Green", "Amber", "Red")})
+        row = {
+            column: indicator.get(column)
+            for column in (
+                "indicator_id",
+                "project_id",
+                "name",
+                "level",
+                "unit",
+                "direction",
+                "baseline",
+                "target",
+                "target_period",
+            )
+        }
+        row.update(
+            participants_observed=int(observed["authority"].nunique()),
+            latest_period=pd.NaT,
+            latest_mean=NAN,
+            latest_lowest=NAN,
+            latest_highest=NAN,
+            progress=NAN,
+            expected_progress=NAN,
+            **{f"authorities_{s.lower()}": 0 for s in ("Green", "Amber", "Red")},
+        )
         problem = _definition_problem(indicator)
         notes = []
         if problem is not None:
@@ -168,33 +205,47 @@ def track_project_indicators(
             notes.append(f"{label} {message}")
             row["status"] = status
         if observed.empty:
-            message = ("has no observations for the authorities taking part: nothing can be reported on it "
-                       "until data are collected.")
+            message = (
+                "has no observations for the authorities taking part: nothing can be reported on it "
+                "until data are collected."
+            )
             warnings.append({"indicator_id": code, "issue": "no observations", "message": f"{label} {message}"})
             notes.append(f"{label} {message}")
             row.setdefault("status", "No data")
         if problem is None and not observed.empty:
             spec = _tracking_spec(indicator)
             try:
-                per_authority = track_indicators(spec, observed, green_threshold=green_threshold,
-                                                 amber_threshold=amber_threshold)
+                per_authority = track_indicators(
+                    spec, observed, green_threshold=green_threshold, amber_threshold=amber_threshold
+                )
             except ValueError as error:  # a definition track_indicators rejects and _definition_problem missed
-                warnings.append({"indicator_id": code, "issue": "invalid definition",
-                                 "message": f"{label} cannot be tracked: {error}"})
+                warnings.append(
+                    {
+                        "indicator_id": code,
+                        "issue": "invalid definition",
+                        "message": f"{label} cannot be tracked: {error}",
+                    }
+                )
                 notes.append(f"{label} cannot be tracked: {error}")
                 row["status"] = "Invalid definition"
             else:
-                by_authority.append(per_authority.rename(columns={"project": "project_id",
-                                                                  "indicator": "indicator_id"}))
+                by_authority.append(
+                    per_authority.rename(columns={"project": "project_id", "indicator": "indicator_id"})
+                )
                 series = _mean_status_by_period(spec, observed, green_threshold, amber_threshold)
                 over_time.append(series)
                 latest = series.iloc[-1]
                 counts = per_authority["status"].value_counts()
-                row.update(latest_period=latest["period"], latest_mean=latest["mean"], latest_lowest=latest["lowest"],
-                           latest_highest=latest["highest"],
-                           progress=latest["progress"], expected_progress=latest["expected_progress"],
-                           status=latest["status"],
-                           **{f"authorities_{s.lower()}": int(counts.get(s, 0)) for s in ("Green", "Amber", "Red")})
+                row.update(
+                    latest_period=latest["period"],
+                    latest_mean=latest["mean"],
+                    latest_lowest=latest["lowest"],
+                    latest_highest=latest["highest"],
+                    progress=latest["progress"],
+                    expected_progress=latest["expected_progress"],
+                    status=latest["status"],
+                    **{f"authorities_{s.lower()}": int(counts.get(s, 0)) for s in ("Green", "Amber", "Red")},
+                )
         row["warning"] = " ".join(notes)
         summaries.append(row)
     summary = pd.DataFrame(summaries)
@@ -203,9 +254,21 @@ def track_project_indicators(
     return IndicatorTracking(
         summary=summary,
         by_authority=pd.concat(by_authority, ignore_index=True) if by_authority else pd.DataFrame(),
-        over_time=pd.concat(over_time, ignore_index=True) if over_time else pd.DataFrame(
-            columns=["indicator_id", "period", "mean", "authorities", "lowest", "highest", "progress",
-                     "expected_progress", "status"]),
+        over_time=pd.concat(over_time, ignore_index=True)
+        if over_time
+        else pd.DataFrame(
+            columns=[
+                "indicator_id",
+                "period",
+                "mean",
+                "authorities",
+                "lowest",
+                "highest",
+                "progress",
+                "expected_progress",
+                "status",
+            ]
+        ),
         warnings=pd.DataFrame(warnings, columns=["indicator_id", "issue", "message"]),
     )
 
@@ -213,42 +276,63 @@ def track_project_indicators(
 def _definition_problem(indicator: pd.Series) -> tuple[str, str, str] | None:
     """(issue, status, message) when an indicator's baseline or target make tracking impossible."""
     if pd.isna(indicator.get("baseline")):
-        return ("no baseline", "No baseline",
-                "has NO BASELINE: progress towards its target and a RAG status cannot be computed. "
-                "Record the baseline value and the period it refers to.")
+        return (
+            "no baseline",
+            "No baseline",
+            "has NO BASELINE: progress towards its target and a RAG status cannot be computed. "
+            "Record the baseline value and the period it refers to.",
+        )
     if pd.isna(indicator.get("target")):
-        return ("no target", "No target",
-                "has NO TARGET: progress and a RAG status cannot be computed. Record the target and its date.")
+        return (
+            "no target",
+            "No target",
+            "has NO TARGET: progress and a RAG status cannot be computed. Record the target and its date.",
+        )
     gain = float(indicator["target"]) - float(indicator["baseline"])
     lower = indicator.get("direction") == "lower_is_better"
     if gain == 0 or (lower and gain > 0) or (not lower and gain < 0):
-        return ("invalid definition", "Invalid definition",
-                f"has a target ({indicator['target']:g}) that is not better than its baseline "
-                f"({indicator['baseline']:g}) in its direction ({DIRECTIONS.get(indicator.get('direction'), '?')}): "
-                "correct the definition before tracking.")
+        return (
+            "invalid definition",
+            "Invalid definition",
+            f"has a target ({indicator['target']:g}) that is not better than its baseline "
+            f"({indicator['baseline']:g}) in its direction ({DIRECTIONS.get(indicator.get('direction'), '?')}): "
+            "correct the definition before tracking.",
+        )
     return None
 
 
-def _mean_status_by_period(spec: pd.DataFrame, observed: pd.DataFrame, green_threshold: float,
-                           amber_threshold: float) -> pd.DataFrame:
+def _mean_status_by_period(
+    spec: pd.DataFrame, observed: pd.DataFrame, green_threshold: float, amber_threshold: float
+) -> pd.DataFrame:
     """Status of the participants' mean in every period.
 
     Each period's mean is passed to ``track_indicators`` as its own pseudo-authority (labelled by
     the period), so every period gets the progress and status rule of the per-authority tracking.
     """
     means = observed.groupby("period", sort=True)["value"].agg(["mean", "size", "min", "max"]).reset_index()
-    pseudo = pd.DataFrame({"indicator": spec["indicator"].iloc[0], "authority": means["period"].dt.strftime("%Y-%m-%d"),
-                           "period": means["period"], "value": means["mean"]})
+    pseudo = pd.DataFrame(
+        {
+            "indicator": spec["indicator"].iloc[0],
+            "authority": means["period"].dt.strftime("%Y-%m-%d"),
+            "period": means["period"],
+            "value": means["mean"],
+        }
+    )
     tracked = track_indicators(spec, pseudo, green_threshold=green_threshold, amber_threshold=amber_threshold)
     tracked = tracked.sort_values("period").reset_index(drop=True)
-    return pd.DataFrame({
-        "indicator_id": tracked["indicator"], "period": tracked["period"], "mean": tracked["current"],
-        "authorities": means.set_index("period")["size"].reindex(tracked["period"]).to_numpy(),
-        "lowest": means.set_index("period")["min"].reindex(tracked["period"]).to_numpy(),
-        "highest": means.set_index("period")["max"].reindex(tracked["period"]).to_numpy(),
-        "progress": tracked["progress"], "expected_progress": tracked["expected_progress"],
-        "status": tracked["status"],
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": tracked["indicator"],
+            "period": tracked["period"],
+            "mean": tracked["current"],
+            "authorities": means.set_index("period")["size"].reindex(tracked["period"]).to_numpy(),
+            "lowest": means.set_index("period")["min"].reindex(tracked["period"]).to_numpy(),
+            "highest": means.set_index("period")["max"].reindex(tracked["period"]).to_numpy(),
+            "progress": tracked["progress"],
+            "expected_progress": tracked["expected_progress"],
+            "status": tracked["status"],
+        }
+    )
 
 
 def yearly_status(over_time: pd.DataFrame) -> pd.DataFrame:
@@ -272,14 +356,25 @@ def tracking_estimates(tracking: IndicatorTracking) -> list[Estimate]:
         lowest, highest = NAN, NAN
         if pd.notna(row.get("latest_mean")) and pd.notna(row.get("baseline")) and pd.notna(row.get("target")):
             span = float(row["target"]) - float(row["baseline"])
-            ends = sorted(((row["latest_lowest"] - row["baseline"]) / span,
-                           (row["latest_highest"] - row["baseline"]) / span))
+            ends = sorted(
+                ((row["latest_lowest"] - row["baseline"]) / span, (row["latest_highest"] - row["baseline"]) / span)
+            )
             lowest, highest = float(ends[0]), float(ends[1])
-        method = f"status {row['status']}; progress of the participants' mean from baseline to target; interval = " \
-                 "range across participating authorities" + (f"; WARNING: {row['warning']}" if row["warning"] else "")
-        rows.append(Estimate("progress_to_target", float(row["progress"]) if pd.notna(row["progress"]) else NAN,
-                             conf_low=lowest, conf_high=highest, n=int(row["participants_observed"]), method=method,
-                             group=str(row["indicator_id"])))
+        method = (
+            f"status {row['status']}; progress of the participants' mean from baseline to target; interval = "
+            "range across participating authorities" + (f"; WARNING: {row['warning']}" if row["warning"] else "")
+        )
+        rows.append(
+            Estimate(
+                "progress_to_target",
+                float(row["progress"]) if pd.notna(row["progress"]) else NAN,
+                conf_low=lowest,
+                conf_high=highest,
+                n=int(row["participants_observed"]),
+                method=method,
+                group=str(row["indicator_id"]),
+            )
+        )
     return rows
 
 
@@ -299,12 +394,14 @@ def describe_indicator(row: pd.Series) -> str:
         return f"{row['status']}: {row['warning']}"
     unit = unit_phrase(row["unit"]).replace("percentage points", "%")
     unit = unit if unit == "%" else f" {unit}"
-    return (f"{label}: the mean of {numbers.count(row['participants_observed'])} participating authorities was "
-            f"{numbers.score(row['latest_mean'])}{unit} in {pd.Timestamp(row['latest_period']):%B %Y} (authorities "
-            f"ranged from {numbers.score(row['latest_lowest'])} to {numbers.score(row['latest_highest'])}), "
-            f"{numbers.percent(row['progress'])} of the way from the baseline {numbers.number(row['baseline'])} to the "
-            f"target {numbers.number(row['target'])} against {numbers.percent(row['expected_progress'])} expected by "
-            f"then: {row['status']}.")
+    return (
+        f"{label}: the mean of {numbers.count(row['participants_observed'])} participating authorities was "
+        f"{numbers.score(row['latest_mean'])}{unit} in {pd.Timestamp(row['latest_period']):%B %Y} (authorities "
+        f"ranged from {numbers.score(row['latest_lowest'])} to {numbers.score(row['latest_highest'])}), "
+        f"{numbers.percent(row['progress'])} of the way from the baseline {numbers.number(row['baseline'])} to the "
+        f"target {numbers.number(row['target'])} against {numbers.percent(row['expected_progress'])} expected by "
+        f"then: {row['status']}."
+    )
 
 
 def event_time_label(term: str, per: str = "month") -> str:

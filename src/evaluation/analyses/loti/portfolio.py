@@ -22,16 +22,20 @@ MEMBER_SURVEY = "loti-member-survey"
 SURVEY_RESPONDENTS = "LOTI member survey respondents"
 
 
-def participation_table(authorities: pd.DataFrame, membership: pd.DataFrame, project_authorities: pd.DataFrame
-                        ) -> pd.DataFrame:
+def participation_table(
+    authorities: pd.DataFrame, membership: pd.DataFrame, project_authorities: pd.DataFrame
+) -> pd.DataFrame:
     """One row per authority (all 33): membership, projects taken part in and led.
 
     Columns ``gss_code``, ``name``, ``inner_outer``, ``member`` (bool), ``joined_on`` (first
     joining), ``projects`` (count) and ``leads`` (projects it leads).
     """
     joined = membership.groupby("authority_code")["joined_on"].min()
-    current = membership[membership["left_on"].isna()]["authority_code"] if "left_on" in membership else \
-        membership["authority_code"]
+    current = (
+        membership[membership["left_on"].isna()]["authority_code"]
+        if "left_on" in membership
+        else membership["authority_code"]
+    )
     projects = project_authorities.groupby("authority_code")["project_id"].nunique()
     leads = project_authorities[project_authorities["role"] == "Lead"].groupby("authority_code")["project_id"].nunique()
     table = authorities[["gss_code", "name", "inner_outer"]].copy()
@@ -47,15 +51,29 @@ def participation_estimates(participation: pd.DataFrame) -> list[Estimate]:
     members = participation[participation["member"]]
     n = len(participation)
     return [
-        Estimate("member_authorities", float(len(members)), n=n, method="authorities that are LOTI members",
-                 group="participation"),
-        Estimate("authorities_in_a_project", float((participation["projects"] > 0).sum()), n=n,
-                 method="authorities taking part in at least one project", group="participation"),
-        Estimate("mean_projects_per_member", float(members["projects"].mean()) if len(members) else NAN,
-                 conf_low=float(members["projects"].min()) if len(members) else NAN,
-                 conf_high=float(members["projects"].max()) if len(members) else NAN, n=len(members),
-                 method="mean projects per member authority; interval = range across members",
-                 group="participation"),
+        Estimate(
+            "member_authorities",
+            float(len(members)),
+            n=n,
+            method="authorities that are LOTI members",
+            group="participation",
+        ),
+        Estimate(
+            "authorities_in_a_project",
+            float((participation["projects"] > 0).sum()),
+            n=n,
+            method="authorities taking part in at least one project",
+            group="participation",
+        ),
+        Estimate(
+            "mean_projects_per_member",
+            float(members["projects"].mean()) if len(members) else NAN,
+            conf_low=float(members["projects"].min()) if len(members) else NAN,
+            conf_high=float(members["projects"].max()) if len(members) else NAN,
+            n=len(members),
+            method="mean projects per member authority; interval = range across members",
+            group="participation",
+        ),
     ]
 
 
@@ -80,7 +98,7 @@ def co_participation_matrix(project_authorities: pd.DataFrame, authorities: pd.D
     [[2, 2, 1], [2, 2, 1], [1, 1, 1]]
     """
     codes = sorted(authorities["gss_code"])
-    incidence = (pd.crosstab(project_authorities["authority_code"], project_authorities["project_id"]) > 0)
+    incidence = pd.crosstab(project_authorities["authority_code"], project_authorities["project_id"]) > 0
     incidence = incidence.reindex(index=codes, fill_value=False).astype(int)
     matrix = incidence @ incidence.T
     matrix.index.name, matrix.columns.name = "authority_code", "partner_code"
@@ -103,19 +121,39 @@ def collaboration_summary(matrix: pd.DataFrame) -> tuple[pd.DataFrame, list[Esti
     n = len(values)
     upper = values[np.triu_indices(n, k=1)]
     pairs = int((upper > 0).sum())
-    per = pd.DataFrame({"authority_code": matrix.index, "partners": (values > 0).sum(axis=1),
-                        "shared_projects": values.sum(axis=1)})
+    per = pd.DataFrame(
+        {"authority_code": matrix.index, "partners": (values > 0).sum(axis=1), "shared_projects": values.sum(axis=1)}
+    )
     all_pairs = n * (n - 1) // 2
     rows = [
-        Estimate("collaborating_pairs", float(pairs), n=all_pairs,
-                 method="pairs of authorities taking part in at least one project together", group="collaboration"),
-        Estimate("network_density", pairs / all_pairs if all_pairs else NAN, n=all_pairs,
-                 method="collaborating pairs / all pairs of authorities", group="collaboration"),
-        Estimate("mean_partners", float(per["partners"].mean()), n=n,
-                 method="mean number of distinct authorities each authority shares a project with",
-                 group="collaboration"),
-        Estimate("pairs_sharing_3_or_more", float((upper >= 3).sum()), n=all_pairs,
-                 method="pairs of authorities sharing three or more projects", group="collaboration"),
+        Estimate(
+            "collaborating_pairs",
+            float(pairs),
+            n=all_pairs,
+            method="pairs of authorities taking part in at least one project together",
+            group="collaboration",
+        ),
+        Estimate(
+            "network_density",
+            pairs / all_pairs if all_pairs else NAN,
+            n=all_pairs,
+            method="collaborating pairs / all pairs of authorities",
+            group="collaboration",
+        ),
+        Estimate(
+            "mean_partners",
+            float(per["partners"].mean()),
+            n=n,
+            method="mean number of distinct authorities each authority shares a project with",
+            group="collaboration",
+        ),
+        Estimate(
+            "pairs_sharing_3_or_more",
+            float((upper >= 3).sum()),
+            n=all_pairs,
+            method="pairs of authorities sharing three or more projects",
+            group="collaboration",
+        ),
     ]
     return per, rows
 
@@ -164,8 +202,14 @@ def survey_respondents(scores: pd.DataFrame, *, wave: str | None = None) -> int:
     return int(scores.loc[scores["wave"] == wave, "participant"].nunique())
 
 
-def member_survey_summary(scores: pd.DataFrame, authorities: pd.DataFrame, *, wave: str | None = None,
-                          confidence_level: float = 0.95, k: int = 5) -> pd.DataFrame:
+def member_survey_summary(
+    scores: pd.DataFrame,
+    authorities: pd.DataFrame,
+    *,
+    wave: str | None = None,
+    confidence_level: float = 0.95,
+    k: int = 5,
+) -> pd.DataFrame:
     """Mean score of each construct, overall and for Inner and Outer London, with small groups suppressed.
 
     Means and t intervals come from :func:`evaluation.analyses.cohort.rating_estimates`; rows
@@ -180,13 +224,17 @@ def member_survey_summary(scores: pd.DataFrame, authorities: pd.DataFrame, *, wa
         with ``scale`` (e.g. ``"1-5"``) and ``suppressed``.
     """
     wave = max(scores["wave"].unique()) if wave is None else wave
-    rows = [replace(e, group=e.group.replace(f" ({wave})", ": All members")) for e in
-            rating_estimates(scores, wave=wave, confidence_level=confidence_level)]
+    rows = [
+        replace(e, group=e.group.replace(f" ({wave})", ": All members"))
+        for e in rating_estimates(scores, wave=wave, confidence_level=confidence_level)
+    ]
     area = dict(zip(authorities["gss_code"], authorities["inner_outer"], strict=True))
     located = scores.assign(area=scores["authority_code"].map(area))
     for name, part in located.groupby("area", sort=True):
-        rows += [replace(e, group=e.group.replace(f" ({wave})", f": {name}")) for e in
-                 rating_estimates(part, wave=wave, confidence_level=confidence_level)]
+        rows += [
+            replace(e, group=e.group.replace(f" ({wave})", f": {name}"))
+            for e in rating_estimates(part, wave=wave, confidence_level=confidence_level)
+        ]
     frame = to_frame([replace(e, method=f"{e.method}; member survey wave {wave}") for e in rows])
     scales = scores.drop_duplicates("construct").set_index("construct")["scale"]
     frame["scale"] = [scales.get(group.split(":")[0], "") for group in frame["group"]]
@@ -212,5 +260,7 @@ def describe_rating(row: pd.Series, *, confidence_level: float = 0.95) -> str:
     scale = row.get("scale") or "answer"
     respondents = people(row["n"], SURVEY_RESPONDENTS)
     interval = numbers.interval(row["conf_low"], row["conf_high"], confidence_level=confidence_level)
-    return (f"{row['group']}: mean {numbers.score(row['estimate'])} on the {scale} scale ({interval}, "
-            f"{respondents} respondents).")
+    return (
+        f"{row['group']}: mean {numbers.score(row['estimate'])} on the {scale} scale ({interval}, "
+        f"{respondents} respondents)."
+    )

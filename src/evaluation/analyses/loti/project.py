@@ -71,18 +71,22 @@ def logic_model(projects: pd.DataFrame, project_id: str) -> pd.DataFrame:
     ['Inputs', 'Activities', 'Outputs', 'Outcomes', 'Impact', 'Assumptions']
     """
     project = _one_project(projects, project_id)
-    return pd.DataFrame({
-        "stage": [heading for _, heading in LOGIC_STAGES],
-        "description": [
-            str(project[column]) if column in project.index and pd.notna(project[column]) and str(project[column])
-            else "(not recorded)"
-            for column, _ in LOGIC_STAGES
-        ],
-    })
+    return pd.DataFrame(
+        {
+            "stage": [heading for _, heading in LOGIC_STAGES],
+            "description": [
+                str(project[column])
+                if column in project.index and pd.notna(project[column]) and str(project[column])
+                else "(not recorded)"
+                for column, _ in LOGIC_STAGES
+            ],
+        }
+    )
 
 
-def project_summary(projects: pd.DataFrame, project_authorities: pd.DataFrame, authorities: pd.DataFrame,
-                    project_id: str) -> pd.DataFrame:
+def project_summary(
+    projects: pd.DataFrame, project_authorities: pd.DataFrame, authorities: pd.DataFrame, project_id: str
+) -> pd.DataFrame:
     """Key facts of a project (title, workstream, lead, stage, dates, budget, participants) as ``field, value``."""
     project = _one_project(projects, project_id)
     names = dict(zip(authorities["gss_code"], authorities["name"], strict=True))
@@ -92,8 +96,13 @@ def project_summary(projects: pd.DataFrame, project_authorities: pd.DataFrame, a
         return numbers.date(pd.Timestamp(value)) if pd.notna(value) else "(open)"
 
     joined = mine["joined_on"].dropna()
-    joining = (f"{day(joined.min())} to {day(joined.max())}" if joined.nunique() > 1
-               else day(joined.min()) if len(joined) else "(none)")
+    joining = (
+        f"{day(joined.min())} to {day(joined.max())}"
+        if joined.nunique() > 1
+        else day(joined.min())
+        if len(joined)
+        else "(none)"
+    )
     facts = [
         ("Project", f"{project_id}: {project['title']}"),
         ("Workstream", project["workstream"]),

@@ -37,10 +37,14 @@ AppraisalStage = Literal["ex_ante", "ex_post"]
 
 #: How each stage treats optimism bias, as the report says it.
 STAGE_TREATMENT: dict[str, str] = {
-    "ex_ante": ("ex ante appraisal on forecast costs: the central NPSV, BCR and switching values include the "
-                "optimism bias adjustment (Green Book 2022, Annex A5; supplementary guidance on optimism bias)"),
-    "ex_post": ("ex post evaluation on outturn costs: no optimism bias adjustment in the central case (outturn "
-                "costs already contain any overrun); an uplift is shown only as a sensitivity"),
+    "ex_ante": (
+        "ex ante appraisal on forecast costs: the central NPSV, BCR and switching values include the "
+        "optimism bias adjustment (Green Book 2022, Annex A5; supplementary guidance on optimism bias)"
+    ),
+    "ex_post": (
+        "ex post evaluation on outturn costs: no optimism bias adjustment in the central case (outturn "
+        "costs already contain any overrun); an uplift is shown only as a sensitivity"
+    ),
 }
 
 #: Annual core funding of LOTI besides the member fees (GBP, nominal).
@@ -56,12 +60,18 @@ def project_flows(costs_benefits: pd.DataFrame, project_id: str | None = None) -
     rows when ``project_id`` is given.
     """
     rows = costs_benefits if project_id is None else costs_benefits[costs_benefits["project_id"] == project_id]
-    return pd.DataFrame({
-        "project": rows["project_id"].astype(object), "year": rows["year"].astype(int),
-        "type": rows["flow"].astype(object), "amount": rows["amount_gbp"].astype(float),
-        "price_base_year": rows["price_base_year"].astype(int), "bearer": rows["bearer"].astype(object),
-        "cashable": rows["cashable"].astype(bool), "category": rows["category"].astype(object),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "project": rows["project_id"].astype(object),
+            "year": rows["year"].astype(int),
+            "type": rows["flow"].astype(object),
+            "amount": rows["amount_gbp"].astype(float),
+            "price_base_year": rows["price_base_year"].astype(int),
+            "bearer": rows["bearer"].astype(object),
+            "cashable": rows["cashable"].astype(bool),
+            "category": rows["category"].astype(object),
+        }
+    ).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -206,18 +216,24 @@ def appraise_value_for_money(
         raise ValueError(
             f"{label}: costs and benefits are in mixed price bases ({', '.join(map(financial_year_label, bases))}) "
             "and no price base year was given, so they cannot be added up: pass price_base_year to convert them "
-            "to one year's real prices with the GDP deflator")
+            "to one year's real prices with the GDP deflator"
+        )
     real_base = bases[0] if price_base_year is None else int(price_base_year)
     converted = [b for b in bases if b != real_base]
     if converted:
         warnings.append(
             f"Amounts in {', '.join(map(financial_year_label, converted))} prices were converted to "
             f"{financial_year_label(real_base)} prices with the GDP deflator shipped with the workbench, whose values "
-            "are approximate until refreshed (see evaluation/data/gdp_deflator.md).")
+            "are approximate until refreshed (see evaluation/data/gdp_deflator.md)."
+        )
     year0 = int(flows["year"].min()) if discount_year is None else int(discount_year)
     single = flows.assign(source=flows["project"], project=label)
-    result = appraise(single[list(FLOW_COLUMNS) + [c for c in single.columns if c not in FLOW_COLUMNS]],
-                      base_year=year0, price_base_year=real_base, schedule=schedule)
+    result = appraise(
+        single[list(FLOW_COLUMNS) + [c for c in single.columns if c not in FLOW_COLUMNS]],
+        base_year=year0,
+        price_base_year=real_base,
+        schedule=schedule,
+    )
     pv_b, pv_c = (next(e.estimate for e in result.estimates if e.term == t) for t in ("pv_benefits", "pv_costs"))
     pv_c_ob = float(optimism_bias_uplift(pv_c, optimism_bias_percent))
     ob = f"costs uplifted by {optimism_bias_percent:g}% optimism bias"
@@ -226,35 +242,77 @@ def appraise_value_for_money(
         central_costs = pv_c_ob
         method += f"; {ob}" if optimism_bias_percent > 0 else "; no optimism bias uplift given (0%)"
         unadjusted = f"{result.estimates[0].method}; before the optimism bias uplift (sensitivity)"
-        extra = [Estimate("pv_costs_before_optimism_bias", pv_c, method=unadjusted, group=label),
-                 Estimate("npsv_before_optimism_bias", pv_b - pv_c, method=unadjusted, group=label),
-                 Estimate("bcr_before_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c)), method=unadjusted,
-                          group=label)] if optimism_bias_percent > 0 else []
+        extra = (
+            [
+                Estimate("pv_costs_before_optimism_bias", pv_c, method=unadjusted, group=label),
+                Estimate("npsv_before_optimism_bias", pv_b - pv_c, method=unadjusted, group=label),
+                Estimate(
+                    "bcr_before_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c)), method=unadjusted, group=label
+                ),
+            ]
+            if optimism_bias_percent > 0
+            else []
+        )
     else:
         central_costs = pv_c
         sensitivity = f"{method}; sensitivity: {ob}"
-        extra = [Estimate("pv_costs_optimism_bias", pv_c_ob, method=sensitivity, group=label),
-                 Estimate("npsv_optimism_bias", pv_b - pv_c_ob, method=sensitivity, group=label),
-                 Estimate("bcr_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c_ob)), method=sensitivity,
-                          group=label)] if optimism_bias_percent > 0 else []
-    central = {"pv_benefits": pv_b, "pv_costs": central_costs, "npsv": pv_b - central_costs,
-               "bcr": float(benefit_cost_ratio(pv_b, central_costs))}
+        extra = (
+            [
+                Estimate("pv_costs_optimism_bias", pv_c_ob, method=sensitivity, group=label),
+                Estimate("npsv_optimism_bias", pv_b - pv_c_ob, method=sensitivity, group=label),
+                Estimate(
+                    "bcr_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c_ob)), method=sensitivity, group=label
+                ),
+            ]
+            if optimism_bias_percent > 0
+            else []
+        )
+    central = {
+        "pv_benefits": pv_b,
+        "pv_costs": central_costs,
+        "npsv": pv_b - central_costs,
+        "bcr": float(benefit_cost_ratio(pv_b, central_costs)),
+    }
     estimates = [replace(e, estimate=central[e.term], method=method, group=label) for e in result.estimates] + extra
     pv_c = central_costs
     values = switching_values(pv_b, pv_c)
     estimates += [
-        Estimate("switching_benefits_fall_percent", values.benefits_fall_percent, group=label,
-                 method="fall in PV benefits (percent) that brings the NPSV to zero; negative: rise needed"),
-        Estimate("switching_costs_rise_percent", values.costs_rise_percent, group=label,
-                 method="rise in PV costs (percent) that brings the NPSV to zero; negative: fall needed"),
+        Estimate(
+            "switching_benefits_fall_percent",
+            values.benefits_fall_percent,
+            group=label,
+            method="fall in PV benefits (percent) that brings the NPSV to zero; negative: rise needed",
+        ),
+        Estimate(
+            "switching_costs_rise_percent",
+            values.costs_rise_percent,
+            group=label,
+            method="rise in PV costs (percent) that brings the NPSV to zero; negative: fall needed",
+        ),
     ]
     if value_per_incident is not None and value_per_incident > 0:
-        estimates.append(Estimate(
-            "break_even_incidents", float(break_even_count(pv_c, value_per_incident)), group=label,
-            method=(f"avoided incidents worth £{value_per_incident:,.0f} each "
-                    f"({financial_year_label(real_base)} prices) needed to cover PV costs")))
-    return ValueForMoney(label, estimates, result.present_values.drop(columns="project"), result.flows, warnings,
-                         real_base, year0, optimism_bias_percent, stage)
+        estimates.append(
+            Estimate(
+                "break_even_incidents",
+                float(break_even_count(pv_c, value_per_incident)),
+                group=label,
+                method=(
+                    f"avoided incidents worth £{value_per_incident:,.0f} each "
+                    f"({financial_year_label(real_base)} prices) needed to cover PV costs"
+                ),
+            )
+        )
+    return ValueForMoney(
+        label,
+        estimates,
+        result.present_values.drop(columns="project"),
+        result.flows,
+        warnings,
+        real_base,
+        year0,
+        optimism_bias_percent,
+        stage,
+    )
 
 
 @dataclass(frozen=True)
@@ -275,13 +333,21 @@ class UncertaintyRanges:
     def describe(self) -> str:
         def span(r: tuple[float, float, float]) -> str:
             return f"{100 * (r[0] - 1):+.0f}% to {100 * (r[2] - 1):+.0f}% (most likely {100 * (r[1] - 1):+.0f}%)"
-        return (f"cashable benefits {span(self.cashable_benefits)}, non-cashable benefits "
-                f"{span(self.non_cashable_benefits)}, costs {span(self.costs)}; triangular, independent")
+
+        return (
+            f"cashable benefits {span(self.cashable_benefits)}, non-cashable benefits "
+            f"{span(self.non_cashable_benefits)}, costs {span(self.costs)}; triangular, independent"
+        )
 
 
-def simulate_value_for_money(vfm: ValueForMoney, *, seed: int, n_draws: int = 10_000,
-                             ranges: UncertaintyRanges = UncertaintyRanges(),
-                             fixed_costs: Sequence[str] = ()) -> MonteCarloResult:
+def simulate_value_for_money(
+    vfm: ValueForMoney,
+    *,
+    seed: int,
+    n_draws: int = 10_000,
+    ranges: UncertaintyRanges = UncertaintyRanges(),
+    fixed_costs: Sequence[str] = (),
+) -> MonteCarloResult:
     """Monte Carlo distribution of NPSV and BCR: multipliers drawn on cashable and non-cashable benefits and costs.
 
     .. math::
@@ -305,18 +371,28 @@ def simulate_value_for_money(vfm: ValueForMoney, *, seed: int, n_draws: int = 10
     pv_fixed = float(costs.loc[held, "present_value"].sum())
 
     def model(x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        return (x["cashable_benefits"] * pv_cashable + x["non_cashable_benefits"] * pv_non_cashable,
-                x["costs"] * pv_costs + pv_fixed)
+        return (
+            x["cashable_benefits"] * pv_cashable + x["non_cashable_benefits"] * pv_non_cashable,
+            x["costs"] * pv_costs + pv_fixed,
+        )
 
-    result = simulate_appraisal(model, {
-        "cashable_benefits": Triangular(*ranges.cashable_benefits),
-        "non_cashable_benefits": Triangular(*ranges.non_cashable_benefits),
-        "costs": Triangular(*ranges.costs),
-    }, seed=seed, n_draws=n_draws)
-    note = f"; multipliers: {ranges.describe()}" + (f"; costs of {', '.join(fixed_costs)} held fixed" if fixed_costs
-                                                    else "")
-    return MonteCarloResult([replace(e, group=vfm.label, term=f"monte_carlo_{e.term}", method=e.method + note)
-                             for e in result.estimates], result.draws)
+    result = simulate_appraisal(
+        model,
+        {
+            "cashable_benefits": Triangular(*ranges.cashable_benefits),
+            "non_cashable_benefits": Triangular(*ranges.non_cashable_benefits),
+            "costs": Triangular(*ranges.costs),
+        },
+        seed=seed,
+        n_draws=n_draws,
+    )
+    note = f"; multipliers: {ranges.describe()}" + (
+        f"; costs of {', '.join(fixed_costs)} held fixed" if fixed_costs else ""
+    )
+    return MonteCarloResult(
+        [replace(e, group=vfm.label, term=f"monte_carlo_{e.term}", method=e.method + note) for e in result.estimates],
+        result.draws,
+    )
 
 
 def benefits_supported_by_evidence(impacts: Sequence[ImpactResult]) -> tuple[bool | None, str]:
@@ -329,8 +405,10 @@ def benefits_supported_by_evidence(impacts: Sequence[ImpactResult]) -> tuple[boo
     """
     tested = [r for r in impacts if r.headline is not None]
     if not tested:
-        return None, ("No causal estimate is permitted for this project's indicators, so the benefits in the "
-                      "appraisal rest on the business case and monitoring, not on evidence of impact.")
+        return None, (
+            "No causal estimate is permitted for this project's indicators, so the benefits in the "
+            "appraisal rest on the business case and monitoring, not on evidence of impact."
+        )
     findings, supported = [], []
     for r in tested:
         e = r.headline
@@ -341,9 +419,11 @@ def benefits_supported_by_evidence(impacts: Sequence[ImpactResult]) -> tuple[boo
         findings.append(f"{r.indicator_id}: {verdict}")
     if all(supported):
         return True, f"The impact evidence supports the outcome the benefits depend on ({'; '.join(findings)})."
-    return False, ("The impact evidence does NOT support the benefits claimed (" + "; ".join(findings) + "): treat "
-                   "benefits that depend on this outcome as unproven; the NPSV with those benefits set to zero is "
-                   "reported as a sensitivity.")
+    return False, (
+        "The impact evidence does NOT support the benefits claimed (" + "; ".join(findings) + "): treat "
+        "benefits that depend on this outcome as unproven; the NPSV with those benefits set to zero is "
+        "reported as a sensitivity."
+    )
 
 
 def evidence_sensitivity(vfm: ValueForMoney, supported: bool | None) -> list[Estimate]:
@@ -357,8 +437,10 @@ def evidence_sensitivity(vfm: ValueForMoney, supported: bool | None) -> list[Est
         return []
     pv_costs = vfm.value("pv_costs")
     method = "sensitivity: benefits that depend on an outcome the impact evidence does not support set to zero"
-    return [Estimate("npsv_without_unsupported_benefits", -pv_costs, method=method, group=vfm.label),
-            Estimate("bcr_without_unsupported_benefits", 0.0, method=method, group=vfm.label)]
+    return [
+        Estimate("npsv_without_unsupported_benefits", -pv_costs, method=method, group=vfm.label),
+        Estimate("bcr_without_unsupported_benefits", 0.0, method=method, group=vfm.label),
+    ]
 
 
 def _ratio(value: float) -> str:
@@ -374,12 +456,17 @@ def _uplift(percent: float) -> str:
 def describe_appraisal(vfm: ValueForMoney) -> str:
     """One sentence on the central NPSV and BCR and what they mean (point values: see the Monte Carlo for a range)."""
     npsv, bcr = vfm.value("npsv"), vfm.value("bcr")
-    meaning = (f", and each £1 of cost returns {money(bcr, pence=True)} of benefits in present value"
-               if np.isfinite(bcr) else "")
+    meaning = (
+        f", and each £1 of cost returns {money(bcr, pence=True)} of benefits in present value"
+        if np.isfinite(bcr)
+        else ""
+    )
     verdict = "benefits exceed costs" if npsv > 0 else "costs exceed benefits"
-    return (f"{vfm.label}: NPSV {money(npsv)} and BCR {_ratio(bcr)} (central case, "
-            f"{financial_year_label(vfm.price_base_year)} prices discounted to {vfm.discount_year}; a point value, "
-            f"its range comes from the Monte Carlo below): {verdict}{meaning}. {describe_stage(vfm)}")
+    return (
+        f"{vfm.label}: NPSV {money(npsv)} and BCR {_ratio(bcr)} (central case, "
+        f"{financial_year_label(vfm.price_base_year)} prices discounted to {vfm.discount_year}; a point value, "
+        f"its range comes from the Monte Carlo below): {verdict}{meaning}. {describe_stage(vfm)}"
+    )
 
 
 def describe_stage(vfm: ValueForMoney) -> str:
@@ -394,8 +481,11 @@ def describe_stage(vfm: ValueForMoney) -> str:
     'Appraisal stage: ex ante appraisal on forecast costs: the ce'
     """
     if vfm.stage == "ex_ante":
-        uplift = (f"here {_uplift(vfm.optimism_bias_percent)} on costs" if vfm.optimism_bias_percent > 0 else
-                  "but no uplift was given (0%), which the Green Book accepts only where risks are fully mitigated")
+        uplift = (
+            f"here {_uplift(vfm.optimism_bias_percent)} on costs"
+            if vfm.optimism_bias_percent > 0
+            else "but no uplift was given (0%), which the Green Book accepts only where risks are fully mitigated"
+        )
         return f"Appraisal stage: {STAGE_TREATMENT['ex_ante']}, {uplift}."
     return f"Appraisal stage: {STAGE_TREATMENT['ex_post']}."
 
@@ -418,37 +508,51 @@ def describe_optimism_bias(vfm: ValueForMoney) -> str | None:
     if vfm.optimism_bias_percent <= 0:
         return None
     if vfm.stage == "ex_ante":
-        return (f"The central case includes a {_uplift(vfm.optimism_bias_percent)} optimism bias uplift of costs (ex "
-                f"ante appraisal); before it the NPSV would be {money(vfm.value('npsv_before_optimism_bias'))} and the "
-                f"BCR {_ratio(vfm.value('bcr_before_optimism_bias'))}, shown for comparison only.")
-    return (f"As a sensitivity, with costs uplifted by {_uplift(vfm.optimism_bias_percent)} for optimism bias the NPSV "
-            f"is {money(vfm.value('npsv_optimism_bias'))} and the BCR {_ratio(vfm.value('bcr_optimism_bias'))} (an ex "
-            "post "
-            "evaluation on outturn costs needs no uplift in its central case).")
+        return (
+            f"The central case includes a {_uplift(vfm.optimism_bias_percent)} optimism bias uplift of costs (ex "
+            f"ante appraisal); before it the NPSV would be {money(vfm.value('npsv_before_optimism_bias'))} and the "
+            f"BCR {_ratio(vfm.value('bcr_before_optimism_bias'))}, shown for comparison only."
+        )
+    return (
+        f"As a sensitivity, with costs uplifted by {_uplift(vfm.optimism_bias_percent)} for optimism bias the NPSV "
+        f"is {money(vfm.value('npsv_optimism_bias'))} and the BCR {_ratio(vfm.value('bcr_optimism_bias'))} (an ex "
+        "post "
+        "evaluation on outturn costs needs no uplift in its central case)."
+    )
 
 
 def describe_monte_carlo(result: MonteCarloResult) -> str:
     """One sentence on the simulated NPSV and BCR with their 90% simulation intervals."""
     rows = {e.term.removeprefix("monte_carlo_"): e for e in result.estimates}
     npsv, bcr, positive = rows["npsv"], rows["bcr"], rows["probability_npsv_positive"]
-    return (f"Across {numbers.count(npsv.n)} simulated draws the NPSV averages {money(npsv.estimate)} (90% simulation "
-            f"interval {money(npsv.conf_low)} to {money(npsv.conf_high)}) and the BCR {_ratio(bcr.estimate)} "
-            f"({_ratio(bcr.conf_low)} to {_ratio(bcr.conf_high)}); the NPSV is positive in "
-            f"{numbers.percent(positive.estimate)} of draws, so "
-            + ("the case for value for money survives the stated uncertainty." if positive.estimate >= 0.9 else
-               "value for money is uncertain under the stated ranges." if positive.estimate >= 0.1 else
-               "costs exceed benefits under almost every combination of the stated ranges."))
+    return (
+        f"Across {numbers.count(npsv.n)} simulated draws the NPSV averages {money(npsv.estimate)} (90% simulation "
+        f"interval {money(npsv.conf_low)} to {money(npsv.conf_high)}) and the BCR {_ratio(bcr.estimate)} "
+        f"({_ratio(bcr.conf_low)} to {_ratio(bcr.conf_high)}); the NPSV is positive in "
+        f"{numbers.percent(positive.estimate)} of draws, so "
+        + (
+            "the case for value for money survives the stated uncertainty."
+            if positive.estimate >= 0.9
+            else "value for money is uncertain under the stated ranges."
+            if positive.estimate >= 0.1
+            else "costs exceed benefits under almost every combination of the stated ranges."
+        )
+    )
 
 
 def describe_switching(vfm: ValueForMoney) -> str:
     """One sentence on switching values."""
     fall, rise = vfm.value("switching_benefits_fall_percent"), vfm.value("switching_costs_rise_percent")
     if vfm.value("npsv") >= 0:
-        return (f"Benefits would have to be {numbers.percent(fall / 100)} lower, or costs "
-                f"{numbers.percent(rise / 100)} higher, than estimated before the NPSV fell to zero.")
-    return (f"Benefits would have to be {numbers.percent(-fall / 100)} higher, or costs {numbers.percent(-rise / 100)} "
-            "lower, than estimated for the "
-            "NPSV to reach zero.")
+        return (
+            f"Benefits would have to be {numbers.percent(fall / 100)} lower, or costs "
+            f"{numbers.percent(rise / 100)} higher, than estimated before the NPSV fell to zero."
+        )
+    return (
+        f"Benefits would have to be {numbers.percent(-fall / 100)} higher, or costs {numbers.percent(-rise / 100)} "
+        "lower, than estimated for the "
+        "NPSV to reach zero."
+    )
 
 
 def core_funding_flows(
@@ -492,14 +596,25 @@ def core_funding_flows(
             end_month = pd.Timestamp(left).to_period("M") if pd.notna(left) else pd.Period(f"{last_year + 1}-01", "M")
             months = sum(1 for m in range(1, 13) if first_month <= pd.Period(f"{year}-{m:02d}", "M") < end_month)
             fees += float(member["annual_fee_gbp"]) * months / 12
-        rows += [(year, "Boroughs", fees, "Member authority fees"),
-                 (year, "GLA", float(gla_annual), "GLA contribution"),
-                 (year, "London Councils", float(london_councils_annual), "London Councils contribution")]
+        rows += [
+            (year, "Boroughs", fees, "Member authority fees"),
+            (year, "GLA", float(gla_annual), "GLA contribution"),
+            (year, "London Councils", float(london_councils_annual), "London Councils contribution"),
+        ]
     frame = pd.DataFrame(rows, columns=["year", "bearer", "amount", "category"])
     frame = frame[frame["amount"] > 0]
-    return pd.DataFrame({"project": CORE_FUNDING, "year": frame["year"], "type": "cost", "amount": frame["amount"],
-                         "price_base_year": frame["year"], "bearer": frame["bearer"], "cashable": True,
-                         "category": frame["category"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "project": CORE_FUNDING,
+            "year": frame["year"],
+            "type": "cost",
+            "amount": frame["amount"],
+            "price_base_year": frame["year"],
+            "bearer": frame["bearer"],
+            "cashable": True,
+            "category": frame["category"],
+        }
+    ).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -557,20 +672,28 @@ def programme_value_for_money(
     """
     flows = pd.concat([project_flows(costs_benefits), funding], ignore_index=True)
     year0 = int(flows["year"].min())
-    total = appraise_value_for_money(flows, price_base_year=price_base_year, discount_year=year0, schedule=schedule,
-                                     label="LOTI programme")
-    pv = total.flows.pivot_table(index="source", columns="type", values="present_value", aggfunc="sum",
-                                fill_value=0.0).reindex(columns=["benefit", "cost"], fill_value=0.0)
-    by_project = pd.DataFrame({"project": list(pv.index), "pv_benefits": pv["benefit"].to_numpy(),
-                               "pv_costs": pv["cost"].to_numpy()})
+    total = appraise_value_for_money(
+        flows, price_base_year=price_base_year, discount_year=year0, schedule=schedule, label="LOTI programme"
+    )
+    pv = total.flows.pivot_table(
+        index="source", columns="type", values="present_value", aggfunc="sum", fill_value=0.0
+    ).reindex(columns=["benefit", "cost"], fill_value=0.0)
+    by_project = pd.DataFrame(
+        {"project": list(pv.index), "pv_benefits": pv["benefit"].to_numpy(), "pv_costs": pv["cost"].to_numpy()}
+    )
     by_project["npsv"] = by_project["pv_benefits"] - by_project["pv_costs"]
-    by_project["bcr"] = np.where(by_project["pv_costs"] > 0, by_project["pv_benefits"] /
-                                 by_project["pv_costs"].where(by_project["pv_costs"] > 0), np.nan)
+    by_project["bcr"] = np.where(
+        by_project["pv_costs"] > 0,
+        by_project["pv_benefits"] / by_project["pv_costs"].where(by_project["pv_costs"] > 0),
+        np.nan,
+    )
     pv_b = float(by_project["pv_benefits"].sum())
     pv_core = float(by_project.loc[by_project["project"] == CORE_FUNDING, "pv_costs"].sum())
     pv_projects = float(by_project.loc[by_project["project"] != CORE_FUNDING, "pv_costs"].sum())
-    method = (f"{total.estimates[0].method}; costs = project costs + core funding (member fees, GLA, London "
-              "Councils), conservative where project costs are paid from core funding")
+    method = (
+        f"{total.estimates[0].method}; costs = project costs + core funding (member fees, GLA, London "
+        "Councils), conservative where project costs are paid from core funding"
+    )
     label = "LOTI programme"
     estimates = [
         Estimate("programme_pv_benefits", pv_b, method=method, group=label, n=len(flows)),
@@ -578,17 +701,23 @@ def programme_value_for_money(
         Estimate("programme_pv_core_funding", pv_core, method=method, group=label),
         Estimate("programme_npsv", pv_b - pv_projects - pv_core, method=method, group=label),
         Estimate("programme_bcr", pv_b / (pv_projects + pv_core), method=method, group=label),
-        Estimate("programme_net_value_per_pound_of_core_funding", (pv_b - pv_projects) / pv_core,
-                 method="(PV benefits - PV project costs) / PV core funding", group=label),
+        Estimate(
+            "programme_net_value_per_pound_of_core_funding",
+            (pv_b - pv_projects) / pv_core,
+            method="(PV benefits - PV project costs) / PV core funding",
+            group=label,
+        ),
     ]
     unsupported = [p for p in unsupported_projects if p in set(by_project["project"])]
     if unsupported:
         removed = float(by_project.loc[by_project["project"].isin(unsupported), "pv_benefits"].sum())
         note = f"{method}; benefits of {', '.join(unsupported)} removed (not supported by impact evidence)"
         estimates += [
-            Estimate("programme_npsv_evidence_adjusted", pv_b - removed - pv_projects - pv_core, method=note,
-                     group=label),
-            Estimate("programme_bcr_evidence_adjusted", (pv_b - removed) / (pv_projects + pv_core), method=note,
-                     group=label),
+            Estimate(
+                "programme_npsv_evidence_adjusted", pv_b - removed - pv_projects - pv_core, method=note, group=label
+            ),
+            Estimate(
+                "programme_bcr_evidence_adjusted", (pv_b - removed) / (pv_projects + pv_core), method=note, group=label
+            ),
         ]
     return ProgrammeValue(total, by_project, estimates)

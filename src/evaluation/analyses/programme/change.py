@@ -40,8 +40,13 @@ ALL_COHORTS = "all cohorts"
 # Scores
 # ---------------------------------------------------------------------------
 
-def programme_scores(responses: pd.DataFrame, instrument: pd.DataFrame,
-                     constructs: tuple[str, ...] = OUTCOMES + RATINGS, min_answered: float = 0.5) -> pd.DataFrame:
+
+def programme_scores(
+    responses: pd.DataFrame,
+    instrument: pd.DataFrame,
+    constructs: tuple[str, ...] = OUTCOMES + RATINGS,
+    min_answered: float = 0.5,
+) -> pd.DataFrame:
     """Scale scores of every cohort, long: ``participant, cohort_id, wave, construct, score``.
 
     Each score is the mean of the construct's items after reverse-coded items are turned round, with the half
@@ -86,6 +91,7 @@ def _wave_order(waves: pd.Series) -> list[str]:
 # ---------------------------------------------------------------------------
 # Change across cohorts: mixed models
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChangeModels:
@@ -151,8 +157,7 @@ def fit_change_models(scores: pd.DataFrame, construct: str, *, alpha: float = 0.
         raise ValueError(f"no scores for construct '{construct}'")
     order = _wave_order(mine["wave"])
     pooled = mixed_model_change(mine, "score", "wave", None, "participant", wave_order=order, alpha=alpha)
-    by_cohort = mixed_model_change(mine, "score", "wave", "cohort_id", "participant", wave_order=order,
-                                   alpha=alpha)
+    by_cohort = mixed_model_change(mine, "score", "wave", "cohort_id", "participant", wave_order=order, alpha=alpha)
     return ChangeModels(construct, pooled, by_cohort)
 
 
@@ -267,13 +272,19 @@ def cohort_interaction_test(fit: ModelFit, from_wave: str, to_wave: str) -> Esti
     orthogonal_df = np.atleast_1d(satterthwaite_df(result, vectors.T @ contrasts))
     expected = float(np.sum(orthogonal_df[orthogonal_df > 2] / (orthogonal_df[orthogonal_df > 2] - 2)))
     denominator = 2 * expected / (expected - q) if expected > q else float(np.min(orthogonal_df))
-    return Estimate("wave_x_cohort_wald", float(changes.max() - changes.min()), statistic=statistic,
-                    p_value=float(stats.f.sf(statistic, q, denominator)), n=min(sizes),
-                    method=f"{method_base}, F({q}, {denominator:.1f}), Satterthwaite denominator df")
+    return Estimate(
+        "wave_x_cohort_wald",
+        float(changes.max() - changes.min()),
+        statistic=statistic,
+        p_value=float(stats.f.sf(statistic, q, denominator)),
+        n=min(sizes),
+        method=f"{method_base}, F({q}, {denominator:.1f}), Satterthwaite denominator df",
+    )
 
 
-def cohort_change_permutation_test(scores: pd.DataFrame, construct: str, from_wave: str, to_wave: str, *,
-                                   resamples: int = 9999, seed: int = 0) -> Estimate:
+def cohort_change_permutation_test(
+    scores: pd.DataFrame, construct: str, from_wave: str, to_wave: str, *, resamples: int = 9999, seed: int = 0
+) -> Estimate:
     """Permutation test that the mean within-person change is the same in every cohort.
 
     Uses participants with both waves: their changes :math:`d_i` are compared across cohorts with
@@ -305,16 +316,22 @@ def cohort_change_permutation_test(scores: pd.DataFrame, construct: str, from_wa
     sizes = pd.Series(cohorts).value_counts()
     method = "permutation test (one-way F on within-person changes, cohort labels shuffled)"
     if len(means) < 2:
-        return Estimate("cohort_change_permutation", math.nan, n=int(sizes.min()) if len(sizes) else 0,
-                        method=method)
+        return Estimate("cohort_change_permutation", math.nan, n=int(sizes.min()) if len(sizes) else 0, method=method)
     f, p = permutation_f_test(changes, cohorts, resamples=resamples, seed=seed)
-    return Estimate("cohort_change_permutation", float(means.max() - means.min()), statistic=f, p_value=p,
-                    n=int(sizes.min()), method=method)
+    return Estimate(
+        "cohort_change_permutation",
+        float(means.max() - means.min()),
+        statistic=f,
+        p_value=p,
+        n=int(sizes.min()),
+        method=method,
+    )
 
 
 # ---------------------------------------------------------------------------
 # Change across cohorts: one call for the notebook
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ProgrammeChange:
@@ -360,9 +377,17 @@ def _suppress_with_complement(frame: pd.DataFrame, k: int, blocks: pd.Series, to
     return out
 
 
-def change_across_cohorts(scores: pd.DataFrame, from_wave: str, to_wave: str, *,
-                          constructs: tuple[str, ...] = OUTCOMES, k: int = DEFAULT_THRESHOLD, alpha: float = 0.05,
-                          resamples: int = 9999, seed: int = 0) -> ProgrammeChange:
+def change_across_cohorts(
+    scores: pd.DataFrame,
+    from_wave: str,
+    to_wave: str,
+    *,
+    constructs: tuple[str, ...] = OUTCOMES,
+    k: int = DEFAULT_THRESHOLD,
+    alpha: float = 0.05,
+    resamples: int = 9999,
+    seed: int = 0,
+) -> ProgrammeChange:
     """Mixed-model change of each construct (all cohorts and by cohort) and the tests of a cohort difference.
 
     Parameters
@@ -394,8 +419,11 @@ def change_across_cohorts(scores: pd.DataFrame, from_wave: str, to_wave: str, *,
     test_rows = []
     for c in constructs:
         test_rows.append(cohort_interaction_test(fits[c].by_cohort, from_wave, to_wave).with_context(group=c))
-        test_rows.append(cohort_change_permutation_test(scores, c, from_wave, to_wave, resamples=resamples,
-                                                        seed=seed).with_context(group=c))
+        test_rows.append(
+            cohort_change_permutation_test(scores, c, from_wave, to_wave, resamples=resamples, seed=seed).with_context(
+                group=c
+            )
+        )
     tests = suppress_small_groups(to_frame(test_rows), k)
     return ProgrammeChange(changes, tests, fits)
 
@@ -404,8 +432,16 @@ def change_across_cohorts(scores: pd.DataFrame, from_wave: str, to_wave: str, *,
 # Single items: ordinal models
 # ---------------------------------------------------------------------------
 
-def item_models(responses: pd.DataFrame, instrument: pd.DataFrame, from_wave: str, to_wave: str, *,
-                constructs: tuple[str, ...] = OUTCOMES, alpha: float = 0.05) -> pd.DataFrame:
+
+def item_models(
+    responses: pd.DataFrame,
+    instrument: pd.DataFrame,
+    from_wave: str,
+    to_wave: str,
+    *,
+    constructs: tuple[str, ...] = OUTCOMES,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """Proportional-odds model of each Likert item between two waves, with Holm and BH adjustment across items.
 
     For each item, :func:`evaluation.statistics.models.ordinal_item_model` fits
@@ -452,14 +488,30 @@ def item_models(responses: pd.DataFrame, instrument: pd.DataFrame, from_wave: st
             long["cohort_id"] = long["respondent"].map(cohort_of)
             people = min(long.loc[long["wave"] == w, "respondent"].nunique() for w in (from_wave, to_wave))
             if people == 0 or long["value"].nunique() < 2:
-                rows.append(Estimate(item, math.nan, n=people, method="proportional odds: not estimable",
-                                     group=construct))
+                rows.append(
+                    Estimate(item, math.nan, n=people, method="proportional odds: not estimable", group=construct)
+                )
                 continue
-            fit = ordinal_item_model(long, "value", "wave", "cohort_id", item_levels=list(range(low, high + 1)),
-                                     wave_order=[from_wave, to_wave], exponentiate=True, alpha=alpha)
+            fit = ordinal_item_model(
+                long,
+                "value",
+                "wave",
+                "cohort_id",
+                item_levels=list(range(low, high + 1)),
+                wave_order=[from_wave, to_wave],
+                exponentiate=True,
+                alpha=alpha,
+            )
             wave_term = next(e for e in fit.estimates if e.term == f"wave[{to_wave}]")
-            rows.append(replace(wave_term, term=item, group=construct, n=people,
-                                method=f"{wave_term.method}; {len(fit.data)} responses, cohort adjusted"))
+            rows.append(
+                replace(
+                    wave_term,
+                    term=item,
+                    group=construct,
+                    n=people,
+                    method=f"{wave_term.method}; {len(fit.data)} responses, cohort adjusted",
+                )
+            )
     frame = to_frame(rows)
     frame["p_value_holm"] = adjust_p_values(frame["p_value"].to_numpy(), "holm")
     frame["p_value_bh"] = adjust_p_values(frame["p_value"].to_numpy(), "fdr_bh")
@@ -470,8 +522,15 @@ def item_models(responses: pd.DataFrame, instrument: pd.DataFrame, from_wave: st
 # Ratings
 # ---------------------------------------------------------------------------
 
-def ratings_by_cohort(scores: pd.DataFrame, *, wave: str = "endpoint", ratings: tuple[str, ...] = RATINGS,
-                      k: int = DEFAULT_THRESHOLD, confidence_level: float = 0.95) -> pd.DataFrame:
+
+def ratings_by_cohort(
+    scores: pd.DataFrame,
+    *,
+    wave: str = "endpoint",
+    ratings: tuple[str, ...] = RATINGS,
+    k: int = DEFAULT_THRESHOLD,
+    confidence_level: float = 0.95,
+) -> pd.DataFrame:
     """Mean rating of each programme-quality construct, all cohorts and by cohort, suppressed.
 
     Means with t intervals, :math:`\\bar x \\pm t_{n-1,1-\\alpha/2}\\,s/\\sqrt n`.
@@ -503,13 +562,31 @@ def ratings_by_cohort(scores: pd.DataFrame, *, wave: str = "endpoint", ratings: 
             values = group["score"].to_numpy()
             n = values.size
             if n < 2:
-                rows.append(Estimate("mean_rating", float(values.mean()) if n else math.nan, n=n,
-                                     method="mean with t interval", group=f"{construct}: {label}"))
+                rows.append(
+                    Estimate(
+                        "mean_rating",
+                        float(values.mean()) if n else math.nan,
+                        n=n,
+                        method="mean with t interval",
+                        group=f"{construct}: {label}",
+                    )
+                )
                 continue
             mean, se = float(values.mean()), float(values.std(ddof=1) / np.sqrt(n))
             half = float(stats.t.ppf(0.5 + confidence_level / 2, n - 1)) * se
-            rows.append(Estimate("mean_rating", mean, std_error=se, conf_low=mean - half, conf_high=mean + half,
-                                 n=n, method="mean with t interval", group=f"{construct}: {label}"))
+            rows.append(
+                Estimate(
+                    "mean_rating",
+                    mean,
+                    std_error=se,
+                    conf_low=mean - half,
+                    conf_high=mean + half,
+                    n=n,
+                    method="mean with t interval",
+                    group=f"{construct}: {label}",
+                )
+            )
     frame = to_frame(rows)
-    return _suppress_with_complement(frame, k, frame["group"].str.split(": ").str[0],
-                                     frame["group"].str.endswith(ALL_COHORTS))
+    return _suppress_with_complement(
+        frame, k, frame["group"].str.split(": ").str[0], frame["group"].str.endswith(ALL_COHORTS)
+    )

@@ -42,8 +42,9 @@ def characteristic_groups(participants: pd.DataFrame, characteristic: str) -> pd
     return pd.Series(values.to_numpy(), index=participants["participant_id"].to_numpy(), name=characteristic)
 
 
-def _group_comparison(values: np.ndarray, labels: np.ndarray, *, confidence_level: float, resamples: int,
-                      seed: int, term: str) -> Estimate:
+def _group_comparison(
+    values: np.ndarray, labels: np.ndarray, *, confidence_level: float, resamples: int, seed: int, term: str
+) -> Estimate:
     """Difference between two groups (Welch CI, exact permutation p) or an F permutation test for more."""
     groups = list(pd.unique(pd.Series(labels)))
     sizes = pd.Series(labels).value_counts()
@@ -55,17 +56,37 @@ def _group_comparison(values: np.ndarray, labels: np.ndarray, *, confidence_leve
         difference = welch_difference(x, y, confidence_level=confidence_level)
         _, p, exact = two_sample_permutation_test(x, y, resamples=resamples, seed=seed)
         kind = "exact" if exact else "Monte Carlo"
-        return replace(difference, term=term, p_value=p,
-                       method=f"{first} minus {second}: {difference.method}; {kind} permutation p")
+        return replace(
+            difference,
+            term=term,
+            p_value=p,
+            method=f"{first} minus {second}: {difference.method}; {kind} permutation p",
+        )
     f, p = permutation_f_test(values, labels, resamples=resamples, seed=seed)
     means = pd.Series(values).groupby(labels).mean()
-    return Estimate(term, float(means.max() - means.min()), statistic=f, p_value=p, n=int(sizes.min()),
-                    method="range of group means; permutation F test")
+    return Estimate(
+        term,
+        float(means.max() - means.min()),
+        statistic=f,
+        p_value=p,
+        n=int(sizes.min()),
+        method="range of group means; permutation F test",
+    )
 
 
-def change_by_group(scores: pd.DataFrame, participants: pd.DataFrame, characteristic: str, construct: str,
-                    from_wave: str, to_wave: str, *, groups: Sequence[str] | None = None,
-                    confidence_level: float = 0.95, resamples: int = 9999, seed: int = 0) -> list[Estimate]:
+def change_by_group(
+    scores: pd.DataFrame,
+    participants: pd.DataFrame,
+    characteristic: str,
+    construct: str,
+    from_wave: str,
+    to_wave: str,
+    *,
+    groups: Sequence[str] | None = None,
+    confidence_level: float = 0.95,
+    resamples: int = 9999,
+    seed: int = 0,
+) -> list[Estimate]:
     """Mean within-person change in each group of a characteristic, and a test of a difference between groups.
 
     Parameters
@@ -103,16 +124,32 @@ def change_by_group(scores: pd.DataFrame, participants: pd.DataFrame, characteri
     rows = []
     for label in sorted(pd.unique(pd.Series(labels)), key=str):
         member = labels == label
-        rows.append(paired_mean_change(pre[member], post[member], confidence_level=confidence_level)
-                    .with_context(group=f"{characteristic}: {label}"))
-    rows.append(_group_comparison(changes, labels, confidence_level=confidence_level, resamples=resamples,
-                                  seed=seed, term="difference_between_groups")
-                .with_context(group=f"{characteristic}: all groups"))
+        rows.append(
+            paired_mean_change(pre[member], post[member], confidence_level=confidence_level).with_context(
+                group=f"{characteristic}: {label}"
+            )
+        )
+    rows.append(
+        _group_comparison(
+            changes,
+            labels,
+            confidence_level=confidence_level,
+            resamples=resamples,
+            seed=seed,
+            term="difference_between_groups",
+        ).with_context(group=f"{characteristic}: all groups")
+    )
     return rows
 
 
-def completion_by_group(participants: pd.DataFrame, characteristic: str, *, confidence_level: float = 0.95,
-                        resamples: int = 9999, seed: int = 0) -> list[Estimate]:
+def completion_by_group(
+    participants: pd.DataFrame,
+    characteristic: str,
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 9999,
+    seed: int = 0,
+) -> list[Estimate]:
     """Completion rate in each group of a characteristic (Clopper-Pearson) and a permutation test of a difference.
 
     Returns
@@ -126,19 +163,36 @@ def completion_by_group(participants: pd.DataFrame, characteristic: str, *, conf
     rows = []
     for label in sorted(pd.unique(pd.Series(labels)), key=str):
         member = labels == label
-        estimate = proportion_estimate(int(completed[member].sum()), int(member.sum()), term="completion_rate",
-                                       confidence_level=confidence_level)
+        estimate = proportion_estimate(
+            int(completed[member].sum()), int(member.sum()), term="completion_rate", confidence_level=confidence_level
+        )
         rows.append(replace(estimate, n=int(member.sum()), group=f"{characteristic}: {label}"))
-    rows.append(_group_comparison(completed, labels, confidence_level=confidence_level, resamples=resamples,
-                                  seed=seed, term="difference_between_groups")
-                .with_context(group=f"{characteristic}: all groups"))
+    rows.append(
+        _group_comparison(
+            completed,
+            labels,
+            confidence_level=confidence_level,
+            resamples=resamples,
+            seed=seed,
+            term="difference_between_groups",
+        ).with_context(group=f"{characteristic}: all groups")
+    )
     return rows
 
 
-def equality_analysis(participants: pd.DataFrame, scores: pd.DataFrame, from_wave: str, to_wave: str, *,
-                      characteristics: tuple[str, ...] = CHARACTERISTICS, constructs: tuple[str, ...] = OUTCOMES,
-                      k: int = DEFAULT_THRESHOLD, confidence_level: float = 0.95, resamples: int = 9999,
-                      seed: int = 0) -> pd.DataFrame:
+def equality_analysis(
+    participants: pd.DataFrame,
+    scores: pd.DataFrame,
+    from_wave: str,
+    to_wave: str,
+    *,
+    characteristics: tuple[str, ...] = CHARACTERISTICS,
+    constructs: tuple[str, ...] = OUTCOMES,
+    k: int = DEFAULT_THRESHOLD,
+    confidence_level: float = 0.95,
+    resamples: int = 9999,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Outcomes by protected characteristic, reported only where every group has at least ``k`` people.
 
     For each characteristic (sex, ethnic group, disability, age band) and outcome (completion; change in each
@@ -178,12 +232,30 @@ def equality_analysis(participants: pd.DataFrame, scores: pd.DataFrame, from_wav
     frames = []
     for characteristic in characteristics:
         outcomes: list[tuple[str, list[Estimate]]] = [
-            ("completion", completion_by_group(participants, characteristic, confidence_level=confidence_level,
-                                               resamples=resamples, seed=seed))]
+            (
+                "completion",
+                completion_by_group(
+                    participants, characteristic, confidence_level=confidence_level, resamples=resamples, seed=seed
+                ),
+            )
+        ]
         for construct in constructs:
-            outcomes.append((f"change in {construct} ({from_wave} to {to_wave})",
-                             change_by_group(scores, participants, characteristic, construct, from_wave, to_wave,
-                                             confidence_level=confidence_level, resamples=resamples, seed=seed)))
+            outcomes.append(
+                (
+                    f"change in {construct} ({from_wave} to {to_wave})",
+                    change_by_group(
+                        scores,
+                        participants,
+                        characteristic,
+                        construct,
+                        from_wave,
+                        to_wave,
+                        confidence_level=confidence_level,
+                        resamples=resamples,
+                        seed=seed,
+                    ),
+                )
+            )
         # A completion rate gives away both counts of its group, so each must be 0 or at least k as well.
         labels = characteristic_groups(participants, characteristic).to_numpy()
         completed = participants["completed_on"].notna().to_numpy()
@@ -192,8 +264,17 @@ def equality_analysis(participants: pd.DataFrame, scores: pd.DataFrame, from_wav
         for outcome, rows in outcomes:
             group_rows = [r for r in rows if not r.group.endswith(": all groups")]
             if min(r.n for r in group_rows) < k or (outcome == "completion" and small_cell):
-                frame = to_frame([Estimate("not_reported", math.nan, n=0, group=f"{characteristic}: all groups",
-                                           method=f"at least one group has fewer than {k} people")])
+                frame = to_frame(
+                    [
+                        Estimate(
+                            "not_reported",
+                            math.nan,
+                            n=0,
+                            group=f"{characteristic}: all groups",
+                            method=f"at least one group has fewer than {k} people",
+                        )
+                    ]
+                )
                 frame["n"] = pd.array([pd.NA], dtype="Int64")
                 frame["note"] = NOT_REPORTED
             else:

@@ -27,13 +27,17 @@ from .equality import CHARACTERISTICS, NOT_KNOWN, characteristic_groups
 
 
 def _status(participants: pd.DataFrame) -> pd.Series:
-    status = np.select([participants["completed_on"].notna(), participants["withdrawn_on"].notna()],
-                       ["completed", "withdrawn"], default="active")
+    status = np.select(
+        [participants["completed_on"].notna(), participants["withdrawn_on"].notna()],
+        ["completed", "withdrawn"],
+        default="active",
+    )
     return pd.Series(status, index=participants.index, name="status")
 
 
-def completion_table(participants: pd.DataFrame, by: str = "cohort_id", *, k: int = DEFAULT_THRESHOLD
-                     ) -> SuppressedTable:
+def completion_table(
+    participants: pd.DataFrame, by: str = "cohort_id", *, k: int = DEFAULT_THRESHOLD
+) -> SuppressedTable:
     """Completed, withdrawn and still active by group, with primary and secondary suppression.
 
     Parameters
@@ -56,8 +60,9 @@ def completion_table(participants: pd.DataFrame, by: str = "cohort_id", *, k: in
         groups = pd.Series(characteristic_groups(participants, by).to_numpy(), index=participants.index, name=by)
     else:
         groups = participants[by].fillna(NOT_KNOWN)
-    table = pd.crosstab(groups, _status(participants)).reindex(columns=["completed", "withdrawn", "active"],
-                                                               fill_value=0)
+    table = pd.crosstab(groups, _status(participants)).reindex(
+        columns=["completed", "withdrawn", "active"], fill_value=0
+    )
     table.index.name = by
     table.columns.name = None
     return suppress_counts(table, k=k)
@@ -81,14 +86,19 @@ def completion_rate(participants: pd.DataFrame, *, confidence_level: float = 0.9
     """
     status = _status(participants)
     enrolled = len(status)
-    return [proportion_estimate(int((status == "completed").sum()), enrolled, term="completion_rate",
-                                confidence_level=confidence_level).with_context(group=ALL_COHORTS),
-            proportion_estimate(int((status == "withdrawn").sum()), enrolled, term="dropout_rate",
-                                confidence_level=confidence_level).with_context(group=ALL_COHORTS)]
+    return [
+        proportion_estimate(
+            int((status == "completed").sum()), enrolled, term="completion_rate", confidence_level=confidence_level
+        ).with_context(group=ALL_COHORTS),
+        proportion_estimate(
+            int((status == "withdrawn").sum()), enrolled, term="dropout_rate", confidence_level=confidence_level
+        ).with_context(group=ALL_COHORTS),
+    ]
 
 
-def survey_coverage(scores: pd.DataFrame, participants: pd.DataFrame, *, construct: str = "confidence",
-                    k: int = DEFAULT_THRESHOLD) -> SuppressedTable:
+def survey_coverage(
+    scores: pd.DataFrame, participants: pd.DataFrame, *, construct: str = "confidence", k: int = DEFAULT_THRESHOLD
+) -> SuppressedTable:
     """How many enrolled leaders have a score at each wave, and how many do not, suppressed.
 
     Parameters
@@ -116,8 +126,9 @@ def survey_coverage(scores: pd.DataFrame, participants: pd.DataFrame, *, constru
     return suppress_counts(table, k=k)
 
 
-def attendance_by_session(attendance: pd.DataFrame, participants: pd.DataFrame,
-                          k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def attendance_by_session(
+    attendance: pd.DataFrame, participants: pd.DataFrame, k: int = DEFAULT_THRESHOLD
+) -> pd.DataFrame:
     """Attendance per session, all cohorts together, each rate protected against its base.
 
     A rate whose attending or absent count is under ``k`` is suppressed
@@ -143,14 +154,21 @@ def attendance_by_session(attendance: pd.DataFrame, participants: pd.DataFrame,
     withdrawn = participants.set_index("participant_id")["withdrawn_on"]
     register = attendance.assign(withdrawn_on=attendance["participant_id"].map(withdrawn))
     register["still_enrolled"] = register["withdrawn_on"].isna() | (
-        pd.to_datetime(register["withdrawn_on"]) >= pd.to_datetime(register["session_date"]))
+        pd.to_datetime(register["withdrawn_on"]) >= pd.to_datetime(register["session_date"])
+    )
     register["attended"] = register["attended"].astype(bool)
     rows = []
     for session, group in register.groupby("session", sort=True):
         enrolled = group[group["still_enrolled"]]
-        rows.append({"session": int(session), "n": len(group), "attendance_rate": group["attended"].mean(),
-                     "still_enrolled": len(enrolled),
-                     "attendance_rate_still_enrolled": enrolled["attended"].mean() if len(enrolled) else np.nan})
+        rows.append(
+            {
+                "session": int(session),
+                "n": len(group),
+                "attendance_rate": group["attended"].mean(),
+                "still_enrolled": len(enrolled),
+                "attendance_rate_still_enrolled": enrolled["attended"].mean() if len(enrolled) else np.nan,
+            }
+        )
     rates = pd.DataFrame(rows)
     shares = {"attendance_rate": "n", "attendance_rate_still_enrolled": "still_enrolled"}
     protected = protect_shares(rates, shares, k)
@@ -158,9 +176,16 @@ def attendance_by_session(attendance: pd.DataFrame, participants: pd.DataFrame,
     return protected.assign(suppressed=hidden[0] | hidden[1])
 
 
-def dropout_baseline_difference(scores: pd.DataFrame, participants: pd.DataFrame, construct: str, *,
-                                wave: str = "baseline", confidence_level: float = 0.95, resamples: int = 9999,
-                                seed: int = 0) -> list[Estimate]:
+def dropout_baseline_difference(
+    scores: pd.DataFrame,
+    participants: pd.DataFrame,
+    construct: str,
+    *,
+    wave: str = "baseline",
+    confidence_level: float = 0.95,
+    resamples: int = 9999,
+    seed: int = 0,
+) -> list[Estimate]:
     """Did leaders who withdrew differ at baseline from those who completed? Small-sample comparison.
 
     Two views of drop-outs minus completers on the construct's score at ``wave``:
@@ -201,23 +226,39 @@ def dropout_baseline_difference(scores: pd.DataFrame, participants: pd.DataFrame
     completers = mine.loc[who == "completed", "score"].to_numpy()
     group = f"{construct} ({wave}): drop-outs minus completers"
     if dropouts.size == 0 or completers.size == 0:
-        return [Estimate("hodges_lehmann_shift", math.nan, n=0, group=group, method="no one to compare"),
-                Estimate("mean_difference", math.nan, n=0, group=group, method="no one to compare")]
+        return [
+            Estimate("hodges_lehmann_shift", math.nan, n=0, group=group, method="no one to compare"),
+            Estimate("mean_difference", math.nan, n=0, group=group, method="no one to compare"),
+        ]
     shift = hodges_lehmann_two_sample(dropouts, completers, confidence_level=confidence_level)
-    _, p_rank, exact_rank = two_sample_permutation_test(dropouts, completers, ranks=True, resamples=resamples,
-                                                        seed=seed)
+    _, p_rank, exact_rank = two_sample_permutation_test(
+        dropouts, completers, ranks=True, resamples=resamples, seed=seed
+    )
     mean = welch_difference(dropouts, completers, confidence_level=confidence_level)
     _, p_mean, exact_mean = two_sample_permutation_test(dropouts, completers, resamples=resamples, seed=seed)
     kind = {True: "exact", False: "Monte Carlo"}
-    return [replace(shift, p_value=p_rank, group=group,
-                    method=f"{shift.method}; Mann-Whitney {kind[exact_rank]} permutation p"),
-            replace(mean, p_value=p_mean, group=group,
-                    method=f"{mean.method}; {kind[exact_mean]} permutation p")]
+    return [
+        replace(
+            shift, p_value=p_rank, group=group, method=f"{shift.method}; Mann-Whitney {kind[exact_rank]} permutation p"
+        ),
+        replace(mean, p_value=p_mean, group=group, method=f"{mean.method}; {kind[exact_mean]} permutation p"),
+    ]
 
 
-def dropout_baseline_differences(scores: pd.DataFrame, participants: pd.DataFrame, constructs: tuple[str, ...], *,
-                                 confidence_level: float = 0.95, resamples: int = 9999, seed: int = 0
-                                 ) -> list[Estimate]:
+def dropout_baseline_differences(
+    scores: pd.DataFrame,
+    participants: pd.DataFrame,
+    constructs: tuple[str, ...],
+    *,
+    confidence_level: float = 0.95,
+    resamples: int = 9999,
+    seed: int = 0,
+) -> list[Estimate]:
     """:func:`dropout_baseline_difference` of each construct, in order."""
-    return [e for c in constructs for e in dropout_baseline_difference(
-        scores, participants, c, confidence_level=confidence_level, resamples=resamples, seed=seed)]
+    return [
+        e
+        for c in constructs
+        for e in dropout_baseline_difference(
+            scores, participants, c, confidence_level=confidence_level, resamples=resamples, seed=seed
+        )
+    ]

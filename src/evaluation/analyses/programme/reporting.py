@@ -43,8 +43,10 @@ def describe_test(estimate: pd.Series | Estimate, question: str, *, alpha: float
     level = numbers.percent(alpha, digits=0 if float(100 * alpha).is_integer() else 1)
     if p < alpha:
         return f"{question}? {numbers.p_phrase(p)}: a difference at the {level} level."
-    return (f"{question}? {numbers.p_phrase(p)}: no evidence of a difference at the {level} level (which is not "
-            "evidence of no difference: small groups can miss real differences).")
+    return (
+        f"{question}? {numbers.p_phrase(p)}: no evidence of a difference at the {level} level (which is not "
+        "evidence of no difference: small groups can miss real differences)."
+    )
 
 
 def checked(frame: pd.DataFrame, k: int = DEFAULT_THRESHOLD, *, n_col: str = "n") -> pd.DataFrame:
@@ -105,12 +107,19 @@ def by_population(frame: pd.DataFrame, cohorts: pd.Series) -> pd.DataFrame:
     return frame.assign(population=("cohort " + about).where(one_cohort, ALL_COHORTS))
 
 
-def describe_model_change(estimate: Estimate, construct: str, from_wave: str, to_wave: str, *,
-                          confidence_level: float = 0.95) -> str:
+def describe_model_change(
+    estimate: Estimate, construct: str, from_wave: str, to_wave: str, *, confidence_level: float = 0.95
+) -> str:
     """One plain sentence on a mixed-model change between two waves and whether its interval excludes zero."""
-    return describe_change(estimate, construct, period=f"from {from_wave} to {to_wave}", population=ALL_COHORTS,
-                           counted="at least {n} leaders surveyed at each wave",
-                           missing="too few leaders surveyed at both waves", confidence_level=confidence_level)
+    return describe_change(
+        estimate,
+        construct,
+        period=f"from {from_wave} to {to_wave}",
+        population=ALL_COHORTS,
+        counted="at least {n} leaders surveyed at each wave",
+        missing="too few leaders surveyed at both waves",
+        confidence_level=confidence_level,
+    )
 
 
 def suppress(frame: pd.DataFrame, k: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -136,8 +145,9 @@ def describe_cohort_difference(tests: pd.DataFrame, construct: str, *, alpha: fl
     permutation = row_estimate(tests, "cohort_change_permutation", construct)
     question = f"Did the change in {construct} differ between cohorts"
     if not numbers.is_missing(wald.estimate):
-        question += (f" (largest minus smallest cohort change {numbers.score(wald.estimate)} points, mixed-model "
-                     "Wald test)")
+        question += (
+            f" (largest minus smallest cohort change {numbers.score(wald.estimate)} points, mixed-model Wald test)"
+        )
     text = describe_test(wald, question, alpha=alpha)
     if not numbers.is_missing(permutation.p_value):
         text += f" Permutation check on leaders with both surveys: {numbers.p_phrase(permutation.p_value)}."
@@ -147,6 +157,7 @@ def describe_cohort_difference(tests: pd.DataFrame, construct: str, *, alpha: fl
 def interval_alt_text(frame: pd.DataFrame, intro: str, *, label: str = "label", signed: bool = True) -> str:
     """Text alternative of an interval chart: ``intro``, then each label's estimate and interval (or
     "suppressed"), so a screen-reader user gets every number the chart shows."""
+
     def one(row: pd.Series) -> str:
         if pd.isna(row["estimate"]):
             return f"{row[label]} suppressed"

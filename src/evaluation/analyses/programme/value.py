@@ -23,8 +23,9 @@ def cost_summary(costs: pd.DataFrame) -> pd.DataFrame:
     if len(years) > 1:
         raise ValueError(f"costs are in several price bases {years}; deflate them first (economics.deflate)")
     table = costs.groupby("cost_item", sort=True)["amount_gbp"].sum().rename("amount_gbp").reset_index()
-    table = pd.concat([table, pd.DataFrame([{"cost_item": "Total", "amount_gbp": table["amount_gbp"].sum()}])],
-                      ignore_index=True)
+    table = pd.concat(
+        [table, pd.DataFrame([{"cost_item": "Total", "amount_gbp": table["amount_gbp"].sum()}])], ignore_index=True
+    )
     table["price_base_year"] = int(years[0]) if years else pd.NA
     return table
 
@@ -46,15 +47,23 @@ def day_rate_comparison(costs: pd.DataFrame) -> list[Estimate]:
     days = lines["days"].to_numpy(dtype=float)
     actual = float((days * lines["day_rate_gbp"].to_numpy(dtype=float)).sum())
     market = float((days * lines["market_day_rate_gbp"].to_numpy(dtype=float)).sum())
-    saving = float(np.sum(day_rate_saving(days, lines["day_rate_gbp"].to_numpy(dtype=float),
-                                          lines["market_day_rate_gbp"].to_numpy(dtype=float))))
+    saving = float(
+        np.sum(
+            day_rate_saving(
+                days, lines["day_rate_gbp"].to_numpy(dtype=float), lines["market_day_rate_gbp"].to_numpy(dtype=float)
+            )
+        )
+    )
     method = "day rate paid against market day rate (counterfactual), GBP"
-    return [Estimate("days", float(days.sum()), method="days bought", group="facilitation"),
-            Estimate("cost_at_actual_rate", actual, method=method, group="facilitation"),
-            Estimate("cost_at_market_rate", market, method=method, group="facilitation"),
-            Estimate("day_rate_saving", saving, method=method, group="facilitation"),
-            Estimate("saving_share", saving / market if market else math.nan, method="saving / market cost",
-                     group="facilitation")]
+    return [
+        Estimate("days", float(days.sum()), method="days bought", group="facilitation"),
+        Estimate("cost_at_actual_rate", actual, method=method, group="facilitation"),
+        Estimate("cost_at_market_rate", market, method=method, group="facilitation"),
+        Estimate("day_rate_saving", saving, method=method, group="facilitation"),
+        Estimate(
+            "saving_share", saving / market if market else math.nan, method="saving / market cost", group="facilitation"
+        ),
+    ]
 
 
 def value_for_money(costs: pd.DataFrame, participants: pd.DataFrame, change: Estimate) -> list[Estimate]:
@@ -96,17 +105,36 @@ def value_for_money(costs: pd.DataFrame, participants: pd.DataFrame, change: Est
     smallest = min(completed, enrolled - completed)
     year = ", ".join(str(int(y)) for y in sorted(costs["price_base_year"].dropna().unique()))
     prices = f"GBP, {year} prices"
-    rows = [Estimate("total_cost", total, method=prices, group=ALL_COHORTS),
-            Estimate("cost_per_participant", total / enrolled if enrolled else math.nan, n=enrolled,
-                     method=f"{prices}; total cost / enrolled", group=ALL_COHORTS),
-            Estimate("cost_per_completer", total / completed if completed else math.nan, n=smallest,
-                     method=f"{prices}; total cost / completers", group=ALL_COHORTS)]
+    rows = [
+        Estimate("total_cost", total, method=prices, group=ALL_COHORTS),
+        Estimate(
+            "cost_per_participant",
+            total / enrolled if enrolled else math.nan,
+            n=enrolled,
+            method=f"{prices}; total cost / enrolled",
+            group=ALL_COHORTS,
+        ),
+        Estimate(
+            "cost_per_completer",
+            total / completed if completed else math.nan,
+            n=smallest,
+            method=f"{prices}; total cost / completers",
+            group=ALL_COHORTS,
+        ),
+    ]
     per_completer = total / completed if completed else math.nan
     gain = change.estimate
     low = per_completer / change.conf_high if change.conf_high > 0 else math.nan
     high = per_completer / change.conf_low if change.conf_low > 0 else math.nan
-    rows.append(Estimate("cost_per_point_gained", per_completer / gain if gain > 0 else math.nan, conf_low=low,
-                         conf_high=high, n=min(smallest, change.n),
-                         method=f"{prices}; cost per completer / mean change ({change.group or change.term})",
-                         group=ALL_COHORTS))
+    rows.append(
+        Estimate(
+            "cost_per_point_gained",
+            per_completer / gain if gain > 0 else math.nan,
+            conf_low=low,
+            conf_high=high,
+            n=min(smallest, change.n),
+            method=f"{prices}; cost per completer / mean change ({change.group or change.term})",
+            group=ALL_COHORTS,
+        )
+    )
     return rows
