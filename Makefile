@@ -16,6 +16,7 @@ run: $(STAMP) chromium  ## Ingest the embedded demo data and run every analysis 
 
 test: $(STAMP) chromium pdf-tools $(AXE)  ## Lint (seconds), then run the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 # A Debian package, installed when its command is missing (through sudo unless root).
@@ -62,6 +63,7 @@ dictionary: $(STAMP)  ## Regenerate docs/data-dictionary.md from the schemas
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 benchmarks: $(STAMP)  ## Run every benchmark (minutes; prints JSON figures)
 	$(BIN)/python benchmarks/ingest.py
