@@ -6,21 +6,13 @@ from .core import Column, ForeignKey, Identity, RowRule, TableSchema, not_both, 
 
 GRADES = ("Deputy Mayor", "Executive Director", "Director", "Assistant Director", "Head of Service", "Other")
 WAVES = ("baseline", "midpoint", "endpoint", "follow-up")
-CONSTRUCTS = (
-    # Leadership programme outcomes (1) and (3)
-    "confidence",
-    "competence",
-    "application",
-    "quality",
-    "relevance",
-    "effectiveness",
-    "applicability",
-    # LOTI member survey
-    "satisfaction",
-    "collaboration",
-    "capability",
-    "value",
-)
+# The leadership programme's outcome (1): self-rated scales surveyed before and after (and applied at work).
+OUTCOMES = ("confidence", "competence", "application")
+# Outcome (3): how participants rated the programme at its end.
+RATINGS = ("quality", "relevance", "effectiveness", "applicability")
+# The LOTI member survey's scales.
+MEMBER_SURVEY_SCALES = ("satisfaction", "collaboration", "capability", "value")
+CONSTRUCTS = OUTCOMES + RATINGS + MEMBER_SURVEY_SCALES
 # Protected characteristics use the GSS harmonised high-level categories.
 SEXES = ("Female", "Male", "Prefer not to say")
 ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other", "Prefer not to say")
