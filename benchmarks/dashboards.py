@@ -60,6 +60,32 @@ N = 10 p95 1.5 s instead of 9.8 s on the same loaded machine (ratio 6 instead of
 kernel (50 for five dashboards: 3.5 GB); what remains is one Voila process serving every reader's page, Voila's
 assets, kernel channel and widget state, on two cores shared with the load.
 
+Measured again 7 December 2026, 19:12-19:34 UTC, nothing else running (load average under 2 before each
+run), ``--demo --concurrency 1,5,10,20,50 --pool-size 10`` (at most 12 live), then ``--pool-size 10
+--max-live 10 --parts live --concurrency 1,10,20`` (a pool as large as the readers admitted live):
+
+    N   published p95 (ratio)  bare static p95  browser first chart
+    1   0.02 (1)               0.01             0.52
+    5   0.07 (3.5)             1.07             0.55
+    10  0.09 (4.5)             1.46             0.63
+    20  0.08 (4)               2.71             0.52
+    50  0.39 (19.5)            6.21             0.56
+
+    pool 10, at most 12 live                                             | pool 10, at most 10 live
+    N   live p95 (ratio)  live / capacity (p95) / errors  browser   PSS   | live p95   live / capacity (p95) / errors
+    1   0.10 (1)          1 / 0 / 0                       2.70      3.65 GB | 0.06       1 / 0 / 0   (browser 2.60)
+    5   0.25 (2.5)        5 / 0 / 0                       3.96      3.90 GB |
+    10  0.41 (4.1)        10 / 0 / 0                      6.86      4.22 GB | 0.53       10 / 0 / 0
+    20  4.66 (47)         12 / 8 (0.18) / 0               capacity  4.16 GB | 0.60       10 / 10 (0.16) / 0  3.51 GB
+    50  4.79 (48)         12 / 38 (0.40) / 0              capacity  4.16 GB |
+
+Quiet, a page of the published site reaches 50 readers together in 0.39 s at p95 (the bare static server: 6.2 s)
+and a browser's first chart stays near 0.5 s; the N = 1 fetch is 20 ms, so a ratio to it measures the
+machine's two cores more than the server. Live, with the pool as large as the readers admitted (``--pool-size
+10 --max-live 10``), ten readers together are all live at p95 0.5-0.6 s and the next ten get the capacity page
+in 0.16 s; with two more admitted than preheated (``--max-live 12``), those two wait 4.7 s for a kernel to be
+forked and started. One reader's live page in a browser: 2.6-2.7 s.
+
 One reader, first chart: ``.venv/bin/python benchmarks/dashboards.py [--reports reports] [--runs 5]
 [--no-preheat]`` (``--demo`` first builds demo results in a temporary folder: ingest + ``workbench run``).
 
