@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from evaluation.cli import app
 from evaluation.schemas.dictionary import render_dictionary
+from evaluation.thin_notebooks import cell_logic, notebook_logic
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +30,55 @@ def test_committed_notebooks_have_no_outputs_or_execution_counts(notebook: Path)
         i for i, c in enumerate(cells) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))
     ]
     assert not dirty, f"{notebook.name}: cells {dirty} have outputs; run nbstripout"
+
+
+ANALYSIS_NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("dashboards/*.ipynb")])
+
+
+@pytest.mark.parametrize("notebook", ANALYSIS_NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebooks_hold_no_definitions_loops_or_conditionals(notebook: Path):
+    found = notebook_logic(notebook)
+    assert not found, "notebooks are thin; logic found:\n" + "\n".join(map(str, found))
+
+
+def test_the_thin_notebook_rule_names_the_cell_and_line_of_every_kind_of_logic(tmp_path: Path):
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Title"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": ["x = 1\n", "y = 2"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": ["%time x = 1\n", "def f(a):\n", "    return a\n", "total = sum(v for v in values)"],
+        },
+    ]
+    notebook = tmp_path / "logic.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert [(f.cell, f.line, f.what) for f in notebook_logic(notebook)] == [
+        (3, 2, "a function definition"),
+        (3, 4, "a generator expression (a loop)"),
+    ]
+    assert str(notebook_logic(notebook)[0]).startswith(f"{notebook}, cell 3, line 2: a function definition: def f(a):")
+    kinds = {
+        "class A: pass": "a class definition",
+        "f = lambda x: x": "a lambda",
+        "while True: pass": "a while loop",
+        "for x in y: pass": "a for loop",
+        "squares = {x: x * x for x in y}": "a dict comprehension (a loop)",
+        "unique = {x for x in y}": "a set comprehension (a loop)",
+        "if a: b()": "an if statement",
+        "z = a if b else c": "a conditional expression",
+        "z = a and b": "a boolean operator choosing a value (a conditional)",
+        "try:\n    f()\nexcept KeyError:\n    pass": "a try statement (a conditional on failure)",
+        "match x:\n    case 1:\n        pass": "a match statement (a conditional)",
+        "with open(p) as f: pass": "a with statement",
+        "assert x": "an assert statement",
+        "del x": "a del statement",
+        "x = (": "not valid Python ('(' was never closed)",
+    }
+    assert {code: [what for _, what in cell_logic(code)][0] for code in kinds} == kinds
+    assert cell_logic("from evaluation import presentation as show\nrun: int = 1\nrun += 1\nshow.table(t)") == []
 
 
 def test_data_dictionary_matches_the_schemas():

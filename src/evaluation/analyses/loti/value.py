@@ -172,7 +172,7 @@ def appraise_value_for_money(
     optimism_bias_percent : float
         Uplift of costs, in percent (0 for none).
     value_per_incident : float, optional
-        Value of one avoided incident, for the break-even count.
+        Value of one avoided incident, for the break-even count; None or 0 (the notebook's default) for none.
     label : str, optional
         Name of what is appraised (default: the flows' project).
     stage : {"ex_ante", "ex_post"}
