@@ -86,7 +86,7 @@ def test_data_dictionary_matches_the_schemas():
     assert committed == render_dictionary(), "docs/data-dictionary.md is stale: run `workbench dictionary`"
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["ingest"], ["validate"], ["dictionary"], ["run"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["ingest"], ["validate"], ["dictionary"], ["run"], ["new"]])
 def test_every_command_has_help(command: list[str]):
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0

@@ -458,5 +458,16 @@ def serve(
     os.execve(command[0], command, voila_environment(output))
 
 
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Name of the analysis: a lower-case Python identifier.")],
+    title: Annotated[str | None, typer.Option(help="Title of its report (default: from the name).")] = None,
+) -> None:
+    """Scaffold an analysis that runs as written: notebook, manifest entry, package and test (docs/developing.md)."""
+    from .scaffold import command_new
+
+    raise typer.Exit(command_new(Path.cwd(), name, title))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
