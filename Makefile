@@ -8,7 +8,7 @@ STORE ?= data/store/workbench.duckdb
 AXE_VERSION := 4.14.1
 AXE := .cache/node/node_modules/axe-core/axe.min.js
 
-.PHONY: run test serve publish lab install chromium pdf-tools demo dictionary lint benchmarks clean
+.PHONY: help run test serve publish lab install chromium pdf-tools demo dictionary lint benchmarks clean
 
 run: $(STAMP) chromium  ## Ingest the embedded demo data and run every analysis of the default manifest (HTML + PDF)
 	$(BIN)/workbench ingest --demo --store $(STORE) data/demo/ingest.yml
@@ -19,6 +19,9 @@ test: $(STAMP) chromium pdf-tools $(AXE)  ## Lint (seconds), then run the whole 
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+help:  ## List the targets and what each does
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)/\1\t\2/' | expand -t 14
+
 # A Debian package, installed when its command is missing (through sudo unless root).
 define apt_install
 	@command -v $(1) >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -27,14 +30,14 @@ endef
 
 # Debian's chromium prints the reports' PDFs and drives the browser tests and kaleido's static images; never a
 # downloaded browser.
-chromium:
+chromium:  ## Install Debian's chromium if missing (reports' PDFs, browser tests, static images)
 	$(call apt_install,chromium,chromium)
 
 # poppler-utils (pdftotext, pdftoppm, pdffonts): the report tests read the PDFs with them.
-pdf-tools:
+pdf-tools:  ## Install poppler-utils if missing (the report tests read the PDFs with it)
 	$(call apt_install,pdftotext,poppler-utils)
 
-install: $(STAMP)
+install: $(STAMP)  ## Create .venv and install the package with its dev tools (again when pyproject.toml changes)
 
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/node axe-core@$(AXE_VERSION)
@@ -61,7 +64,7 @@ demo: $(STAMP)  ## Regenerate the synthetic demo exports in data/demo
 dictionary: $(STAMP)  ## Regenerate docs/data-dictionary.md from the schemas
 	$(BIN)/workbench dictionary
 
-lint: $(STAMP)
+lint: $(STAMP)  ## The quick checks of make test (linting, formatting), without the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -73,5 +76,5 @@ benchmarks: $(STAMP)  ## Run every benchmark (minutes; prints JSON figures)
 	$(BIN)/python benchmarks/dashboards.py --demo
 	$(BIN)/python benchmarks/coverage.py --no-write  # rewrite the docs' coverage tables: without --no-write
 
-clean:
+clean:  ## Remove the reports and the store that make run wrote
 	rm -rf reports data/store

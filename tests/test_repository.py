@@ -112,3 +112,12 @@ def test_a_refused_ingest_prints_every_problem_and_exits_non_zero(tmp_path: Path
     assert result.exit_code == 1
     assert "nothing was written" in result.output
     assert "participants.csv, row 2, column 'grade': 'Chief Executive': not one of" in " ".join(result.output.split())
+
+
+def test_make_help_lists_every_target_with_what_it_does():
+    makefile = (ROOT / "Makefile").read_text()
+    phony = next(line for line in makefile.splitlines() if line.startswith(".PHONY:")).split()[1:]
+    shown = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    described = {line.split()[0]: line.split(maxsplit=1)[1] for line in shown.splitlines() if line.strip()}
+    assert sorted(described) == sorted(phony)
+    assert all(len(text) > 10 for text in described.values())
