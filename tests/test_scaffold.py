@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
@@ -83,6 +84,7 @@ def test_new_then_run_publishes_a_report_on_the_demo_data_that_passes_the_audit(
     formatting = in_copy(checkout, "ruff", "format", "--check", *relative)
     assert formatting.returncode == 0, formatting.stdout
     assert notebook_logic(files[3]) == []
+    nbformat.validate(nbformat.read(files[3], as_version=4))
     tests = in_copy(checkout, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", relative[2])
     assert tests.returncode == 0, tests.stdout + tests.stderr
 

@@ -23,6 +23,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import templates
 from .manifest_entry import ManifestEntryError, add_analysis
@@ -103,25 +104,27 @@ def _fill(text: str, name: str, title: str) -> str:
 
 
 def notebook_text(name: str, title: str) -> str:
-    """The notebook, as nbformat writes it (no outputs, cell ids from their position, so it is reproducible)."""
-    import nbformat
-
-    cells = []
+    """The notebook as Jupyter writes it (nbformat 4.5, one-space indents, sorted keys), without outputs; the
+    cell ids follow their position, so the same name and title always give the same file."""
+    cells: list[dict[str, Any]] = []
     for position, (kind, tags, source) in enumerate(templates.NOTEBOOK_CELLS, start=1):
-        make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        cell = make(_fill(source, name, title), id=f"{name[:50]}-{position}")
+        lines = _fill(source, name, title).splitlines(keepends=True)
+        cell: dict[str, Any] = {"cell_type": kind, "id": f"{name}-{position}", "metadata": {}, "source": lines}
         if tags:
-            cell.metadata["tags"] = list(tags)
+            cell["metadata"]["tags"] = list(tags)
+        if kind == "code":
+            cell.update(execution_count=None, outputs=[])
         cells.append(cell)
-    notebook = nbformat.v4.new_notebook(
-        cells=cells,
-        metadata={
+    notebook = {
+        "cells": cells,
+        "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
         },
-    )
-    nbformat.validate(notebook)
-    return nbformat.writes(notebook) + "\n"
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def planned_files(root: Path, name: str, title: str) -> dict[Path, str]:

@@ -123,7 +123,7 @@ def construct_scores(responses: pd.DataFrame, instrument: pd.DataFrame, construc
     turned = (item["scale_min"] + item["scale_max"]).to_numpy() - answers["value"].to_numpy()
     values = np.where(item["reverse_coded"].to_numpy(dtype=bool), turned, answers["value"].to_numpy())
     scored = answers.assign(score=values.astype(float))
-    return scored.groupby(["respondent", "wave"], as_index=False)["score"].mean()
+    return scored.groupby(["respondent", "wave"], as_index=False).agg(score=("score", "mean"))
 
 
 def respondent_count(scores: pd.DataFrame) -> int:
@@ -181,10 +181,10 @@ def scores_finding(results: pd.DataFrame, construct: str, *, alpha: float = 0.05
     """The finding in words: each wave's mean with its interval and respondents, from the published rows."""
     level = 1 - alpha
     parts = [
-        f"{row.group} {show.score(row.estimate)} "
-        f"({show.interval(row.conf_low, row.conf_high, confidence_level=level)}; "
-        f"{show.people(row.n, 'respondents')} respondents)"
-        for row in results.itertuples()
+        f"{row['group']} {show.score(row['estimate'])} "
+        f"({show.interval(row['conf_low'], row['conf_high'], confidence_level=level)}; "
+        f"{show.people(row['n'], 'respondents')} respondents)"
+        for row in results.to_dict("records")
     ]
     return f"The mean {construct} score by wave: " + "; ".join(parts) + "."
 
@@ -207,7 +207,7 @@ def scores_chart(results: pd.DataFrame, construct: str, *, alpha: float = 0.05) 
     figure = charts.interval_chart(
         results, label="group", title=f"Mean {construct} score by wave", x_title="Mean score", reference=None
     )
-    described = "; ".join(f"{row.group} {show.score(row.estimate)}" for row in results.itertuples())
+    described = "; ".join(f"{row['group']} {show.score(row['estimate'])}" for row in results.to_dict("records"))
     return figure, f"Mean {construct} score at each wave with its {1 - alpha:.0%} interval: {described}."
 '''
 
