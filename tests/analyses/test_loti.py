@@ -897,3 +897,15 @@ def test_causal_section_summarises_the_permitted_estimates():
         "(clicks): -1.23 (95% interval -2.00 to -0.50)."
     )
     assert ">Yes<" in text and ">No<" in text and "nan" not in text
+
+
+@pytest.mark.parametrize("none", [0.0, -1.0])
+def test_a_value_per_incident_of_zero_or_less_means_none_as_the_project_notebook_passes_it(none: float):
+    """The notebook passes its ``value_per_incident`` parameter (0 by default) straight through: 0 must give no
+    break-even count, as None does, and leave every other figure unchanged."""
+    without = to_frame(loti.appraise_value_for_money(flows(), price_base_year=2023).estimates)
+    given = to_frame(loti.appraise_value_for_money(flows(), price_base_year=2023, value_per_incident=none).estimates)
+    pd.testing.assert_frame_equal(given, without)
+    assert "break_even_incidents" not in set(given["term"])
+    with_value = loti.appraise_value_for_money(flows(), price_base_year=2023, value_per_incident=30.0)
+    assert with_value.value("break_even_incidents") == 4  # ceil(PV costs 100 / 30): 3 incidents cover 90 only
