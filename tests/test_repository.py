@@ -32,7 +32,13 @@ def test_committed_notebooks_have_no_outputs_or_execution_counts(notebook: Path)
     assert not dirty, f"{notebook.name}: cells {dirty} have outputs; run nbstripout"
 
 
-ANALYSIS_NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("dashboards/*.ipynb")])
+# Every notebook on disk under notebooks/ and dashboards/, committed or not (Jupyter's checkpoints aside).
+ANALYSIS_NOTEBOOKS = sorted(
+    path
+    for folder in ("notebooks", "dashboards")
+    for path in (ROOT / folder).rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in path.parts
+)
 
 
 @pytest.mark.parametrize("notebook", ANALYSIS_NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
