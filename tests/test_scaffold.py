@@ -70,6 +70,7 @@ def generated(root: Path, name: str = NAME) -> list[Path]:
 
 @pytest.mark.slow
 def test_new_then_run_publishes_a_report_on_the_demo_data_that_passes_the_audit(checkout: Path, tmp_path: Path):
+    manifest_before = (ROOT / "notebooks" / "manifest.yml").read_bytes()
     made = in_copy(checkout, "workbench", "new", NAME, "--title", "Confidence at each wave")
     assert made.returncode == 0, made.stderr
     assert f"workbench run --select {NAME}" in made.stdout
@@ -77,6 +78,8 @@ def test_new_then_run_publishes_a_report_on_the_demo_data_that_passes_the_audit(
     assert all(path.exists() for path in files)
     assert str(ROOT) not in made.stdout  # written in the copy, not in the developer's checkout
     assert not (ROOT / "notebooks" / f"{NAME}.ipynb").exists()
+    assert (ROOT / "notebooks" / "manifest.yml").read_bytes() == manifest_before
+    assert not (ROOT / "src" / "evaluation" / "analyses" / NAME).exists()
 
     relative = [str(path.relative_to(checkout)) for path in files]
     lint = in_copy(checkout, "ruff", "check", *relative)
