@@ -464,7 +464,7 @@ def new(
     title: Annotated[str | None, typer.Option(help="Title of its report (default: from the name).")] = None,
 ) -> None:
     """Scaffold an analysis that runs as written: notebook, manifest entry, package and test (docs/developing.md)."""
-    from .scaffold import command_new
+    from .analysis_scaffold import command_new
 
     raise typer.Exit(command_new(Path.cwd(), name, title))
 

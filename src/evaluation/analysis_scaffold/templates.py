@@ -2,7 +2,7 @@
 
 Each template is the file as written, with ``ANALYSIS_NAME`` (a Python identifier) and ``ANALYSIS_TITLE`` (one
 line of plain text) put in. The generated files pass ``ruff check``, ``ruff format --check``, their test and the
-thin-notebook rule (:mod:`evaluation.thin_notebooks`) as written: ``tests/test_scaffold.py`` checks it.
+thin-notebook rule (:mod:`evaluation.thin_notebooks`) as written: ``tests/test_analysis_scaffold.py`` checks it.
 
 The analysis is a small, real one on the demo data (each wave's mean score on a construct of the leadership
 survey, with its interval, the respondents counted as disclosure control allows), so that the new notebook

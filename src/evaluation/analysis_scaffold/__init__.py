@@ -70,7 +70,7 @@ def check_name(name: str) -> None:
     >>> check_name("2024-review")
     Traceback (most recent call last):
     ...
-    evaluation.scaffold.ScaffoldError: '2024-review' is not a lower-case Python identifier (a letter, then \
+    evaluation.analysis_scaffold.ScaffoldError: '2024-review' is not a lower-case Python identifier (a letter, then \
 letters, digits or underscores, e.g. attendance_trends): it names the package, the notebook and the manifest entry
     """
     if not NAME_RULE.fullmatch(name) or keyword.iskeyword(name):

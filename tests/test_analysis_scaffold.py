@@ -14,10 +14,10 @@ import nbformat
 import pytest
 import yaml
 
+from evaluation.analysis_scaffold import ScaffoldError, command_new, new_analysis
+from evaluation.analysis_scaffold.manifest_entry import ManifestEntryError, add_analysis
 from evaluation.run.audit import assert_run_publishable
 from evaluation.run.manifest import load_manifest
-from evaluation.scaffold import ScaffoldError, command_new, new_analysis
-from evaluation.scaffold.manifest_entry import ManifestEntryError, add_analysis
 from evaluation.thin_notebooks import notebook_logic
 from support import ROOT
 
