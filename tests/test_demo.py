@@ -9,6 +9,8 @@ import pytest
 
 from evaluation.demo import QUALTRICS_EXTERNAL_REFERENCE, SYNTHETIC_MARK, write_demo
 from evaluation.demo.readme import fill_template, readme_template, template_fields
+from evaluation.demo.writers import export_header, save_workbook
+from evaluation.schemas import TABLES
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "demo"
 
@@ -85,3 +87,16 @@ def test_readme_template_refuses_a_placeholder_without_a_value_and_a_value_witho
     with pytest.raises(ValueError, match=r"values without a placeholder \['unused'\]"):
         fill_template("{seed}", {"seed": 1, "unused": 2})
     assert fill_template("{seed:,} and {dropouts[C1]}", {"seed": 20241, "dropouts": {"C1": 2}}) == "20,241 and 2"
+
+
+def test_a_row_that_does_not_fit_its_header_is_refused_before_the_workbook_is_written(tmp_path):
+    path = tmp_path / "programme.xlsx"
+    sheets = {"cohorts": (export_header("cohorts"), [("C1", "Cohort 1")])}
+    with pytest.raises(ValueError, match=r"programme.xlsx, sheet cohorts, row 2: 2 values for 6 columns"):
+        save_workbook(sheets, path, "Too few columns.")
+    assert not path.exists()
+
+
+def test_an_export_heads_a_pseudonymised_table_with_the_identity_it_is_made_from():
+    assert export_header("attendance") == ("cohort_id", "session", "session_date", "email", "name", "attended")
+    assert export_header("cohorts") == TABLES["cohorts"].column_names

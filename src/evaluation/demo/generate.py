@@ -18,7 +18,7 @@ from .randomness import random_stream
 from .readme import DemoFacts, readme_text
 from .roster import build_cohorts, build_roster
 from .survey_exports import QUALTRICS_ENCODINGS, survey_mapping, write_msforms_export, write_qualtrics_export
-from .writers import SYNTHETIC_MARK, save_workbook, write_csv, write_yaml
+from .writers import SYNTHETIC_MARK, export_header, save_workbook, write_csv, write_yaml
 
 DEFAULT_SEED = 20241
 
@@ -52,11 +52,7 @@ def write_demo(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
     observations, panel = observation_rows(world, random_stream(seed, "observations"))
     maturity, maturity_gains = maturity_rows(world, random_stream(seed, "maturity"))
     written.append(save_workbook(loti_tables(world, panel, maturity), out_dir / "loti.xlsx", "LOTI tables."))
-    written.append(
-        write_csv(
-            out_dir / "loti" / "observations.csv", ("indicator_id", "authority_code", "period", "value"), observations
-        )
-    )
+    written.append(write_csv(out_dir / "loti" / "observations.csv", export_header("observations"), observations))
     governance = governance_tables(world, random_stream(seed, "governance"))
     written.append(
         save_workbook(

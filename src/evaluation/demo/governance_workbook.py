@@ -11,7 +11,7 @@ from ..schemas.governance import LINES_OF_ENQUIRY
 from .loti_world import LotiWorld
 from .peer_challenges import GOVERNANCE_AS_OF, peer_challenge_rows
 from .risk_registers import RISK_REGISTERS, risk_rag, risk_register_rows
-from .writers import Table
+from .writers import Table, schema_sheets
 
 
 @dataclass(frozen=True)
@@ -48,21 +48,9 @@ def governance_tables(world: LotiWorld, rng: np.random.Generator) -> GovernanceF
     }
     completed = [a for a in actions if a[4] == "Complete" and a[6] != "Not assessed"]
     latest = {register: max(reviews) for register, (reviews, _) in RISK_REGISTERS.items()}
-    tables: dict[str, Table] = {
-        "peer_challenges": (
-            ("challenge_id", "authority_code", "review_date", "follow_up_date", "lead_reviewer_org"),
-            challenges,
-        ),
-        "recommendations": (("recommendation_id", "challenge_id", "line_of_enquiry", "summary"), recommendations),
-        "actions": (
-            ("action_id", "recommendation_id", "owner_role", "due_date", "status", "evidence", "status_at_follow_up"),
-            actions,
-        ),
-        "risk_register": (
-            ("register", "risk_id", "review_date", "title", "owner_role", "probability", "impact", "rag_reported"),
-            risks,
-        ),
-    }
+    tables = schema_sheets(
+        {"peer_challenges": challenges, "recommendations": recommendations, "actions": actions, "risk_register": risks}
+    )
     return GovernanceFacts(
         tables=tables,
         as_of=GOVERNANCE_AS_OF,

@@ -7,7 +7,7 @@ import datetime as dt
 from .loti_panel import PanelFacts
 from .loti_world import ANNUAL_FEE_GBP, PROJECTS, LotiWorld
 from .member_survey import loti_instrument_rows
-from .writers import Rows, Table
+from .writers import Rows, Table, schema_sheets
 
 COST_PRICE_BASE_YEAR = 2023
 
@@ -254,50 +254,14 @@ def loti_tables(world: LotiWorld, facts: PanelFacts, maturity: Rows) -> dict[str
         for p in PROJECTS
         for n, (code, joined) in enumerate(world.project_joins[p.project_id])
     ]
-    return {
-        "instrument": (
-            ("item_id", "survey", "construct", "wording", "scale_min", "scale_max", "reverse_coded", "labels"),
-            loti_instrument_rows(),
-        ),
-        "membership": (("authority_code", "joined_on", "left_on", "annual_fee_gbp"), membership),
-        "projects": (
-            (
-                "project_id",
-                "title",
-                "workstream",
-                "lead_authority",
-                "stage",
-                "start_date",
-                "end_date",
-                "budget_gbp",
-                "logic_inputs",
-                "logic_activities",
-                "logic_outputs",
-                "logic_outcomes",
-                "logic_impact",
-                "logic_assumptions",
-            ),
-            projects,
-        ),
-        "project_authorities": (("project_id", "authority_code", "role", "joined_on"), project_authorities),
-        "indicators": (
-            (
-                "indicator_id",
-                "project_id",
-                "name",
-                "level",
-                "unit",
-                "direction",
-                "baseline",
-                "baseline_period",
-                "target",
-                "target_period",
-            ),
-            indicator_rows(facts),
-        ),
-        "costs_benefits": (
-            ("project_id", "year", "flow", "category", "bearer", "cashable", "amount_gbp", "price_base_year"),
-            cost_benefit_rows(),
-        ),
-        "maturity_assessments": (("authority_code", "assessed_on", "domain", "score"), maturity),
-    }
+    return schema_sheets(
+        {
+            "instrument": loti_instrument_rows(),
+            "membership": membership,
+            "projects": projects,
+            "project_authorities": project_authorities,
+            "indicators": indicator_rows(facts),
+            "costs_benefits": cost_benefit_rows(),
+            "maturity_assessments": maturity,
+        }
+    )

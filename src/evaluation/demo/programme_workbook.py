@@ -14,7 +14,7 @@ from .leadership_answers import SurveyResponse
 from .leadership_survey import AGREEMENT_LABELS, LEADERSHIP_ITEMS, LEADERSHIP_SURVEY
 from .randomness import draw, pick
 from .roster import PLACES, SESSIONS, Cohort, Participant
-from .writers import Rows, Table
+from .writers import Rows, Table, schema_sheets
 
 PILOT_BUDGET_GBP = 50_000
 FACILITATION_DAYS_PER_COHORT = 12
@@ -94,64 +94,17 @@ def programme_tables(
             )
     applications.sort(key=lambda row: (row[2], row[0]))
     application_rows = [(f"APP{n:03d}", *row) for n, row in enumerate(applications, start=1)]
-    return {
-        "cohorts": (("cohort_id", "name", "start_date", "end_date", "planned_sessions", "places"), cohort_rows),
-        "participants": (
-            (
-                "email",
-                "name",
-                "cohort_id",
-                "grade",
-                "directorate",
-                "enrolled_on",
-                "completed_on",
-                "withdrawn_on",
-                "withdrawal_reason",
-                "sex",
-                "ethnic_group",
-                "disability",
-                "age_band",
-            ),
-            participants,
-        ),
-        "instrument": (
-            ("item_id", "survey", "construct", "wording", "scale_min", "scale_max", "reverse_coded", "labels"),
-            instrument,
-        ),
-        "attendance": (("cohort_id", "session", "session_date", "email", "name", "attended"), attendance),
-        "applications": (
-            ("application_id", "email", "name", "reported_on", "application_type", "evidence_level"),
-            application_rows,
-        ),
-        "content": (
-            (
-                "resource_id",
-                "cohort_id",
-                "title",
-                "resource_type",
-                "licence",
-                "published_on",
-                "url",
-                "views",
-                "downloads",
-                "reusing_organisations",
-            ),
-            content_rows(cohorts, rng),
-        ),
-        "programme_costs": (
-            (
-                "cost_id",
-                "cohort_id",
-                "cost_item",
-                "days",
-                "day_rate_gbp",
-                "market_day_rate_gbp",
-                "amount_gbp",
-                "price_base_year",
-            ),
-            programme_cost_rows(cohorts),
-        ),
-    }
+    return schema_sheets(
+        {
+            "cohorts": cohort_rows,
+            "participants": participants,
+            "instrument": instrument,
+            "attendance": attendance,
+            "applications": application_rows,
+            "content": content_rows(cohorts, rng),
+            "programme_costs": programme_cost_rows(cohorts),
+        }
+    )
 
 
 def content_rows(cohorts: Sequence[Cohort], rng: np.random.Generator) -> Rows:

@@ -6,22 +6,15 @@ import datetime as dt
 
 import numpy as np
 
+from .dates import add_calendar_months, end_of_quarter
 from .randomness import draw
 
 # Risk registers: quarterly reviews; each risk (id, title, owner role, first review, last review or None,
 # starting probability, starting impact). Probability then moves one step at a review with the shares below.
 RISK_REGISTERS = {
     "leadership": (
-        [
-            dt.date(2024, 1, 10),
-            dt.date(2024, 4, 10),
-            dt.date(2024, 7, 10),
-            dt.date(2024, 10, 10),
-            dt.date(2025, 1, 10),
-            dt.date(2025, 4, 10),
-            dt.date(2025, 7, 10),
-            dt.date(2025, 10, 10),
-        ],
+        # On the 10th of the first month of each quarter, January 2024 to October 2025.
+        [add_calendar_months(dt.date(2024, 1, 10), 3 * quarter) for quarter in range(8)],
         (
             ("R01", "Senior leaders cannot release time to attend sessions", "Programme Director", 0, None, 3, 3),
             (
@@ -42,19 +35,8 @@ RISK_REGISTERS = {
         ),
     ),
     "loti": (
-        [
-            dt.date(2023, 3, 31),
-            dt.date(2023, 6, 30),
-            dt.date(2023, 9, 30),
-            dt.date(2023, 12, 31),
-            dt.date(2024, 3, 31),
-            dt.date(2024, 6, 30),
-            dt.date(2024, 9, 30),
-            dt.date(2024, 12, 31),
-            dt.date(2025, 3, 31),
-            dt.date(2025, 6, 30),
-            dt.date(2025, 9, 30),
-        ],
+        # On the last day of each quarter, March 2023 to September 2025.
+        [end_of_quarter(dt.date(2023, 1, 1), quarter) for quarter in range(11)],
         (
             ("R01", "Member boroughs leave because of budget pressures", "LOTI Director", 0, None, 3, 4),
             ("R02", "Key staff leave the LOTI team", "LOTI Director", 0, None, 2, 3),

@@ -11,10 +11,12 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
+
+from ..schemas import TABLES
 
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 # Workbooks and their zip entries carry this time instead of "now", so a rerun writes identical bytes.
@@ -23,6 +25,26 @@ FIXED_TIMESTAMP = dt.datetime(2025, 12, 31, 12, 0, 0)
 # The rows of a sheet or CSV table, and a table: its header and its rows.
 Rows = Sequence[Sequence[object]]
 Table = tuple[Sequence[str], Rows]
+
+
+def export_header(table: str) -> tuple[str, ...]:
+    """The columns of a stored table as an export heads them (the schema is the one list of a table's columns).
+
+    Where the store keeps a pseudonym (``participant_id``), an export has what
+    it is made from (``email``) followed by the columns dropped on ingest
+    (``name``).
+    """
+    schema = TABLES[table]
+    names = list(schema.column_names)
+    if schema.identity is not None:
+        at = names.index(schema.identity.target)
+        names[at : at + 1] = [schema.identity.source, *schema.identity.drop]
+    return tuple(names)
+
+
+def schema_sheets(rows: Mapping[str, Rows]) -> dict[str, Table]:
+    """Each table's rows under its export header, on a sheet named as the table."""
+    return {table: (export_header(table), table_rows) for table, table_rows in rows.items()}
 
 
 def save_workbook(sheets: dict[str, Table], path: Path, description: str) -> Path:
@@ -41,7 +63,12 @@ def save_workbook(sheets: dict[str, Table], path: Path, description: str) -> Pat
     for name, (header, rows) in sheets.items():
         sheet = book.create_sheet(name)
         sheet.append(header)
-        for row in rows:
+        for number, row in enumerate(rows, start=2):
+            if len(row) != len(header):
+                # A schema that gained or lost a column must not leave a sheet with shifted cells.
+                raise ValueError(
+                    f"{path.name}, sheet {name}, row {number}: {len(row)} values for {len(header)} columns"
+                )
             sheet.append(row)
     book.properties.title = SYNTHETIC_MARK
     book.properties.subject = "Synthetic data for the evaluation workbench demo"
