@@ -185,6 +185,7 @@ def ascii_slug(text: str) -> str:
 
 
 def build_cohorts() -> list[Cohort]:
+    """The three cohorts, each meeting on the third Wednesday of six consecutive months from its start."""
     cohorts = []
     for cohort_id, (year, month) in COHORT_STARTS.items():
         dates = tuple(
