@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ...schemas.loti import GSS_LONDON, MATURITY_DOMAINS
-from ...statistics.bootstrap import bca_interval
+from ...statistics.bootstrap import BootstrapInterval, bca_interval
 
 #: The parameter value that selects London as a whole rather than one authority.
 ALL = "all"
@@ -139,7 +140,9 @@ def index_by_round(assessments: pd.DataFrame, weights: pd.Series) -> pd.DataFram
     return pd.concat(parts, ignore_index=True)
 
 
-def quiet_bca_interval(statistic, *samples: np.ndarray, confidence_level: float, resamples: int, seed: int):
+def quiet_bca_interval(
+    statistic: Callable[..., ArrayLike], *samples: np.ndarray, confidence_level: float, resamples: int, seed: int
+) -> BootstrapInterval:
     """BCa interval, with its warnings about degenerate resamples silenced (NaN bounds say enough)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
