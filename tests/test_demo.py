@@ -8,6 +8,9 @@ import openpyxl
 import pytest
 
 from evaluation.demo import QUALTRICS_EXTERNAL_REFERENCE, SYNTHETIC_MARK, write_demo
+from evaluation.demo.readme import fill_template, readme_template, template_fields
+from evaluation.demo.writers import export_header, save_workbook
+from evaluation.schemas import TABLES
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "demo"
 
@@ -69,3 +72,31 @@ def test_every_file_says_it_is_synthetic(generated):
         text = path.read_bytes().decode("cp1252" if "c1_endpoint" in path.name else "utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text, newline="")))[2:]  # after question texts and ImportIds
         assert rows and {row["ExternalReference"] for row in rows} == {QUALTRICS_EXTERNAL_REFERENCE}, path.name
+
+
+def test_readme_template_is_shipped_and_asks_for_computed_and_fixed_values():
+    fields = template_fields(readme_template())
+    assert {"changes", "panel", "dropouts", "PERSON_SD", "latest_red"} <= fields
+
+
+def test_readme_template_refuses_a_placeholder_without_a_value_and_a_value_without_a_place():
+    template = "{seed} people; effect {panel.att:.2f} in {dropouts[C1]}"
+    assert template_fields(template) == {"seed", "panel", "dropouts"}
+    with pytest.raises(ValueError, match=r"placeholders without a value \['seed'\]"):
+        fill_template(template, {"panel": object(), "dropouts": {}})
+    with pytest.raises(ValueError, match=r"values without a placeholder \['unused'\]"):
+        fill_template("{seed}", {"seed": 1, "unused": 2})
+    assert fill_template("{seed:,} and {dropouts[C1]}", {"seed": 20241, "dropouts": {"C1": 2}}) == "20,241 and 2"
+
+
+def test_a_row_that_does_not_fit_its_header_is_refused_before_the_workbook_is_written(tmp_path):
+    path = tmp_path / "programme.xlsx"
+    sheets = {"cohorts": (export_header("cohorts"), [("C1", "Cohort 1")])}
+    with pytest.raises(ValueError, match=r"programme.xlsx, sheet cohorts, row 2: 2 values for 6 columns"):
+        save_workbook(sheets, path, "Too few columns.")
+    assert not path.exists()
+
+
+def test_an_export_heads_a_pseudonymised_table_with_the_identity_it_is_made_from():
+    assert export_header("attendance") == ("cohort_id", "session", "session_date", "email", "name", "attended")
+    assert export_header("cohorts") == TABLES["cohorts"].column_names

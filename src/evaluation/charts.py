@@ -112,16 +112,24 @@ def rate_chart(frame: pd.DataFrame, *, x: str, rate: str, title: str, x_title: s
     """
     from .statistics.disclosure import SUPPRESSED_SYMBOL
 
-    figure = bar_chart(
-        frame.assign(_percent=100 * frame[rate]), x=x, y="_percent", title=title, x_title=x_title, y_title=y_title
-    )
+    # Labels as text: on a category axis a number given to an annotation is a position, not the label.
+    shown = frame.assign(_percent=100 * frame[rate], **{x: frame[x].astype(str)})
+    figure = bar_chart(shown, x=x, y="_percent", title=title, x_title=x_title, y_title=y_title)
     figure.update_traces(hovertemplate="%{x}: %{y:.0f}%<extra></extra>")
     figure.update_yaxes(range=[0, 105], ticksuffix="%")
     figure.update_xaxes(type="category")  # sessions 1, 2, 3: labels, not a scale with 1.5
-    hidden = frame.loc[frame[rate].isna(), x]
-    for position in hidden:
-        figure.add_annotation(x=position, y=0, text=SUPPRESSED_SYMBOL, showarrow=False, yanchor="bottom")
+    hidden = shown.loc[frame[rate].isna(), x]
     if len(hidden):
+        # A text trace, not annotations: plotly places an annotation's "1" on a category axis at position 1.
+        figure.add_scatter(
+            x=list(hidden),
+            y=[0] * len(hidden),
+            mode="text",
+            text=[SUPPRESSED_SYMBOL] * len(hidden),
+            textposition="top center",
+            hoverinfo="skip",
+            showlegend=False,
+        )
         figure.add_annotation(
             text=f"{SUPPRESSED_SYMBOL}: not shown, it would reveal a small number of people",
             xref="paper",

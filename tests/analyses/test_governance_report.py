@@ -1,4 +1,4 @@
-"""Tests of evaluation.analyses.governance_report: the risk and peer-challenge reports' sentences and tables.
+"""Tests of evaluation.analyses.governance.report: the risk and peer-challenge reports' sentences and tables.
 
 Expected counts are worked by hand from the small frames of tests/analyses/test_governance.py.
 """
@@ -13,7 +13,7 @@ from test_governance import AS_OF, register, tracker
 
 from evaluation import presentation as show
 from evaluation.analyses import governance as gv
-from evaluation.analyses import governance_report as report
+from evaluation.analyses.governance import report
 
 
 class FakeRun:

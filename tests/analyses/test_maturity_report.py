@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation.analyses import maturity_report as report
+from evaluation.analyses.maturity import report
 from evaluation.schemas.loti import MATURITY_DOMAINS
 from report_text_checks import RecordingRun, quiet_findings, section_text
 

@@ -15,7 +15,7 @@ def indicator_table(**overrides) -> pd.DataFrame:
             "indicator": ["staff hours saved", "repair days", "SME contracts"],
             "level": ["organisation", "community", "economic"],
             "unit": ["hours/month", "days", "%"],
-            "direction": ["higher is better", "lower is better", "higher is better"],
+            "direction": ["higher_is_better", "lower_is_better", "higher_is_better"],
             "baseline": [100.0, 40.0, 20.0],
             "target": [300.0, 20.0, 30.0],
             "baseline_period": [0, 0, 0],
@@ -119,7 +119,7 @@ def test_missing_baseline_is_an_error_naming_the_indicator():
     [
         ({"target": [50.0, 20.0, 30.0]}, "not better than baseline.*staff hours saved"),
         (
-            {"direction": ["higher is better", "higher is better", "higher is better"]},
+            {"direction": ["higher_is_better", "higher_is_better", "higher_is_better"]},
             "not better than baseline.*repair days",
         ),
         ({"level": ["organisation", "borough", "economic"]}, "level must be one of"),

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
-LEVELS: tuple[str, ...] = ("organisation", "community", "economic")
-DIRECTIONS: tuple[str, ...] = ("higher is better", "lower is better")
+from ..schemas.loti import DIRECTIONS, LEVELS
+
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "project",
     "indicator",
@@ -136,8 +136,9 @@ def track_indicators(
     indicators : pandas.DataFrame
         One row per indicator with columns ``project``, ``indicator``
         (unique name), ``level`` (one of :data:`LEVELS`), ``unit`` (unit of
-        measurement, e.g. ``"%"``), ``direction`` (``"higher is better"`` or
-        ``"lower is better"``), ``baseline``, ``target`` and optionally
+        measurement, e.g. ``"%"``), ``direction`` (one of :data:`DIRECTIONS`:
+        ``"higher_is_better"`` or ``"lower_is_better"``, as the store spells
+        it), ``baseline``, ``target`` and optionally
         ``baseline_period`` and ``target_period``.
     observations : pandas.DataFrame
         Columns ``indicator``, ``authority`` (e.g. GSS code), ``period`` and
@@ -178,7 +179,7 @@ def track_indicators(
     >>> import pandas as pd
     >>> indicators = pd.DataFrame({
     ...     "project": ["Housing data pilot"], "indicator": ["days to resolve repair"],
-    ...     "level": ["community"], "unit": ["days"], "direction": ["lower is better"],
+    ...     "level": ["community"], "unit": ["days"], "direction": ["lower_is_better"],
     ...     "baseline": [40.0], "target": [20.0],
     ...     "baseline_period": [0], "target_period": [12]})
     >>> observations = pd.DataFrame({
@@ -285,7 +286,7 @@ def _check_indicators(spec: pd.DataFrame) -> None:
     if bad_direction.any():
         raise ValueError(f"direction must be one of {DIRECTIONS}; not so for {names(bad_direction)}")
     gain = spec["target"] - spec["baseline"]
-    lower_is_better = spec["direction"] == "lower is better"
+    lower_is_better = spec["direction"] == "lower_is_better"
     wrong_side = (gain == 0) | (lower_is_better & (gain > 0)) | (~lower_is_better & (gain < 0))
     if wrong_side.any():
         raise ValueError(f"target is not better than baseline in the stated direction for {names(wrong_side)}")

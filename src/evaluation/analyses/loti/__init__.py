@@ -6,24 +6,34 @@ economic level, and the value for money of the programme as a whole. This packag
 the two LOTI notebooks take, as tested functions, one module per concept:
 
 - ``project``: a project's title, summary and logic model (:func:`project_title`, :func:`logic_model`);
-- ``indicators``: indicators against baseline and target with a RAG status
-  (:func:`track_project_indicators`);
-- ``impact``: the authority x period panel and the impact evaluation (:func:`indicator_panel`,
-  :func:`evaluate_impact`), which reports a causal estimate only when
+- ``indicator_tracking``: a project's indicators against baseline and target with a RAG status, by
+  authority and over time (:func:`track_project_indicators`), on the generic rule of
+  :mod:`evaluation.impact.indicators`;
+- ``panel``: the authority x period panel of an indicator (:func:`indicator_panel`, :func:`period_unit`);
+- ``project_impact``: the impact evaluation of a project (:func:`evaluate_impact`, :func:`project_impacts`),
+  which reports a causal estimate (with the estimators of :mod:`evaluation.impact`) only when
   :func:`~evaluation.impact.evidence.causal_estimate_permitted` allows it and otherwise a
   contribution analysis with no causal claim;
+- ``impact_sentences``: what the impact evaluation says in plain English (:func:`describe_effect`,
+  :func:`describe_trend`, :func:`contribution_narrative`, :func:`impact_narrative`);
 - ``value``: value for money of a project (:func:`project_flows`, :func:`appraise_value_for_money`,
-  :func:`simulate_value_for_money`) and of the programme against its annual funding
-  (:func:`core_funding_flows`, :func:`programme_value_for_money`);
+  :func:`simulate_value_for_money`) and whether the impact evidence supports its benefits
+  (:func:`benefits_supported_by_evidence`, :func:`evidence_sensitivity`);
+- ``value_sentences``: the appraisal in plain English (:func:`describe_appraisal`, :func:`describe_stage`,
+  :func:`describe_optimism_bias`, :func:`describe_monte_carlo`, :func:`describe_switching`);
+- ``programme_value``: the programme against its annual core funding (:func:`core_funding_flows`,
+  :func:`programme_value_for_money`);
 - ``portfolio``: participation of the 33 authorities (:func:`participation_table`), who works with
   whom (:func:`co_participation_matrix`, :func:`collaboration_summary`) and the member survey
   (:func:`member_survey_summary`);
 - ``report`` and ``portfolio_report``: what the project and portfolio reports show, section by section
   (findings, tables, charts);
-- ``charts``: the London tile map (:func:`tile_map`) and the other LOTI charts.
+- ``figures``: the London tile map (:func:`tile_map`) and the other LOTI figures, on the shared chart
+  builders of :mod:`evaluation.charts`.
 
 The notebooks use ``from evaluation.analyses import loti`` and call ``loti.<name>``: every public
-name of the modules is available here.
+name of the modules is available here. The vocabulary of levels, directions and stages is the schema's
+(:mod:`evaluation.schemas.loti`): ``loti.LEVELS`` and ``loti.DIRECTIONS`` are those.
 
 Framing: HM Treasury (2020) *Magenta Book* (theory of change, contribution analysis, strength of
 evidence on the Maryland Scientific Methods Scale) and HM Treasury (2022) *Green Book* (real
@@ -33,7 +43,8 @@ limits in plain English: ``docs/loti-evaluation.md``.
 
 from __future__ import annotations
 
-from .charts import (
+from ...schemas.loti import DIRECTIONS, LEVELS
+from .figures import (
     alt_text_for_trend,
     co_participation_heatmap,
     effect_by_time_chart,
@@ -42,26 +53,8 @@ from .charts import (
     rag_level_chart,
     tile_map,
 )
-from .impact import (
-    CAUSAL_TERMS,
-    ControlGroup,
-    ImpactResult,
-    causal_findings_table,
-    contribution_narrative,
-    describe_effect,
-    describe_trend,
-    evaluate_impact,
-    impact_narrative,
-    indicator_panel,
-    is_causal,
-    naive_post_comparison,
-    participant_trend,
-    period_unit,
-    project_impacts,
-)
-from .indicators import (
-    DIRECTIONS,
-    LEVELS,
+from .impact_sentences import contribution_narrative, describe_effect, describe_trend, impact_narrative
+from .indicator_tracking import (
     STATUS_COLOURS,
     STATUSES,
     IndicatorTracking,
@@ -72,6 +65,7 @@ from .indicators import (
     unit_phrase,
     yearly_status,
 )
+from .panel import indicator_panel, period_unit
 from .portfolio import (
     MEMBER_SURVEY,
     SURVEY_RESPONDENTS,
@@ -100,11 +94,30 @@ from .portfolio_report import (
     survey_section,
     unsupported_projects,
 )
+from .programme_value import (
+    CORE_FUNDING,
+    GLA_ANNUAL_GBP,
+    LONDON_COUNCILS_ANNUAL_GBP,
+    ProgrammeValue,
+    core_funding_flows,
+    programme_value_for_money,
+)
 from .project import (
     LOGIC_STAGES,
     logic_model,
     project_summary,
     project_title,
+)
+from .project_impact import (
+    CAUSAL_TERMS,
+    ControlGroup,
+    ImpactResult,
+    causal_findings_table,
+    evaluate_impact,
+    is_causal,
+    naive_post_comparison,
+    participant_trend,
+    project_impacts,
 )
 from .report import (
     PROJECT_DESIGN,
@@ -131,27 +144,23 @@ from .report import (
     yearly_status_table,
 )
 from .value import (
-    CORE_FUNDING,
-    GLA_ANNUAL_GBP,
-    LONDON_COUNCILS_ANNUAL_GBP,
     STAGE_TREATMENT,
     AppraisalStage,
-    ProgrammeValue,
     UncertaintyRanges,
     ValueForMoney,
     appraise_value_for_money,
     benefits_supported_by_evidence,
-    core_funding_flows,
+    evidence_sensitivity,
+    project_flows,
+    simulate_value_for_money,
+)
+from .value_sentences import (
     describe_appraisal,
     describe_monte_carlo,
     describe_optimism_bias,
     describe_stage,
     describe_switching,
-    evidence_sensitivity,
     optimism_bias_scenario,
-    programme_value_for_money,
-    project_flows,
-    simulate_value_for_money,
 )
 
 __all__ = [

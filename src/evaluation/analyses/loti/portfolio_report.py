@@ -15,12 +15,14 @@ import pandas as pd
 from ... import presentation as show
 from ...charts import bar_chart, interval_chart
 from ...presentation import numbers
-from .charts import co_participation_heatmap, rag_level_chart, tile_map
-from .impact import ImpactResult, project_impacts
-from .indicators import IndicatorTracking
+from .figures import co_participation_heatmap, rag_level_chart, tile_map
+from .indicator_tracking import IndicatorTracking
 from .portfolio import describe_rating
+from .programme_value import CORE_FUNDING, ProgrammeValue
+from .project_impact import ImpactResult, project_impacts
 from .report import Chart, level_alt_text, publish_charts
-from .value import CORE_FUNDING, ProgrammeValue, benefits_supported_by_evidence, describe_monte_carlo
+from .value import benefits_supported_by_evidence
+from .value_sentences import describe_monte_carlo
 
 if TYPE_CHECKING:
     from ...economics.monte_carlo import MonteCarloResult

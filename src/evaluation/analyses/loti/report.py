@@ -18,20 +18,24 @@ from ... import presentation as show
 from ...charts import bar_chart, interval_chart
 from ...presentation import numbers
 from ...tidy import Estimate, to_frame
-from .charts import alt_text_for_trend, effect_by_time_chart, indicator_trend_chart
-from .impact import ImpactResult, describe_effect, period_unit
-from .indicators import IndicatorTracking, describe_indicator
+from .figures import alt_text_for_trend, effect_by_time_chart, indicator_trend_chart
+from .impact_sentences import describe_effect
+from .indicator_tracking import IndicatorTracking, describe_indicator
+from .panel import period_unit
+from .project_impact import ImpactResult
 from .value import (
     ValueForMoney,
     appraise_value_for_money,
     benefits_supported_by_evidence,
+    evidence_sensitivity,
+    simulate_value_for_money,
+)
+from .value_sentences import (
     describe_appraisal,
     describe_monte_carlo,
     describe_optimism_bias,
     describe_switching,
-    evidence_sensitivity,
     optimism_bias_scenario,
-    simulate_value_for_money,
 )
 
 if TYPE_CHECKING:

@@ -1,14 +1,16 @@
-"""Value for money of a LOTI project and of the programme against its core funding (HM Treasury Green Book).
+"""Value for money of a LOTI project (HM Treasury Green Book).
 
 Real prices in a stated base year, STPR discounting, NPSV and BCR, optimism bias, switching values,
 break-even counts, a seeded Monte Carlo, and a sensitivity without the benefits the evidence does not support.
+The sentences that report them are in :mod:`.value_sentences`; the programme against its core funding in
+:mod:`.programme_value`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -23,14 +25,8 @@ from ...economics.discounting import (
     switching_values,
 )
 from ...economics.monte_carlo import MonteCarloResult, Triangular, simulate_appraisal
-from ...presentation import numbers
-from ...presentation.numbers import money
 from ...tidy import NAN, Estimate
-from .impact import ImpactResult
-
-if TYPE_CHECKING:
-    pass
-
+from .project_impact import ImpactResult
 
 #: When the appraisal is made: before the decision on forecast costs, or after, on outturn costs.
 AppraisalStage = Literal["ex_ante", "ex_post"]
@@ -46,11 +42,6 @@ STAGE_TREATMENT: dict[str, str] = {
         "costs already contain any overrun); an uplift is shown only as a sensitivity"
     ),
 }
-
-#: Annual core funding of LOTI besides the member fees (GBP, nominal).
-GLA_ANNUAL_GBP = 100_000.0
-LONDON_COUNCILS_ANNUAL_GBP = 100_000.0
-CORE_FUNDING = "LOTI core funding"
 
 
 def project_flows(costs_benefits: pd.DataFrame, project_id: str | None = None) -> pd.DataFrame:
@@ -441,283 +432,3 @@ def evidence_sensitivity(vfm: ValueForMoney, supported: bool | None) -> list[Est
         Estimate("npsv_without_unsupported_benefits", -pv_costs, method=method, group=vfm.label),
         Estimate("bcr_without_unsupported_benefits", 0.0, method=method, group=vfm.label),
     ]
-
-
-def _ratio(value: float) -> str:
-    """A benefit-cost ratio: 2 decimal places, or "not defined" (no costs)."""
-    return numbers.score(value) if np.isfinite(value) else "not defined"
-
-
-def _uplift(percent: float) -> str:
-    """An optimism bias uplift given in percent (``10.0`` -> ``10%``)."""
-    return numbers.percent(percent / 100, digits=0 if float(percent).is_integer() else 1)
-
-
-def describe_appraisal(vfm: ValueForMoney) -> str:
-    """One sentence on the central NPSV and BCR and what they mean (point values: see the Monte Carlo for a range)."""
-    npsv, bcr = vfm.value("npsv"), vfm.value("bcr")
-    meaning = (
-        f", and each £1 of cost returns {money(bcr, pence=True)} of benefits in present value"
-        if np.isfinite(bcr)
-        else ""
-    )
-    verdict = "benefits exceed costs" if npsv > 0 else "costs exceed benefits"
-    return (
-        f"{vfm.label}: NPSV {money(npsv)} and BCR {_ratio(bcr)} (central case, "
-        f"{financial_year_label(vfm.price_base_year)} prices discounted to {vfm.discount_year}; a point value, "
-        f"its range comes from the Monte Carlo below): {verdict}{meaning}. {describe_stage(vfm)}"
-    )
-
-
-def describe_stage(vfm: ValueForMoney) -> str:
-    """One sentence saying which appraisal stage applies and how optimism bias enters the figures.
-
-    Examples
-    --------
-    >>> flows = pd.DataFrame({"project": "P", "year": [2023, 2024], "type": ["cost", "benefit"],
-    ...     "amount": [100.0, 207.0], "price_base_year": 2023, "bearer": "GLA", "cashable": True})
-    >>> describe_stage(appraise_value_for_money(flows, price_base_year=2023, stage="ex_ante",
-    ...                                         optimism_bias_percent=25))[:60]
-    'Appraisal stage: ex ante appraisal on forecast costs: the ce'
-    """
-    if vfm.stage == "ex_ante":
-        uplift = (
-            f"here {_uplift(vfm.optimism_bias_percent)} on costs"
-            if vfm.optimism_bias_percent > 0
-            else "but no uplift was given (0%), which the Green Book accepts only where risks are fully mitigated"
-        )
-        return f"Appraisal stage: {STAGE_TREATMENT['ex_ante']}, {uplift}."
-    return f"Appraisal stage: {STAGE_TREATMENT['ex_post']}."
-
-
-def optimism_bias_scenario(vfm: ValueForMoney) -> tuple[str, float] | None:
-    """The NPSV on the other side of the optimism bias uplift from the central case, with a chart label.
-
-    Ex ante the central case includes the uplift, so the scenario is the NPSV before it; ex post the
-    central case has none, so the scenario is the NPSV with it (a sensitivity). None without an uplift.
-    """
-    if vfm.optimism_bias_percent <= 0:
-        return None
-    if vfm.stage == "ex_ante":
-        return f"Before optimism bias ({_uplift(vfm.optimism_bias_percent)})", vfm.value("npsv_before_optimism_bias")
-    return f"Optimism bias +{_uplift(vfm.optimism_bias_percent)} (sensitivity)", vfm.value("npsv_optimism_bias")
-
-
-def describe_optimism_bias(vfm: ValueForMoney) -> str | None:
-    """One sentence on the optimism bias uplift and where it sits for the appraisal stage (None without one)."""
-    if vfm.optimism_bias_percent <= 0:
-        return None
-    if vfm.stage == "ex_ante":
-        return (
-            f"The central case includes a {_uplift(vfm.optimism_bias_percent)} optimism bias uplift of costs (ex "
-            f"ante appraisal); before it the NPSV would be {money(vfm.value('npsv_before_optimism_bias'))} and the "
-            f"BCR {_ratio(vfm.value('bcr_before_optimism_bias'))}, shown for comparison only."
-        )
-    return (
-        f"As a sensitivity, with costs uplifted by {_uplift(vfm.optimism_bias_percent)} for optimism bias the NPSV "
-        f"is {money(vfm.value('npsv_optimism_bias'))} and the BCR {_ratio(vfm.value('bcr_optimism_bias'))} (an ex "
-        "post "
-        "evaluation on outturn costs needs no uplift in its central case)."
-    )
-
-
-def describe_monte_carlo(result: MonteCarloResult) -> str:
-    """One sentence on the simulated NPSV and BCR with their 90% simulation intervals."""
-    rows = {e.term.removeprefix("monte_carlo_"): e for e in result.estimates}
-    npsv, bcr, positive = rows["npsv"], rows["bcr"], rows["probability_npsv_positive"]
-    return (
-        f"Across {numbers.count(npsv.n)} simulated draws the NPSV averages {money(npsv.estimate)} (90% simulation "
-        f"interval {money(npsv.conf_low)} to {money(npsv.conf_high)}) and the BCR {_ratio(bcr.estimate)} "
-        f"({_ratio(bcr.conf_low)} to {_ratio(bcr.conf_high)}); the NPSV is positive in "
-        f"{numbers.percent(positive.estimate)} of draws, so "
-        + (
-            "the case for value for money survives the stated uncertainty."
-            if positive.estimate >= 0.9
-            else "value for money is uncertain under the stated ranges."
-            if positive.estimate >= 0.1
-            else "costs exceed benefits under almost every combination of the stated ranges."
-        )
-    )
-
-
-def describe_switching(vfm: ValueForMoney) -> str:
-    """One sentence on switching values."""
-    fall, rise = vfm.value("switching_benefits_fall_percent"), vfm.value("switching_costs_rise_percent")
-    if vfm.value("npsv") >= 0:
-        return (
-            f"Benefits would have to be {numbers.percent(fall / 100)} lower, or costs "
-            f"{numbers.percent(rise / 100)} higher, than estimated before the NPSV fell to zero."
-        )
-    return (
-        f"Benefits would have to be {numbers.percent(-fall / 100)} higher, or costs {numbers.percent(-rise / 100)} "
-        "lower, than estimated for the "
-        "NPSV to reach zero."
-    )
-
-
-def core_funding_flows(
-    membership: pd.DataFrame,
-    *,
-    last_year: int,
-    first_year: int | None = None,
-    gla_annual: float = GLA_ANNUAL_GBP,
-    london_councils_annual: float = LONDON_COUNCILS_ANNUAL_GBP,
-) -> pd.DataFrame:
-    """LOTI's annual core funding as cost flows: member fees, GLA and London Councils contributions.
-
-    Each member pays ``annual_fee_gbp`` pro rata to the months of the calendar year it is a member
-    (from the month it joins; to the month before it leaves). The GLA and London Councils pay their
-    full annual contributions in every year from ``first_year`` (default: the year the first member
-    joined) to ``last_year``. Amounts are nominal, so each flow's price base is its own year.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Flow columns (``project`` = :data:`CORE_FUNDING`, ``type`` "cost", ``cashable`` True,
-        ``bearer`` Boroughs, GLA or London Councils) plus ``category``; one row per year and bearer.
-
-    Examples
-    --------
-    >>> members = pd.DataFrame({"authority_code": ["A"], "joined_on": pd.to_datetime(["2023-07-01"]),
-    ...     "left_on": [pd.NaT], "annual_fee_gbp": [30_000.0]})
-    >>> core_funding_flows(members, last_year=2024).groupby("bearer")["amount"].sum().to_dict()
-    {'Boroughs': 45000.0, 'GLA': 200000.0, 'London Councils': 200000.0}
-    """
-    joined = pd.to_datetime(membership["joined_on"])
-    start = int(joined.dt.year.min()) if first_year is None else int(first_year)
-    if last_year < start:
-        raise ValueError(f"last_year {last_year} is before the first funding year {start}")
-    rows = []
-    for year in range(start, last_year + 1):
-        fees = 0.0
-        for _, member in membership.iterrows():
-            first_month = pd.Timestamp(member["joined_on"]).to_period("M")
-            left = member.get("left_on")
-            end_month = pd.Timestamp(left).to_period("M") if pd.notna(left) else pd.Period(f"{last_year + 1}-01", "M")
-            months = sum(1 for m in range(1, 13) if first_month <= pd.Period(f"{year}-{m:02d}", "M") < end_month)
-            fees += float(member["annual_fee_gbp"]) * months / 12
-        rows += [
-            (year, "Boroughs", fees, "Member authority fees"),
-            (year, "GLA", float(gla_annual), "GLA contribution"),
-            (year, "London Councils", float(london_councils_annual), "London Councils contribution"),
-        ]
-    frame = pd.DataFrame(rows, columns=["year", "bearer", "amount", "category"])
-    frame = frame[frame["amount"] > 0]
-    return pd.DataFrame(
-        {
-            "project": CORE_FUNDING,
-            "year": frame["year"],
-            "type": "cost",
-            "amount": frame["amount"],
-            "price_base_year": frame["year"],
-            "bearer": frame["bearer"],
-            "cashable": True,
-            "category": frame["category"],
-        }
-    ).reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class ProgrammeValue:
-    """Value for money of the whole programme against its core funding.
-
-    Attributes
-    ----------
-    appraisal : ValueForMoney
-        All projects' flows plus core funding, appraised together.
-    by_project : pandas.DataFrame
-        Each project's PV of benefits and costs, NPSV and BCR on the same basis, plus the core funding row.
-    estimates : list of Estimate
-        ``programme_*`` rows: PV of benefits, project costs, core funding, NPSV, BCR, the net value
-        of projects per pound of core funding, and (when some benefits are unsupported by the impact
-        evidence) the NPSV and BCR without them.
-    """
-
-    appraisal: ValueForMoney
-    by_project: pd.DataFrame
-    estimates: list[Estimate]
-
-
-def programme_value_for_money(
-    costs_benefits: pd.DataFrame,
-    funding: pd.DataFrame,
-    *,
-    price_base_year: int,
-    schedule: Schedule = "standard",
-    unsupported_projects: Sequence[str] = (),
-) -> ProgrammeValue:
-    """Appraise every project and LOTI's core funding together, discounted to the programme's first year.
-
-    Costs are the projects' recorded costs **plus** the core funding (member fees, GLA, London
-    Councils). Counting both is conservative: where a project cost is paid out of the core funding
-    it is counted twice, which understates the BCR. The net value of projects per pound of core
-    funding, :math:`(PV_B - PV_{C,projects}) / PV_{core}`, says what the programme returns on the
-    money that keeps LOTI running.
-
-    Parameters
-    ----------
-    costs_benefits : pandas.DataFrame
-        The ``costs_benefits`` table (all projects).
-    funding : pandas.DataFrame
-        Output of :func:`core_funding_flows`.
-    price_base_year : int
-        Real price base.
-    schedule : {"standard", "health"}
-    unsupported_projects : sequence of str
-        Projects whose benefits the impact evidence does not support; a sensitivity drops their benefits.
-
-    Returns
-    -------
-    ProgrammeValue
-    """
-    flows = pd.concat([project_flows(costs_benefits), funding], ignore_index=True)
-    year0 = int(flows["year"].min())
-    total = appraise_value_for_money(
-        flows, price_base_year=price_base_year, discount_year=year0, schedule=schedule, label="LOTI programme"
-    )
-    pv = total.flows.pivot_table(
-        index="source", columns="type", values="present_value", aggfunc="sum", fill_value=0.0
-    ).reindex(columns=["benefit", "cost"], fill_value=0.0)
-    by_project = pd.DataFrame(
-        {"project": list(pv.index), "pv_benefits": pv["benefit"].to_numpy(), "pv_costs": pv["cost"].to_numpy()}
-    )
-    by_project["npsv"] = by_project["pv_benefits"] - by_project["pv_costs"]
-    by_project["bcr"] = np.where(
-        by_project["pv_costs"] > 0,
-        by_project["pv_benefits"] / by_project["pv_costs"].where(by_project["pv_costs"] > 0),
-        np.nan,
-    )
-    pv_b = float(by_project["pv_benefits"].sum())
-    pv_core = float(by_project.loc[by_project["project"] == CORE_FUNDING, "pv_costs"].sum())
-    pv_projects = float(by_project.loc[by_project["project"] != CORE_FUNDING, "pv_costs"].sum())
-    method = (
-        f"{total.estimates[0].method}; costs = project costs + core funding (member fees, GLA, London "
-        "Councils), conservative where project costs are paid from core funding"
-    )
-    label = "LOTI programme"
-    estimates = [
-        Estimate("programme_pv_benefits", pv_b, method=method, group=label, n=len(flows)),
-        Estimate("programme_pv_project_costs", pv_projects, method=method, group=label),
-        Estimate("programme_pv_core_funding", pv_core, method=method, group=label),
-        Estimate("programme_npsv", pv_b - pv_projects - pv_core, method=method, group=label),
-        Estimate("programme_bcr", pv_b / (pv_projects + pv_core), method=method, group=label),
-        Estimate(
-            "programme_net_value_per_pound_of_core_funding",
-            (pv_b - pv_projects) / pv_core,
-            method="(PV benefits - PV project costs) / PV core funding",
-            group=label,
-        ),
-    ]
-    unsupported = [p for p in unsupported_projects if p in set(by_project["project"])]
-    if unsupported:
-        removed = float(by_project.loc[by_project["project"].isin(unsupported), "pv_benefits"].sum())
-        note = f"{method}; benefits of {', '.join(unsupported)} removed (not supported by impact evidence)"
-        estimates += [
-            Estimate(
-                "programme_npsv_evidence_adjusted", pv_b - removed - pv_projects - pv_core, method=note, group=label
-            ),
-            Estimate(
-                "programme_bcr_evidence_adjusted", (pv_b - removed) / (pv_projects + pv_core), method=note, group=label
-            ),
-        ]
-    return ProgrammeValue(total, by_project, estimates)

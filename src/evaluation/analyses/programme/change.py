@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ...schemas.programme import OUTCOMES, RATINGS
 from ...statistics.disclosure import DEFAULT_THRESHOLD, STATISTIC_COLUMNS, suppress_small_groups
 from ...statistics.models import (
     ModelFit,
@@ -30,7 +31,7 @@ from ...statistics.models import (
 from ...statistics.paired import complete_pairs
 from ...statistics.two_sample import permutation_f_test
 from ...tidy import Estimate, to_frame
-from ..cohort import OUTCOMES, RATINGS, construct_scores, item_matrix
+from ..cohort import construct_scores, item_matrix
 
 WAVE_ORDER: tuple[str, ...] = ("baseline", "midpoint", "endpoint", "follow-up")
 ALL_COHORTS = "all cohorts"

@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ...schemas.programme import OUTCOMES
 from ...statistics.disclosure import DEFAULT_THRESHOLD
 from ...statistics.models import adjust_p_values
 from ...statistics.paired import complete_pairs, paired_mean_change
@@ -24,7 +25,6 @@ from ...statistics.two_sample import (
     welch_difference,
 )
 from ...tidy import Estimate, to_frame
-from ..cohort import OUTCOMES
 
 CHARACTERISTICS: tuple[str, ...] = ("sex", "ethnic_group", "disability", "age_band")
 NOT_KNOWN = "Not known"

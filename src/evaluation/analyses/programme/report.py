@@ -20,7 +20,8 @@ from ...tidy import Estimate
 
 if TYPE_CHECKING:
     from ...run.contract import Run
-from ..cohort import OUTCOMES, PairedChange, change_estimates, change_evidence, describe_change, describe_interval
+from ...schemas.programme import OUTCOMES
+from ..cohort import PairedChange, change_estimates, change_evidence, describe_change, describe_interval
 from .change import ALL_COHORTS, ProgrammeChange
 from .participation import completion_table
 from .reporting import (

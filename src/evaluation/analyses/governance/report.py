@@ -2,7 +2,7 @@
 
 Questions, designs, findings (formatted by :mod:`evaluation.presentation.numbers`) and tables in words for
 ``notebooks/programme_risks.ipynb`` and ``notebooks/peer_challenge_followup.ipynb``; the analysis itself is
-in :mod:`evaluation.analyses.governance`. Counts here are of risks and actions, not of people.
+in :mod:`.challenges` and :mod:`.risks`. Counts here are of risks and actions, not of people.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import presentation as show
-from ..presentation import numbers
-from . import governance
+from ... import presentation as show
+from ...presentation import numbers
+from ...schemas.governance import ACTION_STATUSES, FOLLOW_UP_STATUSES, RAG
+from . import challenges, risks
 
 if TYPE_CHECKING:
-    from ..run.contract import Run
+    from ...run.contract import Run
 
 # ---------------------------------------------------------------------------
 # Programme risks
@@ -37,7 +38,7 @@ RISKS_DESIGN = (
 
 def read_risk_register(run: Run, register: str) -> pd.DataFrame:
     """The risk register ``register`` (or every register for ``"all"``); refuses an empty one."""
-    if register == governance.ALL:
+    if register == challenges.ALL:
         frame = run.read("risk_register")
     else:
         frame = run.read("risk_register", "register = ?", [register])
@@ -47,9 +48,9 @@ def read_risk_register(run: Run, register: str) -> pd.DataFrame:
 
 
 def review_dates(scored: pd.DataFrame, review: str) -> dict[str, pd.Timestamp]:
-    """The review reported for each register in ``scored`` (:func:`governance.resolve_review`)."""
+    """The review reported for each register in ``scored`` (:func:`risks.resolve_review`)."""
     return {
-        name: governance.resolve_review(scored[scored["register"] == name], review)
+        name: risks.resolve_review(scored[scored["register"] == name], review)
         for name in sorted(scored["register"].unique())
     }
 
@@ -85,7 +86,7 @@ def rag_finding(latest: pd.DataFrame) -> str:
     counts = latest["rag_computed"].value_counts()
     return (
         f"{numbers.count(len(latest))} risks at the review reported: "
-        + ", ".join(f"{numbers.count(counts.get(rag, 0))} {rag}" for rag in governance.RAG)
+        + ", ".join(f"{numbers.count(counts.get(rag, 0))} {rag}" for rag in RAG)
         + " (computed from probability x impact)."
     )
 
@@ -137,8 +138,8 @@ def publish_heat_maps(
     """Publish each register's heat map (figure and table) at its review; returns the figures."""
     figures = []
     for name, day in reviews.items():
-        counts = governance.heat_map_counts(scored[scored["register"] == name], day)
-        figure, alt = governance.heat_map_figure(
+        counts = risks.heat_map_counts(scored[scored["register"] == name], day)
+        figure, alt = risks.heat_map_figure(
             counts, title=f"Risk register '{name}', {numbers.date(day)}", green_max=green_max, amber_max=amber_max
         )
         run.publish_figure(f"heat_map_{name}", figure, alt_text=alt)
@@ -158,7 +159,7 @@ def publish_slope_charts(
     """Publish each register's chart of risk movements; returns the figures."""
     figures = []
     for name in registers:
-        figure, alt = governance.slope_chart(scored, name, green_max=green_max, amber_max=amber_max)
+        figure, alt = risks.slope_chart(scored, name, green_max=green_max, amber_max=amber_max)
         run.publish_figure(f"movement_{name}", figure, alt_text=alt)
         figures.append(figure)
     return figures
@@ -182,7 +183,7 @@ def movements_finding(last_moves: pd.DataFrame) -> str:
 
 
 def movements_table(moves: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
-    """Risk movements (:func:`governance.risk_movements`) as a report table."""
+    """Risk movements (:func:`risks.risk_movements`) as a report table."""
     return show.table(
         moves,
         [
@@ -224,7 +225,7 @@ CHALLENGE_DESIGN = (
 
 def read_challenges(run: Run, challenge: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Peer challenges, recommendations and actions of ``challenge`` (or of every challenge for ``"all"``)."""
-    if challenge == governance.ALL:
+    if challenge == challenges.ALL:
         return run.read("peer_challenges"), run.read("recommendations"), run.read("actions")
     return (
         run.read("peer_challenges", "challenge_id = ?", [challenge]),
@@ -248,7 +249,7 @@ def challenges_sentence(summary: pd.DataFrame, tracker: pd.DataFrame, day: pd.Ti
 
 
 def challenges_table(summary: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
-    """The challenge summary (:func:`governance.challenge_summary`) as a report table."""
+    """The challenge summary (:func:`challenges.challenge_summary`) as a report table."""
     return show.table(
         summary,
         [
@@ -271,7 +272,7 @@ def challenges_table(summary: pd.DataFrame, *, caption: str, source: str = "") -
 
 def progress_finding(progress: pd.DataFrame, day: pd.Timestamp) -> tuple[str, str]:
     """The key finding on progress (text, strength of evidence) from the ``All lines`` row of
-    :func:`governance.progress_by_line`."""
+    :func:`challenges.progress_by_line`."""
     total = progress[progress["line_of_enquiry"] == "All lines"].iloc[0]
     text = (
         f"{numbers.count(total['Complete'])} of {numbers.count(total['actions'])} agreed actions were complete "
@@ -285,14 +286,14 @@ def progress_finding(progress: pd.DataFrame, day: pd.Timestamp) -> tuple[str, st
 
 
 def progress_table(progress: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
-    """Actions by status and line of enquiry (:func:`governance.progress_by_line`) as a report table."""
+    """Actions by status and line of enquiry (:func:`challenges.progress_by_line`) as a report table."""
     return show.table(
         progress.assign(percent_complete=progress["percent_complete"] / 100),
         [
             show.Column("line_of_enquiry", "Line of enquiry"),
             show.Column("recommendations", "Recommendations", "count"),
             show.Column("actions", "Actions", "count"),
-            *(show.Column(status, status, "count") for status in governance.ACTION_STATUSES),
+            *(show.Column(status, status, "count") for status in ACTION_STATUSES),
             show.Column("overdue", "Overdue", "count"),
             show.Column("percent_complete", "Complete (% of actions not dropped)", "percent"),
         ],
@@ -312,7 +313,7 @@ def overdue_finding(overdue: pd.DataFrame, day: pd.Timestamp) -> str:
 
 
 def overdue_table(overdue: pd.DataFrame, *, caption: str, source: str = "") -> show.Table:
-    """Overdue actions (:func:`governance.overdue_actions`) as a report table."""
+    """Overdue actions (:func:`challenges.overdue_actions`) as a report table."""
     return show.table(
         overdue,
         [
@@ -333,7 +334,7 @@ def follow_up_finding(crosstab: pd.DataFrame) -> tuple[str, str]:
     """The key finding on the follow-up reviews (text, strength of evidence): how often an action the tracker
     called complete was judged achieved."""
     complete = crosstab[crosstab["status"] == "Complete"].iloc[0]
-    judged = sum(int(complete[s]) for s in governance.JUDGED)
+    judged = sum(int(complete[s]) for s in challenges.JUDGED)
     achieved = int(complete["Achieved"])
     share = numbers.percent(achieved / judged) if judged else numbers.MISSING
     text = (
@@ -355,15 +356,15 @@ def follow_up_section(
     Returns what to display: the key finding (added to ``findings``), the chart and the two tables; or a
     sentence saying that no follow-up had been held.
     """
-    follow_up = governance.follow_up_by_line(tracker, day)
-    if not follow_up[list(governance.JUDGED)].to_numpy().sum():
+    follow_up = challenges.follow_up_by_line(tracker, day)
+    if not follow_up[list(challenges.JUDGED)].to_numpy().sum():
         return [findings.finding(f"No follow-up review had been held by {numbers.date(day)}.")]
     run.publish_table(
         "follow_up_by_line", follow_up, title="Actions judged at the follow-up review", people_column=None
     )
-    figure, alt = governance.follow_up_chart(follow_up[follow_up["line_of_enquiry"] != "All lines"])
+    figure, alt = challenges.follow_up_chart(follow_up[follow_up["line_of_enquiry"] != "All lines"])
     run.publish_figure("follow_up_by_line", figure, alt_text=alt)
-    crosstab = governance.tracker_against_follow_up(tracker, day)
+    crosstab = challenges.tracker_against_follow_up(tracker, day)
     run.publish_table(
         "tracker_against_follow_up",
         crosstab,
@@ -375,7 +376,7 @@ def follow_up_section(
         [
             show.Column("line_of_enquiry", "Line of enquiry"),
             show.Column("actions", "Actions", "count"),
-            *(show.Column(status, status, "count") for status in governance.FOLLOW_UP_STATUSES),
+            *(show.Column(status, status, "count") for status in FOLLOW_UP_STATUSES),
             show.Column("percent_achieved", "Achieved (% of judged)", "percent"),
         ],
         caption="Actions judged at the follow-up review",
@@ -385,7 +386,7 @@ def follow_up_section(
         crosstab,
         [
             show.Column("status", "Status in the tracker"),
-            *(show.Column(s, f"{s} (actions)", "count") for s in governance.FOLLOW_UP_STATUSES),
+            *(show.Column(s, f"{s} (actions)", "count") for s in FOLLOW_UP_STATUSES),
         ],
         caption="Tracked status against the follow-up judgement",
         source=source,

@@ -14,11 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-from .. import presentation as show
-from ..charts import interval_chart
-from ..presentation import numbers
-from ..tidy import to_frame
-from . import maturity as analysis
+from ... import presentation as show
+from ...charts import interval_chart
+from ...presentation import numbers
+from ...tidy import to_frame
+from . import sensitivity as rank_sensitivity  # a module: the notebook's league_table parameter is a flag
+from .change import authority_change, change_by_membership, domain_change_table, london_change
+from .figures import change_dumbbell_chart, comparison_dot_plot, london_dot_plot, rank_range_chart
+from .london import comparison_estimates, london_comparison, london_summary, summary_estimates
+from .scores import ALL, INDEX, assessment_rounds, check_authority, parse_weights, resolve_round, score_table
 
 #: What the design can and cannot show (the report's summary repeats it).
 MATURITY_DESIGN = (
@@ -50,7 +54,7 @@ class MaturitySetup:
     @property
     def london(self) -> bool:
         """Whether the report is about London as a whole (``authority="all"``)."""
-        return self.authority == analysis.ALL
+        return self.authority == ALL
 
 
 def month(day: pd.Timestamp) -> str:
@@ -82,24 +86,24 @@ def prepare(run: Any, authority: str, weights: str, from_round: str, to_round: s
     """
     assessments = run.read("maturity_assessments")
     authorities = run.read("authorities")
-    analysis.check_authority(authority, authorities)
-    membership = run.read("membership") if authority == analysis.ALL else None
+    check_authority(authority, authorities)
+    membership = run.read("membership") if authority == ALL else None
     names = dict(zip(authorities["gss_code"], authorities["name"], strict=True))
-    start, end = analysis.resolve_round(assessments, from_round), analysis.resolve_round(assessments, to_round)
+    start, end = resolve_round(assessments, from_round), resolve_round(assessments, to_round)
     if start >= end:
         raise ValueError(f"from_round ({start.date()}) must be before to_round ({end.date()})")
     return MaturitySetup(
         authority,
-        "London" if authority == analysis.ALL else names[authority],
+        "London" if authority == ALL else names[authority],
         names,
         assessments,
         authorities,
         membership,
-        analysis.parse_weights(weights),
+        parse_weights(weights),
         start,
         end,
-        analysis.assessment_rounds(assessments),
-        analysis.score_table(assessments, end),
+        assessment_rounds(assessments),
+        score_table(assessments, end),
     )
 
 
@@ -151,8 +155,8 @@ def standing_section(
 ) -> list[Any]:
     """London's level in each domain and round, or the authority against London (tables and chart published)."""
     summaries = {
-        month(r): analysis.london_summary(
-            analysis.score_table(setup.assessments, r),
+        month(r): london_summary(
+            score_table(setup.assessments, r),
             setup.weights,
             confidence_level=confidence_level,
             resamples=resamples,
@@ -168,10 +172,10 @@ def standing_section(
             title="London: mean, median and quartiles of each domain by round",
             people_column=None,
         )
-        run.publish_results([e for label, s in summaries.items() for e in analysis.summary_estimates(s, label)])
-        figure, alt = analysis.london_dot_plot(summaries, confidence_level)
+        run.publish_results([e for label, s in summaries.items() for e in summary_estimates(s, label)])
+        figure, alt = london_dot_plot(summaries, confidence_level)
         run.publish_figure("against_london", figure, alt_text=alt)
-        latest = summaries[month(setup.end)].set_index("measure").loc[analysis.INDEX]
+        latest = summaries[month(setup.end)].set_index("measure").loc[INDEX]
         return [
             findings.finding(
                 f"In {month(setup.end)} London's mean maturity index was {numbers.score(latest['london_mean'])} on the "
@@ -197,7 +201,7 @@ def standing_section(
                 source="Digital maturity self-assessments",
             ),
         ]
-    comparison = analysis.london_comparison(
+    comparison = london_comparison(
         setup.scores, setup.weights, setup.authority, confidence_level=confidence_level, resamples=resamples, seed=seed
     )
     run.publish_table(
@@ -206,7 +210,7 @@ def standing_section(
         title=f"{setup.name} against London, {month(setup.end)}",
         people_column=None,
     )
-    run.publish_results(analysis.comparison_estimates(comparison, confidence_level))
+    run.publish_results(comparison_estimates(comparison, confidence_level))
     mine = setup.assessments[setup.assessments["authority_code"] == setup.authority].sort_values(
         ["assessed_on", "domain"]
     )
@@ -216,9 +220,9 @@ def standing_section(
         title=f"{setup.name}: self-assessed scores by domain and round",
         people_column=None,
     )
-    figure, alt = analysis.comparison_dot_plot(comparison, setup.name, month(setup.end))
+    figure, alt = comparison_dot_plot(comparison, setup.name, month(setup.end))
     run.publish_figure("against_london", figure, alt_text=alt)
-    index = comparison.set_index("measure").loc[analysis.INDEX]
+    index = comparison.set_index("measure").loc[INDEX]
     return [
         findings.key(
             f"{setup.name} against London",
@@ -258,7 +262,7 @@ def change_section(
     seed: int = 20241,
 ) -> list[Any]:
     """The change between the two rounds: London's (with intervals) or the authority's, against London's."""
-    london_changes = analysis.london_change(
+    london_changes = london_change(
         setup.assessments,
         setup.weights,
         setup.start,
@@ -275,7 +279,7 @@ def change_section(
         changes = changes[(changes["term"] == "domain_change") | changes["method"].str.contains("t-test")]
         changes = changes.assign(
             label=[
-                g.split(":")[0] if t == "domain_change" else analysis.INDEX
+                g.split(":")[0] if t == "domain_change" else INDEX
                 for g, t in zip(changes["group"], changes["term"], strict=True)
             ]
         )
@@ -318,7 +322,7 @@ def change_section(
                 source="Digital maturity self-assessments",
             ),
         ]
-    change = analysis.authority_change(
+    change = authority_change(
         setup.assessments,
         setup.weights,
         setup.authority,
@@ -329,9 +333,9 @@ def change_section(
         seed=seed,
     )
     run.publish_results([change, *[e for e in london_changes if e.term == "index_change"]])
-    table = analysis.domain_change_table(setup.assessments, setup.start, setup.end)
+    table = domain_change_table(setup.assessments, setup.start, setup.end)
     table = table[table["authority_code"] == setup.authority]
-    figure, alt = analysis.change_dumbbell_chart(table, setup.name, month(setup.start), month(setup.end))
+    figure, alt = change_dumbbell_chart(table, setup.name, month(setup.start), month(setup.end))
     run.publish_figure("change", figure, alt_text=alt)
     return [
         findings.key(
@@ -371,7 +375,7 @@ def membership_section(
     """London only: index change of LOTI members and of other authorities (descriptive), published."""
     if not setup.london:
         return [show.Markdown("*Shown in the London report (authority = all).*")]
-    by_membership = analysis.change_by_membership(
+    by_membership = change_by_membership(
         setup.assessments, setup.membership, setup.weights, confidence_level=confidence_level
     )
     run.publish_table(
@@ -434,13 +438,13 @@ def ranking_section(
     league_table: bool = False,
 ) -> list[Any]:
     """How far ranks depend on the weights: results, chart and (league table or the authority's ranks) published."""
-    sensitivity = analysis.weight_sensitivity(
+    sensitivity = rank_sensitivity.weight_sensitivity(
         setup.scores, setup.weights, draws=draws, concentration=concentration, seed=seed
     )
     estimates = sensitivity.estimates()
     run.publish_results(estimates)
     named = setup.london and league_table
-    figure, alt = analysis.rank_range_chart(
+    figure, alt = rank_range_chart(
         sensitivity, highlight=None if setup.london else setup.authority, names=setup.names if named else None
     )
     run.publish_figure("rank_sensitivity", figure, alt_text=alt)
@@ -470,7 +474,7 @@ def ranking_section(
         figure,
     ]
     if named:
-        ranking = analysis.league_table(sensitivity, setup.authorities)
+        ranking = rank_sensitivity.league_table(sensitivity, setup.authorities)
         run.publish_table(
             "league_table",
             ranking,

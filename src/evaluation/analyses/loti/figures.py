@@ -1,4 +1,7 @@
-"""Charts specific to LOTI, in the Analysis Function template of :mod:`evaluation.charts`."""
+"""The LOTI reports' figures: the London tile map, RAG by level, indicator trends and effects by time since joining.
+
+In the Analysis Function template of :mod:`evaluation.charts` (the workbench's shared chart builders).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,12 @@ import pandas as pd
 from ...presentation import numbers
 from ...reference import london_tile_grid
 from ...tidy import Estimate, to_frame
-from .indicators import STATUS_COLOURS, STATUSES, event_time_label
+from .indicator_tracking import STATUS_COLOURS, STATUSES, event_time_label
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from .impact import ImpactResult
+    from .project_impact import ImpactResult
 
 
 def tile_map(

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ...impact.indicators import track_indicators
 from ...presentation import numbers
+from ...schemas.loti import LEVELS
 from ...tidy import NAN, Estimate
 
-if TYPE_CHECKING:
-    pass
-
-
-#: Store spelling of an indicator's direction -> the spelling of :mod:`evaluation.impact.indicators`.
-DIRECTIONS: dict[str, str] = {"higher_is_better": "higher is better", "lower_is_better": "lower is better"}
-LEVELS: tuple[str, ...] = ("organisation", "community", "economic")
 #: Every status an indicator can get, in reading order. "No baseline", "No target" and "Invalid
 #: definition" are not RAG ratings: they mark indicators that cannot be tracked until fixed.
 STATUSES: tuple[str, ...] = ("Green", "Amber", "Red", "No data", "No baseline", "No target", "Invalid definition")
@@ -81,7 +74,7 @@ def _tracking_spec(indicator: pd.Series) -> pd.DataFrame:
             "indicator": [indicator["indicator_id"]],
             "level": [indicator["level"]],
             "unit": [indicator["unit"]],
-            "direction": [DIRECTIONS.get(indicator["direction"], indicator["direction"])],
+            "direction": [indicator["direction"]],
             "baseline": [indicator["baseline"]],
             "target": [indicator["target"]],
             "baseline_period": pd.to_datetime(pd.Series([indicator.get("baseline_period")])),
@@ -295,7 +288,7 @@ def _definition_problem(indicator: pd.Series) -> tuple[str, str, str] | None:
             "invalid definition",
             "Invalid definition",
             f"has a target ({indicator['target']:g}) that is not better than its baseline "
-            f"({indicator['baseline']:g}) in its direction ({DIRECTIONS.get(indicator.get('direction'), '?')}): "
+            f"({indicator['baseline']:g}) in its direction ({str(indicator.get('direction', '?')).replace('_', ' ')}): "
             "correct the definition before tracking.",
         )
     return None
