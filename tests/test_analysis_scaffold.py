@@ -164,7 +164,7 @@ def test_an_entry_goes_inside_the_analyses_block_whatever_follows_it():
         ("class", "not a lower-case Python identifier"),
         ("", "not a lower-case Python identifier"),
         ("a" * 41, "longer than 40 characters"),
-        ("cohort", "'cohort' is taken: .*analyses/cohort.py"),
+        ("cohort", "'cohort' is taken: .*analyses/cohort"),
         ("loti", "'loti' is taken: .*analyses/loti"),
         ("cohort_evaluation", "'cohort_evaluation' is taken: .*notebooks/cohort_evaluation.ipynb"),
     ],
@@ -185,7 +185,10 @@ def test_a_name_already_in_the_manifest_or_tests_is_refused(checkout: Path, caps
     (checkout / "tests" / "analyses" / "test_other.py").write_text("")
     with pytest.raises(ScaffoldError, match="'other' is taken: .*test_other.py"):
         new_analysis(checkout, "other")
-    assert snapshot(checkout) == {**before, "tests/analyses/test_other.py": b""}
+    (checkout / "src" / "evaluation" / "analyses" / "solo.py").write_text("")
+    with pytest.raises(ScaffoldError, match="'solo' is taken: .*analyses/solo.py"):
+        new_analysis(checkout, "solo")
+    assert snapshot(checkout) == {**before, "tests/analyses/test_other.py": b"", "src/evaluation/analyses/solo.py": b""}
 
 
 def test_a_title_that_cannot_be_written_safely_is_refused(checkout: Path):
