@@ -63,6 +63,8 @@ def generated(root: Path, name: str = NAME) -> list[Path]:
     return [
         root / "src" / "evaluation" / "analyses" / name / "__init__.py",
         root / "src" / "evaluation" / "analyses" / name / "scores.py",
+        root / "src" / "evaluation" / "analyses" / name / "figures.py",
+        root / "src" / "evaluation" / "analyses" / name / "report.py",
         root / "tests" / "analyses" / f"test_{name}.py",
         root / "notebooks" / f"{name}.ipynb",
     ]
@@ -86,9 +88,9 @@ def test_new_then_run_publishes_a_report_on_the_demo_data_that_passes_the_audit(
     assert lint.returncode == 0, lint.stdout
     formatting = in_copy(checkout, "ruff", "format", "--check", *relative)
     assert formatting.returncode == 0, formatting.stdout
-    assert notebook_logic(files[3]) == []
-    nbformat.validate(nbformat.read(files[3], as_version=4))
-    tests = in_copy(checkout, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", relative[2])
+    assert notebook_logic(files[-1]) == []
+    nbformat.validate(nbformat.read(files[-1], as_version=4))
+    tests = in_copy(checkout, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", relative[-2])
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
     store = tmp_path / "store" / "workbench.duckdb"

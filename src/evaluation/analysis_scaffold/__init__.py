@@ -149,8 +149,7 @@ def planned_files(root: Path, name: str, title: str) -> dict[Path, str]:
     except ManifestEntryError as error:
         raise ScaffoldError(f"{new.manifest}: {error}") from None
     return {
-        new.package / "__init__.py": _fill(templates.PACKAGE_INIT, name, title),
-        new.package / "scores.py": _fill(templates.MODULE, name, title),
+        **{new.package / file: _fill(text, name, title) for file, text in templates.PACKAGE.items()},
         new.test: _fill(templates.TEST, name, title),
         new.notebook: notebook_text(name, title),
         new.manifest: manifest,

@@ -12,22 +12,20 @@ finding, a table, a figure with its text alternative, the summary and the notes.
 
 from __future__ import annotations
 
-PACKAGE_INIT = r'''"""ANALYSIS_TITLE.
+# The package src/evaluation/analyses/ANALYSIS_NAME/: file name -> text. Modules by role, as the other analyses
+# are laid out (ARCHITECTURE.md): the computation, the figures, and what the report says.
+PACKAGE: dict[str, str] = {}
 
-The functions the notebook ``notebooks/ANALYSIS_NAME.ipynb`` calls (docs/developing.md).
+PACKAGE["__init__.py"] = r'''"""ANALYSIS_TITLE.
+
+The functions the notebook ``notebooks/ANALYSIS_NAME.ipynb`` calls (docs/developing.md), by role: the
+computation (``scores``), the figures (``figures``) and what the report says (``report``). The notebook
+imports the package as ``analysis``.
 """
 
-from .scores import (
-    DESIGN,
-    EVIDENCE,
-    construct_scores,
-    mean_by_wave,
-    question,
-    respondent_count,
-    scores_chart,
-    scores_finding,
-    scores_table,
-)
+from .figures import scores_chart
+from .report import DESIGN, EVIDENCE, question, scores_finding, scores_table
+from .scores import construct_scores, mean_by_wave, respondent_count
 
 __all__ = [
     "DESIGN",
@@ -42,42 +40,20 @@ __all__ = [
 ]
 '''
 
-MODULE = r'''"""Each wave's mean score on one construct of a survey, with its interval: the steps of the analysis.
+PACKAGE["scores.py"] = r'''"""The computation: each respondent's score on a construct, each wave's mean and interval.
 
-Written by ``workbench new`` as a starting point, one typed function per step, called by the notebook
-``notebooks/ANALYSIS_NAME.ipynb``
-and tested in
+Written by ``workbench new`` as a starting point (docs/developing.md): one typed function per step, tested in
 ``tests/analyses/test_ANALYSIS_NAME.py``.
-Replace the steps with the analysis's own and keep the notebook to parameters, calls and displays
-(docs/developing.md).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation import charts
-from evaluation import presentation as show
 from evaluation.schemas.programme import WAVES
 from evaluation.tidy import Estimate
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
-
-DESIGN = (
-    "Descriptive: the mean score of the respondents at each wave. The waves' respondents are not all the same "
-    "people, and there is no comparison group, so a difference between waves is not a measured effect."
-)
-EVIDENCE = "Descriptive only: the respondents of each wave, without a comparison group."
-
-
-def question(construct: str) -> str:
-    """What the report answers, in words."""
-    return f"How did respondents score on {construct} at each wave of the survey?"
 
 
 def construct_scores(responses: pd.DataFrame, instrument: pd.DataFrame, construct: str) -> pd.DataFrame:
@@ -175,6 +151,52 @@ def mean_by_wave(scores: pd.DataFrame, construct: str, *, alpha: float = 0.05) -
             )
         )
     return estimates
+'''
+
+PACKAGE["figures.py"] = r'''"""The report's figures: each wave's mean and interval, with a text alternative."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evaluation import charts
+from evaluation import presentation as show
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+
+def scores_chart(results: pd.DataFrame, construct: str, *, alpha: float = 0.05) -> tuple[go.Figure, str]:
+    """The means with their intervals, one row per wave, and the chart's text alternative."""
+    figure = charts.interval_chart(
+        results, label="group", title=f"Mean {construct} score by wave", x_title="Mean score", reference=None
+    )
+    described = "; ".join(f"{row['group']} {show.score(row['estimate'])}" for row in results.to_dict("records"))
+    return figure, f"Mean {construct} score at each wave with its {1 - alpha:.0%} interval: {described}."
+'''
+
+PACKAGE["report.py"] = r'''"""What the report says: its question, what the design shows, the finding, the table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evaluation import presentation as show
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DESIGN = (
+    "Descriptive: the mean score of the respondents at each wave. The waves' respondents are not all the same "
+    "people, and there is no comparison group, so a difference between waves is not a measured effect."
+)
+EVIDENCE = "Descriptive only: the respondents of each wave, without a comparison group."
+
+
+def question(construct: str) -> str:
+    """What the report answers, in words."""
+    return f"How did respondents score on {construct} at each wave of the survey?"
 
 
 def scores_finding(results: pd.DataFrame, construct: str, *, alpha: float = 0.05) -> str:
@@ -200,15 +222,6 @@ def scores_table(results: pd.DataFrame, construct: str, *, alpha: float = 0.05, 
         show.Column("n", "Respondents", "count"),
     ]
     return show.table(results, columns, caption=f"Mean {construct} score at each wave", source=source)
-
-
-def scores_chart(results: pd.DataFrame, construct: str, *, alpha: float = 0.05) -> tuple[go.Figure, str]:
-    """The means with their intervals, one row per wave, and the chart's text alternative."""
-    figure = charts.interval_chart(
-        results, label="group", title=f"Mean {construct} score by wave", x_title="Mean score", reference=None
-    )
-    described = "; ".join(f"{row['group']} {show.score(row['estimate'])}" for row in results.to_dict("records"))
-    return figure, f"Mean {construct} score at each wave with its {1 - alpha:.0%} interval: {described}."
 '''
 
 TEST = r'''"""Tests of the functions of the analysis ANALYSIS_NAME: by hand, and against statsmodels."""
