@@ -1,4 +1,4 @@
-"""Kernels forked from a parent that has already imported the analysis stack.
+"""The runner's kernels, forked from a process that has already imported the analysis stack.
 
 A run's kernel spends most of its life importing: pandas, statsmodels, scipy,
 plotly and the workbench's analyses take 4-12 s per notebook on the project's
@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-from .execute import SINGLE_THREADED
+from .. import config
 from .lifeline import die_with_parent
 
 # What the notebooks import (and what those modules import at their top), in import order.
@@ -116,9 +116,9 @@ class Zygote:
     _instances: ClassVar[dict[tuple[str, ...], Zygote]] = {}
 
     def __init__(self, preload: Sequence[str] = PRELOAD) -> None:
-        env = {**os.environ, **SINGLE_THREADED}
+        env = {**os.environ, **config.ONE_BLAS_THREAD}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "evaluation.run.kernels", *preload],
+            [sys.executable, "-m", "evaluation.run.forked_kernels", *preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
