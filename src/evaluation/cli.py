@@ -78,7 +78,7 @@ def demo(
 
 
 def _jobs(files: list[Path], mapping: Path | None, cohort: str | None, wave: str | None) -> list:
-    from .ingest.service import IngestJob, read_plan
+    from .ingest import IngestJob, read_plan
 
     jobs = []
     for path in files:
@@ -101,8 +101,7 @@ def ingest(
     wait: WaitOption = 0.0,
 ) -> None:
     """Validate files completely and load them into the store in one transaction (all or nothing)."""
-    from .ingest.pseudonymise import MissingKeyError, load_key
-    from .ingest.service import run_ingest
+    from .ingest import MissingKeyError, load_key, run_ingest
     from .schemas.core import ValidationError
     from .store import Store
 
@@ -171,8 +170,7 @@ def validate(
     """Run every ingest check without writing anything; with no files, check the store: cross-table rules, and
     the raw archive against the ingestion log (repairing what an interrupted ingest left, and saying so)."""
     from .failures import check_store
-    from .ingest.pseudonymise import MissingKeyError, load_key
-    from .ingest.service import run_ingest, validate_store
+    from .ingest import MissingKeyError, load_key, run_ingest, validate_store
     from .schemas.core import ValidationError
     from .store import Store
 

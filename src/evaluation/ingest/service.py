@@ -20,7 +20,8 @@ from ..schemas import TABLES
 from ..schemas.core import Problem, ValidationError
 from ..schemas.validation import foreign_key_problems
 from ..store import Store, WriteBatch, file_sha256, now
-from .surveys import SurveyContext, load_mapping, parse_survey
+from .survey_exports import load_mapping
+from .surveys import SurveyContext, parse_survey
 from .tables import in_users_terms, parse_tables
 
 
