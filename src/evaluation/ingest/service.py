@@ -276,6 +276,7 @@ def _stage_survey(
     store: Store,
     clock: dt.datetime | None,
 ) -> FileOutcome:
+    assert job.mapping is not None  # _stage_all sends only jobs with a mapping file here
     mapping = load_mapping(job.mapping)
     context = SurveyContext(
         overlay.get("instrument"), overlay.get("cohorts"), overlay.get("participants"), overlay.get("authorities")

@@ -192,7 +192,7 @@ def load_mapping(path: Path) -> SurveyMapping:
     return SurveyMapping(
         source=name,
         survey=doc["survey"].strip(),
-        format=fmt,
+        format=doc["format"],
         items={str(k): str(v) for k, v in (items or {}).items()},
         free_text={str(k): str(v) for k, v in (doc.get("free_text") or {}).items()},
         ignore=tuple(str(c) for c in doc.get("ignore") or ()),
@@ -234,7 +234,8 @@ def _mapping_target_problems(name: str, text: str, items: dict, doc: dict) -> li
                 )
             )
         first_column.setdefault(str(item), str(column))
-    free_text = doc.get("free_text") if isinstance(doc.get("free_text"), dict) else {}
+    given = doc.get("free_text")
+    free_text: dict = given if isinstance(given, dict) else {}
     ignored = {str(c) for c in doc.get("ignore") or () if isinstance(doc.get("ignore"), list)}
     for column in map(str, items):
         for section, names in (("free_text", {str(c) for c in free_text}), ("ignore", ignored)):

@@ -92,7 +92,7 @@ class Screening:
             )
         elif rule == "exclude":
             self.exclusions += [
-                (self.rows[i], self.respondent.cell(i), "incomplete response (Finished = false)")
+                (self.rows[i], self.respondent.cell(int(i)), "incomplete response (Finished = false)")
                 for i in np.flatnonzero(incomplete)
             ]
             self.keep &= ~incomplete
@@ -112,7 +112,7 @@ class Screening:
             )
         else:
             self.exclusions += [
-                (self.rows[i], self.respondent.cell(i), "not on the cohort roster")
+                (self.rows[i], self.respondent.cell(int(i)), "not on the cohort roster")
                 for i in np.flatnonzero(unknown & self.keep)
             ]
             self.keep &= ~unknown

@@ -184,17 +184,17 @@ def parse_survey(
             "source_sha256": pa.repeat(pa.scalar(source_sha256), len(values)),
         }
     )
-    text = _melt(raw, mapping.free_text, count)
-    text = text.filter(keep[text.position] & ~text.text.missing)
+    written = _melt(raw, mapping.free_text, count)
+    written = written.filter(keep[written.position] & ~written.text.missing)
     free_text = pa.table(
         {
-            "survey": pa.repeat(pa.scalar(mapping.survey), len(text.position)),
-            "respondent": respondent.take(text.position).encoded(),
-            "cohort_id": cohorts.take(text.position).encoded(),
-            "wave": waves.take(text.position).encoded(),
-            "question": text.item.encoded(),
-            "answer": text.text.encoded(),
-            "source_sha256": pa.repeat(pa.scalar(source_sha256), len(text.position)),
+            "survey": pa.repeat(pa.scalar(mapping.survey), len(written.position)),
+            "respondent": respondent.take(written.position).encoded(),
+            "cohort_id": cohorts.take(written.position).encoded(),
+            "wave": waves.take(written.position).encoded(),
+            "question": written.item.encoded(),
+            "answer": written.text.encoded(),
+            "source_sha256": pa.repeat(pa.scalar(source_sha256), len(written.position)),
         }
     )
     excluded = pd.DataFrame(exclusions, columns=["source_row", "respondent", "reason"])
@@ -339,12 +339,18 @@ def answers_to_values(
     problems: list[Problem] = []
     labels = dict(zip(instrument["item_id"], instrument["labels"], strict=True))
     for i in np.flatnonzero(unknown | bad_label | out_of_range):
-        item = answers.item.cell(i)
-        where = (file, int(rows[answers.position[i]]), answers.columns[answers.column[i]], answers.text.cell(i))
+        item = answers.item.cell(int(i))
+        row, column, given = (
+            int(rows[answers.position[i]]),
+            answers.columns[answers.column[i]],
+            answers.text.cell(int(i)),
+        )
         if unknown[i]:
-            problems.append(Problem(*where, f"item {item} is not in the instrument"))
+            problems.append(Problem(file, row, column, given, f"item {item} is not in the instrument"))
         elif bad_label[i]:
-            problems.append(Problem(*where, f"not a label of item {item} ({labels[item]})"))
+            problems.append(Problem(file, row, column, given, f"not a label of item {item} ({labels[item]})"))
         else:
-            problems.append(Problem(*where, f"outside the scale of item {item} ({low[i]:g} to {high[i]:g})"))
+            problems.append(
+                Problem(file, row, column, given, f"outside the scale of item {item} ({low[i]:g} to {high[i]:g})")
+            )
     return values, problems
