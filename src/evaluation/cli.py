@@ -16,6 +16,7 @@ from .dashboards.serve import MAX_LIVE_PAGES
 
 if TYPE_CHECKING:
     from .run.scheduler import RunSummary
+    from .store import Store
 
 app = typer.Typer(
     help="Evaluation workbench: ingest survey exports and programme records, run the analyses, serve dashboards.",
@@ -322,7 +323,7 @@ def _print_withheld(summary: RunSummary) -> None:
 
 def _plan(
     manifest: Path,
-    store: object,
+    store: Store,
     reports: Path,
     select: list[str] | None,
     parameter: list[str] | None,

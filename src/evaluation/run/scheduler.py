@@ -230,7 +230,7 @@ def execute_plan(
         )
         in_flight += 1
         on_event(p, "running")
-        executor.submit(task, lambda future, p=p: finished.put((p, future)))
+        executor.submit(task, lambda future: finished.put((p, future)))
 
     while pending or in_flight:
         for p in [p for p in pending if ready(p)]:
