@@ -371,7 +371,9 @@ def _table_findings(
                 if numbers.index.is_unique
                 else False
             )
-            value = numbers.at[label, column] if numbers.index.is_unique else float("nan")
+            value = float("nan")
+            if numbers.index.is_unique:  # pandas-stubs types .at as any scalar; _with_margins made them numbers
+                value = float(numbers.at[label, column])  # type: ignore[arg-type]  # a number, see _with_margins
             place = Finding(
                 table.output, str(label), str(column), f"{value:g}", "the same cell is suppressed in another output"
             )
@@ -391,12 +393,12 @@ def _table_findings(
     one_way = TOTAL not in numbers.columns
     if not has_suppressed or (one_way and numbers.shape[1] != 1):
         return findings
-    for label, column in recoverable_cells(numbers):
+    for row, cell in recoverable_cells(numbers):
         findings.append(
             Finding(
                 table.output,
-                str(label),
-                str(column),
+                str(row),
+                str(cell),
                 SUPPRESSED_SYMBOL,
                 "the suppressed cell can be recovered from the published margins",
             )
