@@ -32,6 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
+from evaluation import config
+from evaluation.run.contract import ANALYSIS_ENV, RUN_DIR_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -63,8 +66,8 @@ def papermill_loop(store: Path, out: Path, env: dict[str, str]) -> float:
             command += ["-p", name, str(value)]
         run_env = {
             **env,
-            "WORKBENCH_RUN_DIR": str(out / "contract" / p.spec.key),
-            "WORKBENCH_ANALYSIS": p.spec.analysis,
+            RUN_DIR_ENV: str(out / "contract" / p.spec.key),
+            ANALYSIS_ENV: p.spec.analysis,
         }
         done = subprocess.run(command, env=run_env, cwd=ROOT, capture_output=True, text=True)
         if done.returncode:
@@ -79,7 +82,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         store, reports = folder / "store" / "workbench.duckdb", folder / "reports"
-        env = {**os.environ, "WORKBENCH_STORE": str(store), "WORKBENCH_REPORTS": str(reports)}
+        env = {**os.environ, config.STORE_ENV: str(store), config.REPORTS_ENV: str(reports)}
         subprocess.run(
             [str(BIN / "workbench"), "ingest", "--demo", "--store", str(store), "data/demo/ingest.yml"],
             check=True,

@@ -17,8 +17,9 @@ import plotly.graph_objects as go
 import pytest
 
 from evaluation import presentation as show
-from evaluation.run.audit import AUDIT_JSON, audit_finished_run, audit_run_folder
+from evaluation.run.audit import audit_finished_run, audit_run_folder
 from evaluation.run.contract import INTERNAL, PUBLIC, DisclosureError, Run
+from evaluation.run_folder import AUDIT_JSON
 from evaluation.statistics.disclosure import protect_counts, recoverable_cells, suppress_counts
 from support import ROOT
 

@@ -16,6 +16,7 @@ from .dashboards.serve import MAX_LIVE_PAGES
 
 if TYPE_CHECKING:
     from .run.scheduler import RunSummary
+    from .store import Store
 
 app = typer.Typer(
     help="Evaluation workbench: ingest survey exports and programme records, run the analyses, serve dashboards.",
@@ -78,7 +79,7 @@ def demo(
 
 
 def _jobs(files: list[Path], mapping: Path | None, cohort: str | None, wave: str | None) -> list:
-    from .ingest.service import IngestJob, read_plan
+    from .ingest import IngestJob, read_plan
 
     jobs = []
     for path in files:
@@ -101,8 +102,7 @@ def ingest(
     wait: WaitOption = 0.0,
 ) -> None:
     """Validate files completely and load them into the store in one transaction (all or nothing)."""
-    from .ingest.pseudonymise import MissingKeyError, load_key
-    from .ingest.service import run_ingest
+    from .ingest import MissingKeyError, load_key, run_ingest
     from .schemas.core import ValidationError
     from .store import Store
 
@@ -171,8 +171,7 @@ def validate(
     """Run every ingest check without writing anything; with no files, check the store: cross-table rules, and
     the raw archive against the ingestion log (repairing what an interrupted ingest left, and saying so)."""
     from .failures import check_store
-    from .ingest.pseudonymise import MissingKeyError, load_key
-    from .ingest.service import run_ingest, validate_store
+    from .ingest import MissingKeyError, load_key, run_ingest, validate_store
     from .schemas.core import ValidationError
     from .store import Store
 
@@ -324,7 +323,7 @@ def _print_withheld(summary: RunSummary) -> None:
 
 def _plan(
     manifest: Path,
-    store: object,
+    store: Store,
     reports: Path,
     select: list[str] | None,
     parameter: list[str] | None,

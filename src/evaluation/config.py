@@ -11,6 +11,10 @@ DEFAULT_STORE = Path("data") / "store" / "workbench.duckdb"
 DEFAULT_REPORTS = Path("reports")
 # Cells with fewer people than this are suppressed in everything published (issue: disclosure control).
 DEFAULT_DISCLOSURE_THRESHOLD = 5
+# The environment of every kernel the workbench starts, set before numpy loads: one BLAS thread. Runs are
+# parallel across workers, and a fixed thread count keeps floating-point summation order, hence results,
+# identical from run to run (and a multi-threaded BLAS spins against the other workers on a 2-core machine).
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # Debian's chromium (`make chromium` installs it): kaleido draws the dashboards' PNG and SVG downloads
 # with it, and the browser tests and benchmarks drive it headless. Never a downloaded browser.
 CHROMIUM = Path("/usr/bin/chromium")

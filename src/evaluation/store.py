@@ -220,14 +220,15 @@ class Store:
         problems = []
         log = self.read_table("ingestion_log") if self.exists() else None
         for entry in [] if log is None else log.itertuples():
-            if entry.sha256 not in archived:
+            sha256, source = str(entry.sha256), str(entry.source_file)  # text columns of the log
+            if sha256 not in archived:
                 problems.append(
                     Problem(
-                        f"raw/{entry.sha256[:12]}...",
+                        f"raw/{sha256[:12]}...",
                         None,
                         None,
-                        entry.source_file,
-                        f"the raw copy of {entry.source_file} (ingested {entry.ingested_at}) is "
+                        source,
+                        f"the raw copy of {source} (ingested {entry.ingested_at}) is "
                         "missing; ingest the same file again to restore it",
                     )
                 )

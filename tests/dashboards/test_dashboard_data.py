@@ -29,7 +29,7 @@ from evaluation.dashboards.data import (
 )
 from evaluation.reference import london_authorities
 from evaluation.run.contract import Run
-from evaluation.run.provenance import PROVENANCE_JSON
+from evaluation.run_folder import PROVENANCE_JSON
 from evaluation.statistics import disclosure
 
 

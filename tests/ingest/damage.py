@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 
 from evaluation.ingest.pseudonymise import DEMO_KEY
 from evaluation.ingest.service import IngestJob, read_plan
-from evaluation.ingest.surveys import SurveyContext, load_mapping, parse_survey
+from evaluation.ingest.survey_exports import load_mapping
+from evaluation.ingest.surveys import SurveyContext, parse_survey
 from evaluation.schemas.core import ValidationError
 from evaluation.store import Store
 from support import ROOT

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from evaluation.cli import app
 from evaluation.run.contract import (
-    AUDIENCE_MARK,
     DEFAULT_INTERNAL_REPORTS,
     RUN_DIR_ENV,
     AudienceError,
@@ -20,6 +19,7 @@ from evaluation.run.contract import (
 )
 from evaluation.run.parameters import ParameterError
 from evaluation.run.scheduler import plan_runs, run_manifest
+from evaluation.run_folder import AUDIENCE_MARK
 from evaluation.store import Store
 from support import FIXTURES
 

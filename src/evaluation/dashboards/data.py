@@ -25,9 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from .. import config
 from ..presentation import numbers
-from ..run.contract import FIGURES_INDEX, RESULTS_CSV, RESULTS_PARQUET, TABLES_INDEX
-from ..run.execute import FAILED_DIR, REPORT_HTML
-from ..run.provenance import PROVENANCE_JSON
+from ..run_folder import (
+    FAILED_DIR,
+    FIGURES_INDEX,
+    PROVENANCE_JSON,
+    REPORT_HTML,
+    RESULTS_CSV,
+    RESULTS_PARQUET,
+    TABLES_INDEX,
+)
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -34,8 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..run.execute import FAILED_DIR
-from ..run.provenance import PROVENANCE_JSON
+from ..run_folder import FAILED_DIR, PROVENANCE_JSON
 from .data import list_runs, reports_root, time_text
 from .downloads import described_image, image_options, size_text, slug, use_debian_chromium
 from .pages import DASHBOARD_PAGES, Dashboard, safe_children

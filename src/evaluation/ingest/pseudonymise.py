@@ -23,6 +23,8 @@ DEFAULT_KEY_FILE = Path.home() / ".config" / "workbench" / "pseudonym.key"
 # Published on purpose: it protects nobody and is only accepted with --demo, for synthetic data.
 DEMO_KEY = b"workbench synthetic demo data - not a secret"
 MIN_KEY_BYTES = 16
+# What a message about a bad cell shows instead of the e-mail address in it.
+WITHHELD = "(e-mail withheld)"
 
 
 class MissingKeyError(RuntimeError):

@@ -20,7 +20,8 @@ from ..schemas import TABLES
 from ..schemas.core import Problem, ValidationError
 from ..schemas.validation import foreign_key_problems
 from ..store import Store, WriteBatch, file_sha256, now
-from .surveys import SurveyContext, load_mapping, parse_survey
+from .survey_exports import load_mapping
+from .surveys import SurveyContext, parse_survey
 from .tables import in_users_terms, parse_tables
 
 
@@ -275,6 +276,7 @@ def _stage_survey(
     store: Store,
     clock: dt.datetime | None,
 ) -> FileOutcome:
+    assert job.mapping is not None  # _stage_all sends only jobs with a mapping file here
     mapping = load_mapping(job.mapping)
     context = SurveyContext(
         overlay.get("instrument"), overlay.get("cohorts"), overlay.get("participants"), overlay.get("authorities")

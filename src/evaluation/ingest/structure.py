@@ -57,7 +57,7 @@ def cell_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
             problems.append(
                 Problem(
                     file,
-                    int(frame.index[i]),
+                    int(frame.index[int(i)]),
                     str(name),
                     f"{ord(char):#04x} at character {found.start() + 1 if found else 0}",
                     "contains a control character (a damaged file?); remove it and export again",
@@ -68,7 +68,7 @@ def cell_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
             problems.append(
                 Problem(
                     file,
-                    int(frame.index[i]),
+                    int(frame.index[int(i)]),
                     str(name),
                     f"{length:,} characters",
                     f"the cell is longer than Excel's limit of {EXCEL_CELL_LIMIT:,} characters",

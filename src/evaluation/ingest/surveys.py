@@ -1,41 +1,18 @@
-"""Survey exports (Qualtrics CSV, Microsoft Forms Excel, tidy CSV) to long responses.
+"""Survey exports (Qualtrics CSV, Microsoft Forms Excel, tidy CSV) to long responses: :func:`parse_survey`.
 
-An export is read with its mapping file, a YAML document the evaluator edits
-that says which export column is which instrument item, which columns hold
-free text, and how to treat duplicate, incomplete and unknown respondents::
-
-    survey: leadership-survey
-    format: qualtrics          # qualtrics | msforms | tidy
-    cohort: C1                 # or cohort_column: <column>; --cohort overrides
-    wave: baseline             # or wave_column: <column>; --wave overrides
-    roster: true               # respondents must be on the cohort's roster
-    rules:
-      duplicates: keep-latest  # or reject (default)
-      incomplete: exclude      # exclude (default) | keep | reject
-      unknown_respondents: reject  # reject (default) | exclude
-    items:                     # export column -> instrument item_id
-      Q1_1: conf_tools
-    free_text:                 # export column -> question name (kept apart, never published)
-      Q9: most_valuable
-    ignore: [Q10]              # export columns deliberately not read
-
-Rules (documented in docs/data-dictionary.md): a respondent who submitted twice in
-one wave keeps the latest submission and the earlier ones are logged as
-excluded (``keep-latest``) or the file is refused (``reject``); an unfinished
-Qualtrics response (``Finished`` false) is logged and left out unless the
-mapping says ``keep``; a respondent not on the cohort's roster is refused, or
-logged and left out (``exclude``); a Qualtrics preview or test response (``DistributionChannel``
-``preview``/``test``, ``Status`` ``Survey Preview``/``Survey Test``) is logged and left out before any
-other rule. Nothing is dropped without a log entry.
+An export is read as its mapping file says (:mod:`~evaluation.ingest.survey_exports`), every cell is
+checked (respondent, submission time, cohort, wave, authority, answers on the instrument's scales), the
+rules decide which responses are kept (:mod:`~evaluation.ingest.survey_rules`), and the answers become one
+row per respondent and item; free-text answers are kept apart. Respondents' e-mail addresses are replaced
+by their pseudonyms (:mod:`~evaluation.ingest.pseudonymise`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -46,263 +23,11 @@ from ..schemas import cells
 from ..schemas.core import Column, Problem, ValidationError
 from ..schemas.programme import PSEUDONYM, WAVES
 from ..schemas.validation import coerce_text, text_problems
-from .pseudonymise import pseudonyms
-from .readers import Sheet, read_csv, read_xlsx
-from .structure import qualtrics_header_problems
+from .pseudonymise import WITHHELD, pseudonyms
+from .survey_exports import FORMATS, SurveyMapping, column_problems, read_export
+from .survey_rules import Exclusion, Screening, marked_test_responses
 
-SurveyFormat = Literal["qualtrics", "msforms", "tidy"]
-
-
-@dataclass(frozen=True)
-class ExportFormat:
-    """What a survey tool's export looks like."""
-
-    header_rows: int
-    respondent: str
-    submitted: str
-    finished: str | None
-    metadata: frozenset[str]  # columns the tool always writes; never stored
-
-
-FORMATS: dict[str, ExportFormat] = {
-    # Qualtrics "Export data > CSV": row 1 column ids, row 2 question text, row 3 ImportId JSON.
-    "qualtrics": ExportFormat(
-        3,
-        "RecipientEmail",
-        "RecordedDate",
-        "Finished",
-        frozenset(
-            {
-                "StartDate",
-                "EndDate",
-                "Status",
-                "IPAddress",
-                "Progress",
-                "Duration (in seconds)",
-                "Finished",
-                "RecordedDate",
-                "ResponseId",
-                "RecipientLastName",
-                "RecipientFirstName",
-                "RecipientEmail",
-                "ExternalReference",
-                "LocationLatitude",
-                "LocationLongitude",
-                "DistributionChannel",
-                "UserLanguage",
-            }
-        ),
-    ),
-    # Microsoft Forms "Open results in Excel": one header row, questions headed by their text.
-    "msforms": ExportFormat(
-        1,
-        "Email",
-        "Completion time",
-        None,
-        frozenset(
-            {
-                "ID",
-                "Start time",
-                "Completion time",
-                "Email",
-                "Name",
-                "Last modified time",
-            }
-        ),
-    ),
-    "tidy": ExportFormat(
-        1,
-        "respondent",
-        "submitted_at",
-        None,
-        frozenset(
-            {
-                "respondent",
-                "submitted_at",
-                "cohort_id",
-                "wave",
-                "authority_code",
-                "item_id",
-                "value",
-            }
-        ),
-    ),
-}
-# Lower-cased cell values by which Qualtrics marks responses that are not a respondent's (see _marked_test_rows).
-TEST_RESPONSE_MARKERS = {
-    "DistributionChannel": ("preview", "test"),
-    "Status": ("survey preview", "survey test", "1", "2"),
-}
-RULE_CHOICES = {
-    "duplicates": ("reject", "keep-latest"),
-    "incomplete": ("exclude", "keep", "reject"),
-    "unknown_respondents": ("reject", "exclude"),
-}
-_MAPPING_KEYS = {
-    "survey",
-    "format",
-    "cohort",
-    "cohort_column",
-    "wave",
-    "wave_column",
-    "authority_column",
-    "roster",
-    "rules",
-    "items",
-    "free_text",
-    "ignore",
-    "sheet",
-}
 _LABEL_PAIR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*=\s*(.+?)\s*$")
-
-
-@dataclass(frozen=True)
-class SurveyMapping:
-    """A validated mapping file."""
-
-    source: str
-    survey: str
-    format: SurveyFormat
-    items: dict[str, str]
-    free_text: dict[str, str] = field(default_factory=dict)
-    ignore: tuple[str, ...] = ()
-    cohort: str | None = None
-    cohort_column: str | None = None
-    wave: str | None = None
-    wave_column: str | None = None
-    authority_column: str | None = None
-    roster: bool = False
-    rules: dict[str, str] = field(default_factory=dict)
-
-    def rule(self, name: str) -> str:
-        return self.rules.get(name, RULE_CHOICES[name][0])
-
-
-def load_mapping(path: Path) -> SurveyMapping:
-    """Read and check a mapping file; every problem names the key at fault."""
-    import yaml
-
-    name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-        doc = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as error:
-        raise ValidationError([Problem(name, None, None, None, f"cannot be read as YAML: {error}")]) from None
-    if not isinstance(doc, dict):
-        raise ValidationError([Problem(name, None, None, None, "must be a YAML mapping (key: value)")])
-    problems = [
-        Problem(name, None, k, None, "unknown key (allowed: " + ", ".join(sorted(_MAPPING_KEYS)) + ")")
-        for k in doc
-        if k not in _MAPPING_KEYS
-    ]
-    fmt = doc.get("format")
-    if fmt not in FORMATS:
-        problems.append(Problem(name, None, "format", str(fmt), "must be one of: " + ", ".join(FORMATS)))
-    if not isinstance(doc.get("survey"), str) or not doc["survey"].strip():
-        problems.append(Problem(name, None, "survey", None, "a survey name is required"))
-    items = doc.get("items") if fmt != "tidy" else {}
-    if fmt != "tidy" and (not isinstance(items, dict) or not items):
-        problems.append(Problem(name, None, "items", None, "must map export columns to instrument item ids"))
-    problems += _mapping_target_problems(name, text, items if isinstance(items, dict) else {}, doc)
-    rules = doc.get("rules") or {}
-    for rule, value in rules.items():
-        if rule not in RULE_CHOICES:
-            problems.append(Problem(name, None, f"rules.{rule}", None, "unknown rule"))
-        elif value not in RULE_CHOICES[rule]:
-            problems.append(
-                Problem(name, None, f"rules.{rule}", str(value), "must be one of: " + ", ".join(RULE_CHOICES[rule]))
-            )
-    if problems:
-        raise ValidationError(problems)
-    return SurveyMapping(
-        source=name,
-        survey=doc["survey"].strip(),
-        format=fmt,
-        items={str(k): str(v) for k, v in (items or {}).items()},
-        free_text={str(k): str(v) for k, v in (doc.get("free_text") or {}).items()},
-        ignore=tuple(str(c) for c in doc.get("ignore") or ()),
-        cohort=doc.get("cohort"),
-        cohort_column=doc.get("cohort_column"),
-        wave=doc.get("wave"),
-        wave_column=doc.get("wave_column"),
-        authority_column=doc.get("authority_column"),
-        roster=bool(doc.get("roster", False)),
-        rules=dict(rules),
-    )
-
-
-def _key_line(text: str, section: str, key: str) -> int | None:
-    """The line of ``key`` under ``section:`` in a mapping file, so a message points at the line to edit."""
-    lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if re.match(rf"^{re.escape(section)}\s*:", line)]
-    for i in range(starts[0] + 1 if starts else 0, len(lines)):
-        if re.match(rf"^\s+['\"]?{re.escape(key)}['\"]?\s*:", lines[i]):
-            return i + 1
-    return None
-
-
-def _mapping_target_problems(name: str, text: str, items: dict, doc: dict) -> list[Problem]:
-    """Two export columns sent to one item (duplicate answers, another item silently empty), or one column
-    given two roles (an item and free text, or read and ignored)."""
-    problems = []
-    first_column: dict[str, str] = {}
-    for column, item in items.items():
-        if str(item) in first_column:
-            problems.append(
-                Problem(
-                    name,
-                    _key_line(text, "items", str(column)),
-                    f"items.{column}",
-                    str(item),
-                    f"item is also mapped from column {first_column[str(item)]}: "
-                    "each item comes from exactly one column",
-                )
-            )
-        first_column.setdefault(str(item), str(column))
-    free_text = doc.get("free_text") if isinstance(doc.get("free_text"), dict) else {}
-    ignored = {str(c) for c in doc.get("ignore") or () if isinstance(doc.get("ignore"), list)}
-    for column in map(str, items):
-        for section, names in (("free_text", {str(c) for c in free_text}), ("ignore", ignored)):
-            if column in names:
-                problems.append(
-                    Problem(
-                        name,
-                        _key_line(text, "items", column),
-                        f"items.{column}",
-                        None,
-                        f"the column is also listed under {section}: give each column one role",
-                    )
-                )
-    for column in map(str, free_text):
-        if column in ignored:
-            problems.append(
-                Problem(
-                    name,
-                    _key_line(text, "free_text", column),
-                    f"free_text.{column}",
-                    None,
-                    "the column is also listed under ignore: give each column one role",
-                )
-            )
-    return problems
-
-
-def parse_labels(labels: str) -> dict[str, float]:
-    """``"1=Strongly disagree; 2=Disagree"`` -> ``{"strongly disagree": 1.0, "disagree": 2.0}``."""
-    mapping: dict[str, float] = {}
-    for part in labels.split(";"):
-        if not part.strip():
-            continue
-        match = _LABEL_PAIR.match(part)
-        if match is None:
-            raise ValueError(f"'{part.strip()}' is not of the form '<number>=<label>'")
-        mapping[_normal_label(match.group(2))] = float(match.group(1))
-    return mapping
-
-
-def _normal_label(label: str) -> str:
-    # The same normalisation as answers_to_values applies to answers: spaces collapsed, lower case.
-    return " ".join(label.split()).lower()
 
 
 @dataclass
@@ -323,27 +48,6 @@ class SurveyBatch:
     free_text: pa.Table
     exclusions: pd.DataFrame
     batches: list[tuple[str | None, str]]  # (cohort, wave) pairs the file holds
-
-
-def read_export(path: Path, mapping: SurveyMapping) -> tuple[Sheet, str]:
-    """The sheet holding the export and the label used for it in messages."""
-    fmt = FORMATS[mapping.format]
-    if path.suffix.lower() == ".csv":
-        sheet, file = read_csv(path, fmt.header_rows), path.name
-    elif path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise ValidationError([Problem(path.name, None, None, None, "a survey export must be .csv or .xlsx")])
-    else:
-        sheets = read_xlsx(path, fmt.header_rows)
-        sheet, file = sheets[0], f"{path.name} [{sheets[0].name}]"
-        if sheet.frame.empty:
-            others = [s.name for s in sheets[1:] if not s.frame.empty]
-            hint = f"; the data is on sheet '{others[0]}': move it to the first sheet" if others else ""
-            raise ValidationError([Problem(file, None, None, None, f"the first sheet has no data{hint}")])
-    if mapping.format == "qualtrics":
-        problems = qualtrics_header_problems(sheet.header_block, file)
-        if problems:
-            raise ValidationError(problems)
-    return sheet, file
 
 
 def parse_survey(
@@ -368,12 +72,12 @@ def parse_survey(
     fmt = FORMATS[mapping.format]
     sheet, file = read_export(path, mapping)
     raw = {name: cells.Text.of(cells.arrow(sheet.frame[name])) for name in sheet.frame.columns}
-    problems = _column_problems(list(raw), mapping, fmt, context, file)
+    problems = column_problems(list(raw), mapping, set(context.instrument["item_id"].astype(str)), file)
     if problems:
         raise ValidationError(problems)
     rows = sheet.frame.index.to_numpy()
-    exclusions: list[tuple[int, str | None, str]] = []
-    marked = _marked_test_rows(raw) if mapping.format == "qualtrics" else {}
+    exclusions: list[Exclusion] = []
+    marked = marked_test_responses(raw) if mapping.format == "qualtrics" else {}
     if marked:
         # Excluded before any other rule: a preview has no respondent, no roster entry, often no answers.
         exclusions += [(int(rows[i]), None, reason) for i, reason in marked.items()]
@@ -391,10 +95,9 @@ def parse_survey(
             "looks like a spreadsheet formula; remove the leading = + - @",
         )
     count = len(rows)
-    withheld = "(e-mail withheld)"
 
     identity = raw[fmt.respondent]
-    problems += text_problems(identity.missing, withheld, rows, file, fmt.respondent, "a respondent is required")
+    problems += text_problems(identity.missing, WITHHELD, rows, file, fmt.respondent, "a respondent is required")
     if mapping.format == "tidy":
         # A tidy file may carry pseudonyms already; anything else is treated as an identity and hashed.
         is_pseudonym = pc.match_substring_regex(identity.values, f"^(?:{PSEUDONYM})$")
@@ -449,66 +152,14 @@ def parse_survey(
         )
     authority = _authority_codes(raw, mapping, context.authorities, rows, file, problems)
 
-    keep = np.ones(count, dtype=bool)
+    screening = Screening(file, rows, respondent, fmt.respondent, problems, exclusions)
     if fmt.finished is not None:
-        finished, found = coerce_text(raw[fmt.finished], Column("Finished", "boolean", ""), rows, file, now)
-        problems += found
-        incomplete = (~pd.array(finished, dtype="boolean")).fillna(False).to_numpy(dtype=bool)
-        rule = mapping.rule("incomplete")
-        if rule == "reject":
-            problems += text_problems(
-                incomplete,
-                raw[fmt.finished],
-                rows,
-                file,
-                fmt.finished,
-                "incomplete response (rules.incomplete: reject)",
-            )
-        elif rule == "exclude":
-            exclusions += [
-                (rows[i], respondent.cell(i), "incomplete response (Finished = false)")
-                for i in np.flatnonzero(incomplete)
-            ]
-            keep &= ~incomplete
+        screening.incomplete(raw[fmt.finished], fmt.finished, mapping.rule("incomplete"), now)
     if mapping.roster:
-        roster = tuple(context.participants["cohort_id"].astype(str) + "/" + context.participants["participant_id"])
-        unknown = cells.outside(pc.binary_join_element_wise(cohorts.array(), respondent.array(), "/"), roster)
-        if mapping.rule("unknown_respondents") == "reject":
-            problems += text_problems(
-                unknown,
-                withheld,
-                rows,
-                file,
-                fmt.respondent,
-                "respondent is not on the roster of this cohort (rules.unknown_respondents: reject)",
-            )
-        else:
-            exclusions += [
-                (rows[i], respondent.cell(i), "not on the cohort roster") for i in np.flatnonzero(unknown & keep)
-            ]
-            keep &= ~unknown
-
+        screening.roster(cohorts, context.participants, mapping.rule("unknown_respondents"))
     per_answer = [raw["item_id"]] if mapping.format == "tidy" else []
-    duplicated = _duplicates([respondent, cohorts, waves, *per_answer], submitted, keep)
-    if duplicated:
-        if mapping.rule("duplicates") == "reject":
-            problems += [
-                Problem(
-                    file,
-                    int(rows[i]),
-                    fmt.respondent,
-                    withheld,
-                    f"duplicate submission by the same respondent in this wave (also row {rows[j]}; "
-                    "rules.duplicates: reject)",
-                )
-                for i, j in duplicated
-            ]
-        else:
-            exclusions += [
-                (rows[i], respondent.cell(i), f"duplicate submission, superseded by row {rows[j]}")
-                for i, j in duplicated
-            ]
-            keep[[i for i, _ in duplicated]] = False
+    screening.duplicates([cohorts, waves, *per_answer], submitted, mapping.rule("duplicates"))
+    keep = screening.keep
 
     if mapping.format == "tidy":
         answers = _Answers(np.arange(count), ("value",), np.zeros(count, np.int64), raw["item_id"], raw["value"])
@@ -533,17 +184,17 @@ def parse_survey(
             "source_sha256": pa.repeat(pa.scalar(source_sha256), len(values)),
         }
     )
-    text = _melt(raw, mapping.free_text, count)
-    text = text.filter(keep[text.position] & ~text.text.missing)
+    written = _melt(raw, mapping.free_text, count)
+    written = written.filter(keep[written.position] & ~written.text.missing)
     free_text = pa.table(
         {
-            "survey": pa.repeat(pa.scalar(mapping.survey), len(text.position)),
-            "respondent": respondent.take(text.position).encoded(),
-            "cohort_id": cohorts.take(text.position).encoded(),
-            "wave": waves.take(text.position).encoded(),
-            "question": text.item.encoded(),
-            "answer": text.text.encoded(),
-            "source_sha256": pa.repeat(pa.scalar(source_sha256), len(text.position)),
+            "survey": pa.repeat(pa.scalar(mapping.survey), len(written.position)),
+            "respondent": respondent.take(written.position).encoded(),
+            "cohort_id": cohorts.take(written.position).encoded(),
+            "wave": waves.take(written.position).encoded(),
+            "question": written.item.encoded(),
+            "answer": written.text.encoded(),
+            "source_sha256": pa.repeat(pa.scalar(source_sha256), len(written.position)),
         }
     )
     excluded = pd.DataFrame(exclusions, columns=["source_row", "respondent", "reason"])
@@ -556,24 +207,6 @@ def parse_survey(
         key=lambda b: (b[0] or "", b[1]),
     )
     return SurveyBatch(responses, free_text, excluded, batches)
-
-
-def _marked_test_rows(raw: dict[str, cells.Text]) -> dict[int, str]:
-    """Row positions Qualtrics marks as a preview or test response, with the marker as the reason.
-
-    Qualtrics writes ``DistributionChannel`` ``preview`` or ``test`` and ``Status``
-    ``Survey Preview`` / ``Survey Test`` (``1`` / ``2`` in numeric exports); a
-    preview usually has no RecipientEmail, so it must be recognised by these.
-    """
-    marked: dict[int, str] = {}
-    for column, markers in TEST_RESPONSE_MARKERS.items():
-        if column not in raw:
-            continue
-        text = raw[column]
-        is_marker = np.asarray(pc.is_in(pc.utf8_lower(text.values), value_set=pa.array(markers)).fill_null(False))
-        for i in np.flatnonzero(text.flags(is_marker)):
-            marked.setdefault(int(i), f"Qualtrics preview or test response ({column} = {text.cell(int(i))})")
-    return dict(sorted(marked.items()))
 
 
 @dataclass(frozen=True)
@@ -590,39 +223,6 @@ class _Answers:
         return _Answers(
             self.position[keep], self.columns, self.column[keep], self.item.take(keep), self.text.take(keep)
         )
-
-
-def _column_problems(
-    present_columns: list[str], mapping: SurveyMapping, fmt: ExportFormat, context: SurveyContext, file: str
-) -> list[Problem]:
-    """Columns the export must have, and columns nobody said what to do with."""
-    present = set(present_columns)
-    required = {fmt.respondent, fmt.submitted} | ({fmt.finished} if fmt.finished else set())
-    required |= {c for c in (mapping.cohort_column, mapping.wave_column, mapping.authority_column) if c}
-    if mapping.format == "tidy":
-        required |= {"item_id", "value"}
-    required |= set(mapping.items) | set(mapping.free_text)
-    problems = []
-    for column in sorted(required - present):
-        named = f" (named in {mapping.source})" if column in mapping.items or column in mapping.free_text else ""
-        problems.append(Problem(file, 1, column, None, f"required column is missing from the export{named}"))
-    accounted = fmt.metadata | set(mapping.items) | set(mapping.free_text) | set(mapping.ignore) | required
-    for column in present_columns:
-        if column not in accounted:
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    column,
-                    None,
-                    f"column is not in the mapping file {mapping.source} (add it under items, free_text or ignore)",
-                )
-            )
-    known_items = set(context.instrument["item_id"].astype(str))
-    for column, item in mapping.items.items():
-        if item not in known_items:
-            problems.append(Problem(mapping.source, None, f"items.{column}", item, "item not in the instrument"))
-    return problems
 
 
 def _per_row(raw: dict[str, cells.Text], fixed: str | None, column: str, count: int) -> cells.Text:
@@ -673,27 +273,22 @@ def _melt(raw: dict[str, cells.Text], columns: dict[str, str], count: int) -> _A
     )
 
 
-def _duplicates(keys: list[cells.Text], submitted: np.ndarray, keep: np.ndarray) -> list[tuple[int, int]]:
-    """(position, superseding position) for every earlier submission with the same keys, among kept rows.
+def parse_labels(labels: str) -> dict[str, float]:
+    """``"1=Strongly disagree; 2=Disagree"`` -> ``{"strongly disagree": 1.0, "disagree": 2.0}``."""
+    mapping: dict[str, float] = {}
+    for part in labels.split(";"):
+        if not part.strip():
+            continue
+        match = _LABEL_PAIR.match(part)
+        if match is None:
+            raise ValueError(f"'{part.strip()}' is not of the form '<number>=<label>'")
+        mapping[_normal_label(match.group(2))] = float(match.group(1))
+    return mapping
 
-    The latest submission (by submission time, then file order) supersedes the others.
-    """
-    positions = np.flatnonzero(keep)
-    combined = np.zeros(positions.size, dtype=np.int64)
-    for key in keys:  # missing cells share one code, as equal keys
-        combined = combined * (len(key.values) + 1) + key.codes[positions].astype(np.int64)
-    if not pd.Series(combined).duplicated().any():  # the usual case, decided by one hash pass
-        return []
-    order = np.lexsort((positions, submitted[positions].astype("int64"), combined))
-    ordered_keys, ordered_positions = combined[order], positions[order]
-    # Sorted by key, then time: the last row of each key is the one kept.
-    last_of_key = np.append(ordered_keys[1:] != ordered_keys[:-1], True)
-    last_rows = np.flatnonzero(last_of_key)
-    # Groups are contiguous, so a row's group ends at the first group end at or after it.
-    superseding = ordered_positions[last_rows[np.searchsorted(last_rows, np.arange(order.size))]]
-    return sorted(
-        (int(p), int(s)) for p, s, last in zip(ordered_positions, superseding, last_of_key, strict=True) if not last
-    )
+
+def _normal_label(label: str) -> str:
+    # The same normalisation as answers_to_values applies to answers: spaces collapsed, lower case.
+    return " ".join(label.split()).lower()
 
 
 def answers_to_values(
@@ -744,12 +339,18 @@ def answers_to_values(
     problems: list[Problem] = []
     labels = dict(zip(instrument["item_id"], instrument["labels"], strict=True))
     for i in np.flatnonzero(unknown | bad_label | out_of_range):
-        item = answers.item.cell(i)
-        where = (file, int(rows[answers.position[i]]), answers.columns[answers.column[i]], answers.text.cell(i))
+        item = answers.item.cell(int(i))
+        row, column, given = (
+            int(rows[answers.position[i]]),
+            answers.columns[answers.column[i]],
+            answers.text.cell(int(i)),
+        )
         if unknown[i]:
-            problems.append(Problem(*where, f"item {item} is not in the instrument"))
+            problems.append(Problem(file, row, column, given, f"item {item} is not in the instrument"))
         elif bad_label[i]:
-            problems.append(Problem(*where, f"not a label of item {item} ({labels[item]})"))
+            problems.append(Problem(file, row, column, given, f"not a label of item {item} ({labels[item]})"))
         else:
-            problems.append(Problem(*where, f"outside the scale of item {item} ({low[i]:g} to {high[i]:g})"))
+            problems.append(
+                Problem(file, row, column, given, f"outside the scale of item {item} ({low[i]:g} to {high[i]:g})")
+            )
     return values, problems

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..ingest.surveys import parse_labels
 from ..schemas import TABLES, WORKBOOK_TABLES
 from ..schemas.core import Problem, TableSchema, ValidationError
 from ..schemas.validation import header_problems, located_problems, validate_frame
-from .pseudonymise import pseudonymise
+from .pseudonymise import WITHHELD, pseudonymise
 from .readers import Sheet, read_tables
+from .surveys import parse_labels
 
 
 def _pseudonymise_identity(
@@ -44,9 +44,6 @@ def _pseudonymise_identity(
     out = frame.drop(columns=[identity.source, *[c for c in identity.drop if c in frame]])
     out.insert(0, identity.target, pseudonymise(emails, key))
     return out
-
-
-WITHHELD = "(e-mail withheld)"
 
 
 def in_users_terms(problems: list[Problem], schema: TableSchema) -> list[Problem]:

@@ -233,7 +233,7 @@ def report_html(document: ReportDocument, stamp: RunStamp) -> str:
 
 def render_html(executed: Path, target: Path, stamp: RunStamp) -> RenderedReport:
     """Write the report of the executed notebook ``executed`` to ``target``; what it found out."""
-    from ..run.contract import write_atomically
+    from ..run_folder import write_atomically
 
     document = read_document(executed)
     write_atomically(target, report_html(document, stamp).encode("utf-8"))

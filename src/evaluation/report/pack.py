@@ -19,8 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..run.execute import REPORT_PDF
-from ..run.provenance import PROVENANCE_JSON
+from ..run_folder import PROVENANCE_JSON, REPORT_PDF
 from .document import INTERNAL, PUBLIC
 from .html import MARKING, RunStamp, asset
 from .pdf import PdfPrinter, band

@@ -1,7 +1,11 @@
 """Run orchestration: parameterised notebooks executed by papermill, in parallel, incrementally.
 
 One module per concern, as in papermill itself: ``manifest`` (what to run),
-``parameters`` (typed, checked parameters), ``contract`` (what a notebook
-publishes), ``provenance`` (hashes and the skip decision), ``execute`` (one run
-in a worker) and ``scheduler`` (the graph, executors, progress and summary).
+``parameters`` (typed, checked parameters), ``contract`` (what a notebook reads
+and publishes), ``provenance`` (hashes and the skip decision), ``execute`` (one
+run in a worker), ``forked_kernels`` (kernels forked from a pre-imported
+process), ``lifeline`` (every process ends with the run), ``audit`` (the
+disclosure audit of a finished run folder), ``scheduler`` (the graph and the
+executors) and ``display`` (progress and summary). The names of the files a
+run folder holds are :mod:`evaluation.run_folder`'s, shared with the readers.
 """

@@ -50,6 +50,18 @@ from typing import Any
 import pandas as pd
 
 from .. import config
+from ..run_folder import (
+    AUDIT_JSON,
+    DISCLOSURE_JSON,
+    FIGURES_DIR,
+    FIGURES_INDEX,
+    REPORT_HTML,
+    RESULTS_CSV,
+    RESULTS_PARQUET,
+    TABLES_DIR,
+    TABLES_INDEX,
+    write_atomically,
+)
 from ..statistics.disclosure import (
     SUPPRESSED_SYMBOL,
     TOTAL,
@@ -58,20 +70,8 @@ from ..statistics.disclosure import (
     recoverable_cells,
     share_publishable,
 )
-from .contract import (
-    DISCLOSURE_JSON,
-    FIGURES_INDEX,
-    INTERNAL,
-    NOT_PEOPLE,
-    PUBLIC,
-    RESULTS_CSV,
-    RESULTS_PARQUET,
-    TABLES_INDEX,
-    write_atomically,
-)
+from .contract import INTERNAL, NOT_PEOPLE, PUBLIC
 
-AUDIT_JSON = "audit.json"
-REPORT_HTML = "report.html"
 PEOPLE_SPAN = re.compile(r'<span data-people="([^"]*)">(.*?)</span>', re.DOTALL)
 # "n = 3", "n=3", "3 participants", "3 people": how the notebooks write counts of people in text.
 PEOPLE_IN_TEXT = re.compile(
@@ -284,7 +284,7 @@ class _Table:
 def _tables(folder: Path) -> Iterator[_Table]:
     index_path = folder / TABLES_INDEX
     index = json.loads(index_path.read_text()) if index_path.exists() else {}
-    for path in sorted((folder / "tables").glob("*.csv")):
+    for path in sorted((folder / TABLES_DIR).glob("*.csv")):
         entry = index.get(path.stem, {})
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -371,7 +371,9 @@ def _table_findings(
                 if numbers.index.is_unique
                 else False
             )
-            value = numbers.at[label, column] if numbers.index.is_unique else float("nan")
+            value = float("nan")
+            if numbers.index.is_unique:  # pandas-stubs types .at as any scalar; _with_margins made them numbers
+                value = float(numbers.at[label, column])  # type: ignore[arg-type]  # a number, see _with_margins
             place = Finding(
                 table.output, str(label), str(column), f"{value:g}", "the same cell is suppressed in another output"
             )
@@ -391,12 +393,12 @@ def _table_findings(
     one_way = TOTAL not in numbers.columns
     if not has_suppressed or (one_way and numbers.shape[1] != 1):
         return findings
-    for label, column in recoverable_cells(numbers):
+    for row, cell in recoverable_cells(numbers):
         findings.append(
             Finding(
                 table.output,
-                str(label),
-                str(column),
+                str(row),
+                str(cell),
                 SUPPRESSED_SYMBOL,
                 "the suppressed cell can be recovered from the published margins",
             )
@@ -407,7 +409,7 @@ def _table_findings(
 def _figure_texts(folder: Path) -> Iterator[tuple[str, str, str, str]]:
     """(output, trace/point, field, text) for every text a reader of each figure sees, hover included."""
     index_path = folder / FIGURES_INDEX
-    for path in sorted((folder / "figures").glob("*.json")):
+    for path in sorted((folder / FIGURES_DIR).glob("*.json")):
         if path.name == Path(FIGURES_INDEX).name:
             continue
         output = f"figures/{path.name}"

@@ -35,6 +35,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import config
+from ..run_folder import (
+    AUDIENCE_MARK,
+    DISCLOSURE_JSON,
+    FIGURES_INDEX,
+    READS_JSON,
+    RESULTS_CSV,
+    RESULTS_PARQUET,
+    SCRATCH_DIR,
+    TABLES_INDEX,
+    figure_json,
+    table_csv,
+    write_atomically,
+)
 from ..store import Store
 from ..tidy import TIDY_COLUMNS, Estimate, to_frame
 
@@ -44,12 +57,6 @@ if TYPE_CHECKING:
 
 RUN_DIR_ENV = "WORKBENCH_RUN_DIR"
 ANALYSIS_ENV = "WORKBENCH_ANALYSIS"
-RESULTS_CSV = "results.csv"
-RESULTS_PARQUET = "results.parquet"
-READS_JSON = "reads.json"
-DISCLOSURE_JSON = "disclosure.json"
-FIGURES_INDEX = "figures/index.json"
-TABLES_INDEX = "tables/index.json"
 # Renders figures in the notebook and keeps them in the HTML report (nbconvert keeps the "notebook" form).
 PLOTLY_RENDERER = "plotly_mimetype+notebook"
 
@@ -58,8 +65,6 @@ PUBLIC, INTERNAL = "public", "internal"
 AUDIENCES = (PUBLIC, INTERNAL)
 # Internal runs go here by default: the dashboards and the published site read only reports/.
 DEFAULT_INTERNAL_REPORTS = Path("internal-reports")
-# A reports folder says which audience it holds; a run for the other audience refuses to write there.
-AUDIENCE_MARK = ".audience"
 # The ``population`` of result rows whose ``n`` is not a number of people of a population (publish_results).
 NOT_PEOPLE = "(not people)"
 
@@ -105,14 +110,6 @@ def claim_reports_folder(reports: Path, audience: str, *, mark: bool = True) -> 
         )
     if held is None and mark:
         write_atomically(marked, f"{audience}\n".encode())
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that a reader sees the old or the new content, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.partial")
-    temp.write_bytes(data)
-    temp.replace(path)
 
 
 def frame_to_csv(frame: pd.DataFrame) -> bytes:
@@ -304,7 +301,7 @@ class Run:
                         f"table '{name}', row {row}, column '{share}': {value:.4g} of {of:g} people gives back a "
                         f"count or complement under {self.disclosure_threshold}; protect_shares it first"
                     )
-        path = self.output_dir / "tables" / f"{name}.csv"
+        path = table_csv(self.output_dir, name)
         write_atomically(path, frame_to_csv(frame))
         entry: dict[str, Any] = {"title": title or name, "people_column": people_column, "population": population}
         if shares:
@@ -316,7 +313,7 @@ class Run:
         """Publish a plotly figure (JSON) with its text alternative, for the dashboards."""
         if not alt_text.strip():
             raise ValueError(f"figure '{name}': a text alternative is required")
-        path = self.output_dir / "figures" / f"{name}.json"
+        path = figure_json(self.output_dir, name)
         write_atomically(path, figure.to_json(pretty=False, engine="json").encode())
         title = figure.layout.title.text or name
         self._index(FIGURES_INDEX, name, {"title": title, "alt_text": alt_text})
@@ -351,7 +348,7 @@ def current_run(
     run_dir = os.environ.get(RUN_DIR_ENV)
     if run_dir is None:
         reports = config.reports_dir() if audience == PUBLIC else DEFAULT_INTERNAL_REPORTS
-        output = reports / "_scratch" / analysis
+        output = reports / SCRATCH_DIR / analysis
     else:
         reports = Path(os.environ.get(config.REPORTS_ENV) or Path(run_dir).parent.parent)
         output = Path(run_dir)

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..run_folder import EXECUTED_NOTEBOOK
 from .scheduler import PlannedRun, RunSummary
 
 console = Console(highlight=False)
@@ -80,4 +81,4 @@ def print_summary(summary: RunSummary) -> None:
         console.print(
             f"[red]FAILED[/] {failure.key}: {cell}: {error.get('exception')}: {error.get('message')}", markup=True
         )
-        console.print(f"  partly executed notebook: {failure.path}/notebook.ipynb", markup=False)
+        console.print(f"  partly executed notebook: {failure.path}/{EXECUTED_NOTEBOOK}", markup=False)

@@ -14,21 +14,25 @@ import os
 import shutil
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .contract import ANALYSIS_ENV, RUN_DIR_ENV, write_atomically
-from .provenance import PROVENANCE_JSON
+from .. import config
+from ..run_folder import (
+    EXECUTED_NOTEBOOK,
+    FAILED_DIR,
+    PROVENANCE_JSON,
+    READS_JSON,
+    REPORT_HTML,
+    REPORT_PDF,
+    retired_folder,
+    staging_folder,
+    unfinished_folders,
+    write_atomically,
+)
+from .contract import ANALYSIS_ENV, RUN_DIR_ENV
 
-# One BLAS thread, set before numpy loads in a kernel (see execute_run for why).
-SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-EXECUTED_NOTEBOOK = "notebook.ipynb"
-REPORT_HTML = "report.html"
-REPORT_PDF = "report.pdf"
-FAILED_DIR = "_failed"
 FORKED_KERNELS_ENV = "WORKBENCH_FORKED_KERNELS"
 REPORT_PDF_ENV = "WORKBENCH_REPORT_PDF"  # "0": no report.pdf (``workbench run --no-pdf``)
 
@@ -45,7 +49,7 @@ class RunTask:
     store: str
     timeout: int | None
     provenance: dict[str, Any]  # fingerprint and context, completed by the worker
-    # Fork the kernel from the worker's pre-imported zygote (kernels.py), or start a fresh interpreter
+    # Fork the kernel from the worker's pre-imported zygote (forked_kernels.py), or start a fresh interpreter
     # (WORKBENCH_FORKED_KERNELS=0 where the run is started).
     forked_kernel: bool = field(default_factory=lambda: os.environ.get(FORKED_KERNELS_ENV) != "0")
     # Print report.pdf beside report.html (WORKBENCH_REPORT_PDF=0 where the run is started: HTML only).
@@ -164,22 +168,21 @@ def execute_run(task: RunTask) -> RunOutcome:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    from .kernels import ForkedKernelManager
+    from .forked_kernels import ForkedKernelManager
 
     reports = Path(task.reports)
     final = reports / task.analysis / task.run_id
-    staging = reports / task.analysis / f".{task.run_id}.staging-{uuid.uuid4().hex[:8]}"
+    staging = staging_folder(final)
     staging.mkdir(parents=True)
-    # The kernel inherits the worker's environment: this is how the notebook finds its run folder.
-    # One BLAS thread per kernel: runs are parallel across workers, and a fixed thread count keeps
-    # floating-point summation order, hence results, identical from run to run.
+    # The kernel inherits the worker's environment: this is how the notebook finds its run folder and
+    # the store, with one BLAS thread (config.ONE_BLAS_THREAD says why).
     os.environ.update(
         {
             RUN_DIR_ENV: str(staging.resolve()),
             ANALYSIS_ENV: task.analysis,
-            "WORKBENCH_STORE": str(Path(task.store).resolve()),
-            "WORKBENCH_REPORTS": str(reports.resolve()),
-            **SINGLE_THREADED,
+            config.STORE_ENV: str(Path(task.store).resolve()),
+            config.REPORTS_ENV: str(reports.resolve()),
+            **config.ONE_BLAS_THREAD,
         }
     )
     started, clock = _now(), time.perf_counter()
@@ -221,7 +224,7 @@ def execute_run(task: RunTask) -> RunOutcome:
 
         error = audit_finished_run(staging)
     seconds = round(time.perf_counter() - clock, 3)
-    reads_file = staging / "reads.json"
+    reads_file = staging / READS_JSON
     provenance = {
         **task.provenance,
         "parameters": task.parameters,
@@ -250,16 +253,7 @@ def remove_leftovers(reports: Path) -> list[str]:
     Call only while holding the reports folder's run lock: otherwise they may
     be another run's folders in use.
     """
-    leftovers = [
-        p
-        for pattern in (
-            "*/.*.staging-*",
-            "*/.*.retired-*",
-            f"{FAILED_DIR}/*/.*.staging-*",
-            f"{FAILED_DIR}/*/.*.retired-*",
-        )
-        for p in sorted(reports.glob(pattern))
-    ]
+    leftovers = unfinished_folders(reports)
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
     return [f"removed {p.relative_to(reports)}, left unfinished by an interrupted run" for p in leftovers]
@@ -268,7 +262,7 @@ def remove_leftovers(reports: Path) -> list[str]:
 def _replace_dir(source: Path, target: Path) -> None:
     """Put ``source`` at ``target``, replacing any previous folder by renames (no half-copied state)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    retired = target.with_name(f".{target.name}.retired-{uuid.uuid4().hex[:8]}")
+    retired = retired_folder(target)
     if target.exists():
         target.rename(retired)
     source.rename(target)

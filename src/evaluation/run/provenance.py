@@ -18,11 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..run_folder import PROVENANCE_JSON, RESULTS_CSV
 from ..store import Store, file_sha256
-from .contract import RESULTS_CSV
 from .manifest import RunSpec
-
-PROVENANCE_JSON = "provenance.json"
 
 
 @dataclass(frozen=True)

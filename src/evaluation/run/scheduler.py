@@ -19,12 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..run_folder import (
+    FAILED_DIR,
+    PROVENANCE_JSON,
+    REPORTS_INDEX,
+    RUN_LOCK,
+    is_published_name,
+    write_atomically,
+)
 from ..store import Store
 from .contract import PUBLIC, check_audience, claim_reports_folder
-from .execute import FAILED_DIR, RunOutcome, RunTask, execute_run, prepare_worker, remove_leftovers
+from .execute import RunOutcome, RunTask, execute_run, prepare_worker, remove_leftovers
 from .manifest import Analysis, ManifestError, RunSpec, expand_runs, load_manifest
 from .provenance import (
-    PROVENANCE_JSON,
     fingerprint,
     git_commit,
     input_hashes,
@@ -33,8 +40,6 @@ from .provenance import (
     staleness,
     upstream_hashes,
 )
-
-INDEX_PARQUET = "index.parquet"
 
 
 @dataclass
@@ -225,7 +230,7 @@ def execute_plan(
         )
         in_flight += 1
         on_event(p, "running")
-        executor.submit(task, lambda future, p=p: finished.put((p, future)))
+        executor.submit(task, lambda future: finished.put((p, future)))
 
     while pending or in_flight:
         for p in [p for p in pending if ready(p)]:
@@ -256,16 +261,12 @@ def write_index(reports: Path) -> Path:
 
     import pandas as pd
 
-    from .contract import write_atomically
-
     rows = []
     for path in sorted(reports.glob(f"*/*/{PROVENANCE_JSON}")) + sorted(
         reports.glob(f"{FAILED_DIR}/*/*/{PROVENANCE_JSON}")
     ):
-        if path.parts[-3].startswith("_") and path.parts[-4] != FAILED_DIR:
-            continue  # scratch output of interactive sessions
-        if path.parts[-2].startswith(".") or path.parts[-3].startswith("."):
-            continue  # a staging or retired folder: not a published run
+        if not (is_published_name(path.parent.name) and is_published_name(path.parent.parent.name)):
+            continue  # an interactive session's scratch output, a staging or retired folder: not a run
         record = json.loads(path.read_text())
         rows.append(
             {
@@ -294,12 +295,9 @@ def write_index(reports: Path) -> Path:
             "path",
         ],
     )
-    target = reports / INDEX_PARQUET
+    target = reports / REPORTS_INDEX
     write_atomically(target, frame.to_parquet(index=False))
     return target
-
-
-RUN_LOCK = ".workbench-run.lock"
 
 
 @contextlib.contextmanager
@@ -381,7 +379,7 @@ def _run_planned(
         finally:
             pool.close()
         write_index(reports)
-    elif not (reports / INDEX_PARQUET).exists():
+    elif not (reports / REPORTS_INDEX).exists():
         write_index(reports)
     failures = [p.outcome for p in planned if p.outcome is not None and p.outcome.status != "success"]
     return RunSummary(planned, time.perf_counter() - started, failures)

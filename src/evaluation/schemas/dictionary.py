@@ -14,7 +14,8 @@ How tables arrive:
 - Workbook tables ({workbook}) come from an Excel workbook with one sheet per table (the sheet is named
   after the table) or one CSV per table (the file is named `<table>.csv`).
 - `responses` and `free_text` come from survey exports (Qualtrics CSV, Microsoft Forms Excel, tidy CSV)
-  read with a mapping file; see `src/evaluation/ingest/surveys.py` for its format and rules.
+  read with a mapping file; see `src/evaluation/ingest/survey_exports.py` for its format and
+  `src/evaluation/ingest/survey_rules.py` for the rules.
 - `authorities` ships with the workbench (the 33 London local authorities).
 
 Rules that apply to every input:

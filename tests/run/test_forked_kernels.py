@@ -11,7 +11,7 @@ import pytest
 from jupyter_core.utils import run_sync
 
 from evaluation.run.execute import FORKED_KERNELS_ENV
-from evaluation.run.kernels import ForkedKernelManager, Zygote
+from evaluation.run.forked_kernels import ForkedKernelManager, Zygote
 from evaluation.run.scheduler import run_manifest
 from evaluation.store import Store
 from support import FIXTURES

@@ -1,4 +1,4 @@
-"""Kernels forked from a parent that has already imported the analysis stack.
+"""The runner's kernels, forked from a process that has already imported the analysis stack.
 
 A run's kernel spends most of its life importing: pandas, statsmodels, scipy,
 plotly and the workbench's analyses take 4-12 s per notebook on the project's
@@ -33,12 +33,12 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-from .execute import SINGLE_THREADED
+from .. import config
 from .lifeline import die_with_parent
 
 # What the notebooks import (and what those modules import at their top), in import order.
@@ -116,9 +116,9 @@ class Zygote:
     _instances: ClassVar[dict[tuple[str, ...], Zygote]] = {}
 
     def __init__(self, preload: Sequence[str] = PRELOAD) -> None:
-        env = {**os.environ, **SINGLE_THREADED}
+        env = {**os.environ, **config.ONE_BLAS_THREAD}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "evaluation.run.kernels", *preload],
+            [sys.executable, "-m", "evaluation.run.forked_kernels", *preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -148,7 +148,7 @@ class Zygote:
         return ForkedKernel(int(answer["pid"]))
 
 
-class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
+class ForkedProvisioner(LocalProvisioner):
     """jupyter_client's local provisioner, launching through the zygote instead of ``Popen``."""
 
     preload: ClassVar[tuple[str, ...]] = PRELOAD  # what the zygote imports before it forks
@@ -161,8 +161,10 @@ class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = kwargs.get("cwd")
         zygote = Zygote.for_this_process(self.preload)
-        self.process = zygote.fork_kernel(cmd[module + 1 :], env, str(cwd) if cwd else None)
-        self.pid = self.pgid = self.process.pid  # the kernel leads its own session (see _serve)
+        kernel = zygote.fork_kernel(cmd[module + 1 :], env, str(cwd) if cwd else None)
+        # A ForkedKernel is the part of Popen that jupyter_client uses; LocalProvisioner declares a Popen.
+        self.process = kernel  # type: ignore[assignment]  # duck-typed Popen, see ForkedKernel
+        self.pid = self.pgid = kernel.pid  # the kernel leads its own session (see _serve)
         self.cwd = cwd
         return self.connection_info
 
@@ -171,17 +173,21 @@ class ForkingMixin:
     """For a jupyter_client kernel manager: start kernels through :attr:`provisioner_class` (a zygote)."""
 
     provisioner_class: ClassVar[type[ForkedProvisioner]] = ForkedProvisioner
+    if TYPE_CHECKING:  # what the kernel manager this is mixed into provides
+        kernel_id: Any
+        kernel_spec: Any
+        provisioner: Any
 
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))  # type: ignore[attr-defined]
-        if self.provisioner is None:  # type: ignore[attr-defined]  # jupyter_client keeps one it finds here
-            self.provisioner = self.provisioner_class(  # type: ignore[attr-defined]
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+        if self.provisioner is None:  # jupyter_client keeps one it finds here
+            self.provisioner = self.provisioner_class(
                 kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
-            )  # type: ignore[attr-defined]
-        return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
+            )
+        return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]  # the manager mixed in has it
 
 
-class ForkedKernelManager(ForkingMixin, AsyncKernelManager):  # type: ignore[misc]
+class ForkedKernelManager(ForkingMixin, AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernels are forked from the worker's zygote."""
 
 
