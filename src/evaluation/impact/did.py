@@ -431,7 +431,7 @@ def randomisation_inference_p(
     periods, adoption = _adoption_positions(data, unit, time, first_treated)
     y = data[outcome].to_numpy(dtype=float)
     position = np.searchsorted(periods, data[time].to_numpy())
-    clusters = adoption.index.get_indexer(data[unit])
+    clusters = adoption.index.get_indexer(pd.Index(data[unit]))
     basis = _fixed_effects_basis(clusters, position)
 
     def twfe_coefficients(adoption_by_unit: np.ndarray) -> np.ndarray:

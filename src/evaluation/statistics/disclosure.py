@@ -68,6 +68,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -582,7 +583,7 @@ def protect_shares(frame: pd.DataFrame, shares: Mapping[str, str], k: int = DEFA
     protected = frame.copy()
     for share, of in shares.items():
         keep = [share_publishable(p, t, k) for p, t in zip(frame[share], frame[of], strict=True)]
-        protected[share] = frame[share].astype(float).where(keep)
+        protected[share] = frame[share].astype(float).where(np.array(keep, dtype=bool))
     return protected
 
 
@@ -629,6 +630,7 @@ def find_disclosure_risks(
     0    1         n    3.0                 group of fewer than k published
     1    1  estimate    0.9  statistic of a group of fewer than k published
     """
+    problems: list[tuple[object, object, float, str]]
     if n_col in frame.columns:
         problems = list(_small_group_problems(frame, k, n_col, value_cols))
     else:
@@ -758,7 +760,7 @@ def _small_group_problems(
             continue
         yield row, n_col, float(n), "group of fewer than k published"
         for column in present:
-            value = frame.at[row, column]
+            value: Any = frame.at[row, column]  # a cell of whatever dtype the caller's column has
             if pd.notna(value):
                 yield row, column, float(value), "statistic of a group of fewer than k published"
 

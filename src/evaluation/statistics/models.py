@@ -248,9 +248,9 @@ def wave_change_by_cohort(
         group = "" if cohort is None else str(cohort)
         n = min(rows.loc[rows["wave"] == label, "participant"].nunique() for label in (from_wave, to_wave))
         cells = pd.DataFrame({"wave": [to_wave, from_wave]})
-        cells["wave"] = pd.Categorical(cells["wave"], dtype=data["wave"].dtype)
+        cells["wave"] = cells["wave"].astype(data["wave"].dtype)
         if cohort is not None:
-            cells["cohort"] = pd.Categorical([cohort, cohort], dtype=data["cohort"].dtype)
+            cells["cohort"] = pd.Series([cohort, cohort]).astype(data["cohort"].dtype)
         design = _wave_cohort_design(cells).reindex(columns=columns, fill_value=0.0)
         contrasts[group] = (design.iloc[0].to_numpy() - design.iloc[1].to_numpy(), n)
     observed = [group for group, (_, n) in contrasts.items() if n > 0]
@@ -348,7 +348,9 @@ def satterthwaite_df(result: Any, weights: Sequence[float] | np.ndarray) -> floa
         g[cols, rows] = theta[:-1]
         return g, float(theta[-1])
 
-    def information(theta_free: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    def information(
+        theta_free: np.ndarray,
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]]]:
         g, sigma2 = unpack(theta_free)
         inverses = [np.linalg.inv(z @ g @ z.T + sigma2 * np.eye(len(y))) for x, z, y in blocks]
         xtvx = sum(x.T @ v @ x for (x, _, _), v in zip(blocks, inverses, strict=True))
