@@ -180,9 +180,8 @@ def event_study(
 
     Examples
     --------
-    Six authorities over eight months, two adopting in month 4, two in month 6, two never; the outcome is an
-    authority level, a common trend and an effect of exactly 2 from adoption on, so the pre-period
-    coefficients are 0 and the post-period ones 2:
+    Six authorities over eight months (two adopt in month 4, two in month 6, two never) and an effect of exactly 2
+    from adoption on: the pre-period coefficients are 0, the post-period ones 2.
 
     >>> panel = pd.DataFrame({"gss_code": np.repeat(range(6), 8), "month": np.tile(range(8), 6)})
     >>> panel["first_month"] = panel["gss_code"].map({0: 4, 1: 4, 2: 6, 3: 6})  # 4 and 5 never take part
@@ -437,8 +436,7 @@ def randomisation_inference_p(
 
     Examples
     --------
-    An effect of 2 in four of six authorities, with noise of standard deviation 0.5 (with six authorities
-    the smallest attainable p is 1/90, the number of ways to assign their adoption months):
+    An effect of 2 in four of six authorities, noise of s.d. 0.5 (six authorities: p can be as small as 1/90):
 
     >>> panel = pd.DataFrame({"gss_code": np.repeat(range(6), 8), "month": np.tile(range(8), 6)})
     >>> panel["first_month"] = panel["gss_code"].map({0: 4, 1: 4, 2: 6, 3: 6})  # 4 and 5 never take part
