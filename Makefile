@@ -14,9 +14,9 @@ run: $(STAMP) chromium  ## Ingest the embedded demo data and run every analysis 
 	$(BIN)/workbench ingest --demo --store $(STORE) data/demo/ingest.yml
 	$(BIN)/workbench run --store $(STORE)
 
-test: $(STAMP) chromium pdf-tools $(AXE)  ## Lint (seconds), then run the whole test suite
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# The doctests import modules by file (importlib mode), so folders without an __init__.py are collected too.
+test: lint chromium pdf-tools $(AXE)  ## The gate (make lint), the docstrings' examples, then the whole test suite
+	$(BIN)/python -m pytest --doctest-modules --import-mode=importlib src/evaluation
 	$(BIN)/python -m pytest
 
 help:  ## List the targets and what each does
@@ -64,9 +64,11 @@ demo: $(STAMP)  ## Regenerate the synthetic demo exports in data/demo
 dictionary: $(STAMP)  ## Regenerate docs/data-dictionary.md from the schemas
 	$(BIN)/workbench dictionary
 
-lint: $(STAMP)  ## The quick checks of make test (linting, formatting), without the test suite
+lint: $(STAMP)  ## The static gate: ruff check and format, mypy ([tool.mypy]), import contracts ([tool.importlinter])
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 benchmarks: $(STAMP)  ## Run every benchmark (minutes; prints JSON figures)
 	$(BIN)/python benchmarks/ingest.py

@@ -56,12 +56,11 @@ class Estimate:
 
     def with_context(self, *, analysis: str | None = None, group: str | None = None) -> Estimate:
         """Return a copy labelled with the analysis and/or group it belongs to."""
-        changes: dict[str, str] = {}
-        if analysis is not None:
-            changes["analysis"] = analysis
-        if group is not None:
-            changes["group"] = group
-        return replace(self, **changes)
+        return replace(
+            self,
+            analysis=self.analysis if analysis is None else analysis,
+            group=self.group if group is None else group,
+        )
 
 
 def to_frame(estimates: Iterable[Estimate]) -> pd.DataFrame:

@@ -272,12 +272,14 @@ def appraise(
             f"real {financial_year_label(int(rows['price_base_year'].iloc[0]))} prices; "
             f"discounted to {financial_year_label(financial_year_start(base_year))}"
         )
-        common = {"n": len(rows), "method": method, "group": str(project)}
+        values = {
+            "pv_benefits": pv_benefits,
+            "pv_costs": pv_costs,
+            "npsv": float(net_present_social_value(pv_benefits, pv_costs)),
+            "bcr": float(benefit_cost_ratio(pv_benefits, pv_costs)),
+        }
         estimates += [
-            Estimate("pv_benefits", pv_benefits, **common),
-            Estimate("pv_costs", pv_costs, **common),
-            Estimate("npsv", float(net_present_social_value(pv_benefits, pv_costs)), **common),
-            Estimate("bcr", float(benefit_cost_ratio(pv_benefits, pv_costs)), **common),
+            Estimate(term, value, n=len(rows), method=method, group=str(project)) for term, value in values.items()
         ]
     return Appraisal(
         flows=discounted,

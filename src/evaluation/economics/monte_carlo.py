@@ -236,8 +236,8 @@ def simulate_appraisal(
         )
     except ValueError as error:
         raise ValueError(f"model must return two arrays of {n_draws} draws: {error}") from None
-    npsv = net_present_social_value(pv_benefits, pv_costs)
-    bcr = benefit_cost_ratio(pv_benefits, pv_costs)
+    npsv = np.asarray(net_present_social_value(pv_benefits, pv_costs), dtype=float)
+    bcr = np.asarray(benefit_cost_ratio(pv_benefits, pv_costs), dtype=float)
     method = f"Monte Carlo, {n_draws} draws, seed {seed}; interval = 5th to 95th percentile"
     estimates = [
         *_summary(npsv, "npsv", method),

@@ -163,8 +163,8 @@ def _choose_output(output: dict[str, Any], cell: int | None) -> Output | Withhel
         content = _text(data[mime])
         if mime == "image/png":
             return Output(mime, content)
-        if mime in ("text/html", "image/svg+xml") and NETWORK_LOAD.search(content):
-            return Withheld(cell, "network load", _first_line(NETWORK_LOAD.search(content).group(0)))
+        if mime in ("text/html", "image/svg+xml") and (load := NETWORK_LOAD.search(content)):
+            return Withheld(cell, "network load", _first_line(load.group(0)))
         text = visible_text(content) if mime in ("text/html", "image/svg+xml") else content
         problem = _problem(text)
         return Withheld(cell, problem, _first_line(text)) if problem else Output(mime, content)
@@ -178,7 +178,10 @@ def read_document(executed: Path | dict[str, Any]) -> ReportDocument:
     audience = str(parameters.get(AUDIENCE_PARAMETER, PUBLIC))
     if audience not in AUDIENCES:
         raise ValueError(f"parameter {AUDIENCE_PARAMETER}={audience!r}: must be one of {', '.join(AUDIENCES)}")
-    title_block, summary, body, withheld = None, [], [], []
+    title_block: Block | None = None
+    summary: list[Block] = []
+    body: list[Block] = []
+    withheld: list[Withheld] = []
     for cell in notebook.get("cells", []):
         tags = tuple(cell.get("metadata", {}).get("tags", []))
         if cell["cell_type"] == "markdown":

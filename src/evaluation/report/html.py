@@ -205,7 +205,8 @@ def _trace_types(document: ReportDocument) -> set[str]:
 
 def report_html(document: ReportDocument, stamp: RunStamp) -> str:
     """The page of ``document`` as one self-contained HTML string."""
-    anchors, charts = _Anchors(), []
+    anchors = _Anchors()
+    charts: list[int] = []  # chart numbers, appended as figures are drawn
     markdown = _markdown(anchors)
     title = (
         _block(document.title_block, anchors, markdown, charts)

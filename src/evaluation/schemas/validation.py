@@ -29,7 +29,9 @@ def located_problems(mask: pd.Series | np.ndarray, raw: pd.Series, file: str, co
     if not flags.any():
         return []
     hits = raw[flags]
-    return [Problem(file, int(r), column, "" if pd.isna(v) else str(v), rule) for r, v in hits.items()]
+    return [
+        Problem(file, int(r), column, "" if pd.isna(v) else str(v), rule) for r, v in zip(hits.index, hits, strict=True)
+    ]
 
 
 def text_problems(
@@ -37,7 +39,7 @@ def text_problems(
 ) -> list[Problem]:
     """One problem per flagged cell of a :class:`~cells.Text` column, showing the cell (or a fixed text)."""
     return [
-        Problem(file, int(rows[i]), column, text if isinstance(text, str) else text.cell(i) or "", rule)
+        Problem(file, int(rows[i]), column, text if isinstance(text, str) else text.cell(int(i)) or "", rule)
         for i in np.flatnonzero(flags)
     ]
 

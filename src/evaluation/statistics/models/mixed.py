@@ -1,73 +1,25 @@
-"""Regression models for repeated Likert surveys, and multiple-testing adjustment.
-
-A leadership cohort answers the same survey at several waves (baseline,
-endpoint, follow-up). :func:`mixed_model_change` models a scale score over
-waves and cohorts with a random intercept per participant, so participants who
-miss a wave still contribute; :func:`wave_change_by_cohort` turns the fitted
-coefficients into the change each cohort made. :func:`ordinal_item_model`
-models a single Likert item as ordered categories rather than as a number.
-
-Both models return a :class:`ModelFit`: the tidy :class:`~evaluation.tidy.Estimate`
-rows plus every warning raised while fitting, so a non-converged or boundary fit
-is reported with the estimates instead of being lost in a notebook log.
+"""The linear mixed model of a scale score over waves and cohorts (random intercept per participant), the
+change each cohort made, and small-sample (Satterthwaite) degrees of freedom.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from collections.abc import Hashable, Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.regression.mixed_linear_model import MixedLM
-from statsmodels.stats.multitest import multipletests
 
 from evaluation.tidy import Estimate
 
-__all__ = [
-    "ModelFit",
-    "adjust_p_values",
-    "mixed_model_change",
-    "ordinal_item_model",
-    "satterthwaite_df",
-    "wave_change_by_cohort",
-]
+from .fits import ModelFit, _fit_recording_warnings, _method, _ordered_levels, _treatment_dummies
 
 # statsmodels' warning (MixedLM.fit) when the Hessian at the estimate is not negative definite.
 HESSIAN_NOT_DEFINITE = "The Hessian matrix at the estimated parameter values is not positive definite"
-
-
-@dataclass(frozen=True)
-class ModelFit:
-    """A fitted model: its tidy estimates and how the fit went.
-
-    Attributes
-    ----------
-    estimates : list of Estimate
-        The published rows (coefficients, and variance components for mixed models).
-    result : statsmodels results
-        The underlying statsmodels results object, for diagnostics.
-    data : pandas.DataFrame
-        The complete cases analysed, with columns renamed to their roles
-        (``score``/``item``, ``wave``, ``cohort``, ``participant``) and waves and
-        cohorts as ordered categoricals whose first level is the reference.
-    warnings : tuple of str
-        Every warning raised while fitting (``"Category: message"``). They are also
-        re-issued, so they show in notebooks.
-    converged : bool
-        Whether the optimiser reported convergence.
-    """
-
-    estimates: list[Estimate]
-    result: Any
-    data: pd.DataFrame
-    warnings: tuple[str, ...]
-    converged: bool
 
 
 def mixed_model_change(
@@ -141,11 +93,22 @@ def mixed_model_change(
 
     Examples
     --------
+    Two cohorts of six, complete and balanced: the fixed effects reproduce the cell means, so the change in
+    each cohort is its mean change (cohort A: 0.6, 0.5, 0.3, 0.6, 0.4, 0.5; cohort B: 0.1, -0.1, 0.2, 0.3, 0,
+    0.1).
+
+    >>> df = pd.DataFrame({
+    ...     "participant": [f"p{i}" for i in range(12)] * 2,
+    ...     "cohort": (["A"] * 6 + ["B"] * 6) * 2,
+    ...     "wave": ["baseline"] * 12 + ["endpoint"] * 12,
+    ...     "score": [3.0, 3.4, 2.8, 3.6, 3.1, 2.9, 3.5, 3.3, 3.9, 3.0, 3.2, 3.7,
+    ...               3.6, 3.9, 3.1, 4.2, 3.5, 3.4, 3.6, 3.2, 4.1, 3.3, 3.2, 3.8]})
     >>> fit = mixed_model_change(df, "score", "wave", "cohort", "participant",
-    ...                          wave_order=["baseline", "endpoint", "follow-up"],
-    ...                          )  # doctest: +SKIP
-    >>> to_frame(fit.estimates)  # doctest: +SKIP
-    >>> wave_change_by_cohort(fit, "baseline", "endpoint")  # doctest: +SKIP
+    ...                          wave_order=["baseline", "endpoint"])
+    >>> [row.term for row in fit.estimates]
+    ['Intercept', 'wave[endpoint]', 'cohort[B]', 'wave[endpoint]:cohort[B]', 'var(participant)', 'var(residual)']
+    >>> [(row.group, round(row.estimate, 3)) for row in wave_change_by_cohort(fit, "baseline", "endpoint")]
+    [('A', 0.483), ('B', 0.1)]
     """
     roles = {score: "score", wave: "wave", participant: "participant"}
     if cohort is not None:
@@ -228,7 +191,15 @@ def wave_change_by_cohort(
 
     Examples
     --------
-    >>> wave_change_by_cohort(fit, "baseline", "follow-up")  # doctest: +SKIP
+    One cohort of six at two waves: the contrast is the paired t-test (same estimate, t and p as
+    ``scipy.stats.ttest_rel``, whose p is 0.0250 with 5 df).
+
+    >>> df = pd.DataFrame({"participant": list(range(6)) * 2, "wave": ["baseline"] * 6 + ["follow-up"] * 6,
+    ...                    "score": [3, 4, 3, 5, 4, 3, 4, 4, 4, 5, 5, 4]})
+    >>> change = wave_change_by_cohort(mixed_model_change(df, "score", "wave", None, "participant"),
+    ...                                "baseline", "follow-up")[0]
+    >>> change.term, round(change.estimate, 3), round(change.p_value, 4), change.n
+    ('follow-up - baseline', 0.667, 0.025, 6)
     """
     data = fit.data
     for label in (from_wave, to_wave):
@@ -248,9 +219,9 @@ def wave_change_by_cohort(
         group = "" if cohort is None else str(cohort)
         n = min(rows.loc[rows["wave"] == label, "participant"].nunique() for label in (from_wave, to_wave))
         cells = pd.DataFrame({"wave": [to_wave, from_wave]})
-        cells["wave"] = pd.Categorical(cells["wave"], dtype=data["wave"].dtype)
+        cells["wave"] = cells["wave"].astype(data["wave"].dtype)
         if cohort is not None:
-            cells["cohort"] = pd.Categorical([cohort, cohort], dtype=data["cohort"].dtype)
+            cells["cohort"] = pd.Series([cohort, cohort]).astype(data["cohort"].dtype)
         design = _wave_cohort_design(cells).reindex(columns=columns, fill_value=0.0)
         contrasts[group] = (design.iloc[0].to_numpy() - design.iloc[1].to_numpy(), n)
     observed = [group for group, (_, n) in contrasts.items() if n > 0]
@@ -317,8 +288,13 @@ def satterthwaite_df(result: Any, weights: Sequence[float] | np.ndarray) -> floa
     lmerTest reports 161 df for the Days slope of ``lmer(Reaction ~ Days + (1 | Subject),
     sleepstudy)`` and 17 with ``(Days | Subject)`` (``tests/statistics/test_models.py``).
 
-    >>> satterthwaite_df(fit.result, [0.0, 1.0])  # doctest: +SKIP
-    161.0...
+    With one cohort at two waves, complete, the df of the change is that of the paired t-test, :math:`n - 1`:
+
+    >>> df = pd.DataFrame({"participant": list(range(6)) * 2, "wave": ["baseline"] * 6 + ["follow-up"] * 6,
+    ...                    "score": [3, 4, 3, 5, 4, 3, 4, 4, 4, 5, 5, 4]})
+    >>> fit = mixed_model_change(df, "score", "wave", None, "participant")
+    >>> round(float(satterthwaite_df(fit.result, [0.0, 1.0])), 3)
+    5.0
     """
     model = result.model
     if model.k_vc:
@@ -348,7 +324,9 @@ def satterthwaite_df(result: Any, weights: Sequence[float] | np.ndarray) -> floa
         g[cols, rows] = theta[:-1]
         return g, float(theta[-1])
 
-    def information(theta_free: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    def information(
+        theta_free: np.ndarray,
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]]]:
         g, sigma2 = unpack(theta_free)
         inverses = [np.linalg.inv(z @ g @ z.T + sigma2 * np.eye(len(y))) for x, z, y in blocks]
         xtvx = sum(x.T @ v @ x for (x, _, _), v in zip(blocks, inverses, strict=True))
@@ -389,171 +367,6 @@ def satterthwaite_df(result: Any, weights: Sequence[float] | np.ndarray) -> floa
     return float(df[0]) if contrasts.ndim == 1 else df
 
 
-def ordinal_item_model(
-    df: pd.DataFrame,
-    item: str,
-    wave: str,
-    cohort: str | None = None,
-    *,
-    item_levels: Sequence[Hashable] | None = None,
-    wave_order: Sequence[Hashable] | None = None,
-    covariates: Sequence[str] = (),
-    exponentiate: bool = False,
-    alpha: float = 0.05,
-) -> ModelFit:
-    """Proportional-odds (ordered logit) model of one Likert item.
-
-    .. math::
-
-        \\operatorname{logit} P(Y \\le k \\mid x) = \\theta_k - x^\\top\\beta,
-        \\quad k = 1, \\dots, K-1
-
-    so a positive :math:`\\beta` moves responses towards higher categories, with
-    odds ratio :math:`e^{\\beta}` for answering above any given category (the sign
-    convention of R's ``MASS::polr``). :math:`x` holds treatment-coded waves
-    (first wave as reference), cohorts if given, and numeric covariates.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        One row per response.
-    item : str
-        Column with the item's responses.
-    wave : str
-        Column with the survey wave.
-    cohort : str, optional
-        Column with the cohort, added as a main effect.
-    item_levels : sequence, optional
-        Response categories from lowest to highest (needed for text labels such
-        as "Strongly disagree"). Defaults to the column's categorical order,
-        else sorted values. Categories nobody chose are dropped: their
-        thresholds cannot be estimated.
-    wave_order : sequence, optional
-        Waves in time order; the first is the reference.
-    covariates : sequence of str
-        Numeric columns entered linearly (e.g. years in post).
-    exponentiate : bool
-        If True, ``estimate`` and the CI are odds ratios; ``std_error`` and
-        ``statistic`` stay on the log-odds scale. If False, all are log-odds.
-        The ``method`` text states which.
-    alpha : float
-        Two-sided level of the Wald confidence intervals.
-
-    Returns
-    -------
-    ModelFit
-        Estimates for the predictors only (``wave[w]``, ``cohort[c]`` and the
-        covariate names); the thresholds :math:`\\theta_k` are in ``result``.
-        ``n`` is the number of responses analysed.
-
-    Notes
-    -----
-    Responses are treated as independent. When the same people answer at each
-    wave the standard errors are too small; use the wave coefficients
-    descriptively, or model participants with :func:`mixed_model_change` on a
-    scale score.
-
-    References
-    ----------
-    McCullagh, P. (1980). Regression models for ordinal data. *Journal of the
-    Royal Statistical Society B*, 42(2), 109-142.
-
-    Examples
-    --------
-    >>> fit = ordinal_item_model(df, "q3", "wave", item_levels=[1, 2, 3, 4, 5],
-    ...                          wave_order=["baseline", "endpoint"],
-    ...                          exponentiate=True)  # doctest: +SKIP
-    >>> fit.estimates[0].term  # doctest: +SKIP
-    'wave[endpoint]'
-    """
-    roles = {item: "item", wave: "wave", **{name: name for name in covariates}}
-    if cohort is not None:
-        roles[cohort] = "cohort"
-    data = df[list(roles)].rename(columns=roles).dropna().reset_index(drop=True)
-    data["item"] = _ordered_levels(data["item"], item_levels)
-    data["wave"] = _ordered_levels(data["wave"], wave_order)
-    if cohort is not None:
-        data["cohort"] = _ordered_levels(data["cohort"], None)
-
-    parts = [_treatment_dummies(data["wave"], "wave")]
-    if cohort is not None:
-        parts.append(_treatment_dummies(data["cohort"], "cohort"))
-    parts.append(data[list(covariates)].astype(float))
-    design = pd.concat(parts, axis=1)
-
-    model = OrderedModel(data["item"], design, distr="logit")
-    result, fit_warnings = _fit_recording_warnings(lambda: model.fit(method="bfgs", maxiter=1000, disp=False))
-    converged = bool(result.mle_retvals["converged"])
-    scale = "odds ratio (std_error and statistic on log-odds scale)" if exponentiate else "log-odds"
-    method = _method(f"proportional-odds logistic regression, {scale}; Wald z CI", converged)
-    transform = math.exp if exponentiate else float
-    conf_int = result.conf_int(alpha=alpha)
-    estimates = [
-        Estimate(
-            term=term,
-            estimate=transform(result.params[term]),
-            std_error=float(result.bse[term]),
-            statistic=float(result.tvalues[term]),
-            p_value=float(result.pvalues[term]),
-            conf_low=transform(conf_int.loc[term, 0]),
-            conf_high=transform(conf_int.loc[term, 1]),
-            n=len(data),
-            method=method,
-        )
-        for term in design.columns
-    ]
-    return ModelFit(estimates, result, data, fit_warnings, converged)
-
-
-def adjust_p_values(
-    p_values: Sequence[float] | np.ndarray | pd.Series,
-    method: Literal["holm", "fdr_bh"] = "holm",
-) -> np.ndarray:
-    """Adjust p-values for multiple testing; NaN p-values stay NaN.
-
-    Holm (1979) controls the family-wise error rate: with the :math:`m` p-values
-    sorted, :math:`\\tilde p_{(i)} = \\max_{j \\le i} \\min\\{1, (m - j + 1) p_{(j)}\\}`.
-    Benjamini-Hochberg (1995) controls the false discovery rate:
-    :math:`\\tilde p_{(i)} = \\min_{j \\ge i} \\min\\{1, m\\,p_{(j)} / j\\}`.
-
-    Parameters
-    ----------
-    p_values : array_like
-        Unadjusted p-values in [0, 1]; NaN marks a test that was not run (e.g.
-        a suppressed group).
-    method : {"holm", "fdr_bh"}
-        Adjustment, passed to :func:`statsmodels.stats.multitest.multipletests`.
-
-    Returns
-    -------
-    numpy.ndarray
-        Adjusted p-values in the input order. NaNs are excluded from :math:`m`,
-        so a suppressed test neither counts nor is counted against.
-
-    References
-    ----------
-    Holm, S. (1979). A simple sequentially rejective multiple test procedure.
-    *Scandinavian Journal of Statistics*, 6(2), 65-70.
-    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate.
-    *Journal of the Royal Statistical Society B*, 57(1), 289-300.
-
-    Examples
-    --------
-    >>> adjust_p_values([0.01, 0.04, 0.03, 0.005], method="holm")
-    array([0.03, 0.06, 0.06, 0.02])
-    """
-    if method not in ("holm", "fdr_bh"):
-        raise ValueError(f"method must be 'holm' or 'fdr_bh', not {method!r}")
-    p = np.asarray(p_values, dtype=float)
-    observed = ~np.isnan(p)
-    if np.any((p[observed] < 0) | (p[observed] > 1)):
-        raise ValueError("p-values must lie in [0, 1]")
-    adjusted = np.full_like(p, np.nan)
-    if observed.any():
-        adjusted[observed] = multipletests(p[observed], method=method)[1]
-    return adjusted
-
-
 def _small_sample_df(result: Any, contrasts: np.ndarray) -> tuple[np.ndarray, str]:
     """Satterthwaite degrees of freedom of each row of ``contrasts`` and the reference it gives, in words.
 
@@ -591,35 +404,6 @@ def _t_estimate(
     )
 
 
-def _ordered_levels(values: pd.Series, order: Sequence[Hashable] | None) -> pd.Series:
-    """``values`` as an ordered categorical holding only the levels that occur.
-
-    ``order`` defaults to the existing categorical order, else sorted values.
-    Levels without observations are dropped because no parameter can be
-    estimated for them.
-    """
-    if order is None:
-        is_categorical = isinstance(values.dtype, pd.CategoricalDtype)
-        order = list(values.cat.categories) if is_categorical else sorted(values.unique())
-    unknown = set(values.unique()) - set(order)
-    if unknown:
-        raise ValueError(
-            f"values {sorted(map(str, unknown))} of {values.name!r} are missing from the given level order"
-        )
-    present = set(values.unique())
-    levels = [level for level in order if level in present]
-    return pd.Series(pd.Categorical(values, categories=levels, ordered=True), index=values.index, name=values.name)
-
-
-def _treatment_dummies(values: pd.Series, name: str) -> pd.DataFrame:
-    """Indicator columns ``name[level]`` for every level but the first (the reference)."""
-    levels = values.cat.categories
-    return pd.DataFrame(
-        {f"{name}[{level}]": (values == level).astype(float) for level in levels[1:]},
-        index=values.index,
-    )
-
-
 def _wave_cohort_design(data: pd.DataFrame) -> pd.DataFrame:
     """Fixed-effects design of ``C(wave) * C(cohort)`` (or ``C(wave)`` without cohort)."""
     waves = _treatment_dummies(data["wave"], "wave")
@@ -632,23 +416,3 @@ def _wave_cohort_design(data: pd.DataFrame) -> pd.DataFrame:
         )
         parts += [cohorts, interactions]
     return pd.concat(parts, axis=1)
-
-
-def _fit_recording_warnings(fit: Callable[[], Any]) -> tuple[Any, tuple[str, ...]]:
-    """Run ``fit`` and return its result with the warnings it raised.
-
-    statsmodels reports non-convergence and boundary estimates only as
-    warnings, which notebooks easily scroll past. They are returned so they
-    travel with the estimates, and re-issued so they still show.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = fit()
-    for warning in caught:
-        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    return result, tuple(f"{w.category.__name__}: {w.message}" for w in caught)
-
-
-def _method(description: str, converged: bool) -> str:
-    """The ``method`` text of an estimate, flagging a fit that did not converge."""
-    return description if converged else f"{description}; DID NOT CONVERGE"
