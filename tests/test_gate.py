@@ -20,8 +20,6 @@ IGNORES_WITHOUT_REASON = {
     "dashboards/pages.py",
     "dashboards/site.py",
     "dashboards/widgets.py",
-    "run/kernels.py",
-    "analyses/loti/impact.py",
 }
 
 # The command of each pre-commit hook and the dev dependency that installs it.

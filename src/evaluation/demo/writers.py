@@ -59,7 +59,7 @@ def save_workbook(sheets: dict[str, Table], path: Path, description: str) -> Pat
     from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet every new workbook starts with
     for name, (header, rows) in sheets.items():
         sheet = book.create_sheet(name)
         sheet.append(header)

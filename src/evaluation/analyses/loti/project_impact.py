@@ -446,7 +446,7 @@ def project_impacts(
                 logic=logic,
                 **options,
             ),
-        )  # type: ignore[arg-type]
+        )  # type: ignore[arg-type]  # options holds keyword arguments of several types (dict[str, object])
     return results
 
 
