@@ -13,7 +13,7 @@ tables, figures, provenance) and never recompute a statistic. The modules:
 - :mod:`evaluation.dashboards.maps` draws the tile map of London's 33 authorities;
 - :mod:`evaluation.dashboards.pages` assembles the five pages in ``dashboards/``;
 - :mod:`evaluation.dashboards.serve` builds the Voila command line, and
-  :mod:`evaluation.dashboards.kernels` keeps Voila's culler away from preheated kernels.
+  :mod:`evaluation.dashboards.reader_kernels` keeps Voila's culler away from preheated kernels.
 
 Kept import-light: the notebooks import :mod:`pages`, which imports plotly and
 ipywidgets only when a page is built.

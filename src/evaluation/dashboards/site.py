@@ -133,19 +133,24 @@ def page_states(reports: str | Path | None = None) -> list[PageState]:
 
 @cache
 def code_fingerprint() -> str:
-    """SHA-256 of what draws a page: the dashboards package, its templates and the shipped reference data."""
+    """SHA-256 of what draws a page: the dashboards package (its subpackages too), its templates, the shipped
+    reference data, and the number rules, chart template and vocabularies it shares with the reports."""
     package = Path(__file__).resolve().parent
+    evaluation = package.parent
     files = sorted(
         [
-            *package.glob("*.py"),
+            *package.rglob("*.py"),
             *TEMPLATES.glob("*"),
-            *(package.parent / "data").glob("*"),
-            package.parent / "charts.py",
+            *(evaluation / "data").glob("*"),
+            evaluation / "charts.py",
+            evaluation / "presentation" / "numbers.py",
+            evaluation / "schemas" / "programme.py",
+            evaluation / "schemas" / "loti.py",
         ]
     )
     digest = hashlib.sha256(str(SITE_FORMAT).encode())
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.relative_to(evaluation)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

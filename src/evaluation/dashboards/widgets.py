@@ -563,7 +563,7 @@ _registered_with: list[Any] = []  # the kernel ipywidgets' comm targets were reg
 
 def load_ipywidgets() -> Any:
     """ipywidgets, with its comm targets registered in this process's kernel: imported before the kernel started
-    (the zygote preloads it, :data:`evaluation.dashboards.kernels.DASHBOARD_PRELOAD`), it found no kernel to
+    (the zygote preloads it, :data:`evaluation.dashboards.reader_kernels.DASHBOARD_PRELOAD`), it found no kernel to
     register with, and the page could not fetch its widgets' state."""
     import ipywidgets
     from IPython import get_ipython

@@ -11,7 +11,7 @@ running (~270 MB each).
 page, skips kernels still in a pool, and gives a kernel that has just left
 the pool (a page is connecting to it), or that it meets for the first time,
 :data:`CLAIM_GRACE_SECONDS` before it can be culled. Voila builds its pooling manager on top of this class when
-given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.kernels.PoolAwareKernelManager``
+given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.reader_kernels.PoolAwareKernelManager``
 (see :func:`evaluation.dashboards.serve.voila_command`).
 
 Its kernels are forked from a process that has already imported what a page needs
@@ -68,7 +68,9 @@ class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):  # type: ign
 class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
     """``AsyncMappingKernelManager`` whose culler leaves Voila's preheated kernels alone."""
 
-    kernel_manager_class = DottedObjectName("evaluation.dashboards.kernels.ForkedServerKernelManager", config=True)
+    kernel_manager_class = DottedObjectName(
+        "evaluation.dashboards.reader_kernels.ForkedServerKernelManager", config=True
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
