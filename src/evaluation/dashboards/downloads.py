@@ -27,6 +27,7 @@ import warnings
 from typing import TYPE_CHECKING, Literal
 
 from ..config import CHROMIUM
+from ..presentation import numbers
 from .data import SUPPRESSED_NOTE, SUPPRESSED_SYMBOL, Provenance, PublishedTable, to_number
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ def data_uri(data: bytes, mime: str) -> str:
 
 def size_text(data: bytes) -> str:
     """A download's size as a link shows it: ``12 KB``, or ``512 bytes``."""
-    return f"{len(data) / 1024:,.0f} KB" if len(data) >= 1024 else f"{len(data)} bytes"
+    return f"{numbers.count(len(data) / 1024)} KB" if len(data) >= 1024 else f"{len(data)} bytes"
 
 
 def download_link(data: bytes, filename: str, label: str, *, kind: str) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..data import PublishedRun, PublishedTable, ResultsMissing, load_run, load_runs, to_number
+from ..downloads import slug as file_slug
 from ..widgets import Html, Part, esc, heading, headlines_html, message, missing_message, provenance_html, table_block
-from ..widgets import slug as file_slug
 from .authority_map import authority_map, participation_table
 from .loti_tables import (
     AUTHORITY_COLUMNS,

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ...charts import CATEGORICAL, template
 from ..data import PublishedRun, PublishedTable, format_value, list_runs, load_run
+from ..downloads import slug as file_slug
 from ..widgets import Part, figure_block, message, provenance_html
-from ..widgets import slug as file_slug
 from .interval_charts import LEGEND_ON_TOP, MARKERS
 from .loti_tables import find_column
 from .scaffold import Reports

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..data import load_run
+from ..downloads import slug as file_slug
 from ..widgets import Part, message, provenance_html, table_block
-from ..widgets import slug as file_slug
 from .loti_tables import rows_for
 from .scaffold import Reports
 from .sections import Section, run_sections

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..data import PublishedRun, ResultsMissing, describe_estimate, load_run, load_runs
+from ..downloads import slug as file_slug
 from ..widgets import Part, esc, figure_block, heading, headlines_html, message, results_table, safe, table_block
-from ..widgets import slug as file_slug
 from .scaffold import Reports, safe_children
 
 # Marks up one table cell (column, text), or None to show the text as it is.
