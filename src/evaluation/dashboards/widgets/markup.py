@@ -168,7 +168,7 @@ def results_table(run: PublishedRun, *, terms: Sequence[str] | None = None, peop
                 return format_value(value)
             if key == "p_value":
                 return numbers.p_value(float(value))
-            return numbers.score(float(value))
+            return f"{float(value):.2f}"  # the download's number (no separators); shown by format_published_number
 
         rows.append(
             {
