@@ -117,12 +117,12 @@ class PublishedTable:
 
     @cached_property
     def _numeric_columns(self) -> list[str]:
-        out = []
+        out: list[str] = []
         numbers = self.numbers()
-        for column in self.frame:
+        for column in self.frame.columns:
             shown = self.frame[column].astype(str).str.strip()
             kept = (shown != "") & (shown != SUPPRESSED_SYMBOL)
-            if kept.any() and numbers.loc[kept, column].notna().all():
+            if kept.any() and numbers[column][kept].notna().all():
                 out.append(column)
         return out
 

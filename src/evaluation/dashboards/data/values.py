@@ -97,7 +97,7 @@ def format_published_number(raw: str, column: str = "") -> str:
 
 
 def describe_estimate(
-    row: Mapping[str, Any],
+    row: Mapping[Any, Any],
     *,
     signed: bool = False,
     unit: str = "",
@@ -122,7 +122,8 @@ def describe_estimate(
     small = people and unit != "count" and n is not None and 0 < n < threshold  # about too few people
     if bool(row.get("suppressed")) or small:
         return SUPPRESSED_WORDS
-    if is_missing(estimate):
+    number = to_number(estimate)
+    if number is None:
         return NOT_AVAILABLE
 
     def show(value: float, signed: bool = signed) -> str:
@@ -140,4 +141,4 @@ def describe_estimate(
         extras.append(numbers.interval(low, high, lambda end: show(end, signed=False)))
     if people and unit != "count" and n:
         extras.append(f"{numbers.count(n)} people")
-    return show(float(estimate)) + (f" ({'; '.join(extras)})" if extras else "")
+    return show(number) + (f" ({'; '.join(extras)})" if extras else "")

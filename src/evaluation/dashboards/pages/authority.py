@@ -39,8 +39,8 @@ def _shared_projects(table: PublishedTable, code: str, names: dict[str, str]) ->
     if row is None:
         return None
     values = [(names.get(c, c), to_number(row.frame.iloc[0][c])) for c in row.frame.columns if c in names and c != code]
-    values = sorted([(n, int(v)) for n, v in values if v], key=lambda item: (-item[1], item[0]))
-    frame = pd.DataFrame(values, columns=["partner_authority", "projects_shared"]).astype(str)
+    shared = sorted([(n, int(v)) for n, v in values if v], key=lambda item: (-item[1], item[0]))
+    frame = pd.DataFrame(shared, columns=["partner_authority", "projects_shared"]).astype(str)
     return PublishedTable(f"{table.name}_{code}", f"{table.title}: {names.get(code, code)}", frame)
 
 

@@ -63,7 +63,7 @@ def cohort_sections(run: PublishedRun) -> list[Part]:
         completion = run.table("completion")
         suppressed = completion.suppressed()
         for i in completion.frame.index:
-            if completion.frame.iat[i, 0].strip() == "Total":
+            if str(completion.frame.iat[i, 0]).strip() == "Total":
                 continue
             parts = [
                 f"{c} {format_value(completion.frame.at[i, c], suppressed=bool(suppressed.at[i, c]))}"

@@ -158,8 +158,8 @@ def results_table(run: PublishedRun, *, terms: Sequence[str] | None = None, peop
     for record in frame.to_dict("records"):
         hidden = bool(record.get("suppressed"))
 
-        def show(key: str, hidden: bool = hidden, record: dict[str, Any] = record) -> str:
-            value = record.get(key)
+        def show(key: str, hidden: bool = hidden, record: dict[Any, Any] = record) -> str:
+            value: Any = record.get(key)
             if hidden and key in ("estimate", "conf_low", "conf_high", "std_error", "statistic", "p_value"):
                 return SUPPRESSED_SYMBOL
             if is_missing(value):

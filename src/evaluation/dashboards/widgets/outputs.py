@@ -5,6 +5,7 @@ preview the workbench Voila template draws before the kernel connects).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -77,14 +78,16 @@ def to_outputs(parts: Sequence[Part]) -> tuple[dict[str, Any], ...]:
             outputs.append(
                 _html_output(f'<p class="wb-alt"><strong>Text alternative:</strong> {esc(part.alt_text)}</p>')
             )
+        elif isinstance(part, Html):
+            pending.append(part.markup)
         else:
-            pending.append(
-                safe(lambda part=part: Html(part_markup(part)), what=_describe(part)).markup
-                if not isinstance(part, Html)
-                else part.markup
-            )
+            pending.append(safe(functools.partial(_table_html, part), what=_describe(part)).markup)
     outputs.append(_html_output("".join(pending) + END_MARKER))
     return tuple(outputs)
+
+
+def _table_html(part: Table) -> Html:
+    return Html(part_markup(part))
 
 
 def split_after_first_chart(
