@@ -25,7 +25,7 @@ SUPPRESSED_NOTE = (
 )
 NOT_AVAILABLE = "not available"
 # Published table columns whose numbers get three decimal places (two otherwise), if published with as many.
-THREE_DECIMAL_WORDS = ("rate", "proportion", "share", "p_value")
+THREE_DECIMAL_WORDS = ("rate", "proportion", "share")
 
 
 def is_missing(value: Any) -> bool:
