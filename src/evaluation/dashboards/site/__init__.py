@@ -25,19 +25,9 @@ changed pages redone, in a copy swapped in whole).
 
 from __future__ import annotations
 
+from ..fingerprints import SITE_DIR, code_fingerprint, runs_fingerprint, state_slug
 from .images import ImageMaker
-from .layout import (
-    SITE_DIR,
-    STATE_JSON,
-    PageState,
-    SiteError,
-    code_fingerprint,
-    page_states,
-    runs_fingerprint,
-    site_folder,
-    state_slug,
-    static_page_path,
-)
+from .layout import STATE_JSON, PageState, SiteError, page_states, site_folder, static_page_path
 from .publish import SiteSummary, publish_site
 from .render import render_landing, render_page
 

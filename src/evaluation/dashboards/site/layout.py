@@ -7,24 +7,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from ...run.execute import FAILED_DIR
-from ...run.provenance import PROVENANCE_JSON
 from ..data import reports_root
+from ..fingerprints import (
+    SITE_DIR,
+    code_fingerprint,
+    state_slug,
+)
 from ..pages import DASHBOARD_PAGES, Dashboard
 
-PACKAGE = Path(__file__).resolve().parent.parent  # evaluation/dashboards
-SITE_DIR = "_site"  # under the reports folder; "_" keeps it out of the analyses' listings
 ASSETS_DIR = "assets"
 STATE_JSON = "site.json"  # the fingerprint of every page state, for the next publish
-SITE_FORMAT = 2  # bump when the layout of the site changes: every page is re-rendered
-SHARE = PACKAGE / "share"
-TEMPLATES = SHARE / "site"
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -50,11 +46,6 @@ class PageState:
         return f"{self.folder}/index.html"
 
 
-def state_slug(value: str) -> str:
-    """A folder name for a selector value: safe on every static host and file system."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", value).strip("-.") or "page"
-
-
 def site_folder(reports: str | Path | None = None) -> Path:
     return reports_root(reports) / SITE_DIR
 
@@ -66,47 +57,6 @@ def page_states(reports: str | Path | None = None) -> list[PageState]:
         options = dashboard.options(reports) if dashboard.selector else []
         states += [PageState(dashboard, value, label) for label, value in options] or [PageState(dashboard, None)]
     return states
-
-
-# --- Fingerprints -------------------------------------------------------------------------------------------------
-
-
-@cache
-def code_fingerprint() -> str:
-    """SHA-256 of what draws a page: the dashboards package (its subpackages too), its templates, the shipped
-    reference data, and the number rules, chart template and vocabularies it shares with the reports."""
-    evaluation = PACKAGE.parent
-    files = sorted(
-        [
-            *PACKAGE.rglob("*.py"),
-            *TEMPLATES.glob("*"),
-            *(evaluation / "data").glob("*"),
-            evaluation / "charts.py",
-            evaluation / "presentation" / "numbers.py",
-            evaluation / "schemas" / "programme.py",
-            evaluation / "schemas" / "loti.py",
-        ]
-    )
-    digest = hashlib.sha256(str(SITE_FORMAT).encode())
-    for path in files:
-        digest.update(str(path.relative_to(evaluation)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def _provenance_files(reports: Path, analysis: str) -> Iterator[Path]:
-    for folder in (reports / analysis, reports / FAILED_DIR / analysis):
-        if folder.is_dir():
-            yield from sorted(folder.glob(f"*/{PROVENANCE_JSON}"))
-
-
-def runs_fingerprint(dashboard: Dashboard, reports: str | Path | None = None) -> str:
-    """SHA-256 of the provenance of every run (published or failed) of every analysis ``dashboard`` reads."""
-    root = reports_root(reports)
-    digest = hashlib.sha256()
-    for analysis in sorted(set(dashboard.reads)):
-        for path in _provenance_files(root, analysis):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def state_fingerprint(state: PageState, runs: str, states: Sequence[PageState], images: bool) -> str:

@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..data import reports_root
+from ..fingerprints import SITE_DIR, SITE_FORMAT, runs_fingerprint
 from ..pages import DASHBOARD_PAGES
 from ..prepared import PREPARED_DIR, prepared_path
 from .images import ImageMaker
 from .layout import (
-    SITE_DIR,
-    SITE_FORMAT,
     STATE_JSON,
     PageState,
     page_states,
-    runs_fingerprint,
     site_folder,
     state_fingerprint,
     write_file,

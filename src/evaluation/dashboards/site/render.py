@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..data import list_runs, time_text
 from ..downloads import size_text, slug
+from ..fingerprints import SHARE, TEMPLATES
 from ..pages import Dashboard, safe_children
 from ..prepared import body_key, prepared_json
 from ..widgets import (
@@ -29,7 +30,7 @@ from ..widgets import (
     script_json,
     table_markup,
 )
-from .layout import ASSETS_DIR, IMAGE_FORMATS, SHARE, TEMPLATES, PageState, write_file
+from .layout import ASSETS_DIR, IMAGE_FORMATS, PageState, write_file
 
 if TYPE_CHECKING:
     import jinja2
