@@ -127,7 +127,7 @@ widget's state has arrived (~0.5 s) and plotly.js has started (~0.8-1 s; the ful
 that long (6.6-9.9 s in the run above; the preview's work on the main thread comes first); what keeps it from being
 slower: one Output widget per page part, fixed margins instead of plotly's automargin redraws, no mode
 bar, everything after the first chart sent ~1 s after the page has connected. Before the culler fix in
-``evaluation.dashboards.kernels`` some loads never appeared within 60 s; any such load is listed under
+``evaluation.dashboards.reader_kernels`` some loads never appeared within 60 s; any such load is listed under
 ``failures``.
 """
 
@@ -180,7 +180,7 @@ def demo_results(folder: Path) -> Path:
 
 BASELINE = "baseline"
 # The floor every dashboard stands on: Voila, ipywidgets and plotly showing one chart and nothing else.
-# It logs its build the way the pages do (evaluation.dashboards.pages._timed), so its pool is waited for alike.
+# It logs its build the way the pages do (evaluation.dashboards.pages.scaffold.timed), so its pool is waited for alike.
 BASELINE_SOURCE = """\
 import datetime as dt, os, ipywidgets, plotly.graph_objects as go
 from IPython.display import display

@@ -12,15 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "evaluation"
 # `# type: ignore[code]  # reason`: mypy (ignore-without-code) wants the code; the reason is for the next reader.
 IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>.*)$")
-# TODO(#16): files of the parts being split, whose ignores have codes but no reason yet; remove each when its
-# part is merged (dashboards: widgets, site, pages, kernels, app; run+ingest: kernels; analyses: loti.impact).
-IGNORES_WITHOUT_REASON = {
-    "dashboards/app.py",
-    "dashboards/kernels.py",
-    "dashboards/pages.py",
-    "dashboards/site.py",
-    "dashboards/widgets.py",
-}
 
 # The command of each pre-commit hook and the dev dependency that installs it.
 HOOK_COMMANDS = {
@@ -46,11 +37,7 @@ def _ignores() -> list[tuple[str, int, str, str]]:
 
 def test_every_type_ignore_names_its_error_code_and_says_why():
     no_code = [f"{path}:{line}" for path, line, codes, _ in _ignores() if not codes]
-    no_reason = [
-        f"{path}:{line}"
-        for path, line, _, rest in _ignores()
-        if not rest.strip().lstrip("#").strip() and path not in IGNORES_WITHOUT_REASON
-    ]
+    no_reason = [f"{path}:{line}" for path, line, _, rest in _ignores() if not rest.strip().lstrip("#").strip()]
     assert not no_code, f"type: ignore without an error code: {no_code}"
     assert not no_reason, f"type: ignore without a reason after it (`# type: ignore[code]  # why`): {no_reason}"
 

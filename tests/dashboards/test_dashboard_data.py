@@ -273,8 +273,12 @@ def test_format_value() -> None:
         describe_estimate(
             {"estimate": 0.79, "conf_low": 0.58, "conf_high": 0.93, "n": 24}, unit="proportion", people=False
         )
-        == "79.0% (95% interval 58.0% to 93.0%)"
+        == "79% (95% interval 58% to 93%)"  # whole percentages: the reports' rule (presentation.numbers.percent)
     )
+    assert describe_estimate({"estimate": 1.3333, "conf_low": 0.0, "conf_high": 4.5}, unit="proportion") == (
+        "133% (95% interval 0% to 450%)"  # ahead of target: a proportion above 1 is still a proportion
+    )
+    assert format_published_number("0.5", "p_value") == "0.500"  # p-values to 3 decimal places, as in the reports
 
 
 # --- Provenance -----------------------------------------------------------------------------------------------------
@@ -420,7 +424,7 @@ def test_the_rest_of_a_first_view_is_held_until_the_page_asks(tmp_path: Path, mo
     body.show(parts, defer=True)
     assert [widgets.PLOTLY_MIME in o["data"] for o in body.output.outputs] == [False, True, False]
     assert body.later.outputs == ()
-    monkeypatch.setattr(widgets, "DEFER_SECONDS", 0.0)
+    monkeypatch.setattr(widgets.live, "DEFER_SECONDS", 0.0)
     body.later._handle_msg({"content": {"data": {"method": "request_state"}}})
     import time
 

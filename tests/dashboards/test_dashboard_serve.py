@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from evaluation.dashboards import kernels
+from evaluation.dashboards import reader_kernels
 from evaluation.dashboards.serve import (
     KERNEL_MANAGER,
     TEMPLATE,
@@ -109,7 +109,9 @@ class _Done:
 
 
 def test_pooled_kernels_are_never_culled_and_claimed_ones_get_a_grace_period() -> None:
-    manager = kernels.PoolAwareKernelManager.__new__(kernels.PoolAwareKernelManager)  # no server, no loop needed
+    manager = reader_kernels.PoolAwareKernelManager.__new__(
+        reader_kernels.PoolAwareKernelManager
+    )  # no server, no loop needed
     manager._seen_in_pool, manager._checked, manager._claimed_at = set(), set(), {}
     manager._pools = {"cohort.ipynb": [_Done("waiting")]}
     assert manager.may_cull("waiting", now=0.0) is False
@@ -117,10 +119,10 @@ def test_pooled_kernels_are_never_culled_and_claimed_ones_get_a_grace_period() -
     assert manager.may_cull("used-long-ago", now=0.0) is True
     manager._pools = {"cohort.ipynb": []}  # a page claimed the kernel
     assert manager.may_cull("waiting", now=5.0) is False  # its browser is still connecting
-    assert manager.may_cull("waiting", now=5.0 + kernels.CLAIM_GRACE_SECONDS + 1) is True
+    assert manager.may_cull("waiting", now=5.0 + reader_kernels.CLAIM_GRACE_SECONDS + 1) is True
     # In and out of the pool between two checks: the culler meets it first outside, and waits too.
     assert manager.may_cull("claimed-between-checks", now=100.0) is False
-    assert manager.may_cull("claimed-between-checks", now=100.0 + kernels.CLAIM_GRACE_SECONDS + 1) is True
+    assert manager.may_cull("claimed-between-checks", now=100.0 + reader_kernels.CLAIM_GRACE_SECONDS + 1) is True
 
 
 class _Starting(_Done):
@@ -147,7 +149,7 @@ def test_the_admission_count_counts_each_reader_once() -> None:
 
     from evaluation.dashboards.app import Reader, ReaderKernels, WorkbenchVoila
 
-    class Manager(kernels.PoolAwareKernelManager):
+    class Manager(reader_kernels.PoolAwareKernelManager):
         def __init__(self) -> None:  # no server
             self.running: list[str] = []
             self._pools: dict[str, list[Any]] = {}

@@ -21,6 +21,7 @@ from evaluation.dashboards import site as site_module
 from evaluation.dashboards.data import list_runs, reports_root
 from evaluation.dashboards.pages import DASHBOARD_PAGES, cohort_page, project_page
 from evaluation.dashboards.site import SITE_DIR, SiteError, page_states, publish_site
+from evaluation.reference import london_authorities
 
 TITLES = [d.title for d in DASHBOARD_PAGES.values()]
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -52,7 +53,7 @@ def test_a_page_for_every_state_of_every_dashboard(demo_site: Path, demo_results
     expected = {f"{name}/index.html" for name in DASHBOARD_PAGES}
     expected |= {f"cohort/{r.run_id}/index.html" for r in list_runs("cohort_evaluation", reports)}
     expected |= {f"project/{r.run_id}/index.html" for r in list_runs("project_evaluation", reports)}
-    codes = pd.read_csv(Path(site_module.__file__).parents[1] / "data" / "london_authorities.csv")["gss_code"]
+    codes = london_authorities()["gss_code"]
     expected |= {f"authority/{code}/index.html" for code in codes}
     found = {str(p.relative_to(demo_site)) for p in _pages(demo_site)} - {"index.html"}
     assert found == expected

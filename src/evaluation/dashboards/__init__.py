@@ -11,9 +11,12 @@ tables, figures, provenance) and never recompute a statistic. The modules:
 - :mod:`evaluation.dashboards.widgets` builds the ipywidgets pieces (provenance
   line, figure with its text alternative, table with suppressed cells marked);
 - :mod:`evaluation.dashboards.maps` draws the tile map of London's 33 authorities;
-- :mod:`evaluation.dashboards.pages` assembles the five pages in ``dashboards/``;
+- :mod:`evaluation.dashboards.pages` assembles the five pages in ``dashboards/``, one module each;
+- :mod:`evaluation.dashboards.site` publishes every page in every state as static HTML, and
+  :mod:`evaluation.dashboards.prepared` keeps each body it built for the live pages to load;
+- :mod:`evaluation.dashboards.app` is the Voila application of ``workbench serve`` (the site at ``/``);
 - :mod:`evaluation.dashboards.serve` builds the Voila command line, and
-  :mod:`evaluation.dashboards.kernels` keeps Voila's culler away from preheated kernels.
+  :mod:`evaluation.dashboards.reader_kernels` keeps Voila's culler away from preheated kernels.
 
 Kept import-light: the notebooks import :mod:`pages`, which imports plotly and
 ipywidgets only when a page is built.

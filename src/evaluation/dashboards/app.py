@@ -89,7 +89,7 @@ class ReaderKernels:
         return str(kernel_id)
 
 
-class AdmittingVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
+class AdmittingVoilaHandler(TornadoVoilaHandler):
     """Voila's page handler, turning a reader away politely (with a link to the site) when the server is full."""
 
     _reader_kernels: ReaderKernels | None = None
@@ -161,7 +161,7 @@ class LandingHandler(tornado.web.RequestHandler):
         self.finish(landing.read_text(encoding="utf-8").replace(LIVE_MARKER, self.live_links))
 
 
-class WorkbenchVoila(Voila):  # type: ignore[misc]
+class WorkbenchVoila(Voila):
     """Voila serving the dashboards folder, with the published site at ``/`` (see the module docstring)."""
 
     max_live_pages = Int(

@@ -27,6 +27,7 @@ import warnings
 from typing import TYPE_CHECKING, Literal
 
 from ..config import CHROMIUM
+from ..presentation import numbers
 from .data import SUPPRESSED_NOTE, SUPPRESSED_SYMBOL, Provenance, PublishedTable, to_number
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def table_xlsx(table: PublishedTable, *, provenance: Provenance | None = None, s
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one sheet of a new workbook (``active`` is typed as optional)
     sheet.title = _sheet_name(table.name)
     book.properties.title = table.title
     book.properties.creator = "London evaluation workbench"
@@ -164,10 +165,10 @@ def table_xlsx(table: PublishedTable, *, provenance: Provenance | None = None, s
 
     columns = [str(c) for c in table.frame.columns]
     for col, name in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=col, value=name)
-        cell.font = Font(bold=True, color=HEADER_FONT_COLOUR)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header = sheet.cell(row=header_row, column=col, value=name)
+        header.font = Font(bold=True, color=HEADER_FONT_COLOUR)
+        header.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        header.alignment = Alignment(wrap_text=True, vertical="top")
     numeric = set(table.numeric_columns())
     suppressed = table.suppressed()
     for i in range(len(table.frame)):
@@ -190,7 +191,7 @@ def table_xlsx(table: PublishedTable, *, provenance: Provenance | None = None, s
         excel_table = Table(displayName=_table_name(table.name), ref=ref)
         excel_table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
         sheet.add_table(excel_table)
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        sheet.freeze_panes = f"A{header_row + 1}"  # the rows below the header scroll
     for col, name in enumerate(columns, start=1):
         values = [name] + [str(v) for v in table.frame.iloc[:, col - 1]]
         width = min(max(len(v) for v in values) + 2, MAX_COLUMN_WIDTH)
@@ -224,7 +225,7 @@ def data_uri(data: bytes, mime: str) -> str:
 
 def size_text(data: bytes) -> str:
     """A download's size as a link shows it: ``12 KB``, or ``512 bytes``."""
-    return f"{len(data) / 1024:,.0f} KB" if len(data) >= 1024 else f"{len(data)} bytes"
+    return f"{numbers.count(len(data) / 1024)} KB" if len(data) >= 1024 else f"{len(data)} bytes"
 
 
 def download_link(data: bytes, filename: str, label: str, *, kind: str) -> str:

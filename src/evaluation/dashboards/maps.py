@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 def london_tiles() -> dict[str, tuple[int, int, str]]:
     """GSS code -> (row from the top, column from the left, short label), from the package's tile grid."""
     grid = london_tile_grid()
-    return {str(t.gss_code): (int(t.row), int(t.col), str(t.abbreviation)) for t in grid.itertuples()}
+    return {
+        str(gss): (int(row), int(col), str(label))
+        for gss, row, col, label in zip(grid["gss_code"], grid["row"], grid["col"], grid["abbreviation"], strict=True)
+    }
 
 
 NO_DATA = "No data"

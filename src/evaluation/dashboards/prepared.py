@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .data import reports_root
+from .fingerprints import SITE_DIR, ReadsRuns, code_fingerprint, runs_fingerprint, state_slug
 from .widgets import Chart, Part, to_outputs
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
-
-    from .pages import Dashboard
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +61,9 @@ class PreparedBody:
     charts: list[PreparedChart]
 
 
-def body_key(dashboard: Dashboard, value: str | None, reports: str | Path | None = None) -> str:
+def body_key(dashboard: ReadsRuns, value: str | None, reports: str | Path | None = None) -> str:
     """SHA-256 of what a body is built from: the drawing code, the provenance of every run the dashboard reads,
     and the selector value."""
-    from .site import code_fingerprint, runs_fingerprint
-
     return hashlib.sha256(
         json.dumps([PREPARED_FORMAT, code_fingerprint(), runs_fingerprint(dashboard, reports), value]).encode()
     ).hexdigest()
@@ -74,8 +71,6 @@ def body_key(dashboard: Dashboard, value: str | None, reports: str | Path | None
 
 def prepared_path(dashboard: str, value: str | None) -> str:
     """Where a state's prepared body is, relative to the site folder."""
-    from .site import state_slug
-
     return f"{PREPARED_DIR}/{dashboard}/{'_page' if value is None else state_slug(value)}.json"
 
 
@@ -89,10 +84,8 @@ def prepared_json(parts: Sequence[Part], key: str) -> bytes:
     return json.dumps({"key": key, "outputs": to_outputs(parts), "charts": charts}).encode("utf-8")
 
 
-def load_prepared(dashboard: Dashboard, value: str | None, reports: str | Path | None = None) -> PreparedBody | None:
+def load_prepared(dashboard: ReadsRuns, value: str | None, reports: str | Path | None = None) -> PreparedBody | None:
     """The prepared body of a state, if the site holds one built from the same results and code; else None."""
-    from .site import SITE_DIR
-
     root = reports_root(reports)
     path = root / SITE_DIR / prepared_path(dashboard.name, value)
     try:

@@ -32,8 +32,8 @@ LOCALHOST = "127.0.0.1"
 EXTENSION_DENYLIST = ("jupyterlab-jupytext",)
 CULL_IDLE_SECONDS = 30
 CULL_INTERVAL_SECONDS = 10
-# Culls idle kernels but not preheated ones waiting for a page (jupyter_server's culler would: see kernels.py).
-KERNEL_MANAGER = "evaluation.dashboards.kernels.PoolAwareKernelManager"
+# Culls idle kernels but not preheated ones waiting for a page (jupyter_server's culler would: see reader_kernels.py).
+KERNEL_MANAGER = "evaluation.dashboards.reader_kernels.PoolAwareKernelManager"
 TEMPLATE = "workbench"
 APP_MODULE = "evaluation.dashboards.app"
 MAX_LIVE_PAGES = 12
@@ -63,7 +63,7 @@ def voila_command(
     - sources stripped and tracebacks hidden;
     - ``preheat``: ``pool_size`` kernels per dashboard run the notebook before anyone asks
       (set ``preheat=False`` on a small machine serving many dashboards), managed by
-      :class:`~evaluation.dashboards.kernels.PoolAwareKernelManager` so the culler leaves them alone;
+      :class:`~evaluation.dashboards.reader_kernels.PoolAwareKernelManager` so the culler leaves them alone;
     - idle kernels culled after ``cull_idle_timeout`` seconds (checked every ``cull_interval``);
     - ``extension_denylist``: lab extensions kept off the page (jupytext breaks Voila pages);
     - ``template``: the Voila template (the ``workbench`` one needs :data:`TEMPLATE_ROOT` on

@@ -11,7 +11,7 @@ running (~270 MB each).
 page, skips kernels still in a pool, and gives a kernel that has just left
 the pool (a page is connecting to it), or that it meets for the first time,
 :data:`CLAIM_GRACE_SECONDS` before it can be culled. Voila builds its pooling manager on top of this class when
-given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.kernels.PoolAwareKernelManager``
+given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.reader_kernels.PoolAwareKernelManager``
 (see :func:`evaluation.dashboards.serve.voila_command`).
 
 Its kernels are forked from a process that has already imported what a page needs
@@ -59,16 +59,18 @@ class DashboardProvisioner(ForkedProvisioner):
     preload = DASHBOARD_PRELOAD
 
 
-class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):  # type: ignore[misc]
+class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):
     """jupyter_server's kernel manager (activity, execution state for the culler) with forked kernels."""
 
     provisioner_class = DashboardProvisioner
 
 
-class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+class PoolAwareKernelManager(AsyncMappingKernelManager):
     """``AsyncMappingKernelManager`` whose culler leaves Voila's preheated kernels alone."""
 
-    kernel_manager_class = DottedObjectName("evaluation.dashboards.kernels.ForkedServerKernelManager", config=True)
+    kernel_manager_class = DottedObjectName(
+        "evaluation.dashboards.reader_kernels.ForkedServerKernelManager", config=True
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -116,7 +118,8 @@ class PoolAwareKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
         pools: dict[str, list[Any]] = getattr(self, "_pools", {})
         for notebook, old in list(pools.items()):
             pools[notebook] = []
-            self.fill_if_needed(delay=0, notebook_name=notebook)  # type: ignore[attr-defined]
+            # Voila mixes fill_if_needed into the kernel manager class when it starts (voila_kernel_manager_factory).
+            self.fill_if_needed(delay=0, notebook_name=notebook)  # type: ignore[attr-defined]  # see above
             for task in old:
                 try:
                     kernel_id = (await task).get("kernel_id")
