@@ -119,6 +119,26 @@ def participant_trend(panel: pd.DataFrame, *, alpha: float = 0.05, after_joining
         axis=1,
     )
     exog.insert(0, "const", 1.0)
+    n_clusters = data["authority_code"].nunique()
+    return _clustered_coefficient(
+        data,
+        exog,
+        "t",
+        "trend_per_period",
+        alpha=alpha,
+        method=(
+            f"descriptive trend of participants "
+            f"({'after joining' if after_joining else 'all periods'}): OLS on period with "
+            f"authority fixed effects, CR1 SE clustered by authority ({n_clusters} clusters); "
+            "NOT a causal estimate"
+        ),
+    )
+
+
+def _clustered_coefficient(
+    data: pd.DataFrame, exog: pd.DataFrame, coefficient: str, term: str, *, alpha: float, method: str
+) -> Estimate:
+    """One coefficient of an OLS of ``value`` on ``exog``, CR1 errors clustered by authority, t-based interval."""
     groups = pd.factorize(data["authority_code"])[0]
     fit = sm.OLS(data["value"].to_numpy(float), exog).fit(
         method="qr",
@@ -126,23 +146,17 @@ def participant_trend(panel: pd.DataFrame, *, alpha: float = 0.05, after_joining
         cov_kwds={"groups": groups},
         use_t=True,
     )
-    low, high = fit.conf_int(alpha=alpha).loc["t"]
-    n_clusters = data["authority_code"].nunique()
+    low, high = fit.conf_int(alpha=alpha).loc[coefficient]
     return Estimate(
-        "trend_per_period",
-        float(fit.params["t"]),
-        std_error=float(fit.bse["t"]),
-        statistic=float(fit.tvalues["t"]),
-        p_value=float(fit.pvalues["t"]),
+        term,
+        float(fit.params[coefficient]),
+        std_error=float(fit.bse[coefficient]),
+        statistic=float(fit.tvalues[coefficient]),
+        p_value=float(fit.pvalues[coefficient]),
         conf_low=float(low),
         conf_high=float(high),
         n=len(data),
-        method=(
-            f"descriptive trend of participants "
-            f"({'after joining' if after_joining else 'all periods'}): OLS on period with "
-            f"authority fixed effects, CR1 SE clustered by authority ({n_clusters} clusters); "
-            "NOT a causal estimate"
-        ),
+        method=method,
     )
 
 
@@ -162,23 +176,12 @@ def naive_post_comparison(panel: pd.DataFrame, *, alpha: float = 0.05) -> Estima
     data = pd.concat([treated.assign(group=1.0), never.assign(group=0.0)], ignore_index=True)
     exog = pd.concat([data["group"], pd.get_dummies(data["t"], prefix="t", drop_first=True, dtype=float)], axis=1)
     exog.insert(0, "const", 1.0)
-    groups = pd.factorize(data["authority_code"])[0]
-    fit = sm.OLS(data["value"].to_numpy(float), exog).fit(
-        method="qr",
-        cov_type="cluster",  # QR: no SVD
-        cov_kwds={"groups": groups},
-        use_t=True,
-    )
-    low, high = fit.conf_int(alpha=alpha).loc["group"]
-    return Estimate(
+    return _clustered_coefficient(
+        data,
+        exog,
+        "group",
         "naive_post_comparison",
-        float(fit.params["group"]),
-        std_error=float(fit.bse["group"]),
-        statistic=float(fit.tvalues["group"]),
-        p_value=float(fit.pvalues["group"]),
-        conf_low=float(low),
-        conf_high=float(high),
-        n=len(data),
+        alpha=alpha,
         method=(
             "descriptive: participants after joining minus never-participants in the same periods, "
             "period fixed effects, CR1 SE by authority; includes pre-existing differences, "

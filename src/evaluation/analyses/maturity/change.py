@@ -8,6 +8,7 @@ bootstrap interval over authorities, and the change of each domain.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -109,18 +110,7 @@ def london_change(
     if len(both) >= 1:
         t = paired_mean_change(before[both].to_numpy(), after[both].to_numpy(), confidence_level=confidence_level)
         out.append(
-            Estimate(
-                "index_change",
-                t.estimate,
-                std_error=t.std_error,
-                statistic=t.statistic,
-                p_value=t.p_value,
-                conf_low=t.conf_low,
-                conf_high=t.conf_high,
-                n=t.n,
-                method="mean over authorities; paired t-test",
-                group=f"London: {label}",
-            )
+            replace(t, term="index_change", method="mean over authorities; paired t-test", group=f"London: {label}")
         )
     if len(both) >= 2:
         diff = (after[both] - before[both]).to_numpy()
@@ -146,18 +136,7 @@ def london_change(
             part["score_from"].to_numpy(), part["score_to"].to_numpy(), confidence_level=confidence_level
         )
         out.append(
-            Estimate(
-                "domain_change",
-                t.estimate,
-                std_error=t.std_error,
-                statistic=t.statistic,
-                p_value=t.p_value,
-                conf_low=t.conf_low,
-                conf_high=t.conf_high,
-                n=t.n,
-                method="mean over authorities; paired t-test",
-                group=f"{domain}: {label}",
-            )
+            replace(t, term="domain_change", method="mean over authorities; paired t-test", group=f"{domain}: {label}")
         )
     return out
 
