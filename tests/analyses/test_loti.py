@@ -782,7 +782,7 @@ def test_tile_map_labels_every_authority():
 
 
 # ----------------------------------------------------------------------------------------------
-# What the reports show (loti.report, loti.portfolio_report): sentences by the number rules, sections
+# What the reports show (loti.project_sections, loti.portfolio_sections): sentences by the number rules, sections
 # ----------------------------------------------------------------------------------------------
 
 

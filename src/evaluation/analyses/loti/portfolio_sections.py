@@ -1,6 +1,6 @@
 """What the LOTI portfolio report shows: its findings, tables and charts, section by section.
 
-As in :mod:`.report` (the project report), each ``*_section`` function adds the section's findings to the
+As in :mod:`.project_sections` (the project report), each ``*_section`` function adds the section's findings to the
 report's :class:`~evaluation.presentation.Findings`, publishes its charts where it makes them, and returns what
 the notebook displays, in order (``display(*section)``).
 """
@@ -20,7 +20,7 @@ from .indicator_tracking import IndicatorTracking
 from .portfolio import describe_rating
 from .programme_value import CORE_FUNDING, ProgrammeValue
 from .project_impact import ImpactResult, project_impacts
-from .report import Chart, level_alt_text, publish_charts
+from .project_sections import Chart, level_alt_text, publish_charts
 from .value import benefits_supported_by_evidence
 from .value_sentences import describe_monte_carlo
 
