@@ -152,8 +152,7 @@ def heat_map_figure(
     zone = [[rag_rating(p * i, green_max, amber_max) for i in impacts] for p in probabilities]
     code = [[("Green", "Amber", "Red").index(z) for z in row] for row in zone]
     text = [
-        [f"{count[r, c]}<br>{zone[r][c]} ({p * i})" for c, i in enumerate(impacts)]
-        for r, p in enumerate(probabilities)
+        [f"{count[r, c]}<br>{zone[r][c]} ({p * i})" for c, i in enumerate(impacts)] for r, p in enumerate(probabilities)
     ]
     scale = [
         [0, _RAG_FILL["Green"]],
