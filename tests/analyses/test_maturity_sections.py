@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -51,6 +53,8 @@ def test_prepare_resolves_rounds_and_refuses_them_in_the_wrong_order(run):
     assert sections.prepare(run, "E09000003", "equal", "first", "latest").name == "Barnet"
     with pytest.raises(ValueError, match="must be before"):
         sections.prepare(run, "all", "equal", "latest", "first")
+    with pytest.raises(ValueError, match="needs the LOTI membership table"):
+        sections.membership_section(run, quiet_findings(), replace(setup, membership=None))
 
 
 def test_london_sections_publish_as_the_notebook_did_and_give_key_findings(run):
