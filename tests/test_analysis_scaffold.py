@@ -64,7 +64,7 @@ def generated(root: Path, name: str = NAME) -> list[Path]:
         root / "src" / "evaluation" / "analyses" / name / "__init__.py",
         root / "src" / "evaluation" / "analyses" / name / "scores.py",
         root / "src" / "evaluation" / "analyses" / name / "figures.py",
-        root / "src" / "evaluation" / "analyses" / name / "report.py",
+        root / "src" / "evaluation" / "analyses" / name / "sections.py",
         root / "tests" / "analyses" / f"test_{name}.py",
         root / "notebooks" / f"{name}.ipynb",
     ]

@@ -468,6 +468,6 @@ def test_paired_changes_and_multi_item_reliability_cover_every_construct(instrum
 def test_report_helpers_doctests():
     import doctest
 
-    for module in (cohort.report, cohort.sentences):
+    for module in (cohort.sections, cohort.sentences):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -339,6 +339,8 @@ def test_unbalanced_comparisons_fall_back_to_a_contribution_analysis():
     assert not result.decision.permitted and result.causal == []
     assert "cannot be computed" in result.decision.reason and "6 authorities" in result.warnings[0]
     assert {e.term: e.estimate for e in result.context}["causal_estimate_permitted"] == 0.0
+    with pytest.raises(ValueError, match="I1: no causal estimate is permitted"):
+        loti.impact_narrative(result, participants=5, treated=5, comparison=6, cohorts=1, control_group="never_treated")
 
 
 def test_naive_post_comparison_is_the_gap_with_period_effects():
@@ -782,7 +784,7 @@ def test_tile_map_labels_every_authority():
 
 
 # ----------------------------------------------------------------------------------------------
-# What the reports show (loti.report, loti.portfolio_report): sentences by the number rules, sections
+# What the reports show (loti.project_sections, loti.portfolio_sections): sentences by the number rules, sections
 # ----------------------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from evaluation import presentation as show
 from evaluation.analyses import cohort
 from evaluation.analyses import programme as pg
-from evaluation.analyses.programme import report
+from evaluation.analyses.programme import sections
 from evaluation.ingest.pseudonymise import DEMO_KEY
 from evaluation.ingest.service import read_plan, run_ingest
 from evaluation.presentation import numbers
@@ -719,7 +719,7 @@ def test_demo_published_tables_pass_the_disclosure_audit(demo):
 
 
 # ---------------------------------------------------------------------------
-# The programme report's sentences and tables (analyses/programme/report.py)
+# The programme report's sentences and tables (analyses/programme/sections.py)
 
 
 class RecordingRun:
@@ -767,7 +767,7 @@ def test_rollout_planning_uses_only_published_figures():
     # With too few people the rate is suppressed and the plan assumes everyone completes.
     few = pg.rollout_planning(scores, participants, ("confidence",), "baseline", "endpoint", k=13)
     assert math.isnan(few.rate.estimate) and few.plan["expected_pairs"].iloc[0] == 8
-    key, evidence, others = report.rollout_findings(
+    key, evidence, others = sections.rollout_findings(
         planning.planning, planning.rate, target_change=0.5, power=0.8, cohort_size=8
     )
     assert key.startswith("To detect a 0.50-point change in confidence with 80% power")
@@ -790,13 +790,13 @@ def test_programme_tables_and_sentences_read_as_words(roster):
             "note": ["", "", "not reported: groups too small"],
         }
     )
-    table = report.equality_table(equality)
+    table = sections.equality_table(equality)
     assert [row[0] for row in table.rows] == ["sex", "sex"] and table.rows[0][4] == "0.80"
     assert "Not reported, because a group is smaller than the disclosure threshold: age band." in table.notes
     assert "groups too small" not in " ".join(" ".join(r) for r in table.rows)
-    hidden = report.equality_table(equality[equality["note"] != ""])
+    hidden = sections.equality_table(equality[equality["note"] != ""])
     assert isinstance(hidden, show.Markdown) and "age band" in hidden.text
-    assert report.equality_finding(equality) == (
+    assert sections.equality_finding(equality) == (
         "Equality: 1 of 2 characteristic-outcome comparisons could be "
         "reported; the rest have a group smaller than the disclosure "
         "threshold."
@@ -812,7 +812,7 @@ def test_programme_tables_and_sentences_read_as_words(roster):
             Estimate("saving_share", 0.2777, n=0, group="facilitation"),
         ]
     )
-    assert [row[2] for row in report.value_table(money).rows] == [
+    assert [row[2] for row in sections.value_table(money).rows] == [
         "£50,000",
         "£2,083",
         "£2,632",
@@ -821,13 +821,13 @@ def test_programme_tables_and_sentences_read_as_words(roster):
         "£9,000",
         "28%",
     ]
-    key, evidence, others = report.value_findings(money)
+    key, evidence, others = sections.value_findings(money)
     assert key == ("Cost per point of confidence gained per completer: £2,519 (95% interval £2,045 to £3,280).")
     assert "saved £9,000 (28% of the market cost" in others
     sessions = pd.DataFrame(
         {"attendance_rate": [0.625, 0.875, 0.75], "attendance_rate_still_enrolled": [0.79, np.nan, np.nan]}
     )
-    assert report.attendance_finding(sessions) == (
+    assert sections.attendance_finding(sessions) == (
         "Attendance: among all enrolled leaders it ranged from 62% to 88% a session; among leaders still enrolled "
         "it was 79% in the one session shown (2 of 3 sessions not shown). A session's rate is not shown when the "
         "leaders attending or absent number fewer than the disclosure threshold."
@@ -835,11 +835,13 @@ def test_programme_tables_and_sentences_read_as_words(roster):
     instrument = pd.DataFrame({"item_id": ["a", "b"], "wording": ["I lead change.", "I explain."]})
     items = pd.DataFrame({"term": ["a", "b"], "p_value_holm": [0.003, 0.2]})
     assert (
-        report.items_finding(items, instrument) == "1 of 2 survey items moved at the 5% level after Holm "
+        sections.items_finding(items, instrument) == "1 of 2 survey items moved at the 5% level after Holm "
         "adjustment: “I lead change”."
     )
     run = RecordingRun()
-    published = report.publish_completion_tables(run, roster, {"cohort_id": ("completion_by_cohort", "By cohort")}, k=5)
+    published = sections.publish_completion_tables(
+        run, roster, {"cohort_id": ("completion_by_cohort", "By cohort")}, k=5
+    )
     pd.testing.assert_frame_equal(run.tables["completion_by_cohort"], published["cohort_id"])
     pd.testing.assert_frame_equal(published["cohort_id"], pg.checked_counts(pg.completion_table(roster, k=5), 5))
 

@@ -19,13 +19,13 @@ PACKAGE: dict[str, str] = {}
 PACKAGE["__init__.py"] = r'''"""ANALYSIS_TITLE.
 
 The functions the notebook ``notebooks/ANALYSIS_NAME.ipynb`` calls (docs/developing.md), by role: the
-computation (``scores``), the figures (``figures``) and what the report says (``report``). The notebook
-imports the package as ``analysis``.
+computation (``scores``), the figures (``figures``) and what the report says, section by section
+(``sections``). The notebook imports the package as ``analysis``.
 """
 
 from .figures import scores_chart
-from .report import DESIGN, EVIDENCE, question, scores_finding, scores_table
 from .scores import construct_scores, mean_by_wave, respondent_count
+from .sections import DESIGN, EVIDENCE, question, scores_finding, scores_table
 
 __all__ = [
     "DESIGN",
@@ -176,7 +176,7 @@ def scores_chart(results: pd.DataFrame, construct: str, *, alpha: float = 0.05) 
     return figure, f"Mean {construct} score at each wave with its {1 - alpha:.0%} interval: {described}."
 '''
 
-PACKAGE["report.py"] = r'''"""What the report says: its question, what the design shows, the finding, the table."""
+PACKAGE["sections.py"] = r'''"""What the report says: its question, what the design shows, the finding, the table."""
 
 from __future__ import annotations
 

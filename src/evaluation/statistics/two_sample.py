@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
@@ -54,7 +55,7 @@ def _f_statistic(values: np.ndarray, labels: np.ndarray, n_groups: int) -> np.nd
 
 
 def permutation_f_test(
-    values: Sequence[float], groups: Sequence[object], *, resamples: int = 9999, seed: int = 0
+    values: ArrayLike, groups: Iterable[object], *, resamples: int = 9999, seed: int = 0
 ) -> tuple[float, float]:
     """Permutation test of equal means in several groups, with the one-way ANOVA F as statistic.
 
@@ -68,9 +69,9 @@ def permutation_f_test(
 
     Parameters
     ----------
-    values : sequence of float
+    values : array_like of float
         One value per person.
-    groups : sequence
+    groups : iterable
         Group of each person (at least two distinct groups).
     resamples : int
         Number of random permutations.
@@ -105,7 +106,7 @@ def permutation_f_test(
 
 
 def two_sample_permutation_test(
-    x: Sequence[float], y: Sequence[float], *, ranks: bool = False, resamples: int = 9999, seed: int = 0
+    x: ArrayLike, y: ArrayLike, *, ranks: bool = False, resamples: int = 9999, seed: int = 0
 ) -> tuple[float, float, bool]:
     """Two-sided permutation test of a difference in means (or mean ranks) between two groups.
 
@@ -118,7 +119,7 @@ def two_sample_permutation_test(
 
     Parameters
     ----------
-    x, y : sequence of float
+    x, y : array_like of float
         The two groups' values (at least one each).
     ranks : bool
         Use mid-ranks (Mann-Whitney) instead of the values.
@@ -184,7 +185,7 @@ def _mann_whitney_null(m: int, n: int) -> np.ndarray:
     return counts / counts.sum()
 
 
-def hodges_lehmann_two_sample(x: Sequence[float], y: Sequence[float], *, confidence_level: float = 0.95) -> Estimate:
+def hodges_lehmann_two_sample(x: ArrayLike, y: ArrayLike, *, confidence_level: float = 0.95) -> Estimate:
     """Hodges-Lehmann shift between two groups with its exact distribution-free interval.
 
     The estimate is the median of the :math:`mn` differences :math:`x_i - y_j`. With them sorted,
@@ -195,7 +196,7 @@ def hodges_lehmann_two_sample(x: Sequence[float], y: Sequence[float], *, confide
 
     Parameters
     ----------
-    x, y : sequence of float
+    x, y : array_like of float
         The two groups; the shift is ``x`` minus ``y``.
     confidence_level : float
         Requested two-sided coverage.
@@ -234,7 +235,7 @@ def hodges_lehmann_two_sample(x: Sequence[float], y: Sequence[float], *, confide
     )
 
 
-def welch_difference(x: Sequence[float], y: Sequence[float], *, confidence_level: float = 0.95) -> Estimate:
+def welch_difference(x: ArrayLike, y: ArrayLike, *, confidence_level: float = 0.95) -> Estimate:
     """Difference in means ``x - y`` with Welch's t interval (unequal variances).
 
     .. math::
@@ -244,7 +245,7 @@ def welch_difference(x: Sequence[float], y: Sequence[float], *, confidence_level
 
     Parameters
     ----------
-    x, y : sequence of float
+    x, y : array_like of float
         The two groups (at least two values each for an interval).
     confidence_level : float
         Two-sided coverage.

@@ -15,7 +15,7 @@ effectiveness and applicability; (4) open content reused by others.
   :func:`attendance_rate`, :func:`applications_by_type`);
 - ``sentences``: plain sentences on one estimate, shared with the programme report
   (:func:`describe_interval`, :func:`describe_change`, :func:`change_evidence`);
-- ``report``: the report's question, design, findings, text alternatives and tables (:data:`DESIGN`,
+- ``sections``: the report's question, design, findings, text alternatives and tables (:data:`DESIGN`,
   :func:`question`, :func:`change_finding`, :func:`ratings_finding`, :func:`coverage_table` ...).
 
 The cohort notebook uses ``from evaluation.analyses import cohort as analysis`` and calls
@@ -38,7 +38,8 @@ from .change import (
     without_total_row,
 )
 from .participation import applications_by_type, attendance_rate, completion_counts
-from .report import (
+from .scores import COHORT_RATERS, construct_scores, item_matrix, multi_item_reliability, rating_estimates, reliability
+from .sections import (
     DESIGN,
     RELIABILITY_TERMS,
     applications_table,
@@ -56,7 +57,6 @@ from .report import (
     reliability_table,
     scope_sentence,
 )
-from .scores import COHORT_RATERS, construct_scores, item_matrix, multi_item_reliability, rating_estimates, reliability
 from .sentences import change_evidence, describe_change, describe_interval
 
 __all__ = [

@@ -59,7 +59,7 @@ def construct_scores(
 def reliability(responses: pd.DataFrame, instrument: pd.DataFrame, construct: str, wave: str) -> list[Estimate]:
     """Cronbach's alpha (with Feldt CI) and McDonald's omega of a construct's items at one wave."""
     wide = item_matrix(responses, instrument, construct)
-    at_wave = wide.xs(wave, level="wave") if wave in wide.index.get_level_values("wave") else wide.iloc[0:0]
+    at_wave = wide[wide.index.get_level_values("wave") == wave].droplevel("wave")  # empty if nobody answered
     group = f"{construct} ({wave})"
     return [cronbach_alpha(at_wave).with_context(group=group), mcdonald_omega(at_wave).with_context(group=group)]
 

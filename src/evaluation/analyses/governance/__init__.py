@@ -11,11 +11,11 @@ Two analyses, one module each, and the words of their reports:
   (:func:`check_bands`, :func:`rag_rating`), the register against it (:func:`scored_risks`,
   :func:`rag_disagreements`), heat maps (:func:`heat_map_counts`, :func:`heat_map_figure`) and movements between
   reviews (:func:`risk_movements`, :func:`slope_chart`); it owns ``DEFAULT_GREEN_MAX`` and ``DEFAULT_AMBER_MAX``;
-- ``report``: both reports' questions, designs, findings and tables in words (imported as a module, not
+- ``sections``: both reports' questions, designs, findings and tables in words (imported as a module, not
   re-exported here).
 
 The notebooks use ``from evaluation.analyses import governance as analysis`` and
-``from evaluation.analyses.governance import report``. The statuses, lines of enquiry and RAG ratings are the
+``from evaluation.analyses.governance import sections``. The statuses, lines of enquiry and RAG ratings are the
 schema's (:mod:`evaluation.schemas.governance`). Plain-English methods: ``docs/maturity-and-governance.md``.
 """
 

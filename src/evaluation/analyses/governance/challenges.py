@@ -138,22 +138,22 @@ def progress_estimates(progress: pd.DataFrame, as_of: pd.Timestamp) -> list[Esti
     """Tidy rows: overdue actions and percent complete per line of enquiry (``n`` = actions)."""
     day = pd.Timestamp(as_of).date()
     out = []
-    for row in progress.itertuples():
+    for row in progress.to_dict("records"):
         out.append(
             Estimate(
                 "actions_overdue",
-                float(row.overdue),
-                n=int(row.actions),
-                group=row.line_of_enquiry,
+                float(row["overdue"]),
+                n=int(row["actions"]),
+                group=row["line_of_enquiry"],
                 method=f"count of open actions due before {day}",
             )
         )
         out.append(
             Estimate(
                 "percent_complete",
-                float(row.percent_complete),
-                n=int(row.actions),
-                group=row.line_of_enquiry,
+                float(row["percent_complete"]),
+                n=int(row["actions"]),
+                group=row["line_of_enquiry"],
                 method="Complete as a percentage of actions not dropped",
             )
         )
@@ -253,7 +253,10 @@ def tracker_warnings(tracker: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
             for action in mine.loc[judged, "action_id"]:
                 rows.append((challenge, action, "judged at follow-up, but the follow-up date is after the as-of date"))
     no_evidence = tracker[(tracker["status"] == "Complete") & tracker["evidence"].isna()]
-    rows += [(r.challenge_id, r.action_id, "Complete with no evidence recorded") for r in no_evidence.itertuples()]
+    rows += [
+        (challenge, action, "Complete with no evidence recorded")
+        for challenge, action in zip(no_evidence["challenge_id"], no_evidence["action_id"], strict=True)
+    ]
     return pd.DataFrame(rows, columns=["challenge_id", "action_id", "issue"])
 
 

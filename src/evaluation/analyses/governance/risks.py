@@ -19,7 +19,7 @@ Plain-English methods: ``docs/maturity-and-governance.md``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 import pandas as pd
@@ -44,8 +44,18 @@ def check_bands(green_max: int, amber_max: int) -> None:
         )
 
 
+@overload
+def rag_rating(score: int | np.integer, green_max: int = ..., amber_max: int = ...) -> str: ...
+
+
+@overload
+def rag_rating(score: pd.Series | np.ndarray, green_max: int = ..., amber_max: int = ...) -> pd.Series: ...
+
+
 def rag_rating(
-    score: pd.Series | np.ndarray | int, green_max: int = DEFAULT_GREEN_MAX, amber_max: int = DEFAULT_AMBER_MAX
+    score: pd.Series | np.ndarray | int | np.integer,
+    green_max: int = DEFAULT_GREEN_MAX,
+    amber_max: int = DEFAULT_AMBER_MAX,
 ) -> pd.Series | str:
     """RAG of a probability x impact score: Green up to ``green_max``, Amber up to ``amber_max``, else Red.
 
@@ -55,11 +65,11 @@ def rag_rating(
     ['Green', 'Amber', 'Red']
     """
     check_bands(green_max, amber_max)
-    if np.isscalar(score):
+    if not isinstance(score, pd.Series | np.ndarray):
         return "Green" if score <= green_max else "Amber" if score <= amber_max else "Red"
     values = np.asarray(score)
     rated = np.where(values <= green_max, "Green", np.where(values <= amber_max, "Amber", "Red"))
-    return pd.Series(rated, index=getattr(score, "index", None))
+    return pd.Series(rated, index=score.index if isinstance(score, pd.Series) else None)
 
 
 def scored_risks(
@@ -138,11 +148,11 @@ def heat_map_figure(
 
     probabilities = [int(p) for p in counts.index]
     impacts = [int(i) for i in counts.columns]
+    count = counts.to_numpy(dtype=int)  # count[r, c]: the risks at probabilities[r] and impacts[c]
     zone = [[rag_rating(p * i, green_max, amber_max) for i in impacts] for p in probabilities]
     code = [[("Green", "Amber", "Red").index(z) for z in row] for row in zone]
     text = [
-        [f"{int(counts.loc[p, i])}<br>{zone[r][c]} ({p * i})" for c, i in enumerate(impacts)]
-        for r, p in enumerate(probabilities)
+        [f"{count[r, c]}<br>{zone[r][c]} ({p * i})" for c, i in enumerate(impacts)] for r, p in enumerate(probabilities)
     ]
     scale = [
         [0, _RAG_FILL["Green"]],
@@ -185,10 +195,10 @@ def heat_map_figure(
         width=560,
     )
     cells = [
-        f"probability {p} x impact {i}: {int(counts.loc[p, i])}"
-        for p in probabilities
-        for i in impacts
-        if counts.loc[p, i] > 0
+        f"probability {p} x impact {i}: {count[r, c]}"
+        for r, p in enumerate(probabilities)
+        for c, i in enumerate(impacts)
+        if count[r, c] > 0
     ]
     alt = (
         f"Heat map of {int(counts.to_numpy().sum())} risks by probability and impact (each 1 to 4), cells "

@@ -26,7 +26,7 @@ the two LOTI notebooks take, as tested functions, one module per concept:
 - ``portfolio``: participation of the 33 authorities (:func:`participation_table`), who works with
   whom (:func:`co_participation_matrix`, :func:`collaboration_summary`) and the member survey
   (:func:`member_survey_summary`);
-- ``report`` and ``portfolio_report``: what the project and portfolio reports show, section by section
+- ``project_sections`` and ``portfolio_sections``: what the project and portfolio reports show, section by section
   (findings, tables, charts);
 - ``figures``: the London tile map (:func:`tile_map`) and the other LOTI figures, on the shared chart
   builders of :mod:`evaluation.charts`.
@@ -79,7 +79,7 @@ from .portfolio import (
     participation_table,
     survey_respondents,
 )
-from .portfolio_report import (
+from .portfolio_sections import (
     PORTFOLIO_DESIGN,
     PORTFOLIO_QUESTION,
     causal_estimates,
@@ -119,7 +119,7 @@ from .project_impact import (
     participant_trend,
     project_impacts,
 )
-from .report import (
+from .project_sections import (
     PROJECT_DESIGN,
     Chart,
     benefits_supported_by_evidence_note,

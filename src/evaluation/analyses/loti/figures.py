@@ -39,13 +39,14 @@ def tile_map(
     z = np.full((n_rows, n_cols), np.nan)
     present = np.full((n_rows, n_cols), np.nan)
     hovertext = np.full((n_rows, n_cols), "", dtype=object)
-    for tile in grid.itertuples():
-        r, c = tile.row - 1, tile.col - 1
+    tiles = grid.to_dict("records")
+    for tile in tiles:
+        r, c = tile["row"] - 1, tile["col"] - 1
         present[r, c] = 0.0
-        v = getattr(tile, value)
+        v = tile[value]
         z[r, c] = float(v) if pd.notna(v) else np.nan
-        extra = f"<br>{getattr(tile, hover)}" if hover else ""
-        hovertext[r, c] = f"{tile.name}: {v if pd.notna(v) else 'no data'}{extra}"
+        extra = f"<br>{tile[hover]}" if hover else ""
+        hovertext[r, c] = f"{tile['name']}: {v if pd.notna(v) else 'no data'}{extra}"
     low, high = np.nanmin(z) if np.isfinite(z).any() else 0.0, np.nanmax(z) if np.isfinite(z).any() else 1.0
     figure = go.Figure(
         [
@@ -66,17 +67,17 @@ def tile_map(
         ]
     )
     midpoint = (low + high) / 2
-    for tile in grid.itertuples():
-        v = getattr(tile, value)
+    for tile in tiles:
+        v = tile[value]
         dark = pd.notna(v) and float(v) > midpoint
         label = (
-            f"{tile.abbreviation}<br>{v:g}"
+            f"{tile['abbreviation']}<br>{v:g}"
             if pd.notna(v) and isinstance(v, int | float | np.number)
-            else tile.abbreviation
+            else tile["abbreviation"]
         )
         figure.add_annotation(
-            x=tile.col - 1,
-            y=tile.row - 1,
+            x=tile["col"] - 1,
+            y=tile["row"] - 1,
             text=label,
             showarrow=False,
             font={"color": "white" if dark else "#0B0C0C", "size": 12},
@@ -286,9 +287,9 @@ def effect_by_time_chart(result: ImpactResult, *, per: str = "month", alpha: flo
         f"joining, each point is the change over one {per} in joiners less that in comparison authorities, "
         f"the placebo effects the pre-trend test checks{test}: "
         + "; ".join(
-            f"{r.label}: {r.estimate:.2f} ({r.conf_low:.2f} to {r.conf_high:.2f})"
-            for r in rows.itertuples()
-            if r.estimate == r.estimate and r.conf_low == r.conf_low
+            f"{r['label']}: {r['estimate']:.2f} ({r['conf_low']:.2f} to {r['conf_high']:.2f})"
+            for r in rows.to_dict("records")
+            if r["estimate"] == r["estimate"] and r["conf_low"] == r["conf_low"]
         )
     )
     return figure, alt_text

@@ -148,6 +148,10 @@ def impact_narrative(
 ) -> str:
     """Plain-English findings of a permitted impact analysis, one sentence per finding."""
     head = result.headline
+    if head is None:
+        raise ValueError(
+            f"{result.indicator_id}: no causal estimate is permitted; describe it by contribution_narrative"
+        )
     twfe = next((e for e in result.causal if e.term == "att_twfe"), None)
     wild = next((e for e in result.causal if e.term == "att_twfe_wild_bootstrap"), None)
     permuted = next((e for e in result.causal if e.term == "att_twfe_randomisation"), None)

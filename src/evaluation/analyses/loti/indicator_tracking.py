@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -106,7 +107,7 @@ def track_project_indicators(
     observations: pd.DataFrame,
     project_authorities: pd.DataFrame,
     *,
-    as_of: object = None,
+    as_of: str | dt.date | None = None,
     green_threshold: float = 0.9,
     amber_threshold: float = 0.5,
 ) -> IndicatorTracking:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -92,7 +93,7 @@ def project_summary(
     names = dict(zip(authorities["gss_code"], authorities["name"], strict=True))
     mine = project_authorities[project_authorities["project_id"] == project_id]
 
-    def day(value: object) -> str:
+    def day(value: str | dt.date | None) -> str:  # a date cell: a Timestamp, or NaT or None if open
         return numbers.date(pd.Timestamp(value)) if pd.notna(value) else "(open)"
 
     joined = mine["joined_on"].dropna()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import pandas as pd
 import statsmodels.api as sm
@@ -23,6 +23,22 @@ from .impact_sentences import contribution_narrative, describe_effect, impact_na
 from .panel import indicator_panel, period_unit
 
 ControlGroup = Literal["never_treated", "not_yet_treated"]
+
+
+class ImpactOptions(TypedDict, total=False):
+    """The options of :func:`evaluate_impact` that :func:`project_impacts` passes on to it, by name."""
+
+    control_group: ControlGroup
+    alpha: float
+    leads: int
+    lags: int
+    bootstrap_reps: int
+    permutations: int
+    seed: int
+    min_comparison_units: int
+    min_pre_periods: int
+    quasi_random_timing: bool
+
 
 #: Term names of causal estimates; a project without a permitted causal design publishes none of them.
 CAUSAL_TERMS: tuple[str, ...] = (
@@ -92,7 +108,7 @@ class ImpactResult:
 
 
 def _label(estimates: Iterable[Estimate], *, group: str, term: str | None = None) -> list[Estimate]:
-    return [replace(e, group=group, **({"term": term} if term is not None else {})) for e in estimates]
+    return [replace(e, group=group, term=e.term if term is None else term) for e in estimates]
 
 
 def participant_trend(panel: pd.DataFrame, *, alpha: float = 0.05, after_joining: bool = True) -> Estimate:
@@ -355,7 +371,7 @@ def evaluate_impact(
     dynamic = [e for e in pre_trend if e.term != "pre_trend_wald"] + after
     pre_trend = [e for e in pre_trend if e.term == "pre_trend_wald"]
     twfe = twfe_did(panel, *args, "treated", alpha=alpha)
-    weights = "webb" if panel["authority_code"].nunique() < 12 else "rademacher"
+    weights: Literal["rademacher", "webb"] = "webb" if panel["authority_code"].nunique() < 12 else "rademacher"
     wild = (
         wild_cluster_bootstrap_p(panel, *args, "treated", reps=bootstrap_reps, weights=weights, seed=seed)
         if bootstrap_reps > 0
@@ -422,7 +438,7 @@ def project_impacts(
     project_id: str,
     *,
     logic: pd.DataFrame | None = None,
-    **options: object,
+    **options: Unpack[ImpactOptions],
 ) -> dict[str, tuple[pd.DataFrame, ImpactResult]]:
     """:func:`evaluate_impact` for every indicator of a project that has observations.
 
@@ -449,7 +465,7 @@ def project_impacts(
                 logic=logic,
                 **options,
             ),
-        )  # type: ignore[arg-type]  # options holds keyword arguments of several types (dict[str, object])
+        )
     return results
 
 

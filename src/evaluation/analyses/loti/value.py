@@ -8,7 +8,7 @@ The sentences that report them are in :mod:`.value_sentences`; the programme aga
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -361,7 +361,7 @@ def simulate_value_for_money(
     pv_costs = float(costs.loc[~held, "present_value"].sum()) * vfm.central_costs_multiplier
     pv_fixed = float(costs.loc[held, "present_value"].sum())
 
-    def model(x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    def model(x: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         return (
             x["cashable_benefits"] * pv_cashable + x["non_cashable_benefits"] * pv_non_cashable,
             x["costs"] * pv_costs + pv_fixed,
@@ -394,15 +394,14 @@ def benefits_supported_by_evidence(impacts: Sequence[ImpactResult]) -> tuple[boo
     ``None`` when no causal estimate is permitted (benefits then rest on the business case and
     monitoring alone). The sentence says which and what to make of it.
     """
-    tested = [r for r in impacts if r.headline is not None]
+    tested = [(r, e) for r in impacts if (e := r.headline) is not None]
     if not tested:
         return None, (
             "No causal estimate is permitted for this project's indicators, so the benefits in the "
             "appraisal rest on the business case and monitoring, not on evidence of impact."
         )
     findings, supported = [], []
-    for r in tested:
-        e = r.headline
+    for r, e in tested:
         better_side = e.conf_low > 0 if r.direction == "higher_is_better" else e.conf_high < 0
         worse_side = e.conf_high < 0 if r.direction == "higher_is_better" else e.conf_low > 0
         supported.append(better_side)

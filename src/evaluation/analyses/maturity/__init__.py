@@ -15,8 +15,8 @@ package holds every step of ``notebooks/maturity_assessment.ipynb``, one module 
   (:func:`domain_change_table`, :func:`authority_change`, :func:`london_change`, :func:`change_by_membership`);
 - ``figures``: dot plots, dumbbell and rank-range charts with their text alternatives (no radar charts, whose
   areas depend on the order of the axes);
-- ``report``: what the report shows, section by section (imported as a module, not re-exported here:
-  ``from evaluation.analyses.maturity import report``).
+- ``sections``: what the report shows, section by section (imported as a module, not re-exported here:
+  ``from evaluation.analyses.maturity import sections``).
 
 Self-assessment limits every result: authorities may score themselves differently, and the scale is
 ordinal, so a mean of scores treats the steps between levels as equal. Intervals describe variation across

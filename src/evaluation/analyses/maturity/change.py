@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -24,15 +25,16 @@ def domain_change_table(
     assessments: pd.DataFrame,
     from_round: pd.Timestamp,
     to_round: pd.Timestamp,
-    domains: Sequence[str] = MATURITY_DOMAINS,
+    domains: Sequence[str] | pd.Index = MATURITY_DOMAINS,
 ) -> pd.DataFrame:
     """Long table of every authority's domain scores in two rounds and their change.
 
     Columns ``authority_code``, ``domain``, ``score_from``, ``score_to``, ``change``; only authority-domain
     pairs scored in both rounds.
     """
-    before = score_table(assessments, from_round, domains).stack().rename("score_from")
-    after = score_table(assessments, to_round, domains).stack().rename("score_to")
+    # score_table's columns are one level (the domains), so stack gives a Series; the stubs allow a DataFrame too
+    before = cast(pd.Series, score_table(assessments, from_round, domains).stack()).rename("score_from")
+    after = cast(pd.Series, score_table(assessments, to_round, domains).stack()).rename("score_to")
     both = pd.concat([before, after], axis=1, join="inner").dropna()
     both.index.names = ["authority_code", "domain"]
     both = both.reset_index()

@@ -70,10 +70,10 @@ def comparison_dot_plot(comparison: pd.DataFrame, name: str, round_label: str) -
         height=200 + 38 * len(order),
     )
     parts = [
-        f"{r.measure}: {r.score:.2f} against a London median of {r.london_median:.2f} ({r.position})"
-        if r.score == r.score
-        else f"{r.measure}: not scored"
-        for r in comparison.itertuples()
+        f"{r['measure']}: {r['score']:.2f} against a London median of {r['london_median']:.2f} ({r['position']})"
+        if r["score"] == r["score"]
+        else f"{r['measure']}: not scored"
+        for r in comparison.to_dict("records")
     ]
     alt = (
         f"Dot plot of {name}'s digital maturity self-assessment in {round_label}, by domain, against the London "

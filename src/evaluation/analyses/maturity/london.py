@@ -68,14 +68,14 @@ def summary_estimates(summary: pd.DataFrame, round_label: str, confidence_level:
     return [
         Estimate(
             "london_mean",
-            float(r.london_mean),
-            conf_low=float(r.mean_low),
-            conf_high=float(r.mean_high),
-            n=int(r.authorities),
-            group=f"{r.measure}: {round_label}",
+            float(r["london_mean"]),
+            conf_low=float(r["mean_low"]),
+            conf_high=float(r["mean_high"]),
+            n=int(r["authorities"]),
+            group=f"{r['measure']}: {round_label}",
             method=f"mean over authorities; {confidence_level:.0%} BCa bootstrap over authorities",
         )
-        for r in summary.itertuples()
+        for r in summary.to_dict("records")
     ]
 
 
@@ -116,13 +116,13 @@ def comparison_estimates(comparison: pd.DataFrame, confidence_level: float = 0.9
     return [
         Estimate(
             "difference_from_london_mean",
-            float(r.difference),
-            conf_low=float(r.difference_low),
-            conf_high=float(r.difference_high),
-            n=int(r.authorities),
-            group=f"{r.authority_code}: {r.measure}",
+            float(r["difference"]),
+            conf_low=float(r["difference_low"]),
+            conf_high=float(r["difference_high"]),
+            n=int(r["authorities"]),
+            group=f"{r['authority_code']}: {r['measure']}",
             method=f"score minus London mean; {confidence_level:.0%} BCa bootstrap interval of the mean "
             "over authorities",
         )
-        for r in comparison.itertuples()
+        for r in comparison.to_dict("records")
     ]

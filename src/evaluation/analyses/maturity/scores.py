@@ -68,9 +68,11 @@ def resolve_round(assessments: pd.DataFrame, which: str) -> pd.Timestamp:
 
 
 def score_table(
-    assessments: pd.DataFrame, assessed_on: pd.Timestamp, domains: Sequence[str] = MATURITY_DOMAINS
+    assessments: pd.DataFrame, assessed_on: pd.Timestamp, domains: Sequence[str] | pd.Index = MATURITY_DOMAINS
 ) -> pd.DataFrame:
     """Scores of one round, one row per authority (``authority_code`` index) and one column per domain.
+
+    ``domains`` are the columns, in order: a sequence of names, or the index of the weights.
 
     A domain an authority did not score is NaN. Authorities are sorted by code.
     """

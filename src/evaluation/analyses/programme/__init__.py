@@ -32,7 +32,7 @@ takes, as tested functions, one module per concept:
   :func:`interval_alt_text`, :func:`row_estimate`, :func:`suppress`, :func:`checked`,
   :func:`checked_counts`).
 
-The report's question, design, findings and tables in words are in ``report`` (imported as a module, not
+The report's question, design, findings and tables in words are in ``sections`` (imported as a module, not
 re-exported here). The programme notebook uses ``from evaluation.analyses import programme as analysis`` and calls
 ``analysis.<name>``: every public name of the modules is available here.
 

@@ -116,8 +116,8 @@ def change_by_group(
         interval, exact permutation p), with more the range of group means and a permutation F test.
     """
     pairs = complete_pairs(scores[scores["construct"] == construct], baseline=from_wave, endpoint=to_wave)
-    labels = characteristic_groups(participants, characteristic).reindex(list(pairs.participants)).fillna(NOT_KNOWN)
-    labels = labels.to_numpy()
+    grouped = characteristic_groups(participants, characteristic).reindex(list(pairs.participants))
+    labels = grouped.fillna(NOT_KNOWN).to_numpy()
     changes = pairs.post - pairs.pre
     keep = np.isin(labels, list(groups)) if groups is not None else np.ones(labels.size, dtype=bool)
     labels, changes, pre, post = labels[keep], changes[keep], pairs.pre[keep], pairs.post[keep]

@@ -101,7 +101,7 @@ def content_summary(content: pd.DataFrame) -> pd.DataFrame:
     ]
     table = content[columns].sort_values("resource_id").reset_index(drop=True)
     table["cohort_id"] = table["cohort_id"].fillna("programme")
-    total = {c: "" for c in columns}
+    total: dict[str, str | int] = {c: "" for c in columns}
     total.update(
         {
             "resource_id": "Total",
@@ -117,10 +117,10 @@ def applications_finding(
 ) -> tuple[str, str]:
     """The key finding on applications at work (text, strength of evidence), from the suppressed rows of
     :func:`applications_summary` for ``group``."""
-    rows = uses[uses["group"] == group].set_index("term")
+    rows = uses[uses["group"] == group].set_index("term").to_dict("index")  # term -> its row
 
     def estimate(term: str) -> Estimate:
-        row = rows.loc[term]
+        row = rows[term]
         return Estimate(
             term,
             float(row["estimate"]),

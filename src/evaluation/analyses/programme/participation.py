@@ -158,7 +158,7 @@ def attendance_by_session(
     )
     register["attended"] = register["attended"].astype(bool)
     rows = []
-    for session, group in register.groupby("session", sort=True):
+    for session, group in register.groupby(register["session"].astype(int), sort=True):
         enrolled = group[group["still_enrolled"]]
         rows.append(
             {

@@ -76,9 +76,26 @@ def row_estimate(frame: pd.DataFrame, term: str, group: str) -> Estimate:
     if len(rows) != 1:
         raise KeyError(f"expected one row with term {term!r} and group {group!r}, found {len(rows)}")
     row = rows.iloc[0]
-    numbers = {c: float(row[c]) if pd.notna(row[c]) else math.nan for c in STATISTIC_COLUMNS}
-    text = {c: str(row[c]) if c in row and pd.notna(row[c]) else "" for c in ("method", "group", "analysis")}
-    return Estimate(term=term, n=int(row["n"]) if pd.notna(row["n"]) else 0, **numbers, **text)
+
+    def number(column: str) -> float:  # one of STATISTIC_COLUMNS: all of them are in a tidy frame
+        return float(row[column]) if pd.notna(row[column]) else math.nan
+
+    def text(column: str) -> str:
+        return str(row[column]) if column in row and pd.notna(row[column]) else ""
+
+    return Estimate(
+        term,
+        number("estimate"),
+        std_error=number("std_error"),
+        statistic=number("statistic"),
+        p_value=number("p_value"),
+        conf_low=number("conf_low"),
+        conf_high=number("conf_high"),
+        n=int(row["n"]) if pd.notna(row["n"]) else 0,
+        method=text("method"),
+        group=text("group"),
+        analysis=text("analysis"),
+    )
 
 
 def cohort_populations(participants: pd.DataFrame) -> dict[str, int]:

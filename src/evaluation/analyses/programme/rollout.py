@@ -248,7 +248,7 @@ def rollout_chart(plan: pd.DataFrame, target_change: float) -> go.Figure:
                 mode="lines+markers",
                 name=construct,
                 line={"color": colour, "width": 3},
-                hovertemplate="%{x} cohorts: %{y:.2f}<extra>" + construct + "</extra>",
+                hovertemplate="%{x} cohorts: %{y:.2f}<extra>" + str(construct) + "</extra>",
             )
         )
     figure.add_hline(
@@ -272,22 +272,22 @@ def rollout_sentence(
 ) -> str:
     """One plain sentence on what a roll-out evaluation of ``construct`` needs, from the (suppressed) planning
     rows of :func:`rollout_requirements`; figures that were not reported are said to be so."""
-    rows = planning[planning["group"] == construct].set_index("term")
-    if "pairs_needed" not in rows.index or pd.isna(rows.loc["pairs_needed", "estimate"]):
+    rows = planning[planning["group"] == construct].set_index("term").to_dict("index")  # term -> its row
+    if "pairs_needed" not in rows or pd.isna(rows["pairs_needed"]["estimate"]):
         return f"Roll-out planning for {construct}: not reported (too few leaders with both surveys)."
-    needed = rows.loc["pairs_needed"]
+    needed = rows["pairs_needed"]
     text = (
         f"To detect a {numbers.score(target_change)}-point change in {construct} with {numbers.percent(power)} "
         f"power a roll-out evaluation needs {numbers.count(needed['estimate'])} leaders with both surveys (range "
         f"{numbers.count(needed['conf_low'])} to {numbers.count(needed['conf_high'])} over the interval of the "
         "spread of changes)"
     )
-    if "cohorts_needed" in rows.index and not numbers.is_missing(rate.estimate):
+    if "cohorts_needed" in rows and not numbers.is_missing(rate.estimate):
         text += (
-            f", about {numbers.count(rows.loc['cohorts_needed', 'estimate'])} cohorts of {cohort_size} at the "
+            f", about {numbers.count(rows['cohorts_needed']['estimate'])} cohorts of {cohort_size} at the "
             f"observed {numbers.percent(rate.estimate)} of enrolled leaders giving both surveys"
         )
-    mdc = rows.loc["mdc_one_cohort_all_complete", "estimate"]
+    mdc = rows["mdc_one_cohort_all_complete"]["estimate"]
     return text + f"; one cohort of {cohort_size} who all complete can detect {numbers.score(mdc)} points."
 
 

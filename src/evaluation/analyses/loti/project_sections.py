@@ -255,9 +255,8 @@ def impact_charts(
 ) -> list[Chart]:
     """Each indicator's trend chart and, where estimated, its effect-by-time chart."""
     charts = []
-    by_code = indicators.set_index("indicator_id")
     for indicator_id, (panel, result) in impacts.items():
-        indicator = by_code.loc[indicator_id]
+        indicator = indicators[indicators["indicator_id"] == indicator_id].iloc[0]  # its row: ids are unique
         charts.append(
             Chart(
                 f"trend_{indicator_id}",

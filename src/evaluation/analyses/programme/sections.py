@@ -8,6 +8,7 @@ suppressed can reach a sentence) and returns either a sentence (or a bullet list
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -71,7 +72,7 @@ TERMS = {
 }
 
 #: How each value-for-money term is shown (pounds unless listed).
-_MONEY_SHOWN = {"days": numbers.number, "saving_share": numbers.percent}
+_MONEY_SHOWN: dict[str, Callable[[float], str]] = {"days": numbers.number, "saving_share": numbers.percent}
 
 
 def note_model_warnings(change: ProgrammeChange) -> None:
@@ -287,7 +288,7 @@ def attendance_finding(sessions: pd.DataFrame) -> str:
             )
         else:
             parts.append(
-                f"among {whom} it was {numbers.percent(shown.iat[0])} in the one session shown{gap}"
+                f"among {whom} it was {numbers.percent(shown.iloc[0])} in the one session shown{gap}"
                 if len(shown)
                 else f"among {whom} no session's rate can be shown"
             )

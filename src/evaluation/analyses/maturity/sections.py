@@ -175,7 +175,7 @@ def standing_section(
         run.publish_results([e for label, s in summaries.items() for e in summary_estimates(s, label)])
         figure, alt = london_dot_plot(summaries, confidence_level)
         run.publish_figure("against_london", figure, alt_text=alt)
-        latest = summaries[month(setup.end)].set_index("measure").loc[INDEX]
+        latest = summaries[month(setup.end)].set_index("measure").to_dict("index")[INDEX]
         return [
             findings.finding(
                 f"In {month(setup.end)} London's mean maturity index was {numbers.score(latest['london_mean'])} on the "
@@ -222,7 +222,7 @@ def standing_section(
     )
     figure, alt = comparison_dot_plot(comparison, setup.name, month(setup.end))
     run.publish_figure("against_london", figure, alt_text=alt)
-    index = comparison.set_index("measure").loc[INDEX]
+    index = comparison.set_index("measure").to_dict("index")[INDEX]
     return [
         findings.key(
             f"{setup.name} against London",
@@ -375,6 +375,8 @@ def membership_section(
     """London only: index change of LOTI members and of other authorities (descriptive), published."""
     if not setup.london:
         return [show.Markdown("*Shown in the London report (authority = all).*")]
+    if setup.membership is None:  # prepare reads it whenever the report is London's
+        raise ValueError("the London maturity report needs the LOTI membership table")
     by_membership = change_by_membership(
         setup.assessments, setup.membership, setup.weights, confidence_level=confidence_level
     )
@@ -387,12 +389,12 @@ def membership_section(
     shown: list[Any] = []
     intervals = list(by_membership["interval"].unique())
     for label, rows in by_membership.groupby("interval", sort=False):
-        parts = rows.set_index("group")
-        difference = parts.iloc[-1]
+        mean_change = rows.set_index("group")["estimate"].astype(float)
+        difference = rows.to_dict("records")[-1]
         sentence = (
-            f"From {period_label(label)}, LOTI members' index changed by "
-            f"{numbers.score(parts.loc['LOTI members', 'estimate'], signed=True)} points on average and other "
-            f"authorities' by {numbers.score(parts.loc['Non-members', 'estimate'], signed=True)}: a difference of "
+            f"From {period_label(str(label))}, LOTI members' index changed by "
+            f"{numbers.score(mean_change['LOTI members'], signed=True)} points on average and other "
+            f"authorities' by {numbers.score(mean_change['Non-members'], signed=True)}: a difference of "
             f"{numbers.score(difference['estimate'], signed=True)} "
             f"({_signed_interval(difference['conf_low'], difference['conf_high'], confidence_level)}, "
             f"{numbers.p_phrase(difference['p_value'])})."

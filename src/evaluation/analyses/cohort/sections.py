@@ -95,11 +95,11 @@ def ratings_finding(ratings: pd.DataFrame, population: str, *, confidence_level:
     labels = ratings["label"] if "label" in ratings else ratings["group"].str.split(" (", regex=False).str[0]
     parts = [
         describe_interval(
-            Estimate(row.term, row.estimate, conf_low=row.conf_low, conf_high=row.conf_high),
+            Estimate(row["term"], row["estimate"], conf_low=row["conf_low"], conf_high=row["conf_high"]),
             str(label),
             confidence_level=confidence_level,
         )
-        for row, label in zip(ratings.itertuples(), labels, strict=True)
+        for row, label in zip(ratings.to_dict("records"), labels, strict=True)
     ]
     coverage = next((quoted_coverage(m) for m in ratings["method"] if isinstance(m, str) and quoted_coverage(m)), "")
     published = ratings.loc[ratings["estimate"].notna(), "n"]  # raters of the ratings that are reported

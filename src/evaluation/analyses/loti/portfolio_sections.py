@@ -1,6 +1,6 @@
 """What the LOTI portfolio report shows: its findings, tables and charts, section by section.
 
-As in :mod:`.report` (the project report), each ``*_section`` function adds the section's findings to the
+As in :mod:`.project_sections` (the project report), each ``*_section`` function adds the section's findings to the
 report's :class:`~evaluation.presentation.Findings`, publishes its charts where it makes them, and returns what
 the notebook displays, in order (``display(*section)``).
 """
@@ -8,7 +8,7 @@ the notebook displays, in order (``display(*section)``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pandas as pd
 
@@ -19,8 +19,8 @@ from .figures import co_participation_heatmap, rag_level_chart, tile_map
 from .indicator_tracking import IndicatorTracking
 from .portfolio import describe_rating
 from .programme_value import CORE_FUNDING, ProgrammeValue
-from .project_impact import ImpactResult, project_impacts
-from .report import Chart, level_alt_text, publish_charts
+from .project_impact import ImpactOptions, ImpactResult, project_impacts
+from .project_sections import Chart, level_alt_text, publish_charts
 from .value import benefits_supported_by_evidence
 from .value_sentences import describe_monte_carlo
 
@@ -241,7 +241,7 @@ def portfolio_impacts(
     indicators: pd.DataFrame,
     observations: pd.DataFrame,
     project_authorities: pd.DataFrame,
-    **options: Any,
+    **options: Unpack[ImpactOptions],
 ) -> dict[str, ImpactResult]:
     """:func:`project_impacts` of every project, by indicator (without the panels)."""
     impacts: dict[str, ImpactResult] = {}
@@ -445,8 +445,10 @@ def survey_section(
                 figure,
                 "Mean member survey scores with 95% intervals: "
                 + "; ".join(
-                    f"{r.group}: {r.estimate:.2f}" if r.estimate == r.estimate else f"{r.group}: suppressed"
-                    for r in agreement.itertuples()
+                    f"{r['group']}: {r['estimate']:.2f}"
+                    if r["estimate"] == r["estimate"]
+                    else f"{r['group']}: suppressed"
+                    for r in agreement.to_dict("records")
                 ),
             )
         ],

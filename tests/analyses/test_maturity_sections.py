@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
-from evaluation.analyses.maturity import report
+from evaluation.analyses.maturity import sections
 from evaluation.schemas.loti import MATURITY_DOMAINS
 from report_text_checks import RecordingRun, quiet_findings, section_text
 
@@ -40,28 +42,30 @@ def run() -> RecordingRun:
 
 
 def test_dates_read_the_uk_way():
-    assert report.month(R1) == "June 2023"
-    assert report.period_label("2023-06-30 to 2025-06-30") == "30 June 2023 to 30 June 2025"
+    assert sections.month(R1) == "June 2023"
+    assert sections.period_label("2023-06-30 to 2025-06-30") == "30 June 2023 to 30 June 2025"
 
 
 def test_prepare_resolves_rounds_and_refuses_them_in_the_wrong_order(run):
-    setup = report.prepare(run, "all", "equal", "first", "latest")
+    setup = sections.prepare(run, "all", "equal", "first", "latest")
     assert setup.london and setup.name == "London" and (setup.start, setup.end) == (R1, R2)
-    assert setup.membership is not None and "June 2023 to June 2025" in report.question(setup)
-    assert report.prepare(run, "E09000003", "equal", "first", "latest").name == "Barnet"
+    assert setup.membership is not None and "June 2023 to June 2025" in sections.question(setup)
+    assert sections.prepare(run, "E09000003", "equal", "first", "latest").name == "Barnet"
     with pytest.raises(ValueError, match="must be before"):
-        report.prepare(run, "all", "equal", "latest", "first")
+        sections.prepare(run, "all", "equal", "latest", "first")
+    with pytest.raises(ValueError, match="needs the LOTI membership table"):
+        sections.membership_section(run, quiet_findings(), replace(setup, membership=None))
 
 
 def test_london_sections_publish_as_the_notebook_did_and_give_key_findings(run):
-    setup = report.prepare(run, "all", "equal", "first", "latest")
+    setup = sections.prepare(run, "all", "equal", "first", "latest")
     made = quiet_findings()
     shown = (
-        report.overview_section(run, made, setup)
-        + report.standing_section(run, made, setup, resamples=200, seed=1)
-        + report.change_section(run, made, setup, resamples=200, seed=1)
-        + report.membership_section(run, made, setup)
-        + report.ranking_section(run, made, setup, draws=50, seed=1)
+        sections.overview_section(run, made, setup)
+        + sections.standing_section(run, made, setup, resamples=200, seed=1)
+        + sections.change_section(run, made, setup, resamples=200, seed=1)
+        + sections.membership_section(run, made, setup)
+        + sections.ranking_section(run, made, setup, draws=50, seed=1)
     )
     assert run.published == [
         ("table", "weights"),
@@ -94,13 +98,13 @@ def test_london_sections_publish_as_the_notebook_did_and_give_key_findings(run):
 
 
 def test_one_authority_sections_compare_with_london(run):
-    setup = report.prepare(run, "E09000003", "equal", "first", "latest")
+    setup = sections.prepare(run, "E09000003", "equal", "first", "latest")
     made = quiet_findings()
     shown = (
-        report.standing_section(run, made, setup, resamples=200, seed=1)
-        + report.change_section(run, made, setup, resamples=200, seed=1)
-        + report.membership_section(run, made, setup)
-        + report.ranking_section(run, made, setup, draws=50, seed=1)
+        sections.standing_section(run, made, setup, resamples=200, seed=1)
+        + sections.change_section(run, made, setup, resamples=200, seed=1)
+        + sections.membership_section(run, made, setup)
+        + sections.ranking_section(run, made, setup, draws=50, seed=1)
     )
     assert ("table", "comparison_with_london") in run.published and ("table", "rank_sensitivity") in run.published
     assert [k.heading for k in made.key_findings] == ["Barnet against London", "Change in Barnet", "Rankings"]
