@@ -11,18 +11,14 @@ import pytest
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from evaluation.kernels.forked import ForkedProvisioner, ForkingMixin, Zygote
+from evaluation.kernels.forked import ForkingMixin, Zygote
 
 # Imported by the zygote and by no bare kernel; statsmodels, not preloaded, shows that the kernel sees the preload.
 PRELOAD = ("pandas",)
 
 
-class PandasProvisioner(ForkedProvisioner):
-    preload = PRELOAD
-
-
 class PandasKernelManager(ForkingMixin, AsyncKernelManager):
-    provisioner_class = PandasProvisioner
+    preload = PRELOAD
 
 
 async def _run_in_forked_kernel(code: str, cwd: Path, env: dict[str, str]) -> tuple[str, int]:

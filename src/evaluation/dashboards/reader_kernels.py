@@ -28,7 +28,7 @@ from typing import Any
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
 from traitlets import DottedObjectName
 
-from ..kernels.forked import ForkedProvisioner, ForkingMixin
+from ..kernels.forked import ForkingMixin
 
 CLAIM_GRACE_SECONDS = 60.0
 # What every page imports. ipywidgets too (~0.4 s a kernel): imported outside a kernel it registers no comm
@@ -53,16 +53,11 @@ DASHBOARD_PRELOAD = (
 )
 
 
-class DashboardProvisioner(ForkedProvisioner):
-    """Kernels forked from a zygote that has imported :data:`DASHBOARD_PRELOAD`."""
+class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):
+    """jupyter_server's kernel manager (activity, execution state for the culler) with kernels forked from a
+    zygote that has imported :data:`DASHBOARD_PRELOAD`."""
 
     preload = DASHBOARD_PRELOAD
-
-
-class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):
-    """jupyter_server's kernel manager (activity, execution state for the culler) with forked kernels."""
-
-    provisioner_class = DashboardProvisioner
 
 
 class PoolAwareKernelManager(AsyncMappingKernelManager):

@@ -14,7 +14,8 @@ before numpy is imported, as in any workbench kernel (the zygote's environment h
 
 The pieces: :class:`Zygote` (the parent process and its line protocol), :class:`ForkedKernel` (what
 jupyter_client sees instead of a ``Popen``), :class:`ForkedProvisioner` and :class:`ForkingMixin`
-(jupyter_client's extension points: a kernel manager with the mixin starts its kernels through a zygote).
+(jupyter_client's extension points: a kernel manager with the mixin and a ``preload`` starts its kernels
+through a zygote that has imported it).
 The zygote exits when the process that started it does (its stdin closes), and kernels exit when the zygote
 does (a parent-death signal, and ipykernel's parent poller).
 """
@@ -119,9 +120,11 @@ class Zygote:
 
 
 class ForkedProvisioner(LocalProvisioner):
-    """jupyter_client's local provisioner, launching through the zygote instead of ``Popen``."""
+    """jupyter_client's local provisioner, launching through a zygote that has imported ``preload``."""
 
-    preload: ClassVar[tuple[str, ...]] = ()  # what the zygote imports before it forks (its users name it)
+    def __init__(self, preload: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.preload = tuple(preload)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         # cmd is [python, -m, ipykernel_launcher, -f, connection-file]: the zygote runs the same app.
@@ -140,9 +143,9 @@ class ForkedProvisioner(LocalProvisioner):
 
 
 class ForkingMixin:
-    """For a jupyter_client kernel manager: start kernels through :attr:`provisioner_class` (a zygote)."""
+    """For a jupyter_client kernel manager: its kernels forked from a zygote that has imported :attr:`preload`."""
 
-    provisioner_class: ClassVar[type[ForkedProvisioner]] = ForkedProvisioner
+    preload: ClassVar[tuple[str, ...]] = ()  # the modules, named by the kernel manager this is mixed into
     if TYPE_CHECKING:  # what the kernel manager this is mixed into provides
         kernel_id: Any
         kernel_spec: Any
@@ -151,8 +154,8 @@ class ForkingMixin:
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
         if self.provisioner is None:  # jupyter_client keeps one it finds here
-            self.provisioner = self.provisioner_class(
-                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            self.provisioner = ForkedProvisioner(
+                self.preload, kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
             )
         return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]  # the manager mixed in has it
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from jupyter_client.manager import AsyncKernelManager
 
-from ..kernels.forked import ForkedProvisioner, ForkingMixin
+from ..kernels.forked import ForkingMixin
 
 # What the notebooks import (and what those modules import at their top), in import order.
 PRELOAD = (
@@ -42,13 +42,8 @@ PRELOAD = (
 )
 
 
-class NotebookProvisioner(ForkedProvisioner):
-    """Kernels forked from a zygote that has imported :data:`PRELOAD`."""
+class NotebookKernelManager(ForkingMixin, AsyncKernelManager):
+    """An ``AsyncKernelManager`` (papermill's ``km``) whose kernels are forked from the worker's zygote, which has
+    imported :data:`PRELOAD`."""
 
     preload = PRELOAD
-
-
-class NotebookKernelManager(ForkingMixin, AsyncKernelManager):
-    """An ``AsyncKernelManager`` whose kernels are forked from the worker's zygote (papermill's ``km``)."""
-
-    provisioner_class = NotebookProvisioner
