@@ -15,6 +15,7 @@ import pytest
 from ipywidgets.widgets.widget import _instances
 from openpyxl import load_workbook
 
+from evaluation.chart_json import PLOTLY_MIME
 from evaluation.dashboards import data, downloads, maps, pages, widgets
 from evaluation.dashboards.data import (
     SUPPRESSED_SYMBOL,
@@ -406,7 +407,7 @@ def test_cohort_page_shows_estimates_suppression_and_provenance(tmp_path: Path) 
     dropdown.value = "cohort-C2"
     assert "Cohort C2: data last run" in _outputs_html(page)
     body = next(c for c in page.children if isinstance(c, ipywidgets.Output))
-    assert any(widgets.PLOTLY_MIME in o["data"] for o in body.outputs)
+    assert any(PLOTLY_MIME in o["data"] for o in body.outputs)
     assert widgets.END_MARKER in _outputs_html(page)
 
 
@@ -422,7 +423,7 @@ def test_the_rest_of_a_first_view_is_held_until_the_page_asks(tmp_path: Path, mo
     ]
     body = widgets.Body()
     body.show(parts, defer=True)
-    assert [widgets.PLOTLY_MIME in o["data"] for o in body.output.outputs] == [False, True, False]
+    assert [PLOTLY_MIME in o["data"] for o in body.output.outputs] == [False, True, False]
     assert body.later.outputs == ()
     monkeypatch.setattr(widgets.live, "DEFER_SECONDS", 0.0)
     body.later._handle_msg({"content": {"data": {"method": "request_state"}}})

@@ -15,7 +15,7 @@ given ``--VoilaConfiguration.multi_kernel_manager_class=evaluation.dashboards.re
 (see :func:`evaluation.dashboards.serve.voila_command`).
 
 Its kernels are forked from a process that has already imported what a page needs
-(:data:`DASHBOARD_PRELOAD`), as the runner's are (:mod:`evaluation.run.forked_kernels`): a reader's kernel is ready
+(:data:`DASHBOARD_PRELOAD`), as the runner's are (:mod:`evaluation.kernels.forked`): a reader's kernel is ready
 in a fraction of a second instead of starting Python and importing pandas, plotly and the pages, which is what
 kept a board opening a dashboard together waiting.
 """
@@ -28,7 +28,7 @@ from typing import Any
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
 from traitlets import DottedObjectName
 
-from ..run.forked_kernels import ForkedProvisioner, ForkingMixin
+from ..kernels.forked import ForkingMixin
 
 CLAIM_GRACE_SECONDS = 60.0
 # What every page imports. ipywidgets too (~0.4 s a kernel): imported outside a kernel it registers no comm
@@ -53,16 +53,11 @@ DASHBOARD_PRELOAD = (
 )
 
 
-class DashboardProvisioner(ForkedProvisioner):
-    """Kernels forked from a zygote that has imported :data:`DASHBOARD_PRELOAD`."""
+class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):
+    """jupyter_server's kernel manager (activity, execution state for the culler) with kernels forked from a
+    zygote that has imported :data:`DASHBOARD_PRELOAD`."""
 
     preload = DASHBOARD_PRELOAD
-
-
-class ForkedServerKernelManager(ForkingMixin, ServerKernelManager):
-    """jupyter_server's kernel manager (activity, execution state for the culler) with forked kernels."""
-
-    provisioner_class = DashboardProvisioner
 
 
 class PoolAwareKernelManager(AsyncMappingKernelManager):

@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..chart_json import PLOTLY_MIME
+
 SUMMARY_TAG = "summary"
 TITLE_TAG = "title"
 NOTES_TAG = "notes"
 AUDIENCE_PARAMETER = "audience"
 PUBLIC, INTERNAL = "public", "internal"
 AUDIENCES = (PUBLIC, INTERNAL)
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 # An absolute path on the machine that ran the notebook: a POSIX path under a system or home root, a

@@ -20,8 +20,8 @@ from typing import Any
 
 import mistune
 
-from ..dashboards.widgets import PREVIEW_TRACE_TYPES, script_json
-from .document import INTERNAL, NOTES_TAG, PLOTLY_MIME, Block, Output, ReportDocument, Withheld, read_document
+from ..chart_json import BASIC_BUNDLE_TRACE_TYPES, PLOTLY_MIME, script_json
+from .document import INTERNAL, NOTES_TAG, Block, Output, ReportDocument, Withheld, read_document
 
 MARKING = "OFFICIAL-SENSITIVE"
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -217,7 +217,7 @@ def report_html(document: ReportDocument, stamp: RunStamp) -> str:
     anchors.sections.clear()  # the contents list the sections that follow them (not the title, not the summary)
     body = "".join(_block(b, anchors, markdown, charts) for b in document.body)
     marking = f'<p class="report-marking">{MARKING}</p>' if document.audience == INTERNAL else ""
-    plotly = f"<script>{_plotly_js(_trace_types(document) <= PREVIEW_TRACE_TYPES)}</script>" if charts else ""
+    plotly = f"<script>{_plotly_js(_trace_types(document) <= BASIC_BUNDLE_TRACE_TYPES)}</script>" if charts else ""
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -49,7 +49,7 @@ class RunTask:
     store: str
     timeout: int | None
     provenance: dict[str, Any]  # fingerprint and context, completed by the worker
-    # Fork the kernel from the worker's pre-imported zygote (forked_kernels.py), or start a fresh interpreter
+    # Fork the kernel from the worker's pre-imported zygote (notebook_kernels.py), or start a fresh interpreter
     # (WORKBENCH_FORKED_KERNELS=0 where the run is started).
     forked_kernel: bool = field(default_factory=lambda: os.environ.get(FORKED_KERNELS_ENV) != "0")
     # Print report.pdf beside report.html (WORKBENCH_REPORT_PDF=0 where the run is started: HTML only).
@@ -77,7 +77,7 @@ def prepare_worker(runner_pid: int | None = None) -> None:
     """Make a worker process cheap to start; called once per worker (and harmlessly per run).
 
     Given the pid of the ``workbench run`` process, the worker also ends the
-    moment that process dies (:func:`~evaluation.run.lifeline.watch_parent`).
+    moment that process dies (:func:`~evaluation.kernels.lifeline.watch_parent`).
 
     jsonschema, which nbformat uses, imports ``rfc3987-syntax`` when it is
     installed, and that package compiles a grammar costing about 1.5 s at import
@@ -90,7 +90,7 @@ def prepare_worker(runner_pid: int | None = None) -> None:
 
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None makes the import fail
     if runner_pid is not None:
-        from .lifeline import watch_parent
+        from ..kernels.lifeline import watch_parent
 
         watch_parent(runner_pid)
 
@@ -168,7 +168,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    from .forked_kernels import ForkedKernelManager
+    from .notebook_kernels import NotebookKernelManager
 
     reports = Path(task.reports)
     final = reports / task.analysis / task.run_id
@@ -191,7 +191,7 @@ def execute_run(task: RunTask) -> RunOutcome:
     # The kernel runs on the worker's own machine: talk to it over local sockets, not TCP ports. Each
     # kernel gets its own short socket folder (socket paths are limited to about 100 characters).
     sockets = tempfile.mkdtemp(prefix="wb-")
-    manager = ForkedKernelManager if task.forked_kernel else AsyncKernelManager
+    manager = NotebookKernelManager if task.forked_kernel else AsyncKernelManager
     kernel = manager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     try:
         papermill.execute_notebook(

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...chart_json import BASIC_BUNDLE_TRACE_TYPES, script_json
 from ..data import list_runs, time_text
 from ..downloads import size_text, slug
 from ..fingerprints import SHARE, TEMPLATES
@@ -20,14 +21,12 @@ from ..pages import Dashboard, safe_children
 from ..prepared import body_key, prepared_json
 from ..widgets import (
     CSS,
-    PREVIEW_TRACE_TYPES,
     Chart,
     Part,
     Table,
     empty_table_markup,
     esc,
     fit_margins,
-    script_json,
     table_markup,
 )
 from .layout import ASSETS_DIR, IMAGE_FORMATS, PageState, write_file
@@ -159,7 +158,7 @@ def render_page(
             dashboards=dashboard_links(states),
             body=body_html(parts, files),
             state_link=_state_link,
-            plotly_js=PLOTLY_BASIC_JS if traces <= PREVIEW_TRACE_TYPES else PLOTLY_JS,
+            plotly_js=PLOTLY_BASIC_JS if traces <= BASIC_BUNDLE_TRACE_TYPES else PLOTLY_JS,
             last_run=_last_run(state.dashboard, reports),
         )
     )

@@ -35,14 +35,11 @@ from .markup import (
 )
 from .outputs import (
     END_MARKER,
-    PLOTLY_MIME,
     PREVIEW_MIME,
-    PREVIEW_TRACE_TYPES,
     fit_margins,
     plotly_bundle,
     preview_markup,
     previewable,
-    script_json,
     split_after_first_chart,
     to_outputs,
 )
@@ -64,9 +61,7 @@ from .parts import (
 __all__ = [
     "CSS",
     "END_MARKER",
-    "PLOTLY_MIME",
     "PREVIEW_MIME",
-    "PREVIEW_TRACE_TYPES",
     "WIDE_TABLE_COLUMNS",
     "Body",
     "Chart",
@@ -96,7 +91,6 @@ __all__ = [
     "results_table",
     "running_in_voila",
     "safe",
-    "script_json",
     "split_after_first_chart",
     "table_block",
     "table_markup",

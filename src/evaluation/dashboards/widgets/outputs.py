@@ -10,17 +10,15 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ...chart_json import BASIC_BUNDLE_TRACE_TYPES, PLOTLY_MIME, script_json
 from .markup import part_markup
 from .parts import Chart, Html, Part, Table, esc, plain_text, safe
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # A page's first view as static HTML, drawn before the kernel connects (the workbench Voila template).
 PREVIEW_MIME = "application/vnd.workbench.preview+html"
-# The trace types of plotly.js's basic bundle, the one the template loads for the preview.
-PREVIEW_TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 # No mode bar: the download panel makes the files, and the chart draws faster without it.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 # The last output of every body ends with this (tests wait for it: the page is complete).
@@ -100,11 +98,6 @@ def split_after_first_chart(
     return tuple(outputs[: first + 2]), tuple(outputs[first + 2 :])
 
 
-def script_json(value: Any) -> str:
-    """JSON that is safe inside a <script> element (no ``</script>``, no HTML comment openers)."""
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def preview_markup(header: str, outputs: Sequence[dict[str, Any]], *, choice: str = "") -> str:
     """A page's first view as one static HTML element: its header, ``choice`` (what its selector shows), and
     ``outputs`` (HTML as it is, each plotly figure drawn by plotly.js, which the page must have loaded).
@@ -129,10 +122,11 @@ def preview_markup(header: str, outputs: Sequence[dict[str, Any]], *, choice: st
 
 
 def previewable(outputs: Sequence[dict[str, Any]]) -> bool:
-    """True if ``outputs`` hold a chart and every chart's traces are of :data:`PREVIEW_TRACE_TYPES`."""
+    """True if ``outputs`` hold a chart and every chart's traces are of plotly.js's basic bundle (the one the
+    template loads for the preview: :data:`~evaluation.chart_json.BASIC_BUNDLE_TRACE_TYPES`)."""
     charts = [output["data"][PLOTLY_MIME] for output in outputs if PLOTLY_MIME in output["data"]]
     return bool(charts) and all(
-        trace.get("type", "scatter") in PREVIEW_TRACE_TYPES for chart in charts for trace in chart["data"]
+        trace.get("type", "scatter") in BASIC_BUNDLE_TRACE_TYPES for chart in charts for trace in chart["data"]
     )
 
 

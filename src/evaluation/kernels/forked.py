@@ -1,25 +1,23 @@
-"""The runner's kernels, forked from a process that has already imported the analysis stack.
+"""Kernels forked from a process that has already imported what they will run.
 
-A run's kernel spends most of its life importing: pandas, statsmodels, scipy,
-plotly and the workbench's analyses take 4-12 s per notebook on the project's
-2-core machine, against 1-3 s of actual work (measured from the executed
-notebooks' cell durations). Each worker therefore keeps one *zygote*: a
-process started once, which imports that stack (:data:`PRELOAD`) and then, for
-every run, forks a child that becomes the kernel (``IPKernelApp``, the code
-``python -m ipykernel_launcher`` runs). The child starts with the imports
-done; copy-on-write also shares their memory.
+Most of a new kernel's start is importing: pandas, statsmodels, scipy, plotly and the workbench's own modules.
+A *zygote* is a process started once, which imports a given list of modules (its *preload*) and then, for
+every kernel asked of it, forks a child that becomes the kernel (``IPKernelApp``, the code
+``python -m ipykernel_launcher`` runs). The child starts with the imports done; copy-on-write also shares
+their memory. Each user names its preload: the runner's notebooks (:mod:`evaluation.run.notebook_kernels`)
+and the live dashboards' readers (:mod:`evaluation.dashboards.reader_kernels`).
 
-Results do not change: a forked kernel runs the same code on the same data;
-nothing in :data:`PRELOAD` holds state that a notebook reads (the notebooks
-seed their own random generators), and BLAS is limited to one thread before
-numpy is imported, as in any runner kernel.
+Results do not change: a forked kernel runs the same code on the same data, provided nothing preloaded holds
+state that the code reads (the notebooks seed their own random generators) and BLAS is limited to one thread
+before numpy is imported, as in any workbench kernel (the zygote's environment has
+:data:`evaluation.config.ONE_BLAS_THREAD`).
 
-The pieces: :class:`Zygote` (the parent process and its line protocol),
-:class:`ForkedKernel` (what jupyter_client sees instead of a ``Popen``),
-:class:`ForkedProvisioner` and :class:`ForkedKernelManager` (jupyter_client's
-extension points, handed to papermill as ``km``). The zygote exits when its
-worker does (its stdin closes), and kernels exit when the zygote does
-(a parent-death signal, and ipykernel's parent poller).
+The pieces: :class:`Zygote` (the parent process and its line protocol), :class:`ForkedKernel` (what
+jupyter_client sees instead of a ``Popen``), :class:`ForkedProvisioner` and :class:`ForkingMixin`
+(jupyter_client's extension points: a kernel manager with the mixin and a ``preload`` starts its kernels
+through a zygote that has imported it).
+The zygote exits when the process that started it does (its stdin closes), and kernels exit when the zygote
+does (a parent-death signal, and ipykernel's parent poller).
 """
 
 from __future__ import annotations
@@ -35,37 +33,10 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 from .. import config
 from .lifeline import die_with_parent
-
-# What the notebooks import (and what those modules import at their top), in import order.
-PRELOAD = (
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "scipy.stats",
-    "statsmodels.api",
-    "statsmodels.formula.api",
-    "plotly.graph_objects",
-    "plotly.io",
-    "plotly.subplots",
-    "duckdb",
-    "IPython.display",
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "evaluation.tidy",
-    "evaluation.charts",
-    "evaluation.run.contract",
-    "evaluation.statistics.disclosure",
-    "evaluation.analyses.cohort",
-    "evaluation.analyses.programme",
-    "evaluation.analyses.loti",
-    "evaluation.analyses.maturity",
-    "evaluation.analyses.governance",
-)
 
 
 class ForkedKernel:
@@ -110,15 +81,15 @@ class ForkedKernel:
 
 
 class Zygote:
-    """The worker's pre-imported parent of kernels (started on first use, one per worker process and list of
-    modules to import: the runner's :data:`PRELOAD`, or the dashboards' own)."""
+    """The pre-imported parent of kernels: one per process and list of modules to import (its preload),
+    started on first use."""
 
     _instances: ClassVar[dict[tuple[str, ...], Zygote]] = {}
 
-    def __init__(self, preload: Sequence[str] = PRELOAD) -> None:
+    def __init__(self, preload: Sequence[str]) -> None:
         env = {**os.environ, **config.ONE_BLAS_THREAD}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "evaluation.run.forked_kernels", *preload],
+            [sys.executable, "-m", "evaluation.kernels.forked", *preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -127,7 +98,7 @@ class Zygote:
         )
 
     @classmethod
-    def for_this_process(cls, preload: Sequence[str] = PRELOAD) -> Zygote:
+    def for_this_process(cls, preload: Sequence[str]) -> Zygote:
         key = tuple(preload)
         instance = cls._instances.get(key)
         if instance is None or instance.process.poll() is not None:
@@ -149,9 +120,11 @@ class Zygote:
 
 
 class ForkedProvisioner(LocalProvisioner):
-    """jupyter_client's local provisioner, launching through the zygote instead of ``Popen``."""
+    """jupyter_client's local provisioner, launching through a zygote that has imported ``preload``."""
 
-    preload: ClassVar[tuple[str, ...]] = PRELOAD  # what the zygote imports before it forks
+    def __init__(self, preload: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.preload = tuple(preload)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         # cmd is [python, -m, ipykernel_launcher, -f, connection-file]: the zygote runs the same app.
@@ -170,9 +143,9 @@ class ForkedProvisioner(LocalProvisioner):
 
 
 class ForkingMixin:
-    """For a jupyter_client kernel manager: start kernels through :attr:`provisioner_class` (a zygote)."""
+    """For a jupyter_client kernel manager: its kernels forked from a zygote that has imported :attr:`preload`."""
 
-    provisioner_class: ClassVar[type[ForkedProvisioner]] = ForkedProvisioner
+    preload: ClassVar[tuple[str, ...]] = ()  # the modules, named by the kernel manager this is mixed into
     if TYPE_CHECKING:  # what the kernel manager this is mixed into provides
         kernel_id: Any
         kernel_spec: Any
@@ -181,14 +154,10 @@ class ForkingMixin:
     async def _async_pre_start_kernel(self, **kw: Any) -> Any:
         self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
         if self.provisioner is None:  # jupyter_client keeps one it finds here
-            self.provisioner = self.provisioner_class(
-                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            self.provisioner = ForkedProvisioner(
+                self.preload, kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
             )
         return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]  # the manager mixed in has it
-
-
-class ForkedKernelManager(ForkingMixin, AsyncKernelManager):
-    """An ``AsyncKernelManager`` whose kernels are forked from the worker's zygote."""
 
 
 def _become_kernel(request: dict[str, Any]) -> None:
@@ -203,7 +172,7 @@ def _become_kernel(request: dict[str, Any]) -> None:
         os.chdir(request["cwd"])
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
-    os.dup2(devnull, 1)  # fd 1 is the pipe to the worker; kernel output travels over ZeroMQ
+    os.dup2(devnull, 1)  # fd 1 is the zygote's reply pipe; kernel output travels over ZeroMQ
     sys.argv = [sys.executable, *request["argv"]]
     from ipykernel.kernelapp import IPKernelApp
 
@@ -215,7 +184,8 @@ def _serve(preload: Sequence[str]) -> None:
     import importlib
     import traceback
 
-    # Replies go to the worker over the original stdout; anything else printed goes to stderr.
+    # Replies go to the process that started the zygote over the original stdout; anything else printed
+    # goes to stderr.
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
     for module in preload:
@@ -234,7 +204,7 @@ def _serve(preload: Sequence[str]) -> None:
                 _become_kernel(request)
             except SystemExit:
                 pass
-            except BaseException:  # noqa: BLE001 - shown on stderr; the worker sees a dead kernel
+            except BaseException:  # noqa: BLE001 - shown on stderr; the caller sees a dead kernel
                 traceback.print_exc()
             finally:
                 os._exit(0)  # never back into the zygote's loop
@@ -242,4 +212,4 @@ def _serve(preload: Sequence[str]) -> None:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1:] or PRELOAD)
+    _serve(sys.argv[1:])

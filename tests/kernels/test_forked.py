@@ -1,4 +1,4 @@
-"""Kernels forked from the pre-imported zygote: they behave as freshly started kernels do."""
+"""Kernels forked from a pre-imported zygote: they behave as freshly started kernels do."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ import time
 from pathlib import Path
 
 import pytest
+from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from evaluation.run.execute import FORKED_KERNELS_ENV
-from evaluation.run.forked_kernels import ForkedKernelManager, Zygote
-from evaluation.run.scheduler import run_manifest
-from evaluation.store import Store
-from support import FIXTURES
+from evaluation.kernels.forked import ForkingMixin, Zygote
 
-RUNNER_MANIFEST = FIXTURES / "runner" / "manifest.yml"
+# Imported by the zygote and by no bare kernel; statsmodels, not preloaded, shows that the kernel sees the preload.
+PRELOAD = ("pandas",)
+
+
+class PandasKernelManager(ForkingMixin, AsyncKernelManager):
+    preload = PRELOAD
 
 
 async def _run_in_forked_kernel(code: str, cwd: Path, env: dict[str, str]) -> tuple[str, int]:
     """Run ``code`` in a forked kernel; its printed output and the kernel's pid (after shutdown)."""
     sockets = tempfile.mkdtemp(prefix="wb-")
-    manager = ForkedKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+    manager = PandasKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     await manager.start_kernel(cwd=str(cwd), env={**os.environ, **env})
     client = manager.client()
     client.start_channels()
@@ -39,10 +41,10 @@ async def _run_in_forked_kernel(code: str, cwd: Path, env: dict[str, str]) -> tu
     return "".join(printed), pid
 
 
-def test_a_forked_kernel_starts_with_the_stack_imported_in_its_own_folder_and_environment(tmp_path: Path):
+def test_a_forked_kernel_starts_with_its_preload_imported_in_its_own_folder_and_environment(tmp_path: Path):
     code = (
         "import os, subprocess, sys\n"
-        "probes = ('pandas', 'statsmodels.api', 'evaluation.analyses.cohort')\n"
+        "probes = ('pandas', 'statsmodels.api')\n"
         "print(sorted(m for m in probes if m in sys.modules))\n"
         "print(os.getcwd(), os.environ['PROBE'], os.getppid() != int(os.environ['JPY_PARENT_PID']) or 'zygote')\n"
         # The zygote ignores SIGCHLD; a kernel must not, or subprocess exit codes would all read 0.
@@ -51,7 +53,7 @@ def test_a_forked_kernel_starts_with_the_stack_imported_in_its_own_folder_and_en
     # run_sync, not asyncio.run: other tests (Playwright's) may leave an event loop running in this thread.
     printed, pid = run_sync(_run_in_forked_kernel)(code, tmp_path, {"PROBE": "seen"})
     imported, where, status = printed.splitlines()
-    assert imported == "['evaluation.analyses.cohort', 'pandas', 'statsmodels.api']"
+    assert imported == "['pandas']"
     assert where == f"{tmp_path} seen zygote"
     assert status == "1"
     with pytest.raises(ProcessLookupError):  # shut down, and reaped by the zygote
@@ -61,21 +63,7 @@ def test_a_forked_kernel_starts_with_the_stack_imported_in_its_own_folder_and_en
 
 
 def test_a_zygote_that_has_exited_is_replaced():
-    zygote = Zygote.for_this_process()
+    zygote = Zygote.for_this_process(PRELOAD)
     zygote.process.kill()
     zygote.process.wait()
-    assert Zygote.for_this_process() is not zygote
-
-
-def test_forked_and_fresh_kernels_publish_identical_results(
-    base_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    """The runner's own choice of kernel (fixed when the run is planned) changes no published byte."""
-    forked = run_manifest(RUNNER_MANIFEST, base_store, tmp_path / "forked", jobs=1, select=["per_cohort"])
-    monkeypatch.setenv(FORKED_KERNELS_ENV, "0")
-    fresh = run_manifest(RUNNER_MANIFEST, base_store, tmp_path / "fresh", jobs=1, select=["per_cohort"])
-    assert not forked.failures and not fresh.failures
-    published = sorted(p.relative_to(tmp_path / "forked") for p in (tmp_path / "forked").glob("*/*/results.*"))
-    assert published
-    for path in published:
-        assert (tmp_path / "forked" / path).read_bytes() == (tmp_path / "fresh" / path).read_bytes(), path
+    assert Zygote.for_this_process(PRELOAD) is not zygote
