@@ -17,7 +17,7 @@ import pandas as pd
 from ...schemas.programme import OUTCOMES
 from ...statistics.disclosure import DEFAULT_THRESHOLD
 from ...statistics.models import adjust_p_values
-from ...statistics.paired import complete_pairs, paired_mean_change
+from ...statistics.paired import paired_mean_change
 from ...statistics.two_sample import (
     permutation_f_test,
     proportion_estimate,
@@ -25,6 +25,7 @@ from ...statistics.two_sample import (
     welch_difference,
 )
 from ...tidy import Estimate, to_frame
+from ..cohort import construct_pairs
 
 CHARACTERISTICS: tuple[str, ...] = ("sex", "ethnic_group", "disability", "age_band")
 NOT_KNOWN = "Not known"
@@ -145,7 +146,7 @@ def change_by_group(
         ``difference_between_groups``: with two groups their difference (alphabetical first minus second, Welch
         interval, exact permutation p), with more the range of group means and a permutation F test.
     """
-    pairs = complete_pairs(scores[scores["construct"] == construct], baseline=from_wave, endpoint=to_wave)
+    pairs = construct_pairs(scores, construct, from_wave, to_wave)
     grouped = characteristic_groups(participants, characteristic).reindex(list(pairs.participants))
     labels = grouped.fillna(NOT_KNOWN).to_numpy()
     changes = pairs.post - pairs.pre
