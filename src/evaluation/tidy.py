@@ -17,19 +17,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pandas is imported lazily: kernels import this package on every run
     import pandas as pd
 
-TIDY_COLUMNS: tuple[str, ...] = (
-    "analysis",
-    "term",
-    "group",
-    "estimate",
-    "std_error",
-    "statistic",
-    "p_value",
-    "conf_low",
-    "conf_high",
-    "n",
-    "method",
-)
+#: The tidy columns that hold a statistic's numbers (floats, NaN where one does not apply): what describes a
+#: group's answers, so disclosure control suppresses them together.
+STATISTIC_COLUMNS: tuple[str, ...] = ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")
+
+#: The columns of every tidy results table, in order.
+TIDY_COLUMNS: tuple[str, ...] = ("analysis", "term", "group", *STATISTIC_COLUMNS, "n", "method")
 
 NAN = math.nan
 
@@ -76,6 +69,6 @@ def to_frame(estimates: Iterable[Estimate]) -> pd.DataFrame:
             "group": "string",
             "method": "string",
             "n": "int64",
-            **{c: "float64" for c in ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")},
+            **dict.fromkeys(STATISTIC_COLUMNS, "float64"),
         }
     )

@@ -237,29 +237,21 @@ def _mapping_target_problems(name: str, text: str, items: dict, doc: dict) -> li
     given = doc.get("free_text")
     free_text: dict = given if isinstance(given, dict) else {}
     ignored = {str(c) for c in doc.get("ignore") or () if isinstance(doc.get("ignore"), list)}
-    for column in map(str, items):
-        for section, names in (("free_text", {str(c) for c in free_text}), ("ignore", ignored)):
-            if column in names:
-                problems.append(
-                    Problem(
-                        name,
-                        _key_line(text, "items", column),
-                        f"items.{column}",
-                        None,
-                        f"the column is also listed under {section}: give each column one role",
+    # A column in two roles is named under the first of them, once for each later role it is also listed under.
+    roles = (("items", [str(c) for c in items]), ("free_text", [str(c) for c in free_text]), ("ignore", ignored))
+    for position, (role, columns) in enumerate(roles):
+        for column in columns:
+            for later, names in roles[position + 1 :]:
+                if column in names:
+                    problems.append(
+                        Problem(
+                            name,
+                            _key_line(text, role, column),
+                            f"{role}.{column}",
+                            None,
+                            f"the column is also listed under {later}: give each column one role",
+                        )
                     )
-                )
-    for column in map(str, free_text):
-        if column in ignored:
-            problems.append(
-                Problem(
-                    name,
-                    _key_line(text, "free_text", column),
-                    f"free_text.{column}",
-                    None,
-                    "the column is also listed under ignore: give each column one role",
-                )
-            )
     return problems
 
 

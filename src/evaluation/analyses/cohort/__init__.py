@@ -8,8 +8,9 @@ effectiveness and applicability; (4) open content reused by others.
 
 - ``scores``: scale scores and their reliability (:func:`item_matrix`, :func:`construct_scores`,
   :func:`reliability`, :func:`multi_item_reliability`) and mean ratings (:func:`rating_estimates`);
-- ``change``: paired change between two waves (:func:`paired_change`, :func:`paired_changes`,
-  :func:`change_estimates`, :func:`mean_changes`) and who it leaves out (:func:`exclusions_table`);
+- ``change``: paired change between two waves (:func:`construct_pairs`, :func:`paired_change`,
+  :func:`paired_changes`, :func:`change_estimates`, :func:`mean_changes`) and who it leaves out
+  (:func:`exclusions_table`);
   it owns ``WAVE_PAIRS``;
 - ``participation``: completion, attendance and applications at work (:func:`completion_counts`,
   :func:`attendance_rate`, :func:`applications_by_type`);
@@ -31,6 +32,7 @@ from .change import (
     WAVE_PAIRS,
     PairedChange,
     change_estimates,
+    construct_pairs,
     exclusions_table,
     mean_changes,
     paired_change,
@@ -70,6 +72,7 @@ __all__ = [
     "rating_estimates",
     "WAVE_PAIRS",
     "PairedChange",
+    "construct_pairs",
     "paired_change",
     "paired_changes",
     "change_estimates",

@@ -34,6 +34,12 @@ class PairedChange:
     estimates: list[Estimate]
 
 
+def construct_pairs(scores: pd.DataFrame, construct: str, from_wave: str, to_wave: str) -> CompletePairs:
+    """The participants with a ``construct`` score at both waves, paired (:func:`complete_pairs` of the long
+    scores of :func:`construct_scores`), and how many each wave misses."""
+    return complete_pairs(scores[scores["construct"] == construct], baseline=from_wave, endpoint=to_wave)
+
+
 def paired_change(
     scores: pd.DataFrame,
     construct: str,
@@ -45,8 +51,7 @@ def paired_change(
     seed: int = 0,
 ) -> PairedChange:
     """Mean change (t), exact Wilcoxon, Hodges-Lehmann, d_z and rank-biserial for participants with both waves."""
-    mine = scores[scores["construct"] == construct]
-    pairs = complete_pairs(mine, baseline=from_wave, endpoint=to_wave)
+    pairs = construct_pairs(scores, construct, from_wave, to_wave)
     pre, post = pairs.pre, pairs.post
     estimates = [
         paired_mean_change(pre, post, confidence_level=confidence_level),

@@ -20,7 +20,8 @@ the two LOTI notebooks take, as tested functions, one module per concept:
   :func:`simulate_value_for_money`) and whether the impact evidence supports its benefits
   (:func:`benefits_supported_by_evidence`, :func:`evidence_sensitivity`);
 - ``value_sentences``: the appraisal in plain English (:func:`describe_appraisal`, :func:`describe_stage`,
-  :func:`describe_optimism_bias`, :func:`describe_monte_carlo`, :func:`describe_switching`);
+  :func:`describe_optimism_bias`, :func:`describe_monte_carlo`, :func:`simulated_npsv_range`,
+  :func:`describe_switching`);
 - ``programme_value``: the programme against its annual core funding (:func:`core_funding_flows`,
   :func:`programme_value_for_money`);
 - ``portfolio``: participation of the 33 authorities (:func:`participation_table`), who works with
@@ -28,8 +29,8 @@ the two LOTI notebooks take, as tested functions, one module per concept:
   (:func:`member_survey_summary`);
 - ``project_sections`` and ``portfolio_sections``: what the project and portfolio reports show, section by section
   (findings, tables, charts);
-- ``figures``: the London tile map (:func:`tile_map`) and the other LOTI figures, on the shared chart
-  builders of :mod:`evaluation.charts`.
+- ``figures``: the London tile map (:func:`tile_map`) and the other LOTI figures (amounts in £ thousand:
+  :func:`thousands_bar_chart`), on the shared chart builders of :mod:`evaluation.charts`.
 
 The notebooks use ``from evaluation.analyses import loti`` and call ``loti.<name>``: every public
 name of the modules is available here. The vocabulary of levels, directions and stages is the schema's
@@ -51,6 +52,7 @@ from .figures import (
     indicator_trend_chart,
     interval_rows,
     rag_level_chart,
+    thousands_bar_chart,
     tile_map,
 )
 from .impact_sentences import contribution_narrative, describe_effect, describe_trend, impact_narrative
@@ -161,6 +163,7 @@ from .value_sentences import (
     describe_stage,
     describe_switching,
     optimism_bias_scenario,
+    simulated_npsv_range,
 )
 
 __all__ = [
@@ -246,6 +249,7 @@ __all__ = [
     "AppraisalStage",
     "STAGE_TREATMENT",
     "describe_monte_carlo",
+    "simulated_npsv_range",
     "describe_switching",
     "core_funding_flows",
     "ProgrammeValue",
@@ -268,4 +272,5 @@ __all__ = [
     "indicator_trend_chart",
     "alt_text_for_trend",
     "interval_rows",
+    "thousands_bar_chart",
 ]

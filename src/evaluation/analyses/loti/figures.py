@@ -1,4 +1,5 @@
-"""The LOTI reports' figures: the London tile map, RAG by level, indicator trends and effects by time since joining.
+"""The LOTI reports' figures: the London tile map, RAG by level, indicator trends, effects by time since joining
+and amounts in £ thousand.
 
 In the Analysis Function template of :mod:`evaluation.charts` (the workbench's shared chart builders).
 """
@@ -245,6 +246,25 @@ def alt_text_for_trend(panel: pd.DataFrame, indicator: pd.Series) -> str:
         f"Line chart of {indicator['name']} ({indicator['unit']}), mean by period: {'; '.join(parts)}; "
         f"{baseline}; {target}."
     )
+
+
+def thousands_bar_chart(
+    frame: pd.DataFrame, *, x: str, pounds: str, title: str, x_title: str, y_title: str, alt_intro: str
+) -> tuple[go.Figure, str]:
+    """Bars of the amounts in pounds of column ``pounds`` drawn in £ thousand, and the chart's text alternative.
+
+    The hover text and the text alternative (``alt_intro``, then each bar as ``label: £12k``) are rounded to the
+    nearest £ thousand, as the axis is.
+    """
+    from ...charts import bar_chart
+
+    shown = frame.assign(_thousands=frame[pounds] / 1000)
+    figure = bar_chart(shown, x=x, y="_thousands", title=title, x_title=x_title, y_title=y_title)
+    figure.update_traces(hovertemplate="%{x}: £%{y:,.0f} thousand<extra></extra>")
+    alt_text = alt_intro + "; ".join(
+        f"{label}: £{thousands:,.0f}k" for label, thousands in zip(shown[x], shown["_thousands"], strict=True)
+    )
+    return figure, alt_text
 
 
 def interval_rows(estimates: Iterable[Estimate], *, scale: float = 1.0) -> pd.DataFrame:

@@ -15,14 +15,14 @@ import pandas as pd
 from ... import presentation as show
 from ...charts import bar_chart, interval_chart
 from ...presentation import numbers
-from .figures import co_participation_heatmap, rag_level_chart, tile_map
+from .figures import co_participation_heatmap, rag_level_chart, thousands_bar_chart, tile_map
 from .indicator_tracking import IndicatorTracking
 from .portfolio import describe_rating
 from .programme_value import CORE_FUNDING, ProgrammeValue
 from .project_impact import ImpactOptions, ImpactResult, project_impacts
 from .project_sections import Chart, level_alt_text, publish_charts
 from .value import benefits_supported_by_evidence
-from .value_sentences import describe_monte_carlo
+from .value_sentences import describe_monte_carlo, simulated_npsv_range
 
 if TYPE_CHECKING:
     from ...economics.monte_carlo import MonteCarloResult
@@ -321,7 +321,6 @@ def programme_value_section(
 ) -> list[Any]:
     """The programme's value for money: warnings, findings (a key one), the chart (published) and two tables."""
     values = {e.term: e.estimate for e in programme.estimates}
-    npsv = next(e for e in simulation.estimates if e.term == "monte_carlo_npsv")
     first, last = int(funding["year"].min()), int(funding["year"].max())
     for warning in programme.appraisal.warnings:
         findings.note(warning)
@@ -339,9 +338,7 @@ def programme_value_section(
             "returns "
             f"{numbers.money(values['programme_bcr'], pence=True)}; net of their own costs, projects return "
             f"{numbers.money(values['programme_net_value_per_pound_of_core_funding'], pence=True)} per £1 of core "
-            f"funding. Simulated, the NPSV ranges from {numbers.money(npsv.conf_low)} to "
-            f"{numbers.money(npsv.conf_high)} "
-            "(90% simulation interval).",
+            f"funding. Simulated, {simulated_npsv_range(simulation)}.",
             "Costs and benefits as projects recorded them, in real prices and discounted (Green Book); counting core "
             "funding and project costs both is conservative; the range reflects the stated uncertainty of the figures, "
             "not sampling error.",
@@ -357,27 +354,16 @@ def programme_value_section(
                 f"{numbers.score(values['programme_bcr_evidence_adjusted'])}."
             )
         )
-    chart = programme.by_project.assign(npsv_thousands=programme.by_project["npsv"] / 1000)
-    figure = bar_chart(
-        chart,
+    figure, alt_text = thousands_bar_chart(
+        programme.by_project,
         x="project",
-        y="npsv_thousands",
+        pounds="npsv",
         title="Net present social value by project and core funding",
         x_title="Project",
         y_title=f"NPSV (£ thousand, {base_year} prices)",
+        alt_intro="NPSV by project, and the core funding as a cost: ",
     )
-    figure.update_traces(hovertemplate="%{x}: £%{y:,.0f} thousand<extra></extra>")
-    shown += publish_charts(
-        run,
-        [
-            Chart(
-                "npsv_by_project",
-                figure,
-                "NPSV by project, and the core funding as a cost: "
-                + "; ".join(f"{r.project}: £{r.npsv_thousands:,.0f}k" for r in chart.itertuples()),
-            )
-        ],
-    )
+    shown += publish_charts(run, [Chart("npsv_by_project", figure, alt_text)])
     sources = [c for c in by_year.columns if c != "year"]
     shown.append(
         show.table(

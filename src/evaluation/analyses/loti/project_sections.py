@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ... import presentation as show
-from ...charts import bar_chart, interval_chart
+from ...charts import interval_chart
 from ...presentation import numbers
 from ...tidy import Estimate, to_frame
-from .figures import alt_text_for_trend, effect_by_time_chart, indicator_trend_chart
+from .figures import alt_text_for_trend, effect_by_time_chart, indicator_trend_chart, thousands_bar_chart
 from .impact_sentences import describe_effect
 from .indicator_tracking import IndicatorTracking, describe_indicator
 from .panel import period_unit
@@ -36,6 +36,7 @@ from .value_sentences import (
     describe_optimism_bias,
     describe_switching,
     optimism_bias_scenario,
+    simulated_npsv_range,
 )
 
 if TYPE_CHECKING:
@@ -343,23 +344,16 @@ def value_section(
 def present_value_chart(vfm: ValueForMoney, *, project_id: str, base_year: int) -> Chart:
     """Net present value by bearer and cashability (£ thousand), hover rounded to the nearest £ thousand."""
     cashable = vfm.present_values["cashable"].map({True: " (cashable)", False: " (non-cashable)"})
-    pv = vfm.present_values.assign(
-        label=vfm.present_values["bearer"] + cashable, net_thousands=vfm.present_values["net_present_value"] / 1000
-    )
-    figure = bar_chart(
-        pv,
+    figure, alt_text = thousands_bar_chart(
+        vfm.present_values.assign(label=vfm.present_values["bearer"] + cashable),
         x="label",
-        y="net_thousands",
+        pounds="net_present_value",
         title=f"{project_id}: net present value by bearer",
         x_title="Who bears the costs or receives the benefits",
         y_title=f"Net present value (£ thousand, {base_year} prices)",
+        alt_intro="Net present value by bearer: ",
     )
-    figure.update_traces(hovertemplate="%{x}: £%{y:,.0f} thousand<extra></extra>")
-    return Chart(
-        "present_value_by_bearer",
-        figure,
-        "Net present value by bearer: " + "; ".join(f"{r.label}: £{r.net_thousands:,.0f}k" for r in pv.itertuples()),
-    )
+    return Chart("present_value_by_bearer", figure, alt_text)
 
 
 def risk_section(
@@ -372,14 +366,12 @@ def risk_section(
 ) -> list[Any]:
     """Switching values, the Monte Carlo (the key finding on value for money), optimism bias and sensitivities."""
     monte = describe_monte_carlo(simulation)
-    npsv = next(e for e in simulation.estimates if e.term == "monte_carlo_npsv")
     shown = [
         findings.finding(describe_switching(vfm)),
         findings.key(
             "Value for money",
             f"NPSV {numbers.money(vfm.value('npsv'))} and BCR {numbers.score(vfm.value('bcr'))} in "
-            f"the central case; simulated, the NPSV ranges from {numbers.money(npsv.conf_low)} to "
-            f"{numbers.money(npsv.conf_high)} (90% simulation interval).",
+            f"the central case; simulated, {simulated_npsv_range(simulation)}.",
             "Costs and benefits as the project recorded them, in real prices and discounted (Green Book); the range "
             "reflects the stated uncertainty of those figures, not sampling error. "
             + benefits_supported_by_evidence_note(supported),

@@ -110,6 +110,16 @@ class ValueForMoney:
         return next((e.estimate for e in self.estimates if e.term == term), NAN)
 
 
+def _with_costs(suffix: str, pv_benefits: float, pv_costs: float, *, method: str, group: str) -> list[Estimate]:
+    """PV costs, NPSV and BCR of the appraisal with the PV costs ``pv_costs`` instead of the central case's (a
+    sensitivity), as ``pv_costs_<suffix>``, ``npsv_<suffix>`` and ``bcr_<suffix>``."""
+    return [
+        Estimate(f"pv_costs_{suffix}", pv_costs, method=method, group=group),
+        Estimate(f"npsv_{suffix}", pv_benefits - pv_costs, method=method, group=group),
+        Estimate(f"bcr_{suffix}", float(benefit_cost_ratio(pv_benefits, pv_costs)), method=method, group=group),
+    ]
+
+
 def appraise_value_for_money(
     flows: pd.DataFrame,
     *,
@@ -229,35 +239,17 @@ def appraise_value_for_money(
     pv_c_ob = float(optimism_bias_uplift(pv_c, optimism_bias_percent))
     ob = f"costs uplifted by {optimism_bias_percent:g}% optimism bias"
     method = f"{result.estimates[0].method}; {STAGE_TREATMENT[stage].split(':')[0]}"
+    # The other side of the uplift from the central case, as a sensitivity: ex ante the costs before it, ex post
+    # the costs with it.
     if stage == "ex_ante":
         central_costs = pv_c_ob
         method += f"; {ob}" if optimism_bias_percent > 0 else "; no optimism bias uplift given (0%)"
         unadjusted = f"{result.estimates[0].method}; before the optimism bias uplift (sensitivity)"
-        extra = (
-            [
-                Estimate("pv_costs_before_optimism_bias", pv_c, method=unadjusted, group=label),
-                Estimate("npsv_before_optimism_bias", pv_b - pv_c, method=unadjusted, group=label),
-                Estimate(
-                    "bcr_before_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c)), method=unadjusted, group=label
-                ),
-            ]
-            if optimism_bias_percent > 0
-            else []
-        )
+        other_side = _with_costs("before_optimism_bias", pv_b, pv_c, method=unadjusted, group=label)
     else:
         central_costs = pv_c
-        sensitivity = f"{method}; sensitivity: {ob}"
-        extra = (
-            [
-                Estimate("pv_costs_optimism_bias", pv_c_ob, method=sensitivity, group=label),
-                Estimate("npsv_optimism_bias", pv_b - pv_c_ob, method=sensitivity, group=label),
-                Estimate(
-                    "bcr_optimism_bias", float(benefit_cost_ratio(pv_b, pv_c_ob)), method=sensitivity, group=label
-                ),
-            ]
-            if optimism_bias_percent > 0
-            else []
-        )
+        other_side = _with_costs("optimism_bias", pv_b, pv_c_ob, method=f"{method}; sensitivity: {ob}", group=label)
+    extra = other_side if optimism_bias_percent > 0 else []
     central = {
         "pv_benefits": pv_b,
         "pv_costs": central_costs,

@@ -111,6 +111,21 @@ def describe_monte_carlo(result: MonteCarloResult) -> str:
     )
 
 
+def simulated_npsv_range(result: MonteCarloResult) -> str:
+    """The simulated NPSV's 90% simulation interval (:func:`simulate_value_for_money`) in words.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaluation.tidy import Estimate
+    >>> npsv = Estimate("monte_carlo_npsv", 210_000.0, conf_low=-25_000.0, conf_high=480_000.0)
+    >>> simulated_npsv_range(MonteCarloResult([npsv], pd.DataFrame()))
+    'the NPSV ranges from -£25,000 to £480,000 (90% simulation interval)'
+    """
+    npsv = next(e for e in result.estimates if e.term == "monte_carlo_npsv")
+    return f"the NPSV ranges from {money(npsv.conf_low)} to {money(npsv.conf_high)} (90% simulation interval)"
+
+
 def describe_switching(vfm: ValueForMoney) -> str:
     """One sentence on switching values."""
     fall, rise = vfm.value("switching_benefits_fall_percent"), vfm.value("switching_costs_rise_percent")

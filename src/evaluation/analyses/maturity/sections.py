@@ -488,16 +488,15 @@ def ranking_section(
         ]
     if setup.london:
         return shown
-    mine = sensitivity.ranks[sensitivity.ranks["authority_code"] == setup.authority]
     run.publish_table(
         "rank_sensitivity",
-        mine,
+        own,
         title=f"{setup.name}: rank by maturity index and its range over redrawn weights",
         people_column=None,
     )
     return shown + [
         _rank_table(
-            mine.assign(authority=setup.name),
+            own.assign(authority=setup.name),
             f"{setup.name}: rank by maturity index and its range over redrawn weights",
             named=True,
         )

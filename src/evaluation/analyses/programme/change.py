@@ -28,10 +28,9 @@ from ...statistics.models import (
     satterthwaite_df,
     wave_change_by_cohort,
 )
-from ...statistics.paired import complete_pairs
 from ...statistics.two_sample import permutation_f_test
 from ...tidy import Estimate, to_frame
-from ..cohort import construct_scores, item_matrix
+from ..cohort import construct_pairs, construct_scores, item_matrix
 
 WAVE_ORDER: tuple[str, ...] = ("baseline", "midpoint", "endpoint", "follow-up")
 ALL_COHORTS = "all cohorts"
@@ -309,7 +308,7 @@ def cohort_change_permutation_test(
         ``term="cohort_change_permutation"``; ``estimate`` is the range of the cohorts' mean changes,
         ``statistic`` the F statistic; ``n`` the smallest cohort's number of complete pairs.
     """
-    pairs = complete_pairs(scores[scores["construct"] == construct], baseline=from_wave, endpoint=to_wave)
+    pairs = construct_pairs(scores, construct, from_wave, to_wave)
     cohort_of = scores.drop_duplicates("participant").set_index("participant")["cohort_id"]
     cohorts = cohort_of.reindex(list(pairs.participants)).to_numpy()
     changes = pairs.post - pairs.pre

@@ -8,7 +8,7 @@ published for a characteristic and outcome where any group has fewer than the di
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 from ...schemas.programme import OUTCOMES
 from ...statistics.disclosure import DEFAULT_THRESHOLD
 from ...statistics.models import adjust_p_values
-from ...statistics.paired import complete_pairs, paired_mean_change
+from ...statistics.paired import paired_mean_change
 from ...statistics.two_sample import (
     permutation_f_test,
     proportion_estimate,
@@ -25,6 +25,7 @@ from ...statistics.two_sample import (
     welch_difference,
 )
 from ...tidy import Estimate, to_frame
+from ..cohort import construct_pairs
 
 CHARACTERISTICS: tuple[str, ...] = ("sex", "ethnic_group", "disability", "age_band")
 NOT_KNOWN = "Not known"
@@ -74,6 +75,36 @@ def _group_comparison(
     )
 
 
+def _by_group(
+    characteristic: str,
+    labels: np.ndarray,
+    values: np.ndarray,
+    in_group: Callable[[np.ndarray], Estimate],
+    *,
+    confidence_level: float,
+    resamples: int,
+    seed: int,
+) -> list[Estimate]:
+    """One outcome by the groups of a characteristic: ``in_group`` of each group's mask (groups in alphabetical
+    order, ``group="<characteristic>: <group>"``), then the test of a difference between the groups in ``values``
+    (:func:`_group_comparison`, ``group="<characteristic>: all groups"``)."""
+    rows = [
+        in_group(labels == label).with_context(group=f"{characteristic}: {label}")
+        for label in sorted(pd.unique(pd.Series(labels)), key=str)
+    ]
+    rows.append(
+        _group_comparison(
+            values,
+            labels,
+            confidence_level=confidence_level,
+            resamples=resamples,
+            seed=seed,
+            term="difference_between_groups",
+        ).with_context(group=f"{characteristic}: all groups")
+    )
+    return rows
+
+
 def change_by_group(
     scores: pd.DataFrame,
     participants: pd.DataFrame,
@@ -115,31 +146,21 @@ def change_by_group(
         ``difference_between_groups``: with two groups their difference (alphabetical first minus second, Welch
         interval, exact permutation p), with more the range of group means and a permutation F test.
     """
-    pairs = complete_pairs(scores[scores["construct"] == construct], baseline=from_wave, endpoint=to_wave)
+    pairs = construct_pairs(scores, construct, from_wave, to_wave)
     grouped = characteristic_groups(participants, characteristic).reindex(list(pairs.participants))
     labels = grouped.fillna(NOT_KNOWN).to_numpy()
     changes = pairs.post - pairs.pre
     keep = np.isin(labels, list(groups)) if groups is not None else np.ones(labels.size, dtype=bool)
     labels, changes, pre, post = labels[keep], changes[keep], pairs.pre[keep], pairs.post[keep]
-    rows = []
-    for label in sorted(pd.unique(pd.Series(labels)), key=str):
-        member = labels == label
-        rows.append(
-            paired_mean_change(pre[member], post[member], confidence_level=confidence_level).with_context(
-                group=f"{characteristic}: {label}"
-            )
-        )
-    rows.append(
-        _group_comparison(
-            changes,
-            labels,
-            confidence_level=confidence_level,
-            resamples=resamples,
-            seed=seed,
-            term="difference_between_groups",
-        ).with_context(group=f"{characteristic}: all groups")
+    return _by_group(
+        characteristic,
+        labels,
+        changes,
+        lambda member: paired_mean_change(pre[member], post[member], confidence_level=confidence_level),
+        confidence_level=confidence_level,
+        resamples=resamples,
+        seed=seed,
     )
-    return rows
 
 
 def completion_by_group(
@@ -160,24 +181,22 @@ def completion_by_group(
     """
     labels = characteristic_groups(participants, characteristic).to_numpy()
     completed = participants["completed_on"].notna().to_numpy().astype(float)
-    rows = []
-    for label in sorted(pd.unique(pd.Series(labels)), key=str):
-        member = labels == label
+
+    def completion_rate(member: np.ndarray) -> Estimate:
         estimate = proportion_estimate(
             int(completed[member].sum()), int(member.sum()), term="completion_rate", confidence_level=confidence_level
         )
-        rows.append(replace(estimate, n=int(member.sum()), group=f"{characteristic}: {label}"))
-    rows.append(
-        _group_comparison(
-            completed,
-            labels,
-            confidence_level=confidence_level,
-            resamples=resamples,
-            seed=seed,
-            term="difference_between_groups",
-        ).with_context(group=f"{characteristic}: all groups")
+        return replace(estimate, n=int(member.sum()))
+
+    return _by_group(
+        characteristic,
+        labels,
+        completed,
+        completion_rate,
+        confidence_level=confidence_level,
+        resamples=resamples,
+        seed=seed,
     )
-    return rows
 
 
 def equality_analysis(

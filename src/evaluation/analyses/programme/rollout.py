@@ -17,10 +17,10 @@ from scipy import stats
 
 from ...charts import CATEGORICAL, REFERENCE_LINE, template
 from ...presentation import numbers
-from ...statistics.paired import complete_pairs
 from ...statistics.power import cohorts_needed, paired_minimum_detectable_change, paired_power, paired_sample_size
 from ...statistics.two_sample import proportion_estimate
 from ...tidy import Estimate, to_frame
+from ..cohort import construct_pairs
 from .reporting import checked, row_estimate, suppress
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def change_sd(
     Estimate
         ``term="sd_change"``, ``group=construct``, ``n`` = complete pairs.
     """
-    pairs = complete_pairs(scores[scores["construct"] == construct], baseline=from_wave, endpoint=to_wave)
+    pairs = construct_pairs(scores, construct, from_wave, to_wave)
     changes = pairs.post - pairs.pre
     n = changes.size
     if n < 2:
@@ -76,7 +76,7 @@ def paired_completion_rate(
     This is the completion rate a roll-out should plan on: only complete pairs enter a paired analysis.
     Clopper-Pearson interval; ``n`` as in :func:`proportion_estimate`.
     """
-    pairs = complete_pairs(scores[scores["construct"] == construct], baseline=from_wave, endpoint=to_wave)
+    pairs = construct_pairs(scores, construct, from_wave, to_wave)
     enrolled = participants["participant_id"].nunique()
     return proportion_estimate(
         pairs.n, enrolled, term="paired_completion_rate", confidence_level=confidence_level

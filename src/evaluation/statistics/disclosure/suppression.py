@@ -14,18 +14,11 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import null_space
 
+from ...tidy import STATISTIC_COLUMNS
+
 DEFAULT_THRESHOLD = 5
 TOTAL = "Total"
 SUPPRESSED_SYMBOL = "[c]"
-# The tidy columns (evaluation.tidy.TIDY_COLUMNS) that describe a group's answers.
-STATISTIC_COLUMNS: tuple[str, ...] = (
-    "estimate",
-    "std_error",
-    "statistic",
-    "p_value",
-    "conf_low",
-    "conf_high",
-)
 
 # A line of a table with margins: the positions of its cells and, for each,
 # +1 (a cell adding up to the total) or -1 (the total), so values @ signs == 0.
