@@ -168,6 +168,8 @@ def test_tracking_uses_participants_only_and_matches_hand_progress():
     assert (row["latest_lowest"], row["latest_highest"]) == (28.0, 32.0)
     assert row["participants_observed"] == 2
     assert set(tracking.by_authority["authority"]) == {"A", "B"}
+    # Published as readers read them, not in the store's spelling (lower_is_better).
+    assert {row["direction"], *tracking.by_authority["direction"]} == {"lower is better"}
     # B: (28 - 40) / -20 = 0.6 -> Green; A: 0.4 >= 0.5 x 0.496 -> Amber
     statuses = dict(zip(tracking.by_authority["authority"], tracking.by_authority["status"], strict=True))
     assert statuses == {"A": "Amber", "B": "Green"}
@@ -199,6 +201,8 @@ def test_indicators_without_data_or_with_a_wrong_way_target_are_kept_with_warnin
         ("I3", "invalid definition"),
         ("I4", "no observations"),
     }
+    wrong_way = tracking.warnings.set_index("indicator_id").loc["I3", "message"]
+    assert "(50) that is not better than its baseline (40) in its direction (lower is better)" in wrong_way
     counts = tracking.level_counts()
     assert counts["Total"].tolist() == [3] and counts[["Green", "No data", "Invalid definition"]].values.tolist() == [
         [1, 1, 1]

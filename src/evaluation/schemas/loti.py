@@ -20,6 +20,8 @@ WORKSTREAMS = (
 STAGES = ("Pipeline", "Discovery", "Alpha", "Beta", "Live", "Closed")
 LEVELS = ("organisation", "community", "economic")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
+#: An indicator's direction as a reader reads it (published tables, sentences).
+DIRECTION_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better"}
 BEARERS = ("Boroughs", "GLA", "London Councils", "Other")
 MATURITY_DOMAINS = (
     "Lines of business and IT",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...impact.indicators import track_indicators
 from ...presentation import numbers
-from ...schemas.loti import LEVELS
+from ...schemas.loti import DIRECTION_WORDS, LEVELS
 from ...tidy import NAN, Estimate
 
 #: Every status an indicator can get, in reading order. "No baseline", "No target" and "Invalid
@@ -37,10 +37,11 @@ class IndicatorTracking:
         mean of participants (``latest_mean`` at ``latest_period``, with the lowest and highest
         authority, ``latest_lowest`` and ``latest_highest``), ``progress``,
         ``expected_progress``, ``status`` (one of :data:`STATUSES`), counts of authorities by RAG
-        (``authorities_green`` ...) and ``warning`` (empty when there is none).
+        (``authorities_green`` ...) and ``warning`` (empty when there is none); ``direction`` in words
+        (``"higher is better"``), as readers of the published table read it.
     by_authority : pandas.DataFrame
         :func:`~evaluation.impact.indicators.track_indicators` rows of every trackable indicator:
-        each participating authority's latest value, progress and status.
+        each participating authority's latest value, progress and status (``direction`` in words).
     over_time : pandas.DataFrame
         Per trackable indicator and period: mean of the participating authorities observed
         (``authorities``; ``lowest`` and ``highest`` value), ``progress``, ``expected_progress``
@@ -65,6 +66,11 @@ class IndicatorTracking:
         table["Total"] = table.sum(axis=1)
         table.index.name, table.columns.name = "level", None
         return table.reset_index()
+
+
+def _direction_in_words(direction: pd.Series) -> pd.Series:
+    """The store's spelling of directions (``higher_is_better``) as the published tables give it to readers."""
+    return direction.map(lambda value: DIRECTION_WORDS.get(value, value))
 
 
 def _tracking_spec(indicator: pd.Series) -> pd.DataFrame:
@@ -224,7 +230,9 @@ def track_project_indicators(
                 row["status"] = "Invalid definition"
             else:
                 by_authority.append(
-                    per_authority.rename(columns={"project": "project_id", "indicator": "indicator_id"})
+                    per_authority.rename(columns={"project": "project_id", "indicator": "indicator_id"}).assign(
+                        direction=lambda frame: _direction_in_words(frame["direction"])
+                    )
                 )
                 series = _mean_status_by_period(spec, observed, green_threshold, amber_threshold)
                 over_time.append(series)
@@ -243,6 +251,8 @@ def track_project_indicators(
         row["warning"] = " ".join(notes)
         summaries.append(row)
     summary = pd.DataFrame(summaries)
+    if not summary.empty:
+        summary["direction"] = _direction_in_words(summary["direction"])
     if summary.empty:
         summary = pd.DataFrame(columns=["indicator_id", "project_id", "name", "level", "status", "warning"])
     return IndicatorTracking(
@@ -283,13 +293,14 @@ def _definition_problem(indicator: pd.Series) -> tuple[str, str, str] | None:
             "has NO TARGET: progress and a RAG status cannot be computed. Record the target and its date.",
         )
     gain = float(indicator["target"]) - float(indicator["baseline"])
-    lower = indicator.get("direction") == "lower_is_better"
+    direction = str(indicator.get("direction"))
+    lower = direction == "lower_is_better"
     if gain == 0 or (lower and gain > 0) or (not lower and gain < 0):
         return (
             "invalid definition",
             "Invalid definition",
             f"has a target ({indicator['target']:g}) that is not better than its baseline "
-            f"({indicator['baseline']:g}) in its direction ({str(indicator.get('direction', '?')).replace('_', ' ')}): "
+            f"({indicator['baseline']:g}) in its direction ({DIRECTION_WORDS.get(direction, '?')}): "
             "correct the definition before tracking.",
         )
     return None
