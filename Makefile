@@ -15,9 +15,12 @@ run: $(STAMP) chromium  ## Ingest the embedded demo data and run every analysis 
 	$(BIN)/workbench run --store $(STORE)
 
 # The doctests import modules by file (importlib mode), so folders without an __init__.py are collected too.
+# The suite runs in TEST_WORKERS processes (pytest-xdist; CI has 2 cores): most tests wait on kernels, browsers
+# and subprocesses, so two workers halve the time; more gain nothing on 2 cores (measured: docs/developing.md).
+TEST_WORKERS ?= 2
 test: lint chromium pdf-tools $(AXE)  ## The gate (make lint), the docstrings' examples, then the whole test suite
 	$(BIN)/python -m pytest --doctest-modules --import-mode=importlib src/evaluation
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile
 
 help:  ## List the targets and what each does
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)/\1\t\2/' | expand -t 14

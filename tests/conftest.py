@@ -11,7 +11,7 @@ import pytest
 from evaluation.ingest.service import IngestJob, run_ingest
 from evaluation.run.execute import REPORT_PDF_ENV
 from evaluation.store import Store
-from support import BASE_TABLES, FIXTURES, ROOT, TEST_KEY
+from support import BASE_TABLES, FIXTURES, ROOT, TEST_KEY, built_once
 
 
 @pytest.fixture(scope="session")
@@ -36,15 +36,19 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Path]:
     from evaluation.ingest.service import read_plan
     from evaluation.run.scheduler import run_manifest
 
-    folder = tmp_path_factory.mktemp("demo")
-    store = Store(folder / "store" / "workbench.duckdb")
-    run_ingest(read_plan(ROOT / "data" / "demo" / "ingest.yml"), store, DEMO_KEY, command="demo_run fixture")
-    reports = folder / "reports"
-    with pytest.MonkeyPatch.context() as patch:  # the demo's reports are printed, whichever test asks first
-        patch.setenv(REPORT_PDF_ENV, "1")
-        summary = run_manifest(ROOT / "notebooks" / "manifest.yml", store, reports, jobs=2)
-    assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
-    return store, reports
+    def found(folder: Path) -> tuple[Store, Path]:
+        return Store(folder / "store" / "workbench.duckdb"), folder / "reports"
+
+    def build(folder: Path) -> tuple[Store, Path]:
+        store, reports = found(folder)
+        run_ingest(read_plan(ROOT / "data" / "demo" / "ingest.yml"), store, DEMO_KEY, command="demo_run fixture")
+        with pytest.MonkeyPatch.context() as patch:  # the demo's reports are printed, whichever test asks first
+            patch.setenv(REPORT_PDF_ENV, "1")
+            summary = run_manifest(ROOT / "notebooks" / "manifest.yml", store, reports, jobs=2)
+        assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
+        return store, reports
+
+    return built_once(tmp_path_factory, "demo", build, found)
 
 
 @pytest.fixture(autouse=True)

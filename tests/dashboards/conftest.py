@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from dashboard_browser import DRILLDOWN_AUTHORITY
 
 from evaluation.dashboards.serve import VoilaServer
-from support import ROOT
+from support import ROOT, built_once
 
-# The authority whose own maturity run the tests publish (notebooks/manifest-drilldown.yml).
-DRILLDOWN_AUTHORITY = "E09000007"  # Camden
 # Both set: use these results (a reports folder and the store it was made from, e.g. by `make run` and the
 # drill-down above) instead of running the manifest: a quick loop while working on the pages.
 REPORTS_ENV, STORE_ENV = "WORKBENCH_DASHBOARD_TESTS_REPORTS", "WORKBENCH_DASHBOARD_TESTS_STORE"
@@ -45,17 +45,23 @@ def demo_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     from evaluation.run.scheduler import run_manifest
 
     store, reports = request.getfixturevalue("demo_run")
-    copy = tmp_path_factory.mktemp("dashboard_demo") / "reports"
-    shutil.copytree(reports, copy)
-    summary = run_manifest(
-        ROOT / "notebooks" / "manifest-drilldown.yml",
-        store,
-        copy,
-        jobs=1,
-        select=[f"maturity_assessment/authority-{DRILLDOWN_AUTHORITY}"],
+
+    def build(folder: Path) -> DemoResults:
+        copy = folder / "reports"
+        shutil.copytree(reports, copy)
+        summary = run_manifest(
+            ROOT / "notebooks" / "manifest-drilldown.yml",
+            store,
+            copy,
+            jobs=1,
+            select=[f"maturity_assessment/authority-{DRILLDOWN_AUTHORITY}"],
+        )
+        assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
+        return DemoResults(Path(store.path), copy)
+
+    return built_once(
+        tmp_path_factory, "dashboard_demo", build, lambda folder: DemoResults(Path(store.path), folder / "reports")
     )
-    assert not summary.failures, [f"{f.key}: {f.error}" for f in summary.failures]
-    return DemoResults(Path(store.path), copy)
 
 
 @pytest.fixture(scope="session")
@@ -80,22 +86,38 @@ def page(browser: object) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def demo_site(demo_results: DemoResults) -> Path:
-    """The published site of the demo results (``workbench publish``), with every chart's PNG and SVG."""
+def demo_site(demo_results: DemoResults, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published site of the demo results (``workbench publish --no-images``): every state's page, downloads
+    of tables but no chart images (``image_site`` has them)."""
     from evaluation.dashboards.site import publish_site
+    from evaluation.dashboards.site.layout import site_folder
 
-    return publish_site(demo_results.reports).folder
+    def build(_: Path) -> Path:
+        return publish_site(demo_results.reports, images=False).folder
+
+    return built_once(tmp_path_factory, "demo_site", build, lambda _: site_folder(demo_results.reports))
 
 
 @pytest.fixture(scope="session")
-def published_copy(demo_results: DemoResults, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the demo reports with the site published without images, made once: tests that publish again
-    (incremental, failed, new results) copy it, so their first publish finds every page unchanged instead of
-    rendering all 47 again."""
-    from evaluation.dashboards.site import page_states, publish_site
+def published_reports(demo_results: DemoResults, demo_site: Path) -> Path:
+    """The demo reports with their site published: tests that publish again (incremental, failed, new results)
+    copy them, so their first publish finds every page unchanged instead of rendering all 47 again."""
+    return demo_results.reports
 
-    reports = tmp_path_factory.mktemp("published_copy") / "reports"
-    shutil.copytree(demo_results.reports, reports, ignore=shutil.ignore_patterns("_site", "_site.*"))
-    summary = publish_site(reports, images=False)
-    assert len(summary.rendered) == len(page_states(reports)) and not summary.unchanged  # a first publish: all
-    return reports
+
+@pytest.fixture(scope="session")
+def image_site(demo_results: DemoResults, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published site of the demo's cohort runs alone, with each chart's PNG and SVG as `workbench publish`
+    makes them: images are tested on the three cohort pages (22 images, ~13 s) rather than made for all 47
+    states (190 images, ~100 s of kaleido)."""
+    from evaluation.dashboards.site import publish_site
+    from evaluation.run_folder import REPORTS_INDEX
+
+    def build(folder: Path) -> Path:
+        reports = folder / "reports"
+        shutil.copytree(demo_results.reports / "cohort_evaluation", reports / "cohort_evaluation")
+        index = pd.read_parquet(demo_results.reports / REPORTS_INDEX)
+        index[index["analysis"] == "cohort_evaluation"].to_parquet(reports / REPORTS_INDEX, index=False)
+        return publish_site(reports).folder
+
+    return built_once(tmp_path_factory, "image_site", build, lambda folder: folder / "reports" / "_site")

@@ -103,41 +103,45 @@ def test_the_site_is_self_contained_and_works_from_a_copied_folder(demo_site: Pa
     assert (copy / "assets" / "plotly.min.js").stat().st_size > 1_000_000
 
 
-def test_every_download_is_a_valid_file(demo_site: Path) -> None:
+def test_every_download_is_a_valid_file(demo_site: Path, image_site: Path) -> None:
+    """Every file a page links to for download is there and readable: the tables of all 47 states, and the charts'
+    PNG and SVG where the site was published with images (the cohort pages of ``image_site``)."""
     from openpyxl import load_workbook
     from PIL import Image
 
-    counts = {"csv": 0, "xlsx": 0, "png": 0, "svg": 0}
-    for kind in counts:
-        for path in demo_site.rglob(f"*.{kind}"):
-            counts[kind] += 1
-            data = path.read_bytes()
-            if kind == "csv":
-                assert pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str).shape[1] > 0, path
-            elif kind == "xlsx":
-                assert load_workbook(io.BytesIO(data)).active["A1"].value, path
-            elif kind == "png":
-                image = Image.open(io.BytesIO(data)).convert("L")
-                low, high = image.getextrema()
-                assert high - low > 50, f"{path}: a blank image"
-            else:
-                root = ET.fromstring(data)
-                assert root.find("{http://www.w3.org/2000/svg}desc") is not None, f"{path}: no text alternative"
-    assert all(counts.values()), counts
-    linked = sum(
-        len(re.findall(r'class="wb-download" href="[^"]+\.(?:csv|xlsx|png|svg)"', p.read_text()))
-        for p in _pages(demo_site)
-    )
-    assert linked == sum(counts.values())
+    for site, kinds in ((demo_site, ("csv", "xlsx")), (image_site, ("csv", "xlsx", "png", "svg"))):
+        counts = dict.fromkeys(kinds, 0)
+        for kind in kinds:
+            for path in site.rglob(f"*.{kind}"):
+                counts[kind] += 1
+                data = path.read_bytes()
+                if kind == "csv":
+                    assert pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str).shape[1] > 0, path
+                elif kind == "xlsx":
+                    assert load_workbook(io.BytesIO(data)).active["A1"].value, path
+                elif kind == "png":
+                    image = Image.open(io.BytesIO(data)).convert("L")
+                    low, high = image.getextrema()
+                    assert high - low > 50, f"{path}: a blank image"
+                else:
+                    root = ET.fromstring(data)
+                    assert root.find("{http://www.w3.org/2000/svg}desc") is not None, f"{path}: no text alternative"
+        assert all(counts.values()), (site, counts)
+        linked = sum(
+            len(re.findall(r'class="wb-download" href="[^"]+\.(?:csv|xlsx|png|svg)"', p.read_text()))
+            for p in _pages(site)
+        )
+        assert linked == sum(counts.values()), site
 
 
-def test_nothing_identifying_anywhere_in_the_site(demo_site: Path, demo_results: Any) -> None:
+def test_nothing_identifying_anywhere_in_the_site(demo_site: Path, image_site: Path, demo_results: Any) -> None:
     from dashboard_browser import free_text_answers
 
     names, emails = roster()
     answers = free_text_answers(demo_results.store)
     problems = []
-    for path in sorted(p for p in demo_site.rglob("*") if p.is_file() and p.suffix in (".html", ".csv", ".svg")):
+    files = [p for site in (demo_site, image_site) for p in site.rglob("*")]
+    for path in sorted(p for p in files if p.is_file() and p.suffix in (".html", ".csv", ".svg")):
         text = path.read_text(encoding="utf-8-sig", errors="replace")
         lowered = text.lower()
         problems += [f"{path.name}: id {m}" for m in sorted(set(PARTICIPANT_ID.findall(text)))]
@@ -147,8 +151,8 @@ def test_nothing_identifying_anywhere_in_the_site(demo_site: Path, demo_results:
     assert not problems, problems[:20]
 
 
-def test_only_pages_whose_runs_changed_are_rendered_again(published_copy: Path, tmp_path: Path) -> None:
-    reports = shutil.copytree(published_copy, tmp_path / "reports")  # published once already (every page rendered)
+def test_only_pages_whose_runs_changed_are_rendered_again(published_reports: Path, tmp_path: Path) -> None:
+    reports = shutil.copytree(published_reports, tmp_path / "reports")  # published once already (every page rendered)
     again = publish_site(reports, images=False)
     assert not again.rendered and len(again.unchanged) == len(page_states(reports))
     landing_before = (reports / SITE_DIR / "loti_portfolio" / "index.html").stat().st_ino
@@ -169,9 +173,9 @@ def test_only_pages_whose_runs_changed_are_rendered_again(published_copy: Path, 
 
 
 def test_a_failed_publish_leaves_the_previous_site_as_it_was(
-    published_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    published_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reports = shutil.copytree(published_copy, tmp_path / "reports")
+    reports = shutil.copytree(published_reports, tmp_path / "reports")
     before = {p: p.read_bytes() for p in (reports / SITE_DIR).rglob("*") if p.is_file()}
 
     async def broken(*args: Any, **kwargs: Any) -> bytes:
@@ -264,10 +268,10 @@ def test_a_live_page_loads_the_body_prepared_by_the_publish_and_it_equals_the_bu
     )
 
 
-def test_a_prepared_body_of_other_results_is_never_shown(published_copy: Path, tmp_path: Path) -> None:
+def test_a_prepared_body_of_other_results_is_never_shown(published_reports: Path, tmp_path: Path) -> None:
     from evaluation.dashboards import prepared
 
-    reports = shutil.copytree(published_copy, tmp_path / "reports")
+    reports = shutil.copytree(published_reports, tmp_path / "reports")
     cohort = DASHBOARD_PAGES["cohort"]
     assert prepared.load_prepared(cohort, "cohort-C2", reports) is not None
     provenance = reports / "cohort_evaluation" / "cohort-C2" / "provenance.json"  # a new run, not yet published
