@@ -79,6 +79,17 @@ def test_each_state_shows_what_the_live_page_shows_for_the_same_choice(
         assert len(live_titles) == static.count('class="wb-chart"') > 0, run.run_id
 
 
+def test_a_project_page_reads_its_numbers_as_a_reader_expects(demo_site: Path) -> None:
+    """Progress to target is a share with the range across authorities (not a confidence interval), years read
+    2021 (not 2,021), progress columns are percentages and directions words."""
+    text = _text((demo_site / "project" / "project-P01" / "index.html").read_text(encoding="utf-8"))
+    assert re.search(r"Progress to target \d+% \(range across authorities \d+% to \d+%\)", text), text[:2000]
+    assert "2,02" not in text and " 2021 " in text
+    shown = text.split("Every published estimate")[0]  # the last section shows results.csv as published
+    assert " 1.33 " not in shown and " 133% " in shown
+    assert "higher is better" in text and "higher_is_better" not in text
+
+
 def test_navigation_between_states_replaces_the_drop_down(demo_site: Path) -> None:
     page = (demo_site / "cohort" / "cohort-C2" / "index.html").read_text(encoding="utf-8")
     nav = re.search(r'<nav class="wb-states" aria-label="Cohort">(.*?)</nav>', page, flags=re.S)

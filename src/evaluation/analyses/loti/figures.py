@@ -224,7 +224,11 @@ def indicator_trend_chart(panel: pd.DataFrame, indicator: pd.Series, *, title: s
                 y=float(indicator["target"]), line={"color": CATEGORICAL[2], "dash": "dash"}, annotation_text="target"
             )
     figure.update_layout(
-        template=template(), title=title, xaxis_title="Period", yaxis_title=f"{indicator['name']} ({indicator['unit']})"
+        # The title names the indicator; the axis only its unit (a long name would overrun the plot's height).
+        template=template(),
+        title=title,
+        xaxis_title="Period",
+        yaxis_title=str(indicator["unit"]).capitalize(),
     )
     return figure
 

@@ -73,25 +73,32 @@ def format_value(value: Any, *, suppressed: bool = False, decimals: int = 2, uni
 
 
 def format_published_number(raw: str, column: str = "") -> str:
-    """A published number as shown: whole numbers with thousands separators; p-values by the p-value rule;
-    others to two decimals (three for rates, proportions and shares), never more decimals than were published.
+    """A published number as shown: whole numbers with thousands separators (years without); p-values by the
+    p-value rule; progress from baseline to target as a percentage; others to two decimals (three for rates,
+    proportions and shares), never more decimals than were published.
 
     Examples
     --------
     >>> format_published_number("1234567"), format_published_number("0.0001", "p_value")
     ('1,234,567', '<0.001')
+    >>> format_published_number("2021", "year"), format_published_number("1.333333333", "expected_progress")
+    ('2021', '133%')
     >>> format_published_number("0.8754", "attendance_rate"), format_published_number("2.5", "mean")
     ('0.875', '2.5')
     """
     number = to_number(raw)
     if number is None:
         return raw
-    text = raw.strip().lower()
+    text, name = raw.strip().lower(), column.lower()
+    if (name == "year" or name.endswith("_year")) and number.is_integer():
+        return str(int(number))  # 2021, not 2,021
+    if name.endswith("progress"):  # a share of the way from baseline to target
+        return numbers.percent(number)
     if "e" not in text and "." not in text and number.is_integer():
         return numbers.count(number)
-    if "p_value" in column.lower():
+    if "p_value" in name:
         return numbers.p_value(number)
-    wanted = 3 if any(word in column.lower() for word in THREE_DECIMAL_WORDS) else 2
+    wanted = 3 if any(word in name for word in THREE_DECIMAL_WORDS) else 2
     published = len(text.split(".", 1)[1]) if "." in text and "e" not in text else wanted
     return numbers.score(number, digits=min(published, wanted))  # fixed decimal places, as a scale point
 
@@ -104,12 +111,14 @@ def describe_estimate(
     decimals: int = 2,
     people: bool = True,
     threshold: int = config.DEFAULT_DISCLOSURE_THRESHOLD,
+    range_label: str = "",
 ) -> str:
     """``+1.25 (95% interval 0.63 to 1.87; 5 people)``, or ``[c] suppressed`` for a suppressed estimate.
 
     ``unit``: "" (``decimals`` places, a sign if ``signed``), "count", "proportion" (a whole percentage) or
     "GBP". With ``people`` (``n`` counts people), the count is added and an estimate about 1 to
-    ``threshold - 1`` people reads suppressed even if the run did not suppress it.
+    ``threshold - 1`` people reads suppressed even if the run did not suppress it. ``range_label``: the
+    ends are a range, not a confidence interval, and read ``range_label low to high``.
 
     Examples
     --------
@@ -117,6 +126,9 @@ def describe_estimate(
     '79% (95% interval 58% to 93%; 24 people)'
     >>> describe_estimate({"estimate": 0.5, "conf_low": -0.1, "conf_high": 1.1}, signed=True)
     '+0.50 (95% interval -0.10 to 1.10)'
+    >>> describe_estimate({"estimate": 1.33, "conf_low": 0, "conf_high": 4.5}, unit="proportion", people=False,
+    ...                   range_label="range across authorities")
+    '133% (range across authorities 0% to 450%)'
     """
     estimate, n = row.get("estimate"), to_number(row.get("n"))
     small = people and unit != "count" and n is not None and 0 < n < threshold  # about too few people
@@ -137,7 +149,9 @@ def describe_estimate(
 
     low, high = to_number(row.get("conf_low")), to_number(row.get("conf_high"))
     extras = []
-    if low is not None and high is not None:
+    if low is not None and high is not None and range_label:
+        extras.append(f"{range_label} {show(low, signed=False)} to {show(high, signed=False)}")
+    elif low is not None and high is not None:
         extras.append(numbers.interval(low, high, lambda end: show(end, signed=False)))
     if people and unit != "count" and n:
         extras.append(f"{numbers.count(n)} people")

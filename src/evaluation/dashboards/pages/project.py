@@ -26,7 +26,8 @@ PROJECT_HEADLINES: tuple[Headline, ...] = (
     ("npsv_optimism_bias", "", "NPSV with optimism bias", "GBP"),
     ("monte_carlo_probability_npsv_positive", "", "Probability that the NPSV is positive (Monte Carlo)", "proportion"),
     ("att_callaway_santanna", "", "Effect of taking part (Callaway-Sant'Anna)", "signed"),
-    ("progress_to_target", "", "Progress to target", "proportion"),
+    # Its ends are the lowest and highest authority's progress, not a confidence interval.
+    ("progress_to_target", "", "Progress to target", "proportion range"),
 )
 
 

@@ -20,7 +20,8 @@ from .scaffold import Reports, safe_children
 # Marks up one table cell (column, text), or None to show the text as it is.
 CellMarkup = Callable[[str, str], str | None]
 # Headline results: (term, group or "" for any, label, unit); units as in describe_estimate ("count",
-# "proportion", "GBP", "signed", or "" for two decimals). A group ending in "*" matches by prefix.
+# "proportion", "GBP", "signed", or "" for two decimals), or "proportion range" (a percentage whose ends are the
+# range across authorities, not an interval). A group ending in "*" matches by prefix.
 Headline = tuple[str, str, str, str]
 RAG_COLUMNS = ("rag", "rag_rating", "rag_status", "status")
 RAG_WORDS = ("green", "amber", "red")
@@ -123,7 +124,11 @@ def headlines(
                 (
                     shown,
                     describe_estimate(
-                        row, unit="" if unit == "signed" else unit, signed=unit == "signed", people=False
+                        row,
+                        unit={"signed": "", "proportion range": "proportion"}.get(unit, unit),
+                        signed=unit == "signed",
+                        people=False,
+                        range_label="range across authorities" if unit == "proportion range" else "",
                     ),
                 )
             )
