@@ -915,3 +915,11 @@ def test_a_value_per_incident_of_zero_or_less_means_none_as_the_project_notebook
     assert "break_even_incidents" not in set(given["term"])
     with_value = loti.appraise_value_for_money(flows(), price_base_year=2023, value_per_incident=30.0)
     assert with_value.value("break_even_incidents") == 4  # ceil(PV costs 100 / 30): 3 incidents cover 90 only
+
+
+def test_the_rag_level_chart_counts_indicators_in_whole_numbers():
+    one = pd.DataFrame({"level": ["organisation"], "Green": [1], "Total": [1]})
+    axis = loti.rag_level_chart(one, title="t").layout.xaxis
+    assert (axis.tickformat, axis.dtick, axis.title.text) == ("d", 1, "Number of indicators")
+    many = pd.DataFrame({"level": ["organisation", "community"], "Green": [9, 2], "Red": [3, 0], "Total": [12, 2]})
+    assert loti.rag_level_chart(many, title="t").layout.xaxis.dtick is None  # plotly's own steps past ten

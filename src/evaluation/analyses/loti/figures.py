@@ -149,11 +149,14 @@ def rag_level_chart(level_counts: pd.DataFrame, *, title: str) -> go.Figure:
                     textposition="inside",
                 )
             )
+    shown = [s for s in STATUSES if s in level_counts.columns]
+    largest = int(level_counts[shown].sum(axis=1).max()) if shown and len(level_counts) else 0
     figure.update_layout(
         template=template(),
         title=title,
         barmode="stack",
-        xaxis_title="Number of indicators",
+        # Counts of indicators: whole-number ticks (plotly would mark 0.2, 0.4 ... on a short axis).
+        xaxis={"title": "Number of indicators", "tickformat": "d", "dtick": 1 if largest <= 10 else None},
         yaxis={"title": None, "automargin": True},
         legend={"traceorder": "normal", "y": -0.4},
         height=260 + 60 * len(level_counts),
