@@ -483,9 +483,7 @@ def ranking_section(
             title=f"Authorities by maturity index, {month(setup.end)}, with rank ranges",
             people_column=None,
         )
-        return shown + [
-            _rank_table(ranking, f"Authorities by maturity index, {month(setup.end)}, with rank ranges", named=True)
-        ]
+        return shown + [_rank_table(ranking, f"Authorities by maturity index, {month(setup.end)}, with rank ranges")]
     if setup.london:
         return shown
     run.publish_table(
@@ -496,18 +494,16 @@ def ranking_section(
     )
     return shown + [
         _rank_table(
-            own.assign(authority=setup.name),
-            f"{setup.name}: rank by maturity index and its range over redrawn weights",
-            named=True,
+            own.assign(authority=setup.name), f"{setup.name}: rank by maturity index and its range over redrawn weights"
         )
     ]
 
 
-def _rank_table(ranks: pd.DataFrame, caption: str, *, named: bool) -> show.Table:
+def _rank_table(ranks: pd.DataFrame, caption: str) -> show.Table:
     return show.table(
         ranks,
         [
-            show.Column("authority" if named else "authority_code", "Authority"),
+            show.Column("authority", "Authority"),
             show.Column("index", "Maturity index (1 to 5)", "score"),
             show.Column("rank", "Rank (1 = most mature)", "count"),
             show.Column("rank_low", "Rank range, from", "count"),
