@@ -68,11 +68,6 @@ class IndicatorTracking:
         return table.reset_index()
 
 
-def _direction_in_words(direction: pd.Series) -> pd.Series:
-    """The store's spelling of directions (``higher_is_better``) as the published tables give it to readers."""
-    return direction.map(lambda value: DIRECTION_WORDS.get(value, value))
-
-
 def _tracking_spec(indicator: pd.Series) -> pd.DataFrame:
     """One store indicator in the layout of :func:`~evaluation.impact.indicators.track_indicators`."""
     return pd.DataFrame(
@@ -230,8 +225,8 @@ def track_project_indicators(
                 row["status"] = "Invalid definition"
             else:
                 by_authority.append(
-                    per_authority.rename(columns={"project": "project_id", "indicator": "indicator_id"}).assign(
-                        direction=lambda frame: _direction_in_words(frame["direction"])
+                    per_authority.rename(columns={"project": "project_id", "indicator": "indicator_id"}).replace(
+                        {"direction": DIRECTION_WORDS}
                     )
                 )
                 series = _mean_status_by_period(spec, observed, green_threshold, amber_threshold)
@@ -251,10 +246,10 @@ def track_project_indicators(
         row["warning"] = " ".join(notes)
         summaries.append(row)
     summary = pd.DataFrame(summaries)
-    if not summary.empty:
-        summary["direction"] = _direction_in_words(summary["direction"])
     if summary.empty:
         summary = pd.DataFrame(columns=["indicator_id", "project_id", "name", "level", "status", "warning"])
+    else:  # the store's spelling (higher_is_better) in words, as readers of the published table read it
+        summary["direction"] = summary["direction"].replace(DIRECTION_WORDS)
     return IndicatorTracking(
         summary=summary,
         by_authority=pd.concat(by_authority, ignore_index=True) if by_authority else pd.DataFrame(),
